@@ -1,0 +1,40 @@
+# Timeline: make run (set up and start the dashboard), make test (set up and run every test).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.requirements-installed
+DB_FILE := data/timeline.db
+PORT ?= 8501
+
+.PHONY: default install sample run test bench eval clean
+
+default: test
+
+install: $(STAMP)
+
+# Re-installs only when requirements.txt changes (idempotent and fast otherwise).
+$(STAMP): requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	@touch $(STAMP)
+
+# The embedded default store, built from the sample articles on first start.
+$(DB_FILE): $(STAMP)
+	$(PY) -m pipeline ingest data/articles --db sqlite:///$(DB_FILE)
+
+sample: $(DB_FILE)
+
+run: install sample
+	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+
+test: install
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) bench/run_all.py
+
+eval: install
+	$(PY) bench/eval_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis $(DB_FILE) $(DB_FILE)-wal $(DB_FILE)-shm

@@ -1,0 +1,1 @@
+"""Timeline pipeline: news article text in, dated and tagged events out."""

@@ -1,0 +1,185 @@
+"""Ground floor: the small typed records every stage shares, and the event column contract.
+
+Nothing here imports another module of the project. Stages take and return these frozen
+records (or DataFrames with the columns of ``EVENT_COLUMNS``); "nothing found" is an empty
+tuple or list, never None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+# Precision names, finest first. The index is used to compare precisions ("at least month").
+PRECISIONS: tuple[str, ...] = (
+    "day", "week", "month", "quarter", "season", "year", "decade", "century",
+)
+# How an event got its date.
+DATE_BASES: tuple[str, ...] = ("explicit", "relative", "narrative", "knowledge", "publication")
+TENSES: tuple[str, ...] = ("past", "present", "future")
+TIMEX_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One cleaned article: headline as ``title``, cleaned body as ``text``."""
+
+    article_id: str          # content hash of title + text + published (hex, 16 chars)
+    title: str
+    text: str                # cleaned body, without the title
+    published: date
+    published_assumed: bool = False   # True when no date was given or found
+    url: str = ""
+    source: str = ""
+    path: str = ""           # where it was read from, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence of an article body, with character offsets into ``Article.text``."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Timex:
+    """A time expression found by the temporal tagger, normalised to TimeML TIMEX3.
+
+    ``start``/``end`` are offsets into the text given to the tagger. For DATE and TIME
+    expressions that resolve to a calendar period, ``date_start``/``date_end`` give that period
+    (inclusive) and ``precision`` its granularity; they are None for durations, sets and
+    PRESENT_REF/PAST_REF/FUTURE_REF.
+    """
+
+    start: int
+    end: int
+    text: str
+    type: str                 # DATE, TIME, DURATION, SET
+    value: str                # TIMEX3 value: 2018, 2025-10, 2026-01-15, P10Y, PAST_REF...
+    mod: str = ""             # TIMEX3 mod: START, MID, END, BEFORE, AFTER, APPROX... or ""
+    date_start: date | None = None
+    date_end: date | None = None
+    precision: str = ""       # one of PRECISIONS, or "" when not a calendar period
+    basis: str = ""           # explicit, relative or narrative ("" for durations and sets)
+    tense: str = ""           # past, present or future: tense of the clause around it, if known
+
+
+@dataclass(frozen=True, slots=True)
+class GeoMention:
+    """A mention of a country (by name, demonym, capital, seat, or via a person or organisation)."""
+
+    start: int
+    end: int
+    text: str
+    iso3: str
+    kind: str                 # name, demonym, capital, seat, person, org
+
+
+@dataclass(frozen=True, slots=True)
+class RegionMention:
+    """A mention of a grouping such as the EU, ASEAN, APEC, G7, G20, NATO or BRICS."""
+
+    start: int
+    end: int
+    text: str
+    region: str               # canonical id, e.g. "EU", "APEC"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    """A mention of a person or organisation, resolved to one canonical actor."""
+
+    start: int
+    end: int
+    text: str
+    name: str                 # canonical name, e.g. "Mark Carney"
+    kind: str                 # person or org
+    role: str = ""            # e.g. "Prime Minister", "Premier", "former diplomat"
+    iso3: str = ""            # the actor's country, if known
+
+
+@dataclass(frozen=True, slots=True)
+class EventCode:
+    """A CAMEO event code with its Goldstein score and quad class."""
+
+    code: str                 # CAMEO code as a string: "042", "173", "0841"
+    label: str
+    goldstein: float
+    quad_class: int           # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeDate:
+    """A reference to a dated recurring event (a summit) resolved from the knowledge base."""
+
+    start: int                # offsets of the reference in the text given to the resolver
+    end: int
+    text: str
+    name: str                 # e.g. "APEC Economic Leaders' Meeting 2025"
+    series: str               # e.g. "APEC"
+    date_start: date
+    date_end: date
+    host_iso3: str = ""
+    city: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated happening reported by one article (one row of the event table)."""
+
+    event_id: str
+    article_id: str
+    date_start: date
+    date_end: date
+    precision: str
+    timex_value: str
+    date_text: str
+    date_basis: str
+    tense: str
+    title: str
+    sentence: str
+    countries: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    event_code: str = ""
+    goldstein: float | None = None
+    confidence: float = 0.0
+    regions: tuple[str, ...] = ()
+    quad_class: int | None = None
+    sentence_index: int = -1
+    date_offset: tuple[int, int] = (-1, -1)   # offsets of date_text inside ``sentence``
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+# The event table's column contract, in order. List columns hold tuples of strings in
+# DataFrames and are joined with ";" in CSV. Columns a later stage fills stay present and empty.
+EVENT_COLUMNS: tuple[str, ...] = (
+    "event_id",        # stable content hash (hex)
+    "article_id",      # the reporting article's content hash
+    "date_start",      # ISO date, inclusive
+    "date_end",        # ISO date, inclusive
+    "precision",       # day, week, month, quarter, season, year, decade, century
+    "timex_value",     # TIMEX3 value of the date expression
+    "date_text",       # the expression as written
+    "date_basis",      # explicit, relative, narrative, knowledge, publication
+    "tense",           # past, present, future
+    "title",           # what happened, at most 90 characters
+    "sentence",        # the source sentence
+    "countries",       # ISO 3166-1 alpha-3 codes
+    "actors",          # canonical names of people and organisations
+    "topics",          # taxonomy ids (slugs)
+    "event_code",      # CAMEO code as a string
+    "goldstein",       # Goldstein score of the event code
+    "confidence",      # 0..1
+    "regions",         # groupings: EU, ASEAN, APEC, G7, G20, NATO, BRICS...
+    "quad_class",      # 1..4
+    "sentence_index",  # index of the sentence in the article
+    "date_char_start", # offsets of date_text inside sentence (-1 when not in it)
+    "date_char_end",
+    "published",       # publication date of the reporting article
+    "article_title",
+)
+LIST_COLUMNS: frozenset[str] = frozenset({"countries", "actors", "topics", "regions"})
+TITLE_MAX_CHARS = 90  # inclusive upper bound on an event title's length
