@@ -46,8 +46,9 @@ _LEADING_JOINERS = re.compile(
 )
 # The CAMEO code a classifier gives when no trigger word matched ("make public statement").
 GENERIC_CODE = "010"
-# A subject actor must be mentioned this close to the start of the sentence (characters).
-SUBJECT_WINDOW_CHARS = 40
+# The subject noun phrase of a news sentence is its leading run of capitalised words
+# ("Canadian Prime Minister Mark Carney is ..."): it ends at the first lowercase word.
+_FIRST_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,11 @@ def title_bounds(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int
 def make_title(text: str) -> str:
     """Make an event title of at most TITLE_MAX_CHARS characters, never cut mid-word."""
     t = " ".join(text.split()).strip(" ,;:-—–")
-    t = _LEADING_JOINERS.sub("", t).strip(" ,;:")
+    while True:
+        stripped = _LEADING_JOINERS.sub("", t).strip(" ,;:")
+        if stripped == t:
+            break
+        t = stripped
     t = t.rstrip(".!?")
     if not t:
         return ""
@@ -194,10 +199,10 @@ def scope_entities(ann: Annotations, lo: int, hi: int, subject: tuple[ActorMenti
 
 
 def sentence_subject(ann: Annotations, sentence: Sentence) -> tuple[ActorMention, ...]:
-    """The actors named at the very start of a sentence, shared by all its clauses."""
-    return tuple(a for a in ann.actors
-                 if sentence.start <= a.start < sentence.start + SUBJECT_WINDOW_CHARS
-                 and a.end <= sentence.end)
+    """The actors named in the subject at the start of a sentence, shared by all its clauses."""
+    m = _FIRST_LOWER_WORD.search(sentence.text)
+    limit = sentence.start + (m.start() if m else 0)
+    return tuple(a for a in ann.actors if sentence.start <= a.start and a.end <= limit)
 
 
 def build_events(article: Article, ann: Annotations, classify_event, classify_topics,

@@ -1,0 +1,237 @@
+"""Event assembly, on hand-built annotations (the stages themselves are tested elsewhere)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.events import (
+    Annotations, build_events, clause_bounds, dated_spans, make_event_id, make_title, tense_of,
+    title_bounds,
+)
+from pipeline.records import (
+    TITLE_MAX_CHARS, ActorMention, Article, EventCode, GeoMention, KnowledgeDate, Sentence, Timex,
+)
+
+PUB = date(2026, 1, 13)
+
+
+def _timex(text: str, phrase: str, value: str, d0: date | None, d1: date | None, precision: str,
+           basis: str = "explicit", type_: str = "DATE", occurrence: int = 0, tense: str = "") -> Timex:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(phrase, start + 1)
+    return Timex(start, start + len(phrase), phrase, type_, value, "", d0, d1, precision, basis, tense)
+
+
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    out, pos = [], 0
+    for part in text.split(". "):
+        end = pos + len(part) + (1 if pos + len(part) < len(text) else 0)
+        out.append(Sentence(len(out), pos, min(end, len(text)), text[pos:min(end, len(text))]))
+        pos = end + 1
+    return tuple(out)
+
+
+def _mention(text: str, phrase: str, **kw):
+    s = text.index(phrase)
+    return s, s + len(phrase)
+
+
+def _code(text: str) -> EventCode:
+    low = text.lower()
+    if "arrest" in low:
+        return EventCode("173", "Arrest", -5.0, 4)
+    if "meet" in low or "meeting" in low:
+        return EventCode("040", "Consult", 1.0, 1)
+    return EventCode("010", "Make statement", 0.0, 1)
+
+
+def _topics(text: str) -> tuple[str, ...]:
+    return ("diplomacy",) if "meet" in text.lower() else ()
+
+
+def _no_summits(text, dct, tense=""):
+    return []
+
+
+def _article(text: str, title: str = "Headline", assumed: bool = False) -> Article:
+    return Article("a" * 16, title, text, PUB, assumed)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Short title", "Short title"),
+    ("and then they met in Beijing.", "They met in Beijing"),
+    ("  while carefully balancing relations  ", "Carefully balancing relations"),
+])
+def test_events_make_title_cleans_joiners(text, expected):
+    assert make_title(text) == expected
+
+
+def test_events_make_title_never_cuts_mid_word():
+    text = ("Carney is scheduled to meet Premier Li Qiang and Zhao Leji, chairman of China's top "
+            "legislative body, on Thursday")
+    title = make_title(text)
+    assert len(title) <= TITLE_MAX_CHARS
+    assert title.endswith("…")
+    assert text.startswith(title[:-1])
+    assert text[len(title) - 1] in " ,"   # the cut falls between words
+
+
+@pytest.mark.parametrize("d0,d1,tense", [
+    (date(2018, 1, 1), date(2018, 12, 31), "past"),
+    (date(2026, 1, 1), date(2026, 12, 31), "present"),
+    (date(2026, 1, 15), date(2026, 1, 15), "future"),
+])
+def test_events_tense_of_period(d0, d1, tense):
+    assert tense_of(d0, d1, PUB) == tense
+
+
+@pytest.mark.parametrize("text,a,b,joined", [
+    ("Relations were frozen from 2018 to 2021.", "2018", "2021", True),
+    ("Relations were frozen between 2018 and 2021.", "2018", "2021", True),
+    ("Relations were frozen 2018-2021.", "2018", "2021", True),
+    ("They met in 2018 and 2021.", "2018", "2021", False),   # two happenings, not a span
+    ("In 2018, talks failed; in 2021, they resumed.", "2018", "2021", False),
+])
+def test_events_dated_spans_join_ranges(text, a, b, joined):
+    ta = _timex(text, a, a, date(int(a), 1, 1), date(int(a), 12, 31), "year")
+    tb = _timex(text, b, b, date(int(b), 1, 1), date(int(b), 12, 31), "year")
+    spans = dated_spans([tb, ta], text)
+    if joined:
+        assert len(spans) == 1
+        assert (spans[0].date_start, spans[0].date_end) == (date(int(a), 1, 1), date(int(b), 12, 31))
+        assert spans[0].value == f"{a}/{b}"
+    else:
+        assert [s.value for s in spans] == [a, b]
+
+
+def test_events_dated_spans_skip_durations_sets_and_refs():
+    text = "Over the next decade, every year, now, in 2017."
+    tx = [
+        _timex(text, "the next decade", "P10Y", None, None, "", "", "DURATION"),
+        _timex(text, "every year", "P1Y", None, None, "", "", "SET"),
+        _timex(text, "now", "PRESENT_REF", None, None, "", ""),
+        _timex(text, "2017", "2017", date(2017, 1, 1), date(2017, 12, 31), "year"),
+    ]
+    assert [s.value for s in dated_spans(tx, text)] == ["2017"]
+
+
+SEED_MEETING = ("Carney is scheduled to meet Premier Li Qiang and Zhao Leji, chairman of China's top "
+                "legislative body, on Thursday, followed by a one-on-one meeting with President Xi "
+                "Jinping on Friday.")
+
+
+def test_events_clause_bounds_split_two_dates():
+    text = SEED_MEETING
+    s = Sentence(0, 0, len(text), text)
+    spans = dated_spans([
+        _timex(text, "Thursday", "2026-01-15", date(2026, 1, 15), date(2026, 1, 15), "day", "relative"),
+        _timex(text, "Friday", "2026-01-16", date(2026, 1, 16), date(2026, 1, 16), "day", "relative"),
+    ], text)
+    (a0, a1), (b0, b1) = clause_bounds(s, spans)
+    assert "Li Qiang" in text[a0:a1] and "Xi Jinping" not in text[a0:a1]
+    assert "Xi Jinping" in text[b0:b1] and "Li Qiang" not in text[b0:b1]
+    assert a1 == b0 and a0 == 0 and b1 == len(text)
+
+
+@pytest.mark.parametrize("text,phrase,title_starts", [
+    ("Senior officials describe the visit as historic, marking the first trip to China by a "
+     "Canadian prime minister since 2017.", "2017", "marking the first trip"),
+    ("The visit represents a major step after they collapsed in 2018 following Canada's arrest "
+     "of Meng.", "2018", "they collapsed in 2018"),
+    (SEED_MEETING, "Thursday", "Carney is scheduled"),
+])
+def test_events_title_bounds_pick_the_dated_clause(text, phrase, title_starts):
+    s = text.index(phrase)
+    lo, hi = title_bounds(text, 0, len(text), s, s + len(phrase))
+    assert text[lo:hi].startswith(title_starts)
+    assert lo <= s and hi >= s + len(phrase)
+
+
+def _seed_like_annotations(text: str) -> Annotations:
+    tx = (
+        _timex(text, "Thursday", "2026-01-15", date(2026, 1, 15), date(2026, 1, 15), "day", "relative", tense="future"),
+        _timex(text, "Friday", "2026-01-16", date(2026, 1, 16), date(2026, 1, 16), "day", "relative", tense="future"),
+        _timex(text, "2018", "2018", date(2018, 1, 1), date(2018, 12, 31), "year"),
+    )
+    actors = []
+    for phrase, name, iso in [("Carney is", "Mark Carney", "CAN"), ("Li Qiang", "Li Qiang", "CHN"),
+                              ("Zhao Leji", "Zhao Leji", "CHN"), ("Xi Jinping", "Xi Jinping", "CHN"),
+                              ("Meng Wanzhou", "Meng Wanzhou", "CHN")]:
+        s, e = _mention(text, phrase)
+        phrase = phrase.removesuffix(" is")
+        actors.append(ActorMention(s, s + len(phrase), phrase, name, "person", "", iso))
+    countries = []
+    for phrase, iso, kind in [("China's", "CHN", "name"), ("Canada's", "CAN", "name"), ("US", "USA", "name")]:
+        s, e = _mention(text, phrase)
+        countries.append(GeoMention(s, e, phrase, iso, kind))
+    return Annotations(_sentences(text), tx, tuple(countries), (), tuple(actors))
+
+
+SEED_TEXT = ("Mark Carney travels to China. " + SEED_MEETING[:-1] + ". Relations collapsed in 2018 "
+             "following Canada's arrest of Huawei executive Meng Wanzhou on a US warrant.")
+
+
+def test_events_build_events_one_event_per_dated_happening():
+    art = _article(SEED_TEXT)
+    events = build_events(art, _seed_like_annotations(SEED_TEXT), _code, _topics, _no_summits)
+    by_date = {e.date_start.isoformat(): e for e in events}
+    assert len(events) == 4
+    pub = by_date["2026-01-13"]
+    assert pub.date_basis == "publication" and pub.title == "Headline"
+    thu, fri = by_date["2026-01-15"], by_date["2026-01-16"]
+    assert {"Li Qiang", "Zhao Leji"} <= set(thu.actors) and "Xi Jinping" not in thu.actors
+    assert {"Mark Carney", "Xi Jinping"} <= set(fri.actors)
+    assert fri.event_code == "040" and fri.topics == ("diplomacy",) and fri.tense == "future"
+    arrest = by_date["2018-01-01"]
+    assert arrest.precision == "year" and arrest.event_code == "173"
+    assert set(arrest.countries) == {"CAN", "CHN", "USA"}
+    assert arrest.sentence[arrest.date_offset[0]:arrest.date_offset[1]] == "2018"
+    assert len({e.event_id for e in events}) == 4
+
+
+def test_events_build_events_ids_are_stable():
+    art = _article(SEED_TEXT)
+    a = build_events(art, _seed_like_annotations(SEED_TEXT), _code, _topics, _no_summits)
+    b = build_events(art, _seed_like_annotations(SEED_TEXT), _code, _topics, _no_summits)
+    assert [e.event_id for e in a] == [e.event_id for e in b]
+    assert a[0].event_id == make_event_id(art.article_id, a[0].sentence, "", "2026-01-13", -1)
+
+
+def test_events_build_events_knowledge_dates_an_undated_summit():
+    text = "Carney is in Beijing. The two leaders last met at an APEC summit in South Korea."
+    phrase = "an APEC summit in South Korea"
+
+    def summits(sentence, dct, tense=""):
+        if phrase not in sentence:
+            return []
+        s = sentence.index(phrase)
+        return [KnowledgeDate(s, s + len(phrase), phrase, "APEC 2025", "APEC",
+                              date(2025, 10, 31), date(2025, 11, 1), "KOR", "Gyeongju")]
+
+    ann = Annotations(_sentences(text), (), (), (), ())
+    events = build_events(_article(text), ann, _code, _topics, summits)
+    kb = [e for e in events if e.date_basis == "knowledge"]
+    assert len(kb) == 1
+    assert kb[0].date_start == date(2025, 10, 31) and kb[0].tense == "past"
+    assert kb[0].date_text == phrase
+
+
+def test_events_build_events_assumed_publication_lowers_confidence():
+    text = "Talks were held on Monday."
+    ann = Annotations(_sentences(text), (_timex(text, "Monday", "2026-01-12", date(2026, 1, 12),
+                                                date(2026, 1, 12), "day", "relative"),), (), (), ())
+    sure = build_events(_article(text), ann, _code, _topics, _no_summits)
+    unsure = build_events(_article(text, assumed=True), ann, _code, _topics, _no_summits)
+    assert len(sure) == 1   # the lead carries a date: no separate publication event
+    assert unsure[0].confidence < sure[0].confidence
+
+
+def test_events_build_events_nothing_dated_gives_only_the_news():
+    text = "Officials said cooperation is unavoidable. Nothing else happened."
+    events = build_events(_article(text), Annotations(_sentences(text), (), (), (), ()),
+                          _code, _topics, _no_summits)
+    assert [e.date_basis for e in events] == ["publication"]
+    empty = build_events(_article(""), Annotations((), (), (), (), ()), _code, _topics, _no_summits)
+    assert empty == []
