@@ -1,0 +1,82 @@
+"""The URL <-> view state round trip: every view setting survives a copied link."""
+from datetime import date
+
+import pytest
+
+from pipeline.query import Filters
+from ui.urlstate import ViewState, parse_query, restrict, share_url, to_query
+
+
+@pytest.mark.parametrize("params, expected", [
+    ({}, ViewState()),
+    ({"country": ["CAN", "CHN"]}, ViewState(Filters(countries=("CAN", "CHN")))),
+    ({"country": "can,chn"}, ViewState(Filters(countries=("CAN", "CHN")))),
+    ({"country": ["CAN", "CAN"]}, ViewState(Filters(countries=("CAN",)))),
+    ({"topic": ["trade"], "type": ["04", "173"]}, ViewState(Filters(topics=("trade",), types=("04", "173")))),
+    ({"from": "2017-01-01", "to": "2026-02-01"},
+     ViewState(Filters(date_from=date(2017, 1, 1), date_to=date(2026, 2, 1)))),
+    ({"q": "canola, tariffs"}, ViewState(Filters(q="canola, tariffs"))),
+    ({"prec": "month", "basis": ["explicit", "knowledge"]},
+     ViewState(Filters(min_precision="month", bases=("explicit", "knowledge")))),
+    ({"actor": ["Mark Carney"]}, ViewState(Filters(actors=("Mark Carney",)))),
+    ({"lane": "actor", "color": "goldstein", "event": "ABCDEF0123", "rug": "1"},
+     ViewState(lane="actor", color="goldstein", event="abcdef0123", rug=True)),
+    ({"pair": ["CAN", "CHN"]}, ViewState(pair=("CAN", "CHN"))),
+])
+def test_urlstate_parses_valid_parameters(params, expected):
+    state, notices = parse_query(params)
+    assert state == expected
+    assert notices == []
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"country": ["Canada"]}, "country"),
+    ({"from": "2017-13-45"}, "from"),
+    ({"to": "yesterday"}, "to"),
+    ({"from": "2020-01-01", "to": "2019-01-01"}, "from/to"),
+    ({"lane": "<script>"}, "lane"),
+    ({"color": "rainbow"}, "color"),
+    ({"prec": "nanosecond"}, "prec"),
+    ({"event": "not-an-id!"}, "event"),
+    ({"basis": "guess"}, "basis"),
+    ({"pair": ["CAN"]}, "pair"),
+    ({"utm_source": "mail"}, "utm_source"),
+    ({"type": ["'; drop table"]}, "type"),
+    ({"q": "a\x00b"}, "q"),
+])
+def test_urlstate_ignores_bad_parameters_with_notice(params, fragment):
+    state, notices = parse_query(params)
+    assert len(notices) == 1 and fragment in notices[0]
+    # The bad value never reaches the state: everything else stays default.
+    assert to_query(state) == {}
+
+
+@pytest.mark.parametrize("state", [
+    ViewState(),
+    ViewState(Filters(countries=("CAN", "CHN"), topics=("trade",), actors=("Xi Jinping",),
+                      types=("04",), date_from=date(2017, 1, 1), date_to=date(2026, 2, 1),
+                      q="canola", min_precision="month", bases=("explicit",),
+                      articles=("0123456789abcdef",)),
+              lane="topic", color="type", event="deadbeef01", rug=True, pair=("CAN", "CHN")),
+])
+def test_urlstate_round_trips(state):
+    assert parse_query(to_query(state)) == (state, [])
+
+
+def test_urlstate_defaults_are_left_out_of_the_url():
+    assert to_query(ViewState(lane="country", color="topic")) == {}
+
+
+def test_urlstate_restrict_drops_values_not_in_the_data():
+    state, _ = parse_query({"country": ["CAN", "ATA"], "topic": ["trade"], "actor": ["Nobody"]})
+    kept, notices = restrict(state, countries=["CAN", "CHN"], topics=["trade"], actors=["Mark Carney"])
+    assert kept.filters.countries == ("CAN",)
+    assert kept.filters.topics == ("trade",)
+    assert kept.filters.actors == ()
+    assert len(notices) == 2
+
+
+def test_urlstate_share_url_encodes_repeated_parameters():
+    state = ViewState(Filters(countries=("CAN", "CHN"), q="a&b"), event="abcd1234")
+    assert share_url("http://host:8501/", state) == (
+        "http://host:8501/?country=CAN&country=CHN&q=a%26b&event=abcd1234")

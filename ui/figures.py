@@ -1,0 +1,328 @@
+"""Plotly figures of the dashboard: the swimlane timeline and the relations chart (pure).
+
+Every text that came from an article is HTML-escaped before it reaches a hover label, because
+Plotly renders a subset of HTML in labels.
+"""
+from __future__ import annotations
+
+import html
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ui.labels import country_name, type_label, type_root
+
+AGGREGATE_ABOVE = 20_000     # lane rows in view above which the timeline shows counts
+WEBGL_ABOVE = 2_000          # markers above which WebGL traces are used
+MAX_LANES = 40               # lanes beyond the most frequent ones are merged into "(other)"
+MAX_COLORS = 10              # categories beyond the most frequent ones are coloured "other"
+MIN_AXIS_DAYS = 30           # the x axis always spans at least this, so ticks are days or months
+NONE_LANE = "(none)"
+OTHER = "(other)"
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+           "#17becf", "#bcbd22", "#7f7f7f")
+OTHER_COLOR = "#b0b0b0"
+GOLDSTEIN_SCALE = "RdBu"     # red = conflict (-10), blue = cooperation (+10)
+_DAY_MS = 86_400_000
+
+_LANE_COLUMNS = {"country": "countries", "topic": "topics", "actor": "actors"}
+
+
+def escape(value: object) -> str:
+    """HTML-escape any value for a Plotly label (None and NaN become "")."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _cells(value) -> tuple[str, ...]:
+    if value is None or (isinstance(value, float) and value != value):
+        return ()
+    if isinstance(value, str):
+        return tuple(x for x in value.split(";") if x)
+    return tuple(value)
+
+
+def lane_pairs(df: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
+    """(row positions, lane labels): one pair per lane an event belongs to (events with none get "(none)")."""
+    n = len(df)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
+    if lane == "type":
+        roots = df["event_code"].map(type_root) if "event_code" in df else pd.Series([""] * n)
+        return np.arange(n), roots.map(type_label).to_numpy(dtype=object)
+    column = _LANE_COLUMNS.get(lane, "countries")
+    cells = df[column].map(_cells).tolist() if column in df else [()] * n
+    cells = [c if c else (NONE_LANE,) for c in cells]
+    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=n)
+    rows = np.repeat(np.arange(n), lengths)
+    labels = np.array(list(itertools.chain.from_iterable(cells)), dtype=object)
+    if lane == "country":
+        names = {code: (NONE_LANE if code == NONE_LANE else country_name(code)) for code in set(labels)}
+        labels = np.array([names[c] for c in labels], dtype=object)
+    return rows, labels
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """ISO date strings to numpy days (any year 1..9999; bad values become NaT)."""
+    text = values.astype(str).str.slice(0, 10)
+    try:
+        return text.to_numpy(dtype="datetime64[D]")
+    except ValueError:
+        out = np.empty(len(text), dtype="datetime64[D]")
+        for i, t in enumerate(text):
+            try:
+                out[i] = np.datetime64(t, "D")
+            except ValueError:
+                out[i] = np.datetime64("NaT")
+        return out
+
+
+def axis_range(starts: np.ndarray, ends: np.ndarray) -> list[str]:
+    """A padded [from, to] for the x axis, at least MIN_AXIS_DAYS wide (never a sub-day range)."""
+    good = ~np.isnat(starts)
+    if not good.any():
+        today = np.datetime64("today", "D")
+        return [str(today - MIN_AXIS_DAYS // 2), str(today + MIN_AXIS_DAYS // 2)]
+    lo = starts[good].min()
+    good_end = ~np.isnat(ends)
+    hi = max(ends[good_end].max(), lo) + np.timedelta64(1, "D") if good_end.any() else lo + 1
+    span = int((hi - lo) / np.timedelta64(1, "D"))
+    pad = max(span // 25, 1)
+    if span + 2 * pad < MIN_AXIS_DAYS:
+        pad = (MIN_AXIS_DAYS - span + 1) // 2
+    return [str(lo - pad), str(hi + pad)]
+
+
+def _top(labels: np.ndarray, limit: int) -> list[str]:
+    counts = pd.Series(labels).value_counts(sort=True)
+    return [str(x) for x in counts.index[:limit]]
+
+
+def _color_keys(df: pd.DataFrame, color: str) -> np.ndarray:
+    if color == "type":
+        return df["event_code"].map(type_root).map(type_label).to_numpy(dtype=object)
+    first = df["topics"].map(lambda v: (_cells(v) or ("(no topic)",))[0])
+    return first.to_numpy(dtype=object)
+
+
+def _hover(df: pd.DataFrame) -> np.ndarray:
+    """One escaped hover label per event: title, date as written and resolved, precision, who, source."""
+    def one(row) -> str:
+        start, end = str(row.date_start)[:10], str(row.date_end)[:10]
+        resolved = start if start == end else f"{start} – {end}"
+        countries = ", ".join(_cells(row.countries)[:6])
+        actors = ", ".join(_cells(row.actors)[:4])
+        source = row.article_title if isinstance(row.article_title, str) else ""
+        return ("<b>" + escape(row.title) + "</b><br>"
+                + "“" + escape(row.date_text) + "” → " + escape(resolved)
+                + " (" + escape(row.precision) + ")<br>"
+                + "Countries: " + escape(countries or "—") + "<br>"
+                + "Actors: " + escape(actors or "—") + "<br>"
+                + "Source: " + escape(source[:80] or "—"))
+    cols = ["title", "date_start", "date_end", "date_text", "precision", "countries", "actors",
+            "article_title"]
+    frame = df.reindex(columns=cols)
+    return np.array([one(r) for r in frame.itertuples(index=False)], dtype=object)
+
+
+@dataclass(frozen=True)
+class TimelineInfo:
+    """What the timeline figure shows, for captions and tests."""
+
+    aggregated: bool
+    n_events: int
+    n_points: int         # markers + bars (or aggregated cells) sent to the browser
+    lanes: tuple[str, ...]
+    webgl: bool
+    period: str = ""      # aggregation period: day, month or year
+
+
+def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic", *,
+                    rug: pd.Series | None = None, highlight: tuple[str, ...] = (),
+                    selected: str = "", aggregate_above: int = AGGREGATE_ABOVE,
+                    webgl_above: int = WEBGL_ABOVE,
+                    pairs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[go.Figure, TimelineInfo]:
+    """The swimlane timeline of ``df``: markers for single days, translucent bars for periods."""
+    rows, labels = pairs if pairs is not None else lane_pairs(df, lane)
+    starts_all = _days(df["date_start"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
+    ends_all = _days(df["date_end"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
+    lanes = _top(labels, MAX_LANES)
+    if len(set(labels)) > MAX_LANES:
+        keep = set(lanes)
+        labels = np.array([x if x in keep else OTHER for x in labels], dtype=object)
+        lanes.append(OTHER)
+    if len(rows) > aggregate_above:
+        fig, info = _aggregate_figure(rows, labels, starts_all, ends_all, lanes, len(df))
+    else:
+        fig, info = _event_figure(df, rows, labels, starts_all, ends_all, lanes, color,
+                                  webgl_above, highlight, selected)
+    _layout(fig, axis_range(starts_all, ends_all), lanes, rug)
+    return fig, info
+
+
+def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_above, highlight,
+                  selected) -> tuple[go.Figure, TimelineInfo]:
+    fig = go.Figure()
+    ids_all = df["event_id"].astype(str).to_numpy(dtype=object)
+    hover_all = _hover(df)
+    starts, ends = starts_all[rows], ends_all[rows]
+    valid = ~np.isnat(starts) & ~np.isnat(ends)
+    rows, labels, starts, ends = rows[valid], labels[valid], starts[valid], ends[valid]
+    is_point = starts == ends
+    webgl = int(is_point.sum()) > webgl_above
+    scatter = go.Scattergl if webgl else go.Scatter
+    ids, hover = ids_all[rows], hover_all[rows]
+    x_point = np.datetime_as_string(starts, unit="D")
+    width_ms = ((ends - starts).astype("timedelta64[D]").astype(np.int64) + 1) * _DAY_MS
+
+    if color == "goldstein":
+        gold = pd.to_numeric(df["goldstein"], errors="coerce").to_numpy(dtype=float)[rows]
+        groups = [("Goldstein", np.ones(len(rows), dtype=bool), None)]
+    else:
+        keys = _color_keys(df, color)[rows]
+        top = _top(keys, MAX_COLORS)
+        keys = np.array([k if k in set(top) else "other" for k in keys], dtype=object)
+        groups = [(k, keys == k, PALETTE[i % len(PALETTE)]) for i, k in enumerate(top)]
+        if (keys == "other").any():
+            groups.append(("other", keys == "other", OTHER_COLOR))
+    for name, member, hue in groups:
+        bars = member & ~is_point
+        if bars.any():
+            marker = (dict(color=hue) if hue else
+                      dict(color=np.nan_to_num(gold[bars], nan=0.0), colorscale=GOLDSTEIN_SCALE,
+                           cmin=-10, cmax=10))
+            fig.add_trace(go.Bar(
+                orientation="h", y=labels[bars], base=x_point[bars], x=width_ms[bars],
+                marker=marker, opacity=0.35, name=str(name), legendgroup=str(name),
+                showlegend=not (member & is_point).any(), customdata=ids[bars],
+                hovertext=hover[bars], hovertemplate="%{hovertext}<extra></extra>"))
+        points = member & is_point
+        if points.any():
+            marker = (dict(color=hue, size=9, line=dict(width=0.5, color="white")) if hue else
+                      dict(color=gold[points], colorscale=GOLDSTEIN_SCALE, cmin=-10, cmax=10,
+                           size=9, colorbar=dict(title=dict(text="Goldstein"), thickness=12)))
+            fig.add_trace(scatter(
+                x=x_point[points], y=labels[points], mode="markers", marker=marker,
+                name=str(name), legendgroup=str(name), customdata=ids[points],
+                hovertext=hover[points], hovertemplate="%{hovertext}<extra></extra>"))
+    wanted = [(set(highlight), "new", dict(symbol="star", size=16, color="gold",
+                                           line=dict(width=1.5, color="black"))),
+              ({selected} if selected else set(), "selected",
+               dict(symbol="circle-open", size=20, color="black", line=dict(width=3)))]
+    for idset, name, marker in wanted:
+        mark = np.array([i in idset for i in ids], dtype=bool) if idset else np.zeros(len(ids), bool)
+        if mark.any():
+            mid = starts[mark] + (ends[mark] - starts[mark]) // 2
+            fig.add_trace(go.Scatter(
+                x=np.datetime_as_string(mid, unit="D"), y=labels[mark], mode="markers",
+                marker=marker, name=name, customdata=ids[mark], hovertext=hover[mark],
+                hovertemplate="%{hovertext}<extra></extra>"))
+    fig.update_layout(barmode="overlay")
+    return fig, TimelineInfo(False, len(df), int(valid.sum()), tuple(lanes), webgl)
+
+
+def _period(starts: np.ndarray) -> str:
+    good = starts[~np.isnat(starts)]
+    if len(good) == 0:
+        return "day"
+    span = int((good.max() - good.min()) / np.timedelta64(1, "D"))
+    return "year" if span > 3650 else "month" if span > 365 else "day"
+
+
+def _aggregate_figure(rows, labels, starts_all, ends_all, lanes, n_events) -> tuple[go.Figure, TimelineInfo]:
+    starts = starts_all[rows]
+    good = ~np.isnat(starts)
+    starts, labels = starts[good], labels[good]
+    period = _period(starts)
+    unit = {"year": "Y", "month": "M", "day": "D"}[period]
+    bins = starts.astype(f"datetime64[{unit}]")
+    frame = pd.DataFrame({"lane": labels, "bin": bins.astype(np.int64)})
+    counts = frame.groupby(["lane", "bin"], sort=False).size().reset_index(name="n")
+    first = counts["bin"].to_numpy().astype(f"datetime64[{unit}]")
+    lo = first.astype("datetime64[D]")
+    hi = (first + 1).astype("datetime64[D]") - 1
+    mid = lo + (hi - lo) // 2
+    n = counts["n"].to_numpy()
+    lane = counts["lane"].to_numpy(dtype=object)
+    lo_s, hi_s = np.datetime_as_string(lo, unit="D"), np.datetime_as_string(hi, unit="D")
+    hover = [f"<b>{escape(l)}</b><br>{a} – {b}<br>{c:,} events" for l, a, b, c in zip(lane, lo_s, hi_s, n)]
+    size = 6 + 22 * np.sqrt(n / max(int(n.max()), 1))
+    fig = go.Figure(go.Scattergl(
+        x=np.datetime_as_string(mid, unit="D"), y=lane, mode="markers",
+        marker=dict(size=size, color=np.log10(n + 1), colorscale="Viridis", opacity=0.8,
+                    colorbar=dict(title=dict(text="events (log10)"), thickness=12)),
+        customdata=np.stack([lo_s, hi_s], axis=1), hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>", name=f"events per {period}"))
+    return fig, TimelineInfo(True, n_events, len(counts), tuple(lanes), True, period)
+
+
+def _layout(fig: go.Figure, x_range: list[str], lanes: list[str], rug: pd.Series | None) -> None:
+    height = max(360, min(1400, 120 + 26 * len(lanes)))
+    fig.update_layout(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), dragmode="zoom",
+        uirevision="timeline")
+    fig.update_xaxes(
+        type="date", range=x_range, showgrid=True,
+        rangeslider=dict(visible=True, thickness=0.05),
+        rangeselector=dict(buttons=[dict(count=1, label="1 year", step="year", stepmode="backward"),
+                                    dict(count=5, label="5 years", step="year", stepmode="backward"),
+                                    dict(count=10, label="10 years", step="year", stepmode="backward"),
+                                    dict(label="all", step="all")]))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(reversed(lanes)),
+                     automargin=True)
+    if rug is not None and len(rug):
+        days = _days(pd.Series(rug).dropna())
+        days = np.unique(days[~np.isnat(days)])
+        fig.add_trace(go.Scatter(
+            x=np.datetime_as_string(days, unit="D"), y=np.zeros(len(days)), yaxis="y2",
+            mode="markers", marker=dict(symbol="line-ns-open", size=12, color="rgba(80,80,80,0.35)"),
+            name="publications", hovertemplate="published %{x}<extra></extra>"))
+        fig.update_layout(yaxis=dict(domain=[0.1, 1.0]),
+                          yaxis2=dict(domain=[0.0, 0.06], showticklabels=False, showgrid=False,
+                                      zeroline=False, fixedrange=True, anchor="x"))
+
+
+def relations_figure(df: pd.DataFrame, a: str, b: str, window_days: int = 365) -> tuple[go.Figure, int]:
+    """Goldstein score over time of the events naming both ``a`` and ``b``, with a rolling mean."""
+    if df.empty:
+        sub = df
+    else:
+        both = df["countries"].map(lambda v: a in _cells(v) and b in _cells(v))
+        sub = df[both]
+        sub = sub[pd.to_numeric(sub["goldstein"], errors="coerce").notna()]
+    fig = go.Figure()
+    if len(sub):
+        starts, ends = _days(sub["date_start"]), _days(sub["date_end"])
+        mid = starts + (ends - starts) // 2
+        order = np.argsort(mid, kind="stable")
+        sub = sub.iloc[order]
+        mid = mid[order]
+        gold = pd.to_numeric(sub["goldstein"], errors="coerce").to_numpy(dtype=float)
+        x = np.datetime_as_string(mid, unit="D")
+        hover = [f"<b>{escape(t)}</b><br>{d} ({escape(p)})<br>Goldstein {g:+.1f}"
+                 for t, d, p, g in zip(sub["title"], x, sub["precision"], gold)]
+        fig.add_trace(go.Scatter(
+            x=x, y=gold, mode="markers", name="event",
+            marker=dict(size=10, color=gold, colorscale=GOLDSTEIN_SCALE, cmin=-10, cmax=10,
+                        line=dict(width=0.5, color="black")),
+            customdata=sub["event_id"].astype(str).to_numpy(), hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>"))
+        series = pd.Series(gold, index=pd.DatetimeIndex(mid.astype("datetime64[s]")))
+        rolling = series.rolling(f"{int(window_days)}D", min_periods=1).mean()
+        fig.add_trace(go.Scatter(x=x, y=rolling.to_numpy(), mode="lines", name=f"{window_days}-day mean",
+                                 line=dict(width=3, color="#444"), hoverinfo="skip"))
+        x_range = axis_range(mid, mid)
+    else:
+        x_range = axis_range(np.zeros(0, dtype="datetime64[D]"), np.zeros(0, dtype="datetime64[D]"))
+    fig.add_hline(y=0, line=dict(color="#999", dash="dot"))
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=40, b=10), hovermode="closest",
+                      title=dict(text=f"{escape(country_name(a))} – {escape(country_name(b))}: "
+                                      "cooperation (+) and conflict (−)"))
+    fig.update_xaxes(type="date", range=x_range)
+    fig.update_yaxes(range=[-10.5, 10.5], title=dict(text="Goldstein score"))
+    return fig, len(sub)
