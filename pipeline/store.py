@@ -1,0 +1,573 @@
+"""The event store: articles, canonical events and the mentions linking them, on SQLAlchemy.
+
+SQLite (the default, a file under ``data/``) or any SQLAlchemy URL such as PostgreSQL. Each
+article is written in one transaction, writers are serialised (SQLite ``BEGIN IMMEDIATE``,
+PostgreSQL advisory lock) so that the merge decision sees every committed event, and unique
+keys make a repeated or concurrent ingest of the same article a no-op.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event as sa_event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from pipeline.merge import DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, compare, merge_rows
+from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, Article
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA_VERSION = 2
+# Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
+BUSY_TIMEOUT_S = 60
+WRITE_RETRIES = 5
+PG_LOCK_KEY = 7_205_431_118  # arbitrary constant: the advisory lock that serialises ingest writers
+
+EXTRA_COLUMNS: tuple[str, ...] = ("mentions", "first_reported", "last_reported", "article_ids", "sources")
+ARTICLE_COLUMNS: tuple[str, ...] = ("article_id", "title", "url", "source", "published", "published_assumed",
+                                    "ingested_at", "n_events")
+SOURCE_COLUMNS: tuple[str, ...] = ("article_id", "title", "url", "source", "published", "sentence", "date_text")
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or written; the message is one line saying what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What ``Store.add_article`` did."""
+
+    new: bool
+    events_added: int
+    mentions_merged: int
+    event_ids: tuple[str, ...]
+
+
+metadata = sa.MetaData()
+
+meta_table = sa.Table(
+    "timeline_meta", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+articles_table = sa.Table(
+    "articles", metadata,
+    sa.Column("article_id", sa.String(64), primary_key=True),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.Column("url", sa.Text, nullable=False, default=""),
+    sa.Column("source", sa.Text, nullable=False, default=""),
+    sa.Column("published", sa.String(10), nullable=False),
+    sa.Column("published_assumed", sa.Boolean, nullable=False, default=False),
+    sa.Column("text", sa.Text, nullable=False, default=""),
+    sa.Column("path", sa.Text, nullable=False, default=""),
+    sa.Column("ingested_at", sa.String(32), nullable=False),
+    sa.Column("n_events", sa.Integer, nullable=False, default=0),
+)
+
+_event_cols = [sa.Column("event_id", sa.String(64), primary_key=True)]
+for _name in EVENT_COLUMNS[1:]:
+    if _name in ("goldstein", "confidence"):
+        _event_cols.append(sa.Column(_name, sa.Float, nullable=True))
+    elif _name in ("quad_class", "sentence_index", "date_char_start", "date_char_end"):
+        _event_cols.append(sa.Column(_name, sa.Integer, nullable=True))
+    else:
+        _event_cols.append(sa.Column(_name, sa.Text, nullable=False, default=""))
+events_table = sa.Table(
+    "events", metadata, *_event_cols,
+    sa.Column("mentions", sa.Integer, nullable=False, default=1),
+    sa.Column("first_reported", sa.String(10), nullable=False, default=""),
+    sa.Column("last_reported", sa.String(10), nullable=False, default=""),
+    sa.Index("ix_events_date", "date_start", "date_end"),
+)
+
+mentions_table = sa.Table(
+    "mentions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id"), nullable=False, index=True),
+    sa.Column("article_id", sa.String(64), sa.ForeignKey("articles.article_id"), nullable=False, index=True),
+    sa.Column("mention_id", sa.String(64), nullable=False),   # the extractor's per-article event id
+    sa.Column("sentence", sa.Text, nullable=False, default=""),
+    sa.Column("sentence_index", sa.Integer, nullable=True),
+    sa.Column("date_text", sa.Text, nullable=False, default=""),
+    sa.Column("date_start", sa.String(10), nullable=False, default=""),
+    sa.Column("date_end", sa.String(10), nullable=False, default=""),
+    sa.Column("precision", sa.String(16), nullable=False, default=""),
+    sa.Column("title", sa.Text, nullable=False, default=""),
+    sa.UniqueConstraint("article_id", "mention_id", name="uq_mentions_article_mention"),
+)
+
+# Candidate lookup: one row per (country or actor of a canonical event), indexed with the event's
+# start date, so finding "events sharing a party inside this date window" is an index range scan.
+event_keys_table = sa.Table(
+    "event_keys", metadata,
+    sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("date_start", sa.String(10), nullable=False),
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id"), nullable=False),
+    sa.PrimaryKeyConstraint("key", "date_start", "event_id", name="pk_event_keys"),
+    sa.Index("ix_event_keys_event", "event_id"),
+)
+
+
+def default_db_url() -> str:
+    """The store URL: $TIMELINE_DB, else the embedded SQLite file data/timeline.db."""
+    env = os.environ.get("TIMELINE_DB", "").strip()
+    return env or f"sqlite:///{REPO / 'data' / 'timeline.db'}"
+
+
+def _one_line(err: BaseException) -> str:
+    text = str(getattr(err, "orig", None) or err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+def _safe_url(url: sa.engine.URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _check_sqlite_path(url: sa.engine.URL) -> None:
+    """Give one clear line for the usual SQLite file problems before SQLAlchemy gives a vague one."""
+    db = url.database or ""
+    if not db or db == ":memory:" or db.startswith("file:"):
+        return
+    path = Path(db)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StoreError(f"cannot create folder {folder} for the store: {err.strerror}") from None
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
+    # WAL mode needs to create -wal/-shm files next to the database, even just to read it.
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(f"folder {folder} is not writable: cannot open the store {path} "
+                         "(choose another location with --db or TIMELINE_DB)")
+    if path.exists():
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StoreError(f"store file {path} is not readable and writable")
+        with path.open("rb") as fh:
+            head = fh.read(16)
+        if head and head != b"SQLite format 3\x00":
+            raise StoreError(f"{path} is not a SQLite database: choose another file with --db or move it away")
+
+
+def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+
+    @sa_event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # noqa: ANN001
+        # Take transaction control from the driver so that BEGIN IMMEDIATE below is honoured.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        if (url.database or ":memory:") != ":memory:":
+            cur.execute("PRAGMA journal_mode = WAL")
+            # NORMAL is crash-safe in WAL mode against process death; only power loss may drop
+            # the last commits, never corrupt the file.
+            cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def _on_begin(conn):  # noqa: ANN001
+        # Writers take the lock up front: no read-then-upgrade deadlock between two ingests.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("timeline_write")
+                             else "BEGIN")
+
+    return engine
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (creating or migrating the schema) the store at ``url`` or the default location."""
+    raw = url or default_db_url()
+    try:
+        parsed = make_url(raw)
+    except (sa_exc.ArgumentError, ValueError) as err:
+        raise StoreError(f"invalid database URL {raw!r}: {_one_line(err)}") from None
+    try:
+        if parsed.get_backend_name() == "sqlite":
+            _check_sqlite_path(parsed)
+            engine = _sqlite_engine(parsed)
+        else:
+            engine = sa.create_engine(parsed, pool_pre_ping=True, connect_args=_connect_args(parsed))
+    except (sa_exc.NoSuchModuleError, ImportError) as err:
+        raise StoreError(f"unsupported database URL {_safe_url(parsed)}: {_one_line(err)}") from None
+    store = Store(engine, parsed)
+    try:
+        store._init_schema()
+    except StoreError:
+        engine.dispose()
+        raise
+    except sa_exc.OperationalError as err:
+        engine.dispose()
+        msg = _one_line(err)
+        if parsed.get_backend_name() == "sqlite":
+            raise StoreError(f"cannot open SQLite store {parsed.database}: {msg}") from None
+        raise StoreError(f"cannot reach database server {_safe_url(parsed)}: {msg}") from None
+    except sa_exc.DatabaseError as err:
+        engine.dispose()
+        raise StoreError(f"{_safe_url(parsed)} is not a usable Timeline store: {_one_line(err)}") from None
+    return store
+
+
+def _connect_args(url: sa.engine.URL) -> dict[str, Any]:
+    if url.get_backend_name() == "postgresql":
+        return {"connect_timeout": 10}
+    return {}
+
+
+def _json_list(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "[]"
+    if isinstance(value, str):
+        items = [x for x in value.split(";") if x]
+    else:
+        items = [str(x) for x in value if x is not None and str(x)]
+    return json.dumps(sorted(set(items)), ensure_ascii=False)
+
+
+def _from_json_list(text: Any) -> tuple[str, ...]:
+    if not text:
+        return ()
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return ()
+    return tuple(str(x) for x in value) if isinstance(value, list) else ()
+
+
+def _iso(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()[:10]
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    return str(value)[:10]
+
+
+def _num(value: Any, kind: type) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, float) and math.isnan(value):
+            return None
+        return kind(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    # NUL bytes are legal in Python strings but rejected by PostgreSQL text columns.
+    return str(value).replace("\x00", "")
+
+
+def _event_record(row: dict[str, Any], article: Article) -> dict[str, Any]:
+    """A mention row from the extractor as a row of the events table (lists as JSON text)."""
+    rec: dict[str, Any] = {}
+    for col in EVENT_COLUMNS:
+        value = row.get(col)
+        if col in LIST_COLUMNS:
+            rec[col] = _json_list(value)
+        elif col in ("date_start", "date_end"):
+            rec[col] = _iso(value)
+        elif col in ("goldstein", "confidence"):
+            rec[col] = _num(value, float)
+        elif col in ("quad_class", "sentence_index", "date_char_start", "date_char_end"):
+            rec[col] = _num(value, int)
+        else:
+            rec[col] = _text(value)
+    rec["article_id"] = article.article_id
+    rec["published"] = article.published.isoformat()
+    rec["article_title"] = _text(article.title)
+    if rec["date_end"] == "" or (rec["date_start"] and rec["date_end"] < rec["date_start"]):
+        rec["date_end"] = rec["date_start"]
+    return rec
+
+
+def _keys_of(rec: dict[str, Any]) -> set[str]:
+    keys = {"c:" + c for c in _from_json_list(rec.get("countries"))}
+    keys |= {"a:" + a for a in _from_json_list(rec.get("actors"))}
+    return {k[:255] for k in keys}
+
+
+class Store:
+    """A Timeline event store on one SQLAlchemy engine."""
+
+    def __init__(self, engine: sa.engine.Engine, url: sa.engine.URL) -> None:
+        self.engine = engine
+        self.url = url
+        self.backend = url.get_backend_name()
+
+    # ----- schema -------------------------------------------------------------------------
+    def _write_conn(self) -> sa.Connection:
+        # An execution option lives on this Connection only, not on the pooled DBAPI connection.
+        return self.engine.connect().execution_options(timeline_write=True)
+
+    def _init_schema(self) -> None:
+        with self._write_conn() as conn, conn.begin():
+            self._lock(conn)
+            inspector = sa.inspect(conn)
+            tables = set(inspector.get_table_names())
+            if meta_table.name not in tables:
+                ours = {"articles", "events", "mentions", "event_keys"}
+                if tables & ours:
+                    raise StoreError(f"{_safe_url(self.url)} holds tables {sorted(tables & ours)} but no Timeline "
+                                     "schema version: not a Timeline store; choose another --db")
+                metadata.create_all(conn)
+                conn.execute(meta_table.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+                return
+            row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
+            version = int(row[0]) if row and str(row[0]).isdigit() else 0
+            if version > SCHEMA_VERSION:
+                raise StoreError(f"store {_safe_url(self.url)} has schema version {version}, newer than this "
+                                 f"Timeline ({SCHEMA_VERSION}): upgrade Timeline to read it")
+            while version < SCHEMA_VERSION:
+                step = MIGRATIONS.get(version)
+                if step is None:
+                    raise StoreError(f"store {_safe_url(self.url)} has schema version {version}, which cannot be "
+                                     "migrated: move it away and re-run `python -m pipeline ingest` on your articles")
+                step(conn)
+                version += 1
+                conn.execute(meta_table.update().where(meta_table.c.key == "schema_version")
+                             .values(value=str(version)))
+
+    def _lock(self, conn: sa.Connection) -> None:
+        # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs an explicit lock
+        # so two ingests cannot both create the same canonical event.
+        if self.backend == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_LOCK_KEY})
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the store."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
+        return int(row[0]) if row else 0
+
+    # ----- writing ------------------------------------------------------------------------
+    def add_article(self, article: Article, events: pd.DataFrame) -> AddResult:
+        """Store ``article`` and its event mentions in one transaction, merging into known events."""
+        rows = [] if events is None or events.empty else events.to_dict("records")
+        last: BaseException | None = None
+        for attempt in range(WRITE_RETRIES):
+            try:
+                with self._write_conn() as conn, conn.begin():
+                    self._lock(conn)
+                    return self._add(conn, article, rows)
+            except sa_exc.IntegrityError:
+                # Another ingest stored the same article between our check and insert.
+                if self.has_article(article.article_id):
+                    return AddResult(False, 0, 0, ())
+                raise
+            except sa_exc.OperationalError as err:
+                last = err
+                if "locked" not in str(err).lower() and "busy" not in str(err).lower():
+                    raise StoreError(f"cannot write to store {_safe_url(self.url)}: {_one_line(err)}") from None
+                time.sleep(0.2 * (attempt + 1))
+        raise StoreError(f"store {_safe_url(self.url)} stayed locked by another writer: {_one_line(last)}")
+
+    def has_article(self, article_id: str) -> bool:
+        """True when the article is already stored."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(articles_table.c.article_id)
+                                .where(articles_table.c.article_id == article_id)).first() is not None
+
+    def _add(self, conn: sa.Connection, article: Article, rows: list[dict[str, Any]]) -> AddResult:
+        known = conn.execute(sa.select(articles_table.c.article_id)
+                             .where(articles_table.c.article_id == article.article_id)).first()
+        if known is not None:
+            return AddResult(False, 0, 0, ())
+        conn.execute(articles_table.insert().values(
+            article_id=article.article_id, title=_text(article.title), url=_text(article.url),
+            source=_text(article.source), published=article.published.isoformat(),
+            published_assumed=bool(article.published_assumed), text=_text(article.text),
+            path=_text(article.path), ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            n_events=0))
+        pub = article.published.isoformat()
+        added = merged = 0
+        event_ids: list[str] = []
+        seen: set[str] = set()
+        for row in rows:
+            rec = _event_record(row, article)
+            mention_id = rec["event_id"] or f"row{len(seen)}"
+            if mention_id in seen:
+                continue
+            seen.add(mention_id)
+            target = self._find_match(conn, rec)
+            if target is None:
+                event_id = self._new_event_id(conn, mention_id, article.article_id)
+                rec = {**rec, "event_id": event_id, "mentions": 1, "first_reported": pub, "last_reported": pub}
+                conn.execute(events_table.insert().values(**rec))
+                self._put_keys(conn, event_id, rec, _keys_of(rec))
+                added += 1
+            else:
+                event_id = target["event_id"]
+                new = merge_rows(target, {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}})
+                update = {k: new[k] for k in DATE_FIELDS}
+                update.update({k: _json_list(new[k]) for k in LIST_COLUMNS})
+                update.update(event_code=_text(new.get("event_code")), goldstein=_num(new.get("goldstein"), float),
+                              quad_class=_num(new.get("quad_class"), int),
+                              confidence=_num(new.get("confidence"), float),
+                              mentions=int(target["mentions"]) + 1,
+                              first_reported=min(target["first_reported"] or pub, pub),
+                              last_reported=max(target["last_reported"] or pub, pub))
+                conn.execute(events_table.update().where(events_table.c.event_id == event_id).values(**update))
+                if update["date_start"] != target["date_start"]:
+                    conn.execute(event_keys_table.update().where(event_keys_table.c.event_id == event_id)
+                                 .values(date_start=update["date_start"]))
+                old_keys = _keys_of({k: _json_list(target[k]) for k in ("countries", "actors")})
+                self._put_keys(conn, event_id, update, _keys_of(update) - old_keys)
+                merged += 1
+            conn.execute(mentions_table.insert().values(
+                event_id=event_id, article_id=article.article_id, mention_id=mention_id,
+                sentence=rec["sentence"], sentence_index=rec["sentence_index"], date_text=rec["date_text"],
+                date_start=rec["date_start"], date_end=rec["date_end"], precision=rec["precision"],
+                title=rec["title"]))
+            event_ids.append(event_id)
+        conn.execute(articles_table.update().where(articles_table.c.article_id == article.article_id)
+                     .values(n_events=len(seen)))
+        return AddResult(True, added, merged, tuple(event_ids))
+
+    def _put_keys(self, conn: sa.Connection, event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> None:
+        rows = [{"key": k, "date_start": rec["date_start"], "event_id": event_id} for k in sorted(keys)]
+        if rows and rec.get("precision") in MERGEABLE_PRECISIONS and rec["date_start"]:
+            conn.execute(event_keys_table.insert(), rows)
+
+    def _new_event_id(self, conn: sa.Connection, mention_id: str, article_id: str) -> str:
+        exists = conn.execute(sa.select(events_table.c.event_id)
+                              .where(events_table.c.event_id == mention_id)).first()
+        if exists is None:
+            return mention_id
+        # The extractor's id is per article; another article produced the same one.
+        return hashlib.sha256(f"{article_id}:{mention_id}".encode()).hexdigest()[:16]
+
+    def _find_match(self, conn: sa.Connection, rec: dict[str, Any]) -> dict[str, Any] | None:
+        """The best canonical event reporting the same happening as ``rec``, via the key index."""
+        if rec["precision"] not in MERGEABLE_PRECISIONS or not rec["date_start"]:
+            return None
+        keys = sorted(_keys_of(rec))
+        if not keys:
+            return None
+        try:
+            lo = (date.fromisoformat(rec["date_end"]) - timedelta(days=MAX_MERGE_SPAN_DAYS)).isoformat()
+        except ValueError:
+            return None
+        ek = event_keys_table.c
+        ids = sa.select(ek.event_id).where(ek.key.in_(keys), ek.date_start >= lo,
+                                           ek.date_start <= rec["date_end"]).distinct()
+        query = sa.select(events_table).where(events_table.c.event_id.in_(ids),
+                                              events_table.c.date_end >= rec["date_start"])
+        mention = {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}}
+        best, best_score = None, -1.0
+        for cand in conn.execute(query).mappings():
+            cand = dict(cand)
+            for k in LIST_COLUMNS:
+                cand[k] = _from_json_list(cand[k])
+            decision = compare(cand, mention)
+            if decision.same and (decision.score > best_score
+                                  or (decision.score == best_score and cand["event_id"] < best["event_id"])):
+                best, best_score = cand, decision.score
+        return best
+
+    # ----- reading ------------------------------------------------------------------------
+    def events_frame(self) -> pd.DataFrame:
+        """One row per canonical event: EVENT_COLUMNS + mentions, first/last_reported, article_ids, sources."""
+        with self.engine.connect() as conn:
+            events = pd.DataFrame(conn.execute(sa.select(events_table)
+                                               .order_by(events_table.c.date_start, events_table.c.event_id))
+                                  .mappings().all(), columns=[c.name for c in events_table.columns])
+            links = conn.execute(
+                sa.select(mentions_table.c.event_id, mentions_table.c.article_id, articles_table.c.title)
+                .join(articles_table, articles_table.c.article_id == mentions_table.c.article_id)
+                .order_by(mentions_table.c.event_id, articles_table.c.published, mentions_table.c.id)).all()
+        by_event: dict[str, tuple[list[str], list[str]]] = {}
+        for event_id, article_id, title in links:
+            ids, titles = by_event.setdefault(event_id, ([], []))
+            if article_id not in ids:
+                ids.append(article_id)
+                titles.append(title)
+        for col in LIST_COLUMNS:
+            events[col] = events[col].map(_from_json_list) if len(events) else pd.Series(dtype=object)
+        events["article_ids"] = [tuple(by_event.get(e, ((), ()))[0]) for e in events["event_id"]]
+        events["sources"] = [tuple(by_event.get(e, ((), ()))[1]) for e in events["event_id"]]
+        for col in ("goldstein", "confidence"):
+            events[col] = pd.to_numeric(events[col]).astype("float64")
+        for col in ("quad_class", "sentence_index", "date_char_start", "date_char_end"):
+            events[col] = pd.to_numeric(events[col]).astype("Int64")
+        events["mentions"] = events["mentions"].astype("int64")
+        return events[list(EVENT_COLUMNS) + list(EXTRA_COLUMNS)].reset_index(drop=True)
+
+    def articles_frame(self) -> pd.DataFrame:
+        """One row per stored article (without its text)."""
+        cols = [articles_table.c[name] for name in ARTICLE_COLUMNS]
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(*cols).order_by(articles_table.c.published,
+                                                          articles_table.c.article_id)).all()
+        frame = pd.DataFrame(rows, columns=list(ARTICLE_COLUMNS))
+        frame["published_assumed"] = frame["published_assumed"].astype(bool)
+        frame["n_events"] = frame["n_events"].astype("int64")
+        return frame
+
+    def event_sources(self, event_id: str) -> pd.DataFrame:
+        """Every article and sentence reporting the canonical event ``event_id``."""
+        a, m = articles_table.c, mentions_table.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(a.article_id, a.title, a.url, a.source, a.published, m.sentence, m.date_text)
+                .join(articles_table, a.article_id == m.article_id)
+                .where(m.event_id == event_id).order_by(a.published, m.id)).all()
+        return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+
+    def article_text(self, article_id: str) -> str:
+        """The stored cleaned text of an article ("" when unknown)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(articles_table.c.text)
+                               .where(articles_table.c.article_id == article_id)).first()
+        return row[0] if row else ""
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the articles, events and mentions tables."""
+        with self.engine.connect() as conn:
+            return {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                    for t in (articles_table, events_table, mentions_table)}
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _migrate_1_to_2(conn: sa.Connection) -> None:
+    """Version 1 had no candidate-key index: build ``event_keys`` from the stored events."""
+    event_keys_table.create(conn, checkfirst=True)
+    rows = conn.execute(sa.select(events_table.c.event_id, events_table.c.date_start, events_table.c.precision,
+                                  events_table.c.countries, events_table.c.actors)).mappings().all()
+    for row in rows:
+        rec = dict(row)
+        store_keys = _keys_of(rec)
+        if store_keys and rec["precision"] in MERGEABLE_PRECISIONS and rec["date_start"]:
+            conn.execute(event_keys_table.insert(), [{"key": k, "date_start": rec["date_start"],
+                                                      "event_id": rec["event_id"]} for k in sorted(store_keys)])
+
+
+MIGRATIONS = {1: _migrate_1_to_2}

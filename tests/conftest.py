@@ -1,0 +1,82 @@
+"""Shared fixtures: store URLs over SQLite and (when a server is given) PostgreSQL, event rows."""
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import date
+
+import pytest
+
+from pipeline.records import EVENT_COLUMNS, Article
+
+PG_ENV = "TIMELINE_TEST_PG"
+
+
+def _pg_admin_url() -> str | None:
+    url = os.environ.get(PG_ENV, "").strip()
+    if url:
+        return url
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but {PG_ENV} is not set: the PostgreSQL storage tests cannot run")
+    pytest.skip(f"{PG_ENV} not set: PostgreSQL storage tests skipped")
+    return None
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    admin_url = make_url(_pg_admin_url())
+    name = f"timeline_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A URL of a new, empty store on each backend (PostgreSQL only when a server is given)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'timeline.db'}"
+    else:
+        yield request.getfixturevalue("pg_url")
+
+
+def make_event(event_id: str, date_start: str, date_end: str | None = None, precision: str = "day",
+               title: str = "", countries=(), actors=(), event_code: str = "", quad_class=None, **extra) -> dict:
+    """One event row with every column of EVENT_COLUMNS (hand-built test input)."""
+    row = {c: "" for c in EVENT_COLUMNS}
+    row.update(event_id=event_id, date_start=date_start, date_end=date_end or date_start, precision=precision,
+               title=title, sentence=extra.pop("sentence", title), countries=tuple(countries), actors=tuple(actors),
+               topics=tuple(extra.pop("topics", ())), regions=tuple(extra.pop("regions", ())),
+               event_code=event_code, quad_class=quad_class, goldstein=extra.pop("goldstein", None),
+               confidence=extra.pop("confidence", 0.5), sentence_index=extra.pop("sentence_index", 0),
+               date_char_start=-1, date_char_end=-1, date_basis=extra.pop("date_basis", "explicit"))
+    row.update(extra)
+    return row
+
+
+def make_article(article_id: str, published: str = "2025-11-01", title: str = "", text: str = "Body text.",
+                 **kw) -> Article:
+    """A hand-built Article."""
+    return Article(article_id, title or f"Article {article_id}", text, date.fromisoformat(published), **kw)
+
+
+@pytest.fixture
+def event_row():
+    """Factory of hand-built event rows."""
+    return make_event
+
+
+@pytest.fixture
+def article_factory():
+    """Factory of hand-built Articles."""
+    return make_article

@@ -1,0 +1,139 @@
+"""Case tables for the same-happening decision, built by hand, in both directions."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.merge import as_set, compare, merge_rows, same_happening
+
+CARNEY, XI, TAKAICHI = "Mark Carney", "Xi Jinping", "Sanae Takaichi"
+KOVRIG = "Michael Kovrig"
+
+
+def ev(date_start, precision="day", title="", countries=(), actors=(), code="", quad=None, date_end=None):
+    """A mention as a plain dict (the store passes dicts too)."""
+    ends = {"year": date_start[:4] + "-12-31", "month": None}
+    end = date_end or ends.get(precision) or date_start
+    if precision == "month" and date_end is None:
+        import calendar
+        y, m = int(date_start[:4]), int(date_start[5:7])
+        end = f"{date_start[:7]}-{calendar.monthrange(y, m)[1]:02d}"
+    return {"date_start": date_start, "date_end": end, "precision": precision, "title": title,
+            "sentence": title, "countries": tuple(countries), "actors": tuple(actors), "event_code": code,
+            "quad_class": quad}
+
+
+SAME = [
+    ("paraphrase same day",
+     ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"], actors=[CARNEY, XI],
+        code="040", quad=1),
+     ev("2025-10-31", title="Xi Jinping and Mark Carney met in Gyeongju", countries=["CHN", "CAN"],
+        actors=[XI, CARNEY], code="040", quad=1)),
+    ("year mention joins day mention inside it",
+     ev("2025-10-31", title="Carney held talks with Xi at the APEC summit", countries=["CAN", "CHN"],
+        actors=[CARNEY, XI], code="040"),
+     ev("2025-01-01", "year", title="Carney held talks with Xi in 2025", countries=["CAN", "CHN"],
+        actors=[CARNEY, XI], code="040")),
+    ("month mention joins day mention, one side names fewer parties",
+     ev("2018-12-01", title="Canada arrested Meng Wanzhou in Vancouver", countries=["CAN", "CHN"],
+        actors=["Meng Wanzhou"], code="173", quad=4),
+     ev("2018-12-01", "month", title="Meng Wanzhou was arrested in Vancouver", countries=["CAN"],
+        actors=["Meng Wanzhou"], code="173", quad=4)),
+    ("sibling codes under one CAMEO root",
+     ev("2024-08-26", title="Canada imposed a 100% surtax on Chinese electric vehicles", countries=["CAN", "CHN"],
+        code="163", quad=4),
+     ev("2024-08-26", title="Canada imposes 100 per cent surtax on Chinese EVs", countries=["CAN", "CHN"],
+        code="1631", quad=4)),
+    ("actors unknown on one side, countries agree, same wording",
+     ev("2025-03-08", title="China imposed tariffs on Canadian canola oil", countries=["CHN", "CAN"], code="163"),
+     ev("2025-03-08", title="China imposed tariffs on Canadian canola oil and pork", countries=["CAN", "CHN"],
+        actors=["Ministry of Commerce"], code="163")),
+    ("uncoded but the same sentence",
+     ev("2021-09-24", title="Kovrig and Spavor returned to Canada", countries=["CAN"], actors=[KOVRIG]),
+     ev("2021-09-24", title="Kovrig and Spavor returned to Canada.", countries=["CAN"], actors=[KOVRIG])),
+]
+
+DIFFERENT = [
+    ("two different meetings on the same day",
+     ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"], actors=[CARNEY, XI],
+        code="040", quad=1),
+     ev("2025-10-31", title="Carney met Sanae Takaichi in Gyeongju", countries=["CAN", "JPN"],
+        actors=[CARNEY, TAKAICHI], code="040", quad=1)),
+    ("an arrest and a release in the same year",
+     ev("2018-01-01", "year", title="China detained Michael Kovrig in 2018", countries=["CHN", "CAN"],
+        actors=[KOVRIG], code="173", quad=4),
+     ev("2018-01-01", "year", title="China released Michael Kovrig in 2018", countries=["CHN", "CAN"],
+        actors=[KOVRIG], code="0841", quad=2)),
+    ("uncoded arrest and release",
+     ev("2018-01-01", "year", title="Michael Kovrig was arrested in China", countries=["CHN"], actors=[KOVRIG]),
+     ev("2018-01-01", "year", title="Michael Kovrig was released by China", countries=["CHN"], actors=[KOVRIG])),
+    ("same parties, different days",
+     ev("2017-12-04", title="Trudeau met Li Keqiang in Beijing", countries=["CAN", "CHN"],
+        actors=["Justin Trudeau", "Li Keqiang"], code="040"),
+     ev("2017-12-05", title="Trudeau met Li Keqiang in Beijing", countries=["CAN", "CHN"],
+        actors=["Justin Trudeau", "Li Keqiang"], code="040")),
+    ("year mention outside the day mention",
+     ev("2025-10-31", title="Carney met Xi", countries=["CAN", "CHN"], actors=[CARNEY, XI], code="040"),
+     ev("2024-01-01", "year", title="Carney met Xi", countries=["CAN", "CHN"], actors=[CARNEY, XI], code="040")),
+    ("two different years",
+     ev("2019-01-01", "year", title="China restricted canola imports", countries=["CHN", "CAN"], code="163"),
+     ev("2025-01-01", "year", title="China restricted canola imports", countries=["CHN", "CAN"], code="163")),
+    ("decade mentions are too vague to merge",
+     ev("2010-01-01", "decade", title="Canada and China grew closer", countries=["CAN", "CHN"], code="030",
+        date_end="2019-12-31"),
+     ev("2010-01-01", "decade", title="Canada and China grew closer", countries=["CAN", "CHN"], code="030",
+        date_end="2019-12-31")),
+    ("no party named on either side",
+     ev("2025-03-08", title="Tariffs took effect", code="163"),
+     ev("2025-03-08", title="Tariffs took effect", code="163")),
+    ("disjoint countries",
+     ev("2024-08-26", title="A surtax on electric vehicles was announced", countries=["CAN"], code="163"),
+     ev("2024-08-26", title="A surtax on electric vehicles was announced", countries=["USA"], code="163")),
+    ("same code root, opposite quad class",
+     ev("2025-06-01", title="Canada and China agreed on trade", countries=["CAN", "CHN"], code="057", quad=1),
+     ev("2025-06-01", title="Canada and China agreed on trade", countries=["CAN", "CHN"], code="057", quad=2)),
+    ("missing or broken dates never merge",
+     ev("", title="Carney met Xi", countries=["CAN"], actors=[CARNEY], code="040"),
+     ev("not a date", title="Carney met Xi", countries=["CAN"], actors=[CARNEY], code="040")),
+]
+
+
+@pytest.mark.parametrize("name,a,b", SAME, ids=[c[0] for c in SAME])
+def test_merge_same_happening_merges(name, a, b):
+    decision = compare(a, b)
+    assert decision.same, (name, decision)
+    assert same_happening(b, a), f"{name}: the decision must be symmetric"
+
+
+@pytest.mark.parametrize("name,a,b", DIFFERENT, ids=[c[0] for c in DIFFERENT])
+def test_merge_distinct_happenings_stay_distinct(name, a, b):
+    assert not same_happening(a, b), (name, compare(a, b))
+    assert not same_happening(b, a), name
+
+
+@pytest.mark.parametrize("canonical,mention,expect_precision,expect_start", [
+    (ev("2025-01-01", "year", countries=["CAN"], actors=[CARNEY], code="040"),
+     ev("2025-10-31", countries=["CHN"], actors=[XI]), "day", "2025-10-31"),
+    (ev("2025-10-31", countries=["CAN"], actors=[CARNEY], code="040"),
+     ev("2025-01-01", "year", countries=["CHN"], actors=[XI]), "day", "2025-10-31"),
+    (ev("2018-12-01", "month", countries=["CAN"]), ev("2018-12-01", countries=["CAN"]), "day", "2018-12-01"),
+])
+def test_merge_rows_keeps_finest_date_and_unions_parties(canonical, mention, expect_precision, expect_start):
+    out = merge_rows(canonical, mention)
+    assert out["precision"] == expect_precision
+    assert out["date_start"] == expect_start
+    assert set(out["countries"]) == set(canonical["countries"]) | set(mention["countries"])
+    assert set(out["actors"]) == set(canonical["actors"]) | set(mention["actors"])
+    assert out["event_code"] == (canonical["event_code"] or mention["event_code"])
+
+
+@pytest.mark.parametrize("cell,expected", [
+    (("CAN", "CHN"), {"CAN", "CHN"}),
+    ('["CAN", "CHN"]', {"CAN", "CHN"}),
+    ("CAN;CHN;", {"CAN", "CHN"}),
+    (float("nan"), set()),
+    (None, set()),
+    ("", set()),
+    ("[not json", {"[not json"}),
+])
+def test_merge_as_set_reads_every_cell_form(cell, expected):
+    assert as_set(cell) == expected

@@ -1,0 +1,252 @@
+"""The event store on SQLite and (when TIMELINE_TEST_PG is set) PostgreSQL, with hand-built input."""
+from __future__ import annotations
+
+import os
+import stat
+import sys
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from conftest import make_article, make_event
+from pipeline import store as store_mod
+from pipeline.records import EVENT_COLUMNS
+from pipeline.store import SCHEMA_VERSION, AddResult, StoreError, default_db_url, open_store
+
+CARNEY, XI, TAKAICHI = "Mark Carney", "Xi Jinping", "Sanae Takaichi"
+
+
+def frame(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=list(EVENT_COLUMNS))
+
+
+def meeting_xi(eid="m-xi", date="2025-10-31", precision="day", title="Carney met Xi Jinping in Gyeongju"):
+    end = "2025-12-31" if precision == "year" else date
+    return make_event(eid, date, end, precision, title, ["CAN", "CHN"], [CARNEY, XI], "040", 1)
+
+
+def meeting_takaichi(eid="m-tk"):
+    return make_event(eid, "2025-10-31", None, "day", "Carney met Sanae Takaichi in Gyeongju",
+                      ["CAN", "JPN"], [CARNEY, TAKAICHI], "040", 1)
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
+def test_store_add_article_reports_what_it_did(store):
+    art = make_article("a1", "2025-11-01", "Carney in Gyeongju")
+    result = store.add_article(art, frame(meeting_xi(), meeting_takaichi()))
+    assert result == AddResult(True, 2, 0, ("m-xi", "m-tk"))
+    events = store.events_frame()
+    assert list(events.columns) == list(EVENT_COLUMNS) + ["mentions", "first_reported", "last_reported",
+                                                          "article_ids", "sources"]
+    assert len(events) == 2
+    row = events.set_index("event_id").loc["m-xi"]
+    assert row["countries"] == ("CAN", "CHN") and row["actors"] == (CARNEY, XI)
+    assert row["mentions"] == 1 and row["first_reported"] == row["last_reported"] == "2025-11-01"
+    assert row["article_ids"] == ("a1",) and row["sources"] == ("Carney in Gyeongju",)
+    assert row["published"] == "2025-11-01" and row["article_title"] == "Carney in Gyeongju"
+    arts = store.articles_frame()
+    assert list(arts.columns) == ["article_id", "title", "url", "source", "published", "published_assumed",
+                                  "ingested_at", "n_events"]
+    assert arts.loc[0, "n_events"] == 2 and not arts.loc[0, "published_assumed"]
+
+
+def test_store_add_article_is_idempotent(store):
+    art = make_article("a1")
+    first = store.add_article(art, frame(meeting_xi()))
+    again = store.add_article(art, frame(meeting_xi()))
+    assert first.new and first.events_added == 1
+    assert again == AddResult(False, 0, 0, ())
+    assert store.counts() == {"articles": 1, "events": 1, "mentions": 1}
+
+
+def test_store_merges_mentions_across_articles(store):
+    store.add_article(make_article("a1", "2025-11-01", "First report"), frame(meeting_xi()))
+    r2 = store.add_article(make_article("a2", "2025-11-05", "Second report"),
+                           frame(meeting_xi("other-id", title="Xi Jinping and Mark Carney met in Gyeongju")))
+    r3 = store.add_article(make_article("a3", "2025-10-31", "Earlier wire"), frame(meeting_takaichi("t2")))
+    assert (r2.events_added, r2.mentions_merged, r2.event_ids) == (0, 1, ("m-xi",))
+    assert (r3.events_added, r3.mentions_merged) == (1, 0)
+    events = store.events_frame().set_index("event_id")
+    assert len(events) == 2
+    xi = events.loc["m-xi"]
+    assert xi["mentions"] == 2
+    assert (xi["first_reported"], xi["last_reported"]) == ("2025-11-01", "2025-11-05")
+    assert xi["article_ids"] == ("a1", "a2") and xi["sources"] == ("First report", "Second report")
+    sources = store.event_sources("m-xi")
+    assert list(sources.columns) == ["article_id", "title", "url", "source", "published", "sentence", "date_text"]
+    assert list(sources["article_id"]) == ["a1", "a2"]
+    assert sources.loc[1, "sentence"] == "Xi Jinping and Mark Carney met in Gyeongju"
+    assert store.event_sources("no-such-event").empty
+
+
+def test_store_merge_keeps_finest_precision_and_unions(store):
+    year = meeting_xi("y1", "2025-01-01", "year", "Carney held talks with Xi in 2025")
+    day = make_event("d1", "2025-10-31", None, "day", "Carney held talks with Xi at the APEC summit",
+                     ["CAN", "CHN", "KOR"], [CARNEY, XI], "040", 1, topics=("trade",))
+    store.add_article(make_article("a1", "2025-12-01"), frame(year))
+    store.add_article(make_article("a2", "2025-11-01"), frame(day))
+    # A third, day-precise mention must still find the event under its refined date.
+    store.add_article(make_article("a3", "2025-11-02"), frame(meeting_xi("z9", title="Carney met Xi at APEC")))
+    events = store.events_frame()
+    assert len(events) == 1
+    row = events.iloc[0]
+    assert (row["event_id"], row["precision"], row["date_start"], row["date_end"]) == \
+        ("y1", "day", "2025-10-31", "2025-10-31")
+    assert row["countries"] == ("CAN", "CHN", "KOR") and row["topics"] == ("trade",)
+    assert row["mentions"] == 3
+    assert (row["first_reported"], row["last_reported"]) == ("2025-11-01", "2025-12-01")
+
+
+def test_store_candidate_lookup_uses_index(store):
+    # The merge lookup must be an index range scan, not a scan of every event.
+    if store.backend != "sqlite":
+        pytest.skip("query plan checked on SQLite")
+    ek = store_mod.event_keys_table.c
+    query = sa.select(ek.event_id).where(ek.key.in_(["c:CAN"]), ek.date_start >= "2025-01-01",
+                                         ek.date_start <= "2025-12-31")
+    with store.engine.connect() as conn:
+        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+    assert "USING" in plan and "INDEX" in plan, plan
+
+
+def test_store_article_with_no_events_and_hostile_text(store):
+    text = "Nul\x00byte, emoji \U0001f600, RTL \u202e, quote ' \" ; DROP TABLE articles; --"
+    art = make_article("weird", text=text, title="=cmd|' /C calc'!A0", url="javascript:alert(1)")
+    result = store.add_article(art, frame())
+    assert result == AddResult(True, 0, 0, ())
+    assert store.article_text("weird") == text.replace("\x00", "")
+    assert store.article_text("unknown") == ""
+    assert store.events_frame().empty
+    assert list(store.events_frame().columns)[: len(EVENT_COLUMNS)] == list(EVENT_COLUMNS)
+    assert store.articles_frame().loc[0, "n_events"] == 0
+
+
+def test_store_events_with_missing_cells_survive(store):
+    row = make_event("e1", "2025-03-08", None, "day", "Tariffs", countries=["CHN"])
+    row.update(goldstein=float("nan"), quad_class=None, countries=float("nan"), date_end=None, timex_value=None)
+    store.add_article(make_article("a1"), frame(row))
+    out = store.events_frame().iloc[0]
+    assert out["countries"] == () and out["date_end"] == "2025-03-08" and pd.isna(out["goldstein"])
+
+
+def test_store_article_is_one_transaction(store, monkeypatch):
+    store.add_article(make_article("a0"), frame(meeting_takaichi()))
+    before = store.counts()
+    calls = {"n": 0}
+    real = store_mod.Store._find_match
+
+    def failing(self, conn, rec):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("crash in the middle of an article")
+        return real(self, conn, rec)
+
+    monkeypatch.setattr(store_mod.Store, "_find_match", failing)
+    with pytest.raises(RuntimeError):
+        store.add_article(make_article("a1"), frame(meeting_xi(), meeting_xi("m2", "2025-05-05")))
+    assert store.counts() == before
+    assert not store.has_article("a1")
+
+
+def test_store_records_schema_version(store_url):
+    with open_store(store_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+    with open_store(store_url) as s:  # reopening an up-to-date store changes nothing
+        assert s.schema_version() == SCHEMA_VERSION
+
+
+def test_store_migrates_version_1(store_url):
+    with open_store(store_url) as s:
+        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        with s.engine.begin() as conn:  # rewind to the version 1 layout: no candidate-key table
+            store_mod.event_keys_table.drop(conn)
+            conn.execute(store_mod.meta_table.update().values(value="1"))
+    with open_store(store_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        result = s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2")))
+        assert result.mentions_merged == 1
+
+
+@pytest.mark.parametrize("version,message", [("99", "newer than this Timeline"), ("0", "cannot be migrated")])
+def test_store_refuses_unknown_versions(store_url, version, message):
+    with open_store(store_url) as s:
+        with s.engine.begin() as conn:
+            conn.execute(store_mod.meta_table.update().values(value=version))
+    with pytest.raises(StoreError, match=message):
+        open_store(store_url)
+
+
+def test_store_refuses_foreign_database(tmp_path):
+    path = tmp_path / "other.db"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE articles (x INTEGER)")
+    engine.dispose()
+    with pytest.raises(StoreError, match="not a Timeline store"):
+        open_store(f"sqlite:///{path}")
+
+
+@pytest.mark.parametrize("content", [b"this is a text file, not a database\n" * 20, b"\x00\xff" * 3000])
+def test_store_not_a_database_is_one_clear_error(tmp_path, content):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    with pytest.raises(StoreError) as err:
+        open_store(f"sqlite:///{path}")
+    assert "not a SQLite database" in str(err.value) and "\n" not in str(err.value)
+    assert path.read_bytes() == content  # untouched
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0, reason="root ignores folder permissions")
+def test_store_read_only_folder_is_one_clear_error(tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
+    try:
+        with pytest.raises(StoreError, match="not writable"):
+            open_store(f"sqlite:///{folder / 'timeline.db'}")
+    finally:
+        folder.chmod(stat.S_IRWXU)
+
+
+def test_store_read_only_folder_check_names_the_folder(tmp_path, monkeypatch):
+    # Also checked as root (CI), where chmod does not bite: the access check is what decides.
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    real = os.access
+    monkeypatch.setattr(store_mod.os, "access", lambda p, mode: False if str(p) == str(folder) else real(p, mode))
+    with pytest.raises(StoreError, match=f"folder {folder} is not writable"):
+        open_store(f"sqlite:///{folder / 'timeline.db'}")
+
+
+@pytest.mark.parametrize("url,message", [
+    ("postgresql+psycopg://someone:secret@127.0.0.1:9/timeline", "cannot reach database server"),
+    ("nosuchdialect://x/y", "unsupported database URL"),
+    ("::not a url::", "invalid database URL"),
+])
+def test_store_bad_urls_are_one_clear_error(url, message):
+    with pytest.raises(StoreError, match=message) as err:
+        open_store(url)
+    assert "\n" not in str(err.value) and "secret" not in str(err.value)
+
+
+@pytest.mark.parametrize("env,expected", [
+    ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
+    ("", f"sqlite:///{store_mod.REPO / 'data' / 'timeline.db'}"),
+])
+def test_store_default_db_url_reads_environment(monkeypatch, env, expected):
+    monkeypatch.setenv("TIMELINE_DB", env)
+    assert default_db_url() == expected
+
+
+def test_store_sqlite_runs_in_wal_mode(tmp_path):
+    with open_store(f"sqlite:///{tmp_path / 't.db'}") as s:
+        with s.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
