@@ -1,0 +1,224 @@
+"""Export the store's canonical events as CSV, JSON, JSONL, Parquet or TimelineJS JSON.
+
+Every format takes the same filtered frame (``pipeline.query.filter_events``, the dashboard's
+filters) and carries ``mentions``, ``first_reported`` and ``last_reported``.
+"""
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import sys
+from datetime import date
+from typing import Any, BinaryIO
+
+import pandas as pd
+
+from pipeline.query import Filters, filter_events
+from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS
+
+EXPORT_COLUMNS: tuple[str, ...] = EVENT_COLUMNS + ("mentions", "first_reported", "last_reported", "article_ids")
+EXPORT_LIST_COLUMNS = LIST_COLUMNS | {"article_ids", "sources"}
+FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "parquet", "timelinejs")
+# A spreadsheet treats a text cell starting with one of these as a formula (OWASP CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+INT_COLUMNS = ("quad_class", "sentence_index", "date_char_start", "date_char_end", "mentions")
+FLOAT_COLUMNS = ("goldstein", "confidence")
+
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        return value is pd.NA or value is pd.NaT
+    except TypeError:
+        return False
+
+
+def _as_list(value: Any) -> list[str]:
+    if _missing(value):
+        return []
+    if isinstance(value, str):
+        return [x for x in value.split(";") if x]
+    return [str(x) for x in value]
+
+
+def _prepare(events: pd.DataFrame) -> pd.DataFrame:
+    """The export columns in contract order (missing ones empty), whatever frame comes in."""
+    frame = events.copy()
+    for col in EXPORT_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = [() for _ in range(len(frame))] if col in EXPORT_LIST_COLUMNS else None
+    return frame[list(EXPORT_COLUMNS)].reset_index(drop=True)
+
+
+def _plain(value: Any, col: str) -> Any:
+    """A JSON-ready cell: lists as lists, missing as None, numbers as numbers, dates as ISO."""
+    if col in EXPORT_LIST_COLUMNS:
+        return _as_list(value)
+    if _missing(value):
+        return None
+    if col in INT_COLUMNS:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+    if col in FLOAT_COLUMNS:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return None if math.isnan(number) or math.isinf(number) else number
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _records(events: pd.DataFrame) -> list[dict[str, Any]]:
+    frame = _prepare(events)
+    cols = list(frame.columns)
+    return [{c: _plain(v, c) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
+
+
+def neutralise_cell(text: str) -> str:
+    """Prefix a text cell a spreadsheet would run as a formula with a quote, so it stays text."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def to_csv_bytes(events: pd.DataFrame) -> bytes:
+    """CSV (UTF-8, ISO dates, list cells joined by ';', formula-injection safe)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for rec in _records(events):
+        cells = []
+        for col in EXPORT_COLUMNS:
+            value = rec[col]
+            if isinstance(value, list):
+                cells.append(neutralise_cell(";".join(value)))
+            elif value is None:
+                cells.append("")
+            elif isinstance(value, (int, float)):
+                # Numbers we format ourselves ("-5.0") are data, not formulas: leave them numeric.
+                cells.append(repr(value) if isinstance(value, float) else str(value))
+            else:
+                cells.append(neutralise_cell(value))
+        writer.writerow(cells)
+    return out.getvalue().encode("utf-8")
+
+
+def to_json_bytes(events: pd.DataFrame) -> bytes:
+    """A JSON array of event objects (lists as arrays, missing as null)."""
+    return json.dumps(_records(events), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def to_jsonl_bytes(events: pd.DataFrame) -> bytes:
+    """One JSON event object per line."""
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _records(events)).encode("utf-8")
+
+
+def to_parquet_bytes(events: pd.DataFrame) -> bytes:
+    """Parquet with typed columns (list columns as list<string>)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    records = _records(events)
+    types = {c: pa.list_(pa.string()) for c in EXPORT_LIST_COLUMNS}
+    types.update({c: pa.int64() for c in INT_COLUMNS})
+    types.update({c: pa.float64() for c in FLOAT_COLUMNS})
+    schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
+    table = pa.Table.from_pylist(records, schema=schema)
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _tl_date(iso: Any, precision: str) -> dict[str, str] | None:
+    """A TimelineJS date object carrying only the parts the precision knows."""
+    try:
+        d = date.fromisoformat(str(iso)[:10])
+    except ValueError:
+        return None
+    if precision in ("day", "week"):
+        return {"year": str(d.year), "month": str(d.month), "day": str(d.day)}
+    if precision in ("month", "quarter", "season"):
+        return {"year": str(d.year), "month": str(d.month)}
+    return {"year": str(d.year)}
+
+
+def _tl_event(rec: dict[str, Any]) -> dict[str, Any] | None:
+    precision = rec.get("precision") or "day"
+    start = _tl_date(rec.get("date_start"), precision)
+    if start is None:
+        return None
+    end = _tl_date(rec.get("date_end") or rec.get("date_start"), precision)
+    sources = rec.get("sources") or []
+    body = html.escape(rec.get("sentence") or "")
+    if rec.get("date_text"):
+        body += f"<br><small>Date: {html.escape(rec['date_text'])} ({html.escape(precision)})</small>"
+    if sources:
+        body += "<br><small>Reported by: " + "; ".join(html.escape(s) for s in sources) + "</small>"
+    group = (rec.get("topics") or rec.get("countries") or [""])[0]
+    event: dict[str, Any] = {
+        "start_date": start,
+        "text": {"headline": html.escape(rec.get("title") or "(untitled event)"), "text": body},
+        "group": group,
+        "unique_id": f"event-{rec.get('event_id') or ''}",
+    }
+    if end is not None and end != start:
+        event["end_date"] = end
+    return event
+
+
+def to_timelinejs_bytes(events: pd.DataFrame, title: str = "Timeline") -> bytes:
+    """Knight Lab TimelineJS JSON: one slide per event, dates at the event's precision."""
+    frame = events.copy()
+    if "sources" not in frame.columns:
+        frame["sources"] = [() for _ in range(len(frame))]
+    records = _records(frame)
+    for rec, sources in zip(records, frame["sources"].tolist()):
+        rec["sources"] = _as_list(sources)
+    slides = [e for e in (_tl_event(r) for r in records) if e is not None]
+    doc = {"title": {"text": {"headline": html.escape(title),
+                              "text": f"{len(slides)} events"}},
+           "events": slides}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+WRITERS = {"csv": to_csv_bytes, "json": to_json_bytes, "jsonl": to_jsonl_bytes,
+           "parquet": to_parquet_bytes, "timelinejs": to_timelinejs_bytes}
+
+
+def export_bytes(events: pd.DataFrame, fmt: str) -> bytes:
+    """Serialise ``events`` in format ``fmt`` (one of FORMATS)."""
+    try:
+        writer = WRITERS[fmt]
+    except KeyError:
+        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}") from None
+    return writer(events)
+
+
+def run_export(db: str | None, fmt: str, filters: Filters, out: BinaryIO) -> int:
+    """Write the store's events passing ``filters`` to ``out`` in ``fmt``; return the exit code."""
+    from pipeline.store import StoreError, open_store
+
+    if fmt not in WRITERS:
+        print(f"error: unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}", file=sys.stderr)
+        return 2
+    try:
+        store = open_store(db)
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    try:
+        events = filter_events(store.events_frame(), filters)
+    finally:
+        store.close()
+    out.write(export_bytes(events, fmt))
+    out.flush()
+    print(f"export: {len(events)} events as {fmt}", file=sys.stderr)
+    return 0
