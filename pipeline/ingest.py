@@ -1,0 +1,428 @@
+"""Ingest: article files, folders, globs and news dumps into the store, in parallel.
+
+Inputs are streamed as small work units. Workers (local processes by default, or the workers
+of a Dask cluster given by ``--scheduler``) read and extract each unit; the client writes the
+results to the store in input order, one transaction per article, so a run interrupted at any
+point and run again ends exactly like one clean run. At most a bounded window of units is in
+flight, whatever the corpus size.
+"""
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent import futures as cf
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from pipeline.records import Article
+from pipeline.store import StoreError, open_store
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+DUMP_SUFFIXES = (".jsonl", ".csv")
+MANIFEST = "manifest.csv"
+TEXT_KEYS = ("text", "body", "content")
+WINDOW_PER_WORKER = 4      # units in flight (running or awaiting their turn to be written) per worker
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One article to read and extract: a file, or one record of a dump (carrying its text)."""
+
+    label: str                      # for messages: the path, or path:line for a dump record
+    path: str
+    published: date | None = None
+    url: str = ""
+    source: str = ""
+    title: str = ""
+    text: str | None = None         # None: read the file at ``path``
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What a worker made of one unit: an article and its events, or an error line."""
+
+    label: str
+    article: Article | None = None
+    events: pd.DataFrame | None = None
+    error: str = ""
+
+
+@dataclass
+class Summary:
+    """Counts of one ingest run."""
+
+    new: int = 0
+    known: int = 0
+    events_added: int = 0
+    mentions_merged: int = 0
+    failed: list[str] = field(default_factory=list)
+    assumed: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """The summary printed at the end of an ingest."""
+        out = [f"ingest: {self.new} new articles, {self.known} already known, {len(self.failed)} failed; "
+               f"{self.events_added} events added, {self.mentions_merged} mentions merged"]
+        out += [f"  failed: {reason}" for reason in self.failed]
+        return out
+
+
+def parse_date_value(value: Any) -> date | None:
+    """A publication date from a manifest or dump field (ISO date or datetime), or None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        pass
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        return None
+
+
+def _clean_field(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
+    """The rows of ``folder/manifest.csv`` keyed by file name ({} when there is none)."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    rows: dict[str, dict[str, str]] = {}
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+            for rec in csv.DictReader(fh):
+                name = _clean_field(rec.get("file"))
+                if name:
+                    rows[Path(name).name] = {k: _clean_field(rec.get(k)) for k in ("published", "source", "url", "title")}
+    except (OSError, csv.Error):
+        return {}
+    return rows
+
+
+def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Files named by ``paths`` (files, folders searched recursively, globs) and one error per miss."""
+    found: list[Path] = []
+    errors: list[str] = []
+    seen: set[Path] = set()
+
+    def add(p: Path) -> None:
+        key = p.resolve()
+        if key not in seen:
+            seen.add(key)
+            found.append(p)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            hits = sorted(q for q in p.rglob("*") if q.is_file() and _wanted(q))
+            for q in hits:
+                add(q)
+        elif p.is_file():
+            add(p)
+        else:
+            matches = sorted(glob.glob(raw, recursive=True))
+            files = [Path(m) for m in matches if Path(m).is_file() and _wanted(Path(m))]
+            for m in matches:
+                if Path(m).is_dir():
+                    files += sorted(q for q in Path(m).rglob("*") if q.is_file() and _wanted(q))
+            if not files:
+                errors.append(f"{raw}: no such file or folder" if not matches else f"{raw}: no article files")
+            for q in files:
+                add(q)
+    return found, errors
+
+
+def _wanted(p: Path) -> bool:
+    name = p.name
+    if name.startswith(".") or name == MANIFEST:
+        return False
+    return p.suffix.lower() in ARTICLE_SUFFIXES + DUMP_SUFFIXES
+
+
+def iter_units(files: list[Path], published: date | None) -> Iterator[Unit | str]:
+    """Stream the work units of ``files``; a string is an input error (label: reason)."""
+    manifests: dict[Path, dict[str, dict[str, str]]] = {}
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix in DUMP_SUFFIXES:
+            yield from _dump_units(path, published)
+            continue
+        if suffix not in ARTICLE_SUFFIXES:
+            yield f"{path}: unsupported file type {suffix or '(none)'} (use .txt, .html, .htm, .jsonl, .csv)"
+            continue
+        folder = path.parent
+        if folder not in manifests:
+            manifests[folder] = read_manifest(folder)
+        meta = manifests[folder].get(path.name, {})
+        pub = published if published is not None else parse_date_value(meta.get("published"))
+        yield Unit(str(path), str(path), pub, meta.get("url", ""),
+                   meta.get("source", ""), meta.get("title", ""))
+
+
+def _dump_units(path: Path, published: date | None) -> Iterator[Unit | str]:
+    """One unit per record of a .jsonl or .csv dump, read lazily."""
+    try:
+        fh = path.open(encoding="utf-8-sig", errors="replace", newline="")
+    except OSError as err:
+        yield f"{path}: cannot read: {err.strerror or err}"
+        return
+    with fh:
+        if path.suffix.lower() == ".jsonl":
+            records = _jsonl_records(fh, path)
+        else:
+            csv.field_size_limit(1 << 30)
+            records = _csv_records(fh, path)
+        try:
+            for label, rec in records:
+                if isinstance(rec, str):
+                    yield f"{label}: {rec}"
+                    continue
+                text = next((rec[k] for k in TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
+                if text is None:
+                    yield f"{label}: record has no text"
+                    continue
+                pub = published if published is not None else parse_date_value(rec.get("published"))
+                yield Unit(label, str(path), pub, _clean_field(rec.get("url")),
+                           _clean_field(rec.get("source")), _clean_field(rec.get("title")), text)
+        except (OSError, csv.Error) as err:
+            yield f"{path}: cannot read: {err}"
+
+
+def _jsonl_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
+    for lineno, line in enumerate(fh, 1):
+        if not line.strip():
+            continue
+        label = f"{path}:{lineno}"
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            yield label, "invalid JSON"
+            continue
+        yield label, rec if isinstance(rec, dict) else "record is not a JSON object"
+
+
+def _csv_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
+    reader = csv.DictReader(fh)
+    for rec in reader:
+        yield f"{path}:{reader.line_num}", rec
+
+
+def process_unit(unit: Unit) -> Outcome:
+    """Read and extract one unit (runs on a worker); never raises."""
+    from pipeline.article import ArticleError, article_from_text, article_id_for, read_article
+    from pipeline.extract import extract_article
+    try:
+        if unit.text is None:
+            article = read_article(unit.path, unit.published)
+            article = replace(article, url=unit.url or article.url, source=unit.source or article.source)
+            if unit.title and unit.title != article.title:
+                # The manifest's headline wins over the one guessed from the text; the id
+                # follows the title exactly as article_from_text(title=...) would make it.
+                article = replace(article, title=unit.title, article_id=article_id_for(unit.title, article.text))
+        else:
+            article = article_from_text(unit.text, unit.published, url=unit.url, source=unit.source,
+                                        path=unit.label, title=unit.title)
+        if not article.text.strip() and not article.title.strip():
+            return Outcome(unit.label, error=f"{unit.label}: no article text")
+        events = extract_article(article)
+    except ArticleError as err:
+        return Outcome(unit.label, error=_first_line(str(err)) if str(err).startswith(unit.label)
+                       else f"{unit.label}: {_first_line(str(err))}")
+    except (OSError, UnicodeError) as err:
+        return Outcome(unit.label, error=f"{unit.label}: cannot read: {getattr(err, 'strerror', None) or err}")
+    except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
+        return Outcome(unit.label, error=f"{unit.label}: {type(err).__name__}: {_first_line(str(err))}")
+    return Outcome(unit.label, article, events)
+
+
+def _first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0] if lines else "error"
+
+
+class _Serial:
+    """Runs units in this process (one worker)."""
+
+    def submit(self, unit: Unit) -> cf.Future:
+        fut: cf.Future = cf.Future()
+        fut.set_result(process_unit(unit))
+        return fut
+
+    def wait(self, pending: set) -> set:
+        return set(pending)
+
+    def close(self) -> None:
+        pass
+
+
+class _Local:
+    """Runs units on a pool of local processes."""
+
+    def __init__(self, workers: int) -> None:
+        # forkserver: workers start from a clean process with the pipeline preloaded, not from
+        # a fork of the client and its open database connections.
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.extract", "pipeline.article", "pipeline.ingest"])
+        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def submit(self, unit: Unit):
+        return self.pool.submit(process_unit, unit)
+
+    def wait(self, pending: set) -> set:
+        return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """Runs units on the workers of an existing Dask distributed cluster."""
+
+    def __init__(self, address: str) -> None:
+        from distributed import Client
+        self.client = Client(address, timeout="20s")
+
+    def submit(self, unit: Unit):
+        return self.client.submit(process_unit, unit, pure=False)
+
+    def wait(self, pending: set) -> set:
+        from distributed import wait
+        return set(wait(list(pending), return_when="FIRST_COMPLETED").done)
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _result(fut) -> Outcome:
+    try:
+        return fut.result()
+    except Exception as err:  # noqa: BLE001 - a dead worker fails the unit, not the run
+        return Outcome("", error=f"worker failed: {type(err).__name__}: {_first_line(str(err))}")
+
+
+def default_workers() -> int:
+    """All cores of this machine."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: str | None,
+                 summary: Summary, bar: tqdm | None = None) -> Summary:
+    """Run ``units`` through the workers and write the results to ``store`` in input order."""
+    if scheduler:
+        runner: Any = _Dask(scheduler)
+        window = WINDOW_PER_WORKER * max(1, len(runner.client.scheduler_info().get("workers", {})) or 1)
+    elif workers <= 1:
+        runner, window = _Serial(), 1
+    else:
+        runner, window = _Local(workers), WINDOW_PER_WORKER * workers
+    pending: dict[Any, int] = {}         # future -> sequence number
+    done: dict[int, Outcome | str] = {}  # finished, waiting for their turn to be written
+    labels: dict[int, str] = {}
+    next_seq = submitted = 0
+    source = iter(units)
+    exhausted = False
+    try:
+        while True:
+            # Keep the window full: running plus finished-but-unwritten units stay bounded.
+            while not exhausted and len(pending) + len(done) < window:
+                item = next(source, None)
+                if item is None:
+                    exhausted = True
+                    break
+                if isinstance(item, str):
+                    done[submitted] = item
+                else:
+                    labels[submitted] = item.label
+                    pending[runner.submit(item)] = submitted
+                submitted += 1
+            if next_seq in done:
+                _write(store, done.pop(next_seq), labels.pop(next_seq, ""), summary, bar)
+                next_seq += 1
+                continue
+            if not pending:
+                if exhausted and not done:
+                    break
+                continue
+            for fut in runner.wait(set(pending)):
+                done[pending.pop(fut)] = _result(fut)
+    finally:
+        runner.close()
+    return summary
+
+
+def _write(store, outcome: Outcome | str, label: str, summary: Summary, bar: tqdm | None) -> None:
+    if bar is not None:
+        bar.update(1)
+    if isinstance(outcome, str):
+        summary.failed.append(outcome)
+        return
+    if outcome.error or outcome.article is None:
+        msg = outcome.error or f"{label}: no article"
+        summary.failed.append(msg if msg.startswith(label) or not label else f"{label}: {msg}")
+        return
+    result = store.add_article(outcome.article, outcome.events)
+    if result.new:
+        summary.new += 1
+        summary.events_added += result.events_added
+        summary.mentions_merged += result.mentions_merged
+        if outcome.article.published_assumed:
+            summary.assumed.append(outcome.article.path or label)
+            _say(f"warning: {outcome.article.path or label}: no publication date given or found; "
+                 f"assumed {outcome.article.published.isoformat()}", bar)
+    else:
+        summary.known += 1
+
+
+def _say(line: str, bar: tqdm | None) -> None:
+    if bar is not None:
+        bar.write(line, file=sys.stderr)
+    else:
+        print(line, file=sys.stderr)
+
+
+def run_ingest(paths: list[str], db: str | None, published: date | None = None, workers: int | None = None,
+               scheduler: str | None = None, progress: bool = True) -> int:
+    """Ingest ``paths`` into the store at ``db``; print a summary; return 0, or 1 if any input failed."""
+    try:
+        store = open_store(db)
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    files, errors = expand_paths(list(paths))
+    summary = Summary(failed=list(errors))
+    n_workers = workers if workers and workers > 0 else default_workers()
+    bar = tqdm(total=None, unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True,
+               desc="ingest")
+    try:
+        ingest_units(store, iter_units(files, published), n_workers, scheduler, summary, bar)
+    except StoreError as err:
+        bar.close()
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        bar.close()
+        print(f"error: cannot reach Dask scheduler {scheduler}: {err}", file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    bar.close()
+    for line in summary.lines():
+        print(line)
+    return 1 if summary.failed else 0
