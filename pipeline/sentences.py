@@ -1,20 +1,113 @@
-"""Sentence splitting (stub; being written)."""
+"""Sentence splitting for news text: abbreviations, initials, quotes and paragraph breaks.
+
+A sentence ends at ``.``, ``!``, ``?`` or an ellipsis (with any closing quotes or brackets)
+when the next word does not start in lowercase, unless the period belongs to an abbreviation
+("Mr.", "Lt. Col.", "Jan. 13", "No. 10", "John F. Kennedy"). A blank line (paragraph break)
+always ends a sentence; a single line break is ordinary whitespace, so hard-wrapped text
+stays whole. The word lists live in ``data/clean/abbreviations.yaml`` and
+``data/clean/months.yaml``.
+"""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 from pipeline.records import Sentence
 
-_END = re.compile(r"[^.!?]+(?:[.!?]+|$)")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "clean"
+
+# Candidate ends: a run of terminal punctuation plus closing quotes/brackets, followed by
+# whitespace or the end; or a paragraph break (a line break, optional blanks, a line break).
+_CANDIDATE = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019\u00bb)\]]*(?=\s|$)|\n[^\S\n]*\n\s*")
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+_OPENERS_PUNCT = "(\"'\u201c\u2018[\u00ab"
+# The first word after a candidate end, past any opening quotes or brackets.
+_NEXT_WORD = re.compile(r"[(\"'\u201c\u2018\[\u00ab]*([A-Za-z]+)")
+# Dotted initialisms such as U.S, U.K, a.m (the final period is the candidate itself).
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+
+
+@lru_cache(maxsize=1)
+def _lists() -> tuple[frozenset, frozenset, frozenset, frozenset, frozenset]:
+    """Load the abbreviation lists once: never-final, ambiguous, before-number, openers, months."""
+    with open(DATA_DIR / "abbreviations.yaml", encoding="utf-8") as fh:
+        ab = yaml.safe_load(fh)
+    with open(DATA_DIR / "months.yaml", encoding="utf-8") as fh:
+        months = yaml.safe_load(fh)
+    month_abbr = frozenset(n for names in months.values() for n in names if len(n) <= 4)
+    return (frozenset(ab["never_final"]), frozenset(ab["ambiguous"]),
+            frozenset(ab["before_number"]), frozenset(ab["openers"]), month_abbr)
+
+
+def _is_end(text: str, m: re.Match) -> bool:
+    """Decide whether the candidate ``m`` (terminal punctuation) really ends a sentence."""
+    n = len(text)
+    j = m.end()
+    while j < n and text[j].isspace():
+        j += 1
+    if j >= n:
+        return True
+    nxt = text[j]
+    # A lowercase word or a clause mark after the stop: '"Why?" he asked', 'the U.S. and'.
+    if nxt.islower() or nxt in ",;:":
+        return False
+    punct = m.group().rstrip(_CLOSERS)
+    if punct != "." or len(punct) != len(m.group()):
+        # "!", "?", "...", or a period inside quotes ('.”'): a real end before a capital.
+        return True
+    k = m.start()
+    while k > 0 and not text[k - 1].isspace():
+        k -= 1
+    token = text[k:m.start()].lstrip(_OPENERS_PUNCT)
+    if not token:
+        return True
+    never_final, ambiguous, before_number, openers, month_abbr = _lists()
+    low = token.lower()
+    if nxt.isdigit() and (low in before_number or low in month_abbr):
+        return False   # "No. 10", "Jan. 13", "p. 4"
+    if low in never_final:
+        return False   # "Mr. Carney", "Lt. Col. Smith", "e.g. Canada"
+    if (low in ambiguous or _DOTTED.fullmatch(token)
+            or (len(token) == 1 and token.isupper())):
+        # "U.S. President" goes on, "in the U.S. The talks" ends; "John F. Kennedy" goes on.
+        w = _NEXT_WORD.match(text, j)
+        return bool(w) and w.group(1).lower() in openers
+    return True
+
+
+def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    """Append ``text[start:end]`` without its surrounding whitespace, if anything is left."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        out.append(Sentence(len(out), start, end, text[start:end]))
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences with offsets."""
-    out = []
-    for m in _END.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        if s < e:
-            out.append(Sentence(len(out), s, e, text[s:e]))
+    """Split ``text`` into sentences whose ``start``/``end`` are offsets into ``text``.
+
+    Args:
+        text: any string (usually ``Article.text``); non-strings give an empty list.
+    Returns:
+        The sentences in order, non-overlapping, each stripped of surrounding whitespace, with
+        ``text[s.start:s.end] == s.text``; an empty list when there is no text.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    out: list[Sentence] = []
+    start = 0
+    for m in _CANDIDATE.finditer(text):
+        if text[m.start()] == "\n":          # paragraph break: always an end
+            _emit(text, start, m.start(), out)
+            start = m.end()
+        elif _is_end(text, m):
+            _emit(text, start, m.end(), out)
+            start = m.end()
+    _emit(text, start, len(text), out)
     return out
