@@ -20,7 +20,7 @@ from ui.urlstate import ViewState, parse_query, restrict, share_url, to_query
      ViewState(Filters(min_precision="month", bases=("explicit", "knowledge")))),
     ({"actor": ["Mark Carney"]}, ViewState(Filters(actors=("Mark Carney",)))),
     ({"lane": "actor", "color": "goldstein", "event": "ABCDEF0123", "rug": "1"},
-     ViewState(lane="actor", color="goldstein", event="abcdef0123", rug=True)),
+     ViewState(lane="actor", color="goldstein", event="ABCDEF0123", rug=True)),
     ({"pair": ["CAN", "CHN"]}, ViewState(pair=("CAN", "CHN"))),
 ])
 def test_urlstate_parses_valid_parameters(params, expected):

@@ -46,6 +46,18 @@ def _cells(value) -> tuple[str, ...]:
     return tuple(value)
 
 
+def explode_column(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(row positions, values) of a list column, one pair per value; rows with none are left out."""
+    n = len(df)
+    if n == 0 or column not in df:
+        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
+    cells = df[column].map(_cells).tolist()
+    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=n)
+    rows = np.repeat(np.arange(n), lengths)
+    values = np.array(list(itertools.chain.from_iterable(cells)), dtype=object)
+    return rows, values
+
+
 def lane_pairs(df: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
     """(row positions, lane labels): one pair per lane an event belongs to (events with none get "(none)")."""
     n = len(df)
@@ -54,16 +66,29 @@ def lane_pairs(df: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
     if lane == "type":
         roots = df["event_code"].map(type_root) if "event_code" in df else pd.Series([""] * n)
         return np.arange(n), roots.map(type_label).to_numpy(dtype=object)
-    column = _LANE_COLUMNS.get(lane, "countries")
-    cells = df[column].map(_cells).tolist() if column in df else [()] * n
-    cells = [c if c else (NONE_LANE,) for c in cells]
-    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=n)
-    rows = np.repeat(np.arange(n), lengths)
-    labels = np.array(list(itertools.chain.from_iterable(cells)), dtype=object)
+    rows, values = explode_column(df, _LANE_COLUMNS.get(lane, "countries"))
     if lane == "country":
-        names = {code: (NONE_LANE if code == NONE_LANE else country_name(code)) for code in set(labels)}
-        labels = np.array([names[c] for c in labels], dtype=object)
-    return rows, labels
+        names = {code: country_name(code) for code in set(values)}
+        values = np.array([names[c] for c in values], dtype=object)
+    # Events without any value still get a lane, so nothing silently disappears from the chart.
+    bare = np.setdiff1d(np.arange(n), rows, assume_unique=False)
+    if len(bare):
+        rows = np.concatenate([rows, bare])
+        values = np.concatenate([values, np.full(len(bare), NONE_LANE, dtype=object)])
+        order = np.argsort(rows, kind="stable")
+        rows, values = rows[order], values[order]
+    return rows, values
+
+
+def subset_pairs(pairs: tuple[np.ndarray, np.ndarray], positions: np.ndarray,
+                 n_full: int) -> tuple[np.ndarray, np.ndarray]:
+    """Restrict pairs computed on a full frame to the rows at ``positions`` (renumbered 0..k-1)."""
+    rows, labels = pairs
+    where = np.full(n_full, -1, dtype=np.int64)
+    where[positions] = np.arange(len(positions))
+    mapped = where[rows] if len(rows) else rows
+    keep = mapped >= 0
+    return mapped[keep], labels[keep]
 
 
 def _days(values: pd.Series) -> np.ndarray:

@@ -76,3 +76,23 @@ def synthetic_events(n: int, seed: int = 7, start_year: int = 1996, years: int =
     frame["article_ids"] = [(a,) for a in frame["article_id"].tolist()]
     frame["sources"] = [(t,) for t in frame["article_title"].tolist()]
     return frame
+
+
+def fill_store(url: str, events: pd.DataFrame, titles: dict[str, str] | None = None,
+               urls: dict[str, str] | None = None) -> list:
+    """Add ``events`` to the store at ``url`` through ``Store.add_article``, one article per article_id."""
+    from datetime import date as _date
+
+    from pipeline.records import Article
+    from pipeline.store import open_store
+
+    results = []
+    with open_store(url) as store:
+        for article_id, group in events.groupby("article_id", sort=True):
+            first = group.iloc[0]
+            title = (titles or {}).get(article_id) or str(first.get("article_title") or article_id)
+            art = Article(article_id=str(article_id), title=title, text="\n".join(group["sentence"]),
+                          published=_date.fromisoformat(str(first["published"])[:10]),
+                          url=(urls or {}).get(article_id, ""), source="Test Wire")
+            results.append(store.add_article(art, group[list(EVENT_COLUMNS)]))
+    return results

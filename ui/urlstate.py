@@ -24,8 +24,9 @@ _MAX_VALUE_CHARS = 200
 _MAX_VALUES = 50
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _CAMEO = re.compile(r"^[0-9]{2,4}$")
-_EVENT_ID = re.compile(r"^[0-9a-f]{4,64}$")
-_ARTICLE_ID = re.compile(r"^[0-9a-f]{4,64}$")
+# Ids are content hashes in practice; any short token of word characters is accepted.
+_EVENT_ID = re.compile(r"^[0-9A-Za-z_\-]{1,64}$")
+_ARTICLE_ID = _EVENT_ID
 _TOPIC = re.compile(r"^[a-z0-9][a-z0-9_.\-/]{0,80}$")
 
 
@@ -99,7 +100,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         else:
             notices.append(f"ignored actor={_clip(value)!r}: not a valid value")
     types = keep("type", _CAMEO)
-    articles = keep("article", _ARTICLE_ID, str.lower)
+    articles = keep("article", _ARTICLE_ID)
     bases: list[str] = []
     for value in _values(params, "basis"):
         if value in DATE_BASES:
@@ -139,8 +140,8 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
 
     event = ""
     for value in _values(params, "event")[:1]:
-        if _EVENT_ID.match(value.lower()):
-            event = value.lower()
+        if _EVENT_ID.match(value):
+            event = value
         else:
             notices.append(f"ignored event={_clip(value)!r}: not an event id")
 
