@@ -31,6 +31,7 @@ ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 DUMP_SUFFIXES = (".jsonl", ".csv")
 MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
+DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
 WINDOW_PER_WORKER = 4      # units in flight (running or awaiting their turn to be written) per worker
 
 
@@ -297,7 +298,7 @@ class _Dask:
 
     def __init__(self, address: str) -> None:
         from distributed import Client
-        self.client = Client(address, timeout="20s")
+        self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
 
     def submit(self, unit: Unit):
         return self.client.submit(process_unit, unit, pure=False)
