@@ -1,11 +1,1296 @@
-"""Temporal tagger (stub; being written)."""
+"""Temporal tagger: finds DATE/TIME/DURATION/SET expressions and normalises them to TIMEX3.
+
+Detection is a set of compiled regexes (pipeline/timex_lex.py, word lists in data/timex/); every
+rule scans the text once, overlapping candidates keep the longest, and each survivor is resolved
+in text order so that narrative expressions ("the following day") see the last date mentioned.
+Underspecified expressions ("Thursday", "March", "the third quarter") are resolved against the
+document creation time using the tense of the clause around them.
+"""
 from __future__ import annotations
 
-from datetime import date
+import re
+from bisect import bisect_right
+from datetime import date, timedelta
+from functools import lru_cache
 
 from pipeline.records import Timex
+from pipeline.timex_lex import lexicon
+
+__all__ = ["tag_timexes", "timex_record"]
+
+MIN_DATE, MAX_DATE = date(1, 1, 1), date(9999, 12, 31)
+SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
+MOD_OF_PMOD = {
+    "early": "START", "earlier": "START", "beginning": "START", "start": "START", "dawn": "START",
+    "first half": "START", "early part": "START", "turn": "START",
+    "mid": "MID", "middle": "MID",
+    "late": "END", "later": "END", "end": "END", "close": "END", "second half": "END",
+    "last half": "END", "latter half": "END", "latter part": "END",
+}
+MOD_OF_APPROX = {
+    "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
+    "some": "APPROX", "close to": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN",
+    "more than": "MORE_THAN", "over": "MORE_THAN", "just over": "MORE_THAN",
+    "well over": "MORE_THAN", "upwards of": "MORE_THAN", "less than": "LESS_THAN",
+    "fewer than": "LESS_THAN", "under": "LESS_THAN", "just under": "LESS_THAN",
+    "barely": "LESS_THAN", "at least": "EQUAL_OR_MORE", "no less than": "EQUAL_OR_MORE",
+    "at most": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
+    "not more than": "EQUAL_OR_LESS", "only": "", "the better part of": "APPROX",
+}
+# Prepositions that make a bare season/month/number read as a time ("in May", "since 2017").
+TIME_PREPS = frozenset(
+    "in since until till by from to during before after through throughout of early late mid "
+    "last next this that between and or around about until, into every each past".split())
+# Words before a 4-digit number that make it an identifier, not a year.
+NOT_YEAR_BEFORE = frozenset(
+    "no number flight route highway room page pages section article rule boeing airbus model "
+    "code type form chapter interstate paragraph resolution bill hr s amendment "
+    "ticker zip channel apartment suite box pier gate terminal item lot unit".split())
+
+
+# ------------------------------------------------------------------------------------------
+# Calendar periods: ("day", y, m, d), ("week", y, w), ("weekend", y, w), ("month", y, m),
+# ("quarter", y, q), ("half", y, h), ("season", y, code), ("year", y), ("decade", d),
+# ("century", c). Each maps to a TIMEX3 value, an inclusive date range and a precision.
+# ------------------------------------------------------------------------------------------
+
+def _value(p: tuple) -> str:
+    """TIMEX3 value of a period."""
+    k = p[0]
+    if k == "day":
+        return "%04d-%02d-%02d" % p[1:4]
+    if k == "week":
+        return "%04d-W%02d" % p[1:3]
+    if k == "weekend":
+        return "%04d-W%02d-WE" % p[1:3]
+    if k == "month":
+        return "%04d-%02d" % p[1:3]
+    if k == "quarter":
+        return "%04d-Q%d" % p[1:3]
+    if k == "half":
+        return "%04d-H%d" % p[1:3]
+    if k == "season":
+        return "%04d-%s" % p[1:3]
+    if k == "year":
+        return "%04d" % p[1]
+    if k == "decade":
+        return "%03d" % p[1]
+    return "%02d" % p[1]
+
+
+def _month_end(y: int, m: int) -> date:
+    return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)) if y < 9999 or m < 12 else MAX_DATE
+
+
+PRECISION_OF = {"day": "day", "week": "week", "weekend": "week", "month": "month",
+                "quarter": "quarter", "half": "season", "season": "season", "year": "year",
+                "decade": "decade", "century": "century"}
+
+
+def _range(p: tuple) -> tuple[date, date]:
+    """Inclusive first and last day of a period."""
+    k = p[0]
+    if k == "day":
+        d = date(*p[1:4])
+        return d, d
+    if k in ("week", "weekend"):
+        mon = date.fromisocalendar(p[1], p[2], 1)
+        return (mon + timedelta(days=5), mon + timedelta(days=6)) if k == "weekend" else (
+            mon, mon + timedelta(days=6))
+    if k == "month":
+        return date(p[1], p[2], 1), _month_end(p[1], p[2])
+    if k == "quarter":
+        m0 = 3 * (p[2] - 1) + 1
+        return date(p[1], m0, 1), _month_end(p[1], m0 + 2)
+    if k == "half":
+        m0 = 6 * (p[2] - 1) + 1
+        return date(p[1], m0, 1), _month_end(p[1], m0 + 5)
+    if k == "season":
+        a, b = SEASON_MONTHS[p[2]]
+        y2 = p[1] + 1 if a > b else p[1]
+        return date(p[1], a, 1), _month_end(y2, b)
+    if k == "year":
+        return date(p[1], 1, 1), date(p[1], 12, 31)
+    if k == "decade":
+        return date(max(1, p[1] * 10), 1, 1), date(p[1] * 10 + 9, 12, 31)
+    c0 = max(1, (p[1] - 1) * 100) if False else max(1, p[1] * 100)
+    return date(c0, 1, 1), date(p[1] * 100 + 99, 12, 31)
+
+
+def _narrow(ds: date, de: date, mod: str) -> tuple[date, date]:
+    """Restrict a range to its first/middle/last third for START/MID/END mods."""
+    span = (de - ds).days + 1
+    if span < 3 or mod not in ("START", "MID", "END"):
+        return ds, de
+    third = span // 3
+    if mod == "START":
+        return ds, ds + timedelta(days=third - 1)
+    if mod == "END":
+        return de - timedelta(days=third - 1), de
+    return ds + timedelta(days=third), de - timedelta(days=third)
+
+
+def _shift(p: tuple, n: int, unit: str) -> tuple | None:
+    """Move a period by n units (day/week/month/quarter/year/decade/century), keeping granularity
+    where sensible and coarsening to the unit otherwise."""
+    ds, _ = _range(p)
+    k = p[0]
+    if unit == "day":
+        d = ds + timedelta(days=n)
+        return ("day", d.year, d.month, d.day)
+    if unit in ("week", "weekend", "fortnight"):
+        d = ds + timedelta(days=7 * n * (2 if unit == "fortnight" else 1))
+        if k == "day":
+            return ("day", d.year, d.month, d.day)
+        iy, iw, _ = d.isocalendar()
+        return ("weekend" if unit == "weekend" else "week", iy, iw)
+    if unit in ("month", "quarter", "half"):
+        months = n * {"month": 1, "quarter": 3, "half": 6}[unit]
+        mi = ds.year * 12 + ds.month - 1 + months
+        y, m = divmod(mi, 12)
+        if k == "day" and unit == "month":
+            return ("day", y, m + 1, min(ds.day, _month_end(y, m + 1).day))
+        if k == "quarter" or unit == "quarter":
+            return ("quarter", y, m // 3 + 1)
+        if unit == "half":
+            return ("half", y, m // 6 + 1)
+        return ("month", y, m + 1)
+    if unit == "year":
+        if k == "day":
+            y = ds.year + n
+            return ("day", y, ds.month, min(ds.day, _month_end(y, ds.month).day))
+        if k in ("month", "quarter", "half", "season"):
+            return (k, p[1] + n) + tuple(p[2:])
+        return ("year", ds.year + n)
+    if unit == "decade":
+        return ("decade", ds.year // 10 + n) if k == "decade" else ("year", ds.year + 10 * n)
+    if unit == "century":
+        return ("century", ds.year // 100 + n) if k == "century" else ("year", ds.year + 100 * n)
+    return None
+
+
+def _of_date(d: date, unit: str) -> tuple:
+    """The period of granularity ``unit`` containing ``d``."""
+    if unit in ("week", "weekend"):
+        iy, iw, _ = d.isocalendar()
+        return (unit, iy, iw)
+    if unit == "month":
+        return ("month", d.year, d.month)
+    if unit == "quarter":
+        return ("quarter", d.year, (d.month - 1) // 3 + 1)
+    if unit == "half":
+        return ("half", d.year, (d.month - 1) // 6 + 1)
+    if unit == "year":
+        return ("year", d.year)
+    if unit == "decade":
+        return ("decade", d.year // 10)
+    if unit == "century":
+        return ("century", d.year // 100)
+    return ("day", d.year, d.month, d.day)
+
+
+# ------------------------------------------------------------------------------------------
+# Numbers and durations
+# ------------------------------------------------------------------------------------------
+
+def _number(s: str) -> float | None:
+    """Value of a number in digits or English words ("twenty four", "2 1/2", "a"); None if vague."""
+    lx = lexicon()
+    s = s.lower().strip()
+    if s in lx.vague or s.startswith(("a few", "a couple", "several", "the few")):
+        return 2.0 if s.startswith(("a couple", "couple")) else None
+    m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
+    if m:
+        v = float(m.group(1))
+        if m.group(2) and int(m.group(3)):
+            v += int(m.group(2)) / int(m.group(3))
+        return v
+    total, cur, seen = 0.0, 0.0, False
+    for w in re.split(r"[\s-]+", s):
+        if w == "and" or not w:
+            continue
+        if w == "half":
+            cur = (cur or 1) * 0.5 if not seen else cur + 0.5
+            seen = True
+            continue
+        if w == "hundred":
+            cur = (cur or 1) * 100
+        elif w == "thousand":
+            total += (cur or 1) * 1000
+            cur = 0
+        elif w in lx.number_of:
+            cur += lx.number_of[w]
+        else:
+            return None
+        seen = True
+    return total + cur if seen else None
+
+
+# unit -> (letter, time-part?, smaller unit letter, factor to it)
+DUR_UNITS = {
+    "second": ("S", True, None, 0), "minute": ("M", True, "S", 60), "hour": ("H", True, "M", 60),
+    "day": ("D", False, "H", 24), "night": ("D", False, "H", 24), "week": ("W", False, "D", 7),
+    "weekend": ("WE", False, None, 0), "fortnight": ("W", False, "D", 14),
+    "month": ("M", False, "D", 30), "quarter": ("Q", False, "M", 3), "half": ("M", False, None, 0),
+    "year": ("Y", False, "M", 12), "decade": ("Y", False, None, 0), "century": ("Y", False, None, 0),
+}
+
+
+def _unit_name(u: str) -> str:
+    """Singular unit name from a matched unit ("trading days" -> day, "centuries" -> century)."""
+    u = u.lower().split()[-1]
+    if u == "centuries":
+        return "century"
+    return u[:-1] if u.endswith("s") else u
+
+
+def _duration(n: float | None, unit: str) -> str:
+    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity."""
+    letter, is_time, small, factor = DUR_UNITS[unit]
+    if unit == "decade" and n is not None:
+        n, letter = n * 10, "Y"
+    elif unit == "century" and n is not None:
+        n, letter = n * 100, "Y"
+    elif unit == "fortnight" and n is not None:
+        n, letter = n * 2, "W"
+    elif unit == "half" and n is not None:
+        n, letter = n * 6, "M"
+    p = "PT" if is_time else "P"
+    if n is None:
+        return p + "X" + letter
+    whole = int(n)
+    frac = n - whole
+    if frac > 1e-9 and small and factor:
+        rest = round(frac * factor)
+        head = "%d%s" % (whole, letter) if whole else ""
+        if is_time or letter in ("Y", "Q"):
+            return p + head + "%d%s" % (rest, small)
+        return p + head + "T%d%s" % (rest, small) if small in ("H",) else p + head + "%d%s" % (rest, small)
+    if frac > 1e-9:
+        return p + ("%g" % n) + letter
+    return p + "%d%s" % (whole, letter)
+
+
+# ------------------------------------------------------------------------------------------
+# Context: tense of the clause, narrative anchor
+# ------------------------------------------------------------------------------------------
+
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+
+
+class _Doc:
+    """Per-document state: text, dct, sentence starts, and the narrative anchor."""
+
+    __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense")
+
+    def __init__(self, text: str, dct: date):
+        self.text, self.dct, self.lx = text, dct, lexicon()
+        self._bounds = None
+        self.anchor = None          # last explicit/relative period mentioned
+        self.quarter = None         # last quarter mentioned, and where
+        self.quarter_pos = -10**9
+        self._tense = {}
+
+    def sentence(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the sentence holding [start, end)."""
+        if self._bounds is None:
+            self._bounds = [0] + [m.end() for m in self.lx.boundary.finditer(self.text)]
+        i = bisect_right(self._bounds, start) - 1
+        s = self._bounds[i] if i >= 0 else 0
+        e = self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text)
+        return s, max(e, end)
+
+    def tense(self, start: int, end: int) -> str:
+        """Best-effort tense (past/present/future) of the clause around [start, end)."""
+        key = (start, end)
+        if key in self._tense:
+            return self._tense[key]
+        s, e = self.sentence(start, end)
+        left = WORD_RE.findall(self.text, s, start)
+        right = WORD_RE.findall(self.text, end, e)
+        t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "present"
+        self._tense[key] = t
+        return t
+
+    def prev_word(self, pos: int) -> str:
+        """The word just before ``pos`` (lower-cased), or ""."""
+        m = PREV_WORD.search(self.text, max(0, pos - 40), pos)
+        return m.group(1).lower() if m else ""
+
+    def next_word(self, pos: int) -> str:
+        """The word just after ``pos`` (lower-cased), or ""."""
+        m = NEXT_WORD.match(self.text, pos)
+        return m.group(1).lower() if m else ""
+
+
+REPORTING = frozenset("said says say told added noted according reported announced stated explained "
+                      "insisted claimed argued warned confirmed".split())
+PREV_WORD = re.compile(r"([A-Za-z$#][\w.'-]*)[\s,]*\Z")
+NEXT_WORD = re.compile(r"[\s,]*([\w$%][\w'-]*)")
+
+
+def _scan_tense(lx, words: list, leftward: bool) -> str:
+    """First tense cue among ``words`` (nearest first)."""
+    n = len(words)
+    for i, w in enumerate(words):
+        lw = w.lower().replace("\u2019", "'")
+        if lw.endswith("'ll") or lw == "will" or lw == "shall":
+            return "future"
+        if lw in ("set", "due", "going"):
+            nxt = words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")
+            if nxt.lower() == "to":
+                return "future"
+            if lw != "set":
+                continue
+        if lw in REPORTING:
+            continue  # "X will happen Friday, officials said": the report is not the event
+        if lw in lx.future_cues:
+            return "future"
+        if lw in lx.past_cues or (len(lw) > 3 and lw.endswith("ed") and lw not in lx.not_past_ed):
+            # "followed by", "will be held": a participle, not the clause's tense
+            after = words[i - 1].lower() if leftward and i > 0 else (words[i + 1].lower() if not leftward and i + 1 < n else "")
+            before = words[i + 1].lower() if leftward and i + 1 < n else (words[i - 1].lower() if not leftward and i > 0 else "")
+            if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
+                continue
+            return "past"
+        if lw in lx.present_cues or lw.endswith("'s") and lw in ("it's", "he's", "she's", "that's", "there's"):
+            return "present"
+    return ""
+
+
+# ------------------------------------------------------------------------------------------
+# Resolution helpers
+# ------------------------------------------------------------------------------------------
+
+def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
+    """Year of a month named without one, from the tense ("met in March" -> the last March)."""
+    y, m0 = doc.dct.year, doc.dct.month
+    if rel in ("last", "this past", "the past", "the previous"):
+        return y if month < m0 else y - 1
+    if rel in ("next", "this coming", "the coming", "the following"):
+        return y if month > m0 else y + 1
+    if rel == "this":
+        return y
+    if tense == "past":
+        return y if month <= m0 else y - 1
+    if tense == "future":
+        return y if month >= m0 else y + 1
+    # no cue: the nearest such month
+    best = min((abs((yy * 12 + month) - (y * 12 + m0)), -yy, yy) for yy in (y - 1, y, y + 1))
+    return best[2]
+
+
+def _resolve_weekday(doc: _Doc, wd: int, tense: str, rel: str = "") -> date:
+    """Date of a weekday named without a date, from the tense and any this/last/next."""
+    d = doc.dct
+    diff = wd - d.isoweekday()
+    if rel in ("last", "this past", "the previous"):
+        back = (-diff) % 7 or 7
+        return d - timedelta(days=back)
+    if rel in ("next", "this coming", "the following", "the next"):
+        fwd = diff % 7 or 7
+        return d + timedelta(days=fwd)
+    if rel == "this":
+        return d + timedelta(days=diff)
+    if tense == "past":
+        return d - timedelta(days=(-diff) % 7)
+    if tense == "future":
+        return d + timedelta(days=diff % 7)
+    if tense == "present":
+        fwd, back = diff % 7, (-diff) % 7
+        return d + timedelta(days=fwd) if fwd < back else d - timedelta(days=back)
+    # no cue at all: news reports mostly look back
+    return d - timedelta(days=(-diff) % 7)
+
+
+def _easter(y: int) -> date:
+    """Gregorian Easter Sunday (anonymous algorithm)."""
+    a, b, c = y % 19, y // 100, y % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l_ = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * l_) // 451
+    month = (h + l_ - 7 * m + 114) // 31
+    day = (h + l_ - 7 * m + 114) % 31 + 1
+    return date(y, month, day)
+
+
+def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
+    """n-th (1-based; -1 = last) ISO weekday ``wd`` of a month."""
+    if n > 0:
+        first = date(y, m, 1)
+        return first + timedelta(days=(wd - first.isoweekday()) % 7 + 7 * (n - 1))
+    last = _month_end(y, m)
+    return last - timedelta(days=(last.isoweekday() - wd) % 7)
+
+
+def _holiday(name: str, y: int) -> date:
+    lx = lexicon()
+    if name in lx.holiday_fixed:
+        m, d = lx.holiday_fixed[name]
+        return date(y, m, d)
+    rule = lx.holiday_movable[name]
+    if rule == "easter":
+        return _easter(y)
+    if rule == "good_friday":
+        return _easter(y) - timedelta(days=2)
+    if rule == "thanksgiving":
+        return _nth_weekday(y, 11, 4, 4)
+    if rule == "memorial_day":
+        return _nth_weekday(y, 5, 1, -1)
+    if rule == "labor_day":
+        return _nth_weekday(y, 9, 1, 1)
+    # election day: the Tuesday after the first Monday of November
+    return _nth_weekday(y, 11, 1, 1) + timedelta(days=1)
+
+
+def _pmod(m) -> str:
+    """TIMEX3 mod for an early/mid/late/end-of prefix group."""
+    g = m.groupdict().get("pmod")
+    if not g:
+        return ""
+    g = re.sub(r"\s+", " ", g.lower())
+    g = re.sub(r"^the |^very | of$| of in$| in$", "", g)
+    g = re.sub(r"^very |\s+of(\s+in)?$", "", g)
+    return MOD_OF_PMOD.get(g, "")
+
+
+def _amod(m) -> str:
+    g = m.groupdict().get("amod")
+    return MOD_OF_APPROX.get(re.sub(r"\s+", " ", g.strip().lower()), "") if g else ""
+
+
+def _expand_year(y2: int, dct: date) -> int:
+    """Four-digit year from two digits: the century that puts it nearest the dct."""
+    base = dct.year - dct.year % 100
+    cands = (base - 100 + y2, base + y2, base + 100 + y2)
+    return min(cands, key=lambda y: (abs(y - dct.year), y))
+
+
+def _spelled_year(s: str) -> int | None:
+    """Year from "nineteen ninety-six", "two thousand and one", "twenty twenty"."""
+    w = [x for x in re.split(r"[\s-]+", s.lower()) if x and x != "and"]
+    lx = lexicon()
+    if w[:2] == ["two", "thousand"]:
+        return 2000 + int(_number(" ".join(w[2:])) or 0) if len(w) > 2 else 2000
+    head = lx.number_of.get(w[0])
+    if head is None:
+        return None
+    rest = w[1:]
+    if rest == ["hundred"]:
+        return head * 100
+    if rest and rest[0] == "oh":
+        rest = rest[1:]
+    tail = _number(" ".join(rest)) if rest else None
+    if tail is None or tail >= 100:
+        return None
+    return int(head * 100 + tail)
+
+
+@lru_cache(maxsize=4096)
+def _dateparse(s: str, dct: date) -> date | None:
+    """Explicit numeric date via dateparser (English conventions: month first unless impossible)."""
+    import dateparser  # loaded only when such a form is met
+
+    try:
+        r = dateparser.parse(s, languages=["en"], settings={
+            "RELATIVE_BASE": __import__("datetime").datetime(dct.year, dct.month, dct.day),
+            "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True})
+    except Exception:  # dateparser may choke on odd strings: treat as not a date
+        return None
+    return r.date() if r else None
+
+
+# ------------------------------------------------------------------------------------------
+# Rule handlers. Each returns (type, value, mod, period|None, basis) or None to reject.
+# ------------------------------------------------------------------------------------------
+
+def _h_iso(doc, m):
+    y, mo = int(m["y"]), int(m["m"])
+    if m["d"]:
+        p = ("day", y, mo, int(m["d"]))
+        _range(p)
+        if m["th"]:
+            return "TIME", _value(p) + "T%s:%s" % (m["th"], m["tm"]), "", p, "explicit"
+        return "DATE", _value(p), "", p, "explicit"
+    return "DATE", _value(("month", y, mo)), "", ("month", y, mo), "explicit"
+
+
+def _h_numeric(doc, m):
+    c = m["c"]
+    if len(c) == 2 and m["sep"] == ".":
+        return None  # "1.5.12" is more often a version or a score than a date
+    d = _dateparse(m.group(0), doc.dct)
+    if d is None:
+        return None
+    p = ("day", d.year, d.month, d.day)
+    return "DATE", _value(p), "", p, "explicit"
+
+
+def _h_isoweek(doc, m):
+    p = ("week", int(m["y"]), int(m["w"]))
+    _range(p)
+    return "DATE", _value(p), "", p, "explicit"
+
+
+def _day_num(s: str) -> int | None:
+    s = s.lower()
+    m = re.match(r"\d+", s)
+    if m:
+        return int(m.group(0))
+    s = re.sub(r"[\s-]+", "-", s)
+    lx = lexicon()
+    if s in lx.ordinal_of and s != "last":
+        return lx.ordinal_of[s]
+    parts = s.split("-")
+    if len(parts) == 2 and parts[0] in ("twenty", "thirty") and parts[1] in lx.ordinal_of:
+        return (20 if parts[0] == "twenty" else 30) + lx.ordinal_of[parts[1]]
+    return {"twentieth": 20, "thirtieth": 30}.get(s)
+
+
+def _month_num(s: str) -> int:
+    return lexicon().month_of[s.lower().rstrip(".")]
+
+
+def _h_md(doc, m):
+    mo = _month_num(m["month"])
+    day = _day_num(m["day"])
+    if day is None:
+        return None
+    if not re.match(r"\d", m["day"]) and not m["year"]:
+        # "March second" is rare; "the first of May" needs "of"
+        if m.re.pattern.startswith("(?:(?P<wd>") and " of " not in m.group(0).lower() and m["month"][:1].isupper() is False:
+            return None
+    if m["year"]:
+        p = ("day", int(m["year"]), mo, day)
+        basis = "explicit"
+    else:
+        y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()))
+        if mo == doc.dct.month:
+            y = doc.dct.year
+        else:
+            # same-month ambiguity resolved by the day
+            pass
+        p = ("day", y, mo, day)
+        basis = "relative"
+    _range(p)
+    return "DATE", _value(p), _pmod(m), p, basis
+
+
+def _ambiguous_month_ok(doc, m) -> bool:
+    """A month word that is also an English word ("May", "March") needs time context."""
+    word = m["month"].rstrip(".").lower()
+    if word not in doc.lx.ambiguous_months:
+        return not (m["month"].isupper() and len(m["month"]) > 3 and doc.text[max(0, m.start() - 30):m.start()].isupper())
+    if m["month"].isupper():
+        return False
+    if m.groupdict().get("pmod") or m.groupdict().get("rel"):
+        return True
+    if word in ("may", "march") or len(word) == 3:
+        pw = doc.prev_word(m.start("month"))
+        if pw not in TIME_PREPS:
+            return False
+        nw = doc.next_word(m.end())
+        if word == "march" and nw in ("on", "against", "toward", "towards", "through", "into", "to"):
+            return False
+        if word == "may" and nw in ("be", "have", "not", "also", "well", "never", "still", "the", "a"):
+            return False
+    return True
+
+
+def _h_my(doc, m):
+    mo = _month_num(m["month"])
+    if m["year"]:
+        y, basis = int(m["year"]), "explicit"
+    elif m["sy"]:
+        y, basis = _spelled_year(m["sy"]), "explicit"
+        if y is None:
+            return None
+    else:
+        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+        basis = "relative"
+    p = ("month", y, mo)
+    return "DATE", _value(p), _pmod(m), p, basis
+
+
+def _h_month(doc, m):
+    if not _ambiguous_month_ok(doc, m):
+        return None
+    mo = _month_num(m["month"])
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if rel in ("every", "each"):
+        return "SET", "XXXX-%02d" % mo, "", None, ""
+    y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+    p = ("month", y, mo)
+    return "DATE", _value(p), _pmod(m), p, "relative"
+
+
+def _quarter_year(doc, q: int, tense: str) -> int:
+    """Year of a quarter named without one ("the third quarter")."""
+    y = doc.dct.year
+    cq = (doc.dct.month - 1) // 3 + 1
+    if tense == "past" and q > cq:
+        return y - 1
+    return y
+
+
+def _h_quarter(doc, m):
+    adj = re.sub(r"[\s-]+", " ", (m["adj"] or "").lower()).split()
+    det = (m["det"] or "").lower()
+    unit = m["q"].lower()
+    ords = [doc.lx.ordinal_of[a] for a in adj if a in doc.lx.ordinal_of and a != "last"]
+    n = 2 if unit == "half" else 4
+    if unit == "half" and not ords and not ({"last", "latter"} & set(adj)):
+        return None
+    if not det and not adj and not m["year"]:
+        return None
+    if ords and not 1 <= ords[0] <= n:
+        return None
+    q = ords[0] if ords else None
+    if unit == "half" and q is None:
+        q = 2
+    years = [int(a) for a in adj if a.isdigit()]
+    tense = doc.tense(m.start(), m.end())
+    earlier = any(a in ("year-earlier", "year-ago") for a in adj) or " ".join(adj).find("year earlier") >= 0 \
+        or " ".join(adj).find("year ago") >= 0 or bool(m["tail"])
+    basis = "relative"
+    if m["year"] or years:
+        y, basis = int(m["year"] or years[0]), "explicit"
+    elif m["ry"]:
+        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+    elif det.startswith(("this year", "last year", "next year")):
+        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[det.split()[0]]
+    elif q is None:
+        # "the quarter", "the latest quarter": the one being discussed, else the last completed
+        cur = _of_date(doc.dct, "quarter" if unit == "quarter" else "half")
+        if {"current", "this"} & set(adj) or det == "this":
+            p = cur
+        elif {"next"} & set(adj):
+            p = _shift(cur, 1, unit)
+        elif doc.quarter is not None and unit == "quarter" and not ({"latest", "last", "previous", "prior"} & set(adj)):
+            p = doc.quarter
+        else:
+            p = _shift(cur, -1, unit)
+        if earlier:
+            p = _shift(p, -1, "year")
+        return "DATE", _value(p), "", p, "narrative" if p is doc.quarter else "relative"
+    else:
+        y = _quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
+        if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
+            y -= 1
+    if earlier:
+        y -= 1
+    p = ("quarter" if unit == "quarter" else "half", y, q)
+    return "DATE", _value(p), "", p, basis
+
+
+def _h_qcode(doc, m):
+    code = m["qn"]
+    y = int(m["year"]) if m["year"] else None
+    if y is None:
+        return None if code.startswith("H") else None
+    p = ("quarter" if code[0] == "Q" else "half", y, int(code[1]))
+    return "DATE", _value(p), "", p, "explicit"
+
+
+def _h_yearearlier(doc, m):
+    what = (m["what"] or "").lower()
+    if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < 400):
+        p = _shift(doc.quarter, -1, "year")
+        return "DATE", _value(p), "", p, "narrative"
+    if what == "quarter":
+        p = _shift(_shift(_of_date(doc.dct, "quarter"), -1, "quarter"), -1, "year")
+        return "DATE", _value(p), "", p, "relative"
+    p = ("year", doc.dct.year - 1)
+    return "DATE", _value(p), "", p, "relative"
+
+
+def _h_yearend(doc, m):
+    t = doc.tense(m.start(), m.end())
+    y = doc.dct.year
+    if t == "past" and doc.dct.month <= 2:
+        y -= 1
+    p = ("year", y)
+    return "DATE", _value(p), "END", p, "relative"
+
+
+def _h_year(doc, m):
+    y = int(m["year"])
+    s = m.start("year")
+    fy = m["fy"]
+    if not fy and not m["pmod"]:
+        pw = doc.prev_word(s)
+        if pw.rstrip(".") in NOT_YEAR_BEFORE or pw in ("$", "#") or doc.text[max(0, s - 1):s] in ("$", "#", "£", "€"):
+            return None
+        nw = doc.next_word(m.end())
+        if nw in doc.lx.quantity_nouns or doc.text[m.end():m.end() + 1] in ("%", "'"):
+            return None
+        # an out-of-range bare number is more likely a quantity than a year
+        if not (1500 <= y <= doc.dct.year + 60) and pw not in TIME_PREPS:
+            return None
+    p = ("year", y)
+    suf = (m["suf"] or "").lower()
+    mod = "ON_OR_AFTER" if ("later" in suf or "beyond" in suf) else ("ON_OR_BEFORE" if "earlier" in suf else _pmod(m))
+    return "DATE", _value(p), mod, p, "explicit"
+
+
+def _h_spelledyear(doc, m):
+    y = _spelled_year(m["sy"])
+    if y is None or not 1000 <= y <= 2199:
+        return None
+    if m["sy"].lower().startswith("two thousand") and not m["pre"]:
+        if doc.prev_word(m.start()) not in TIME_PREPS or doc.next_word(m.end()) in doc.lx.quantity_nouns:
+            return None
+        nxt = doc.next_word(m.end())
+        if nxt and nxt.isalpha() and nxt not in TIME_PREPS and nxt not in ("and", "when", "the"):
+            return None
+    p = ("year", y)
+    return "DATE", _value(p), "", p, "explicit"
+
+
+def _h_decade(doc, m):
+    if m["d4"]:
+        d = int(m["d4"])
+    else:
+        two = int(m["d2"] or m["d3"] or doc.lx.decade_word[m["dw"].lower()]) if not m["dw"] else doc.lx.decade_word[m["dw"].lower()]
+        if m["d3"] and not (m["the"] or m["pmod"]):
+            return None  # "in their 20s" is an age
+        if m["dw"] and not (m["the"] or m["pmod"]):
+            return None
+        two = two if two >= 10 else two * 10
+        d = _expand_year(two, doc.dct) // 10 if (m["d2"] or m["d3"]) else (1900 + two) // 10
+        if m["dw"] and 2000 + two <= doc.dct.year - 10 and two < 3:
+            d = (2000 + two) // 10
+    p = ("decade", d)
+    return "DATE", _value(p), _pmod(m), p, "explicit" if m["d4"] else "relative"
+
+
+def _h_century(doc, m):
+    o = m["ord"].lower()
+    n = _day_num(o)
+    if not n or n > 22:
+        return None
+    p = ("century", n - 1)
+    return "DATE", _value(p), _pmod(m), p, "explicit"
+
+
+def _h_season(doc, m):
+    code = doc.lx.season_of[m["season"].lower()]
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    word = m["season"].lower()
+    if m["season"].isupper():
+        return None
+    if rel in ("every", "each"):
+        return "SET", "XXXX-" + code, "", None, ""
+    explicit = m["year"] or m["sy"]
+    if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
+        pw = doc.prev_word(m.start())
+        if pw not in TIME_PREPS:
+            return None
+        if word == "fall" and (rel != "the" or doc.next_word(m.end()) in ("of", "in")):
+            return None
+        if rel == "" and word == "fall":
+            return None
+    if word == "fall" and doc.next_word(m.end()) == "of" and not explicit:
+        return None
+    basis = "relative"
+    if m["year"]:
+        y, basis = int(m["year"]), "explicit"
+    elif m["sy"]:
+        y, basis = _spelled_year(m["sy"]), "explicit"
+        if y is None:
+            return None
+    elif m["ry"]:
+        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+    else:
+        y = _resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
+    p = ("season", y, code)
+    return "DATE", _value(p), _pmod(m), p, basis
+
+
+def _resolve_season(doc, code: str, rel: str, tense: str) -> int:
+    """Year of a season named without one, from this/last/next and the tense."""
+    d = doc.dct
+    cands = [(y, *_range(("season", y, code))) for y in (d.year - 2, d.year - 1, d.year, d.year + 1)]
+    current = [y for y, a, b in cands if a <= d <= b]
+    if rel in ("last", "this past", "the past"):
+        return max(y for y, a, b in cands if b < d)
+    if rel in ("next", "this coming", "the coming"):
+        return min(y for y, a, b in cands if a > d)
+    if current and rel in ("this", "the", "that", ""):
+        return current[0]
+    if rel == "this" or tense == "":
+        return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
+    if tense == "past":
+        return max(y for y, a, b in cands if b < d)
+    if tense == "future":
+        return min(y for y, a, b in cands if a > d)
+    return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
+
+
+def _h_relunit(doc, m):
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = m["unit"].lower()
+    if rel in ("the same", "that") and unit not in ("year", "month", "week"):
+        return None
+    if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
+            "over", "for", "throughout", "within", "through"):
+        # "over the next decade" is a stretch of time, not a date
+        return "DURATION", _duration(1, unit), "", None, ""
+    if rel in ("the following", "the next", "following", "the previous", "the prior", "the preceding",
+               "the same", "that"):
+        base = doc.anchor or _of_date(doc.dct, "day")
+        n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
+             "the prior": -1, "the preceding": -1}.get(rel, 0)
+        ds, _ = _range(base)
+        p = _shift(_of_date(ds, unit), n, unit) if n else _of_date(ds, unit)
+        return "DATE", _value(p), _pmod(m), p, "narrative"
+    n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
+         "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
+         "next": 1, "coming": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
+    cur = _of_date(doc.dct, unit)
+    p = _shift(cur, n, unit) if n else cur
+    mod = _pmod(m)
+    return "DATE", _value(p), mod, p, "relative"
+
+
+def _h_theunit(doc, m):
+    unit = m["unit"].lower()
+    if unit in ("decade", "century"):
+        return None
+    pw = doc.prev_word(m.start())
+    if unit == "weekend":
+        t = doc.tense(m.start(), m.end())
+        d = doc.dct + timedelta(days=(6 - doc.dct.isoweekday()) % 7) if t == "future" else \
+            doc.dct - timedelta(days=(doc.dct.isoweekday() - 6) % 7 if doc.dct.isoweekday() >= 6 else doc.dct.isoweekday() + 1)
+        p = _of_date(d, "weekend")
+        return "DATE", _value(p), _pmod(m), p, "relative"
+    full = re.search(r"full|fiscal|calendar", m.group(0), re.I)
+    if pw in ("over", "throughout", "through", "all") or (pw == "for" and not full) and not m["pmod"]:
+        return "DURATION", _duration(1, unit), "", None, ""
+    if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
+        return None
+    base = doc.anchor if doc.anchor is not None and unit != "year" else _of_date(doc.dct, "day")
+    p = _of_date(_range(base)[0], unit)
+    return "DATE", _value(p), _pmod(m), p, "relative"
+
+
+def _pod_suffix(pod: str | None) -> str:
+    if not pod:
+        return ""
+    return "T" + lexicon().pod_of.get(pod.lower(), "")
+
+
+def _h_relday(doc, m):
+    d = doc.dct
+    if m["day"]:
+        w = m["day"].lower()
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
+        pod = m["pod"] or ("night" if w == "tonight" else None)
+    elif m["ba"]:
+        off, pod = (-2 if m["ba"].lower().startswith("before") else 2), None
+    else:
+        w = m["this"].lower()
+        pod = m["pod2"]
+        off = {"this": 0, "tomorrow": 1, "last": -1}[w]
+        if w == "last" and pod.lower() != "night":
+            return None
+    x = d + timedelta(days=off)
+    p = ("day", x.year, x.month, x.day)
+    if pod:
+        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "relative"
+    return "DATE", _value(p), _pmod(m), p, "relative"
+
+
+def _h_weekday(doc, m):
+    wd = doc.lx.weekday_of[m["wd"].lower()]
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if m["pl"] or rel in ("every", "each") or m["pl2"]:
+        return "SET", "XXXX-WXX-%d" % wd + _pod_suffix(m["pod"]), "", None, ""
+    if rel in ("the following", "the next", "that"):
+        base = _range(doc.anchor)[0] if doc.anchor else doc.dct
+        diff = (wd - base.isoweekday()) % 7 or (7 if rel != "that" else 0)
+        x = base + timedelta(days=diff)
+        basis = "narrative"
+    else:
+        x = _resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
+        basis = "relative"
+    p = ("day", x.year, x.month, x.day)
+    if m["pod"]:
+        return "TIME", _value(p) + _pod_suffix(m["pod"]), _pmod(m), p, basis
+    return "DATE", _value(p), _pmod(m), p, basis
+
+
+def _h_time(doc, m):
+    if m["noon"]:
+        h, mi = {"noon": 12, "midday": 12, "midnight": 0}[m["noon"].lower()], 0
+    elif m["h"]:
+        h, mi = int(m["h"]), int(m["mi"] or 0)
+        if not 1 <= h <= 12:
+            return None
+        pm = m["ampm"].lower().startswith("p")
+        h = (h % 12) + (12 if pm else 0)
+    else:
+        h, mi = int(m["h2"]), int(m["mi2"])
+        pw = doc.prev_word(m.start())
+        if not (m["tz"] or pw in ("at", "by", "until", "from", "before", "after", "around", "about", "since", "till", "to")):
+            return None  # "3:2" is a score or a ratio more often than a time
+    if h > 23 or mi > 59:
+        return None
+    ref = (m["dayref"] or "").lower()
+    if ref:
+        if ref in ("today", "yesterday", "tomorrow"):
+            x = doc.dct + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[ref])
+        elif ref.rstrip(".") in doc.lx.weekday_of:
+            x = _resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
+        else:
+            mm = re.match(r"([a-z]+)\.?\s+(\d+)", ref)
+            mo, day = _month_num(mm.group(1)), int(mm.group(2))
+            x = date(_resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
+        basis = "relative"
+    else:
+        x = doc.anchor and _range(doc.anchor)[0] if doc.anchor and doc.anchor[0] == "day" else doc.dct
+        basis = "narrative" if doc.anchor and doc.anchor[0] == "day" else "relative"
+    p = ("day", x.year, x.month, x.day)
+    return "TIME", _value(p) + "T%02d:%02d" % (h, mi), _amod(m) or _pmod(m), p, basis
+
+
+def _h_holiday(doc, m):
+    name = re.sub(r"\s+", " ", m["hol"].lower().replace("\u2019", "'"))
+    if not m["hol"][:1].isupper():
+        return None
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if m["year"]:
+        p_d, basis = _holiday(name, int(m["year"])), "explicit"
+    else:
+        basis = "relative"
+        y = doc.dct.year
+        this = _holiday(name, y)
+        t = doc.tense(m.start(), m.end())
+        if rel in ("last", "this past") or (not rel and t == "past"):
+            p_d = this if this <= doc.dct else _holiday(name, y - 1)
+        elif rel in ("next", "this coming") or (not rel and t == "future"):
+            p_d = this if this >= doc.dct else _holiday(name, y + 1)
+        else:
+            p_d = this
+    p = ("day", p_d.year, p_d.month, p_d.day)
+    return "DATE", _value(p), _pmod(m), p, basis
+
+
+def _h_ago(doc, m):
+    unit = _unit_name(m["unit"])
+    if unit not in DUR_UNITS:
+        return None
+    n = _number(m["num"])
+    direction = re.sub(r"\s+", " ", m["dir"].lower())
+    if direction in ("before", "after", "since"):
+        # "two days before" at the end of a clause: relative to the narrative anchor
+        nxt = doc.text[m.end():m.end() + 3]
+        if direction == "since" or (nxt.strip()[:1].isalnum()):
+            return None
+    sign = -1 if direction in ("ago", "earlier", "before", "back") else 1
+    amod = _amod(m)
+    if n is None:
+        return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", amod, None, "relative"
+    if unit in ("second", "minute", "hour"):
+        return "DURATION", _duration(n, unit), amod, None, ""
+    narrative = direction in ("earlier", "later", "before", "after")
+    if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < 400:
+        # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
+        p = _shift(doc.quarter, -1, "year")
+        return "DATE", _value(p), amod, p, "narrative"
+    if narrative and doc.anchor is not None:
+        base, basis = doc.anchor, "narrative"
+    else:
+        base, basis = _of_date(doc.dct, "day"), "relative"
+    ni = int(round(n * (10 if unit == "decade" else 100 if unit == "century" else 1)))
+    u = "year" if unit in ("decade", "century") else ("day" if unit == "night" else unit)
+    if unit == "half":
+        return None
+    if basis == "narrative" and base[0] == "day":
+        p = _shift(base, sign * ni, u)   # "two weeks later" than a day is a day
+    else:
+        p = _shift(_of_date(_range(base)[0], u), sign * ni, u)
+    if p is None:
+        return None
+    return "DATE", _value(p), amod, p, basis
+
+
+def _h_duration(doc, m):
+    unit = _unit_name(m["unit"])
+    if unit not in DUR_UNITS:
+        return None
+    num = m["num"].lower()
+    n = _number(num)
+    det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
+    more = (m["more"] or "").lower()
+    if num in ("a", "an") and unit in ("second", "minute") and not det:
+        nxt = doc.text[m.end():m.end() + 12].lstrip().lower()
+        if not (nxt[:1] in ",.;:!?)" or nxt.startswith(("later", "earlier", "ago", "longer", "or", "and"))):
+            return None  # "a second time", "wait a minute"
+    if num in ("a", "an") and det.startswith("a "):
+        return None
+    if n is not None and n > 10000:
+        return None
+    if "-" in m.group(0) and re.search(r"\d-(?:" + re.escape(m["unit"]) + ")", m.group(0)) is None and n is None:
+        pass
+    if det.startswith("the same") or det.startswith("the other"):
+        return None
+    if det in ("the",) and n is not None and doc.next_word(m.end()) in ("of",) and unit == "year":
+        return None
+    if unit == "quarter" and n is not None and n == int(n) and not det and num in ("a", "one"):
+        return None  # "a quarter" is a fraction more often than three months
+    if unit == "half":
+        return None
+    if unit == "quarter" and n is not None and det.startswith(("the first", "the next", "the last", "the past", "next", "past", "first")):
+        pass
+    val = _duration(n, unit)
+    if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
+        # "a five-year low": the article belongs to the noun phrase, not the duration
+        return "DURATION", val, _amod(m), None, "", (m.start("num"), m.end())
+    return "DURATION", val, _amod(m), None, ""
+
+
+def _h_pluralunit(doc, m):
+    unit = _unit_name(m["unit"])
+    det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
+    tail = (m["tail"] or "").lower()
+    pw = doc.prev_word(m.start())
+    if not det and not tail and pw not in ("for", "in", "over", "within", "took", "take", "takes", "lasted", "last", "spent", "wait", "waited"):
+        return None
+    if det.endswith(("recent", "past", "last")) and unit == "year" and not tail:
+        return "DATE", "PAST_REF", "", None, "relative"
+    if pw == "in" and not det and unit not in ("year", "decade", "century", "month"):
+        return None
+    return "DURATION", _duration(None, unit), "", None, ""
+
+
+SET_ADV = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "annually": "P1Y",
+           "hourly": "PT1H", "nightly": "P1D", "quarterly": "P3M", "biweekly": "P2W",
+           "biannually": "P6M", "semiannually": "P6M", "fortnightly": "P2W"}
+
+
+def _h_set(doc, m):
+    if m["adv"]:
+        return "SET", SET_ADV[m["adv"].lower()], "", None, ""
+    if m["freq"]:
+        unit = _unit_name(m["unit"])
+        return "SET", _duration(1, unit), "", None, ""
+    if m["unit2"]:
+        unit = _unit_name(m["unit2"])
+        n = _number(m["num"]) if m["num"] else 1
+        if unit not in DUR_UNITS:
+            return None
+        return "SET", _duration(n if n else 1, unit), "", None, ""
+    if m["wd"]:
+        return "SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, ""
+    if m["month"]:
+        return "SET", "XXXX-%02d" % _month_num(m["month"]), "", None, ""
+    if m["season"]:
+        return "SET", "XXXX-" + doc.lx.season_of[m["season"].lower()], "", None, ""
+    return None
+
+
+REF_VALUE = {
+    "right now": "PRESENT_REF", "just now": "PRESENT_REF", "now": "PRESENT_REF",
+    "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
+    "these days": "PRESENT_REF", "the present": "PRESENT_REF", "at present": "PRESENT_REF",
+    "the time being": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF",
+    "lately": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
+}
+
+
+def _h_ref(doc, m):
+    w = re.sub(r"[\s-]+", " ", m["ref"].lower())
+    if m["ref"].isupper() and len(m["ref"]) > 1:
+        return None  # "ON NOW" banners, headlines
+    if w == "soon":
+        if doc.prev_word(m.start()) == "as" and doc.next_word(m.end()) == "as":
+            return None
+        if doc.prev_word(m.start()) in ("too", "how"):
+            pass
+    if w == "now" and doc.next_word(m.end()) == "that":
+        pass
+    if w == "current":
+        nw = doc.next_word(m.end())
+        if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
+            return None
+    if w == "the past" and doc.next_word(m.end()) in ("few", "several"):
+        return None
+    v = REF_VALUE.get(w, "FUTURE_REF")
+    return "DATE", v, "", None, "relative"
+
+
+def _h_narr(doc, m):
+    det = re.sub(r"\s+", " ", m["det"].lower())
+    unit = m["unit"].lower()
+    base = doc.anchor or _of_date(doc.dct, "day")
+    ds = _range(base)[0]
+    n = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(det, 0)
+    if det == "that" and unit in ("morning", "afternoon", "evening", "night", "day"):
+        pass
+    pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
+    u = "day" if pod else unit
+    if u in ("week", "weekend", "month", "year") and n:
+        # "the next week" may be a stretch ("over the next week"): keep only clear date uses
+        if doc.prev_word(m.start()) in ("over", "for", "within", "throughout"):
+            return "DURATION", _duration(1, u), "", None, ""
+    p = _shift(_of_date(ds, u), n, u) if n else _of_date(ds, u)
+    if pod and n == 0 and det == "that":
+        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
+    if pod:
+        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
+    return "DATE", _value(p), _pmod(m), p, "narrative"
+
+
+def _h_daybefore(doc, m):
+    unit = m["unit"].lower()
+    base = doc.anchor or _of_date(doc.dct, "day")
+    u = "day" if unit == "night" else unit
+    n = -1 if m["ba"].lower() == "before" else 1
+    p = _shift(_of_date(_range(base)[0], u), n, u)
+    return "DATE", _value(p), "", p, "narrative"
+
+
+HANDLERS = {
+    "iso": _h_iso, "numeric": _h_numeric, "isoweek": _h_isoweek, "mdy": _h_md, "dmy": _h_md,
+    "my": _h_my, "month": _h_month, "quarter": _h_quarter, "qcode": _h_qcode,
+    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year,
+    "spelledyear": _h_spelledyear, "decade": _h_decade, "century": _h_century,
+    "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
+    "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
+    "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
+    "narr": _h_narr, "daybefore": _h_daybefore,
+}
+ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "year"})
+
+
+def _candidates(text: str):
+    """All rule matches as (start, end, priority, name, match), non-empty, trimmed of spaces."""
+    out = []
+    for prio, (name, rx) in enumerate(lexicon().rules):
+        for m in rx.finditer(text):
+            s, e = m.span()
+            if e > s:
+                out.append((s, e, prio, name, m))
+    return out
+
+
+def _select(cands):
+    """Keep the longest of overlapping candidates (earlier rule wins ties)."""
+    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    taken, keep = [], []
+    for c in cands:
+        s, e = c[0], c[1]
+        i = bisect_right(taken, (s, 10**12))
+        if i > 0 and taken[i - 1][1] > s:
+            continue
+        if i < len(taken) and taken[i][0] < e:
+            continue
+        taken.insert(i, (s, e))
+        keep.append(c)
+    keep.sort(key=lambda c: c[0])
+    return keep
 
 
 def tag_timexes(text: str, dct: date) -> list[Timex]:
     """Find and normalise the time expressions of ``text`` relative to ``dct``."""
-    return []
+    if not isinstance(text, str) or not text:
+        return []
+    if not isinstance(dct, date):
+        dct = date.today()
+    doc = _Doc(text, dct)
+    cands = _candidates(text)
+    out: list[Timex] = []
+    pending = sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    # Resolve in text order, but a rejected long candidate must free its span for shorter ones:
+    # so select greedily by length, resolving lazily; narrative state needs text order, so
+    # we first validate (cheap rejects happen in handlers), then resolve in order.
+    chosen = []
+    taken: list[tuple[int, int]] = []
+    for c in pending:
+        s, e = c[0], c[1]
+        i = bisect_right(taken, (s, 10**12))
+        if (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e):
+            continue
+        res = _safe(doc, c)
+        if res is None:
+            continue
+        taken.insert(i, (s, e))
+        chosen.append(c)
+    chosen.sort(key=lambda c: c[0])
+    for c in chosen:
+        res = _safe(doc, c)  # re-resolve in text order so the narrative anchor is right
+        if res is None:
+            continue
+        tx = _build(doc, c, res)
+        if tx is not None:
+            out.append(tx)
+    return out
+
+
+def _safe(doc: _Doc, c):
+    """Run a rule handler; any failure on odd input just drops the candidate."""
+    try:
+        return HANDLERS[c[3]](doc, c[4])
+    except (ValueError, KeyError, TypeError, OverflowError, AttributeError, IndexError, ZeroDivisionError):
+        return None
+
+
+def _build(doc: _Doc, c, res) -> Timex | None:
+    """Make the Timex record and update the narrative state."""
+    s, e = (c[0], c[1]) if len(res) < 6 else res[5]
+    res = res[:5]
+    text = doc.text
+    # trim a trailing sentence dot that is not part of an abbreviation ("a.m." keeps its dot)
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    while s < e and text[s].isspace():
+        s += 1
+    typ, value, mod, period, basis = res
+    ds = de = None
+    precision = ""
+    if period is not None:
+        try:
+            ds, de = _range(period)
+        except (ValueError, OverflowError):
+            return None
+        ds, de = _narrow(ds, de, mod)
+        precision = PRECISION_OF[period[0]]
+        if period[0] in ANCHOR_KINDS and basis in ("explicit", "relative", "narrative"):
+            doc.anchor = period
+            if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
+                doc.quarter, doc.quarter_pos = period, s
+    if typ in ("DURATION", "SET"):
+        basis = ""
+    tense = ""
+    if typ in ("DATE", "TIME"):
+        if ds is not None and basis == "relative" and (de < doc.dct or ds > doc.dct):
+            tense = "past" if de < doc.dct else "future"
+        else:
+            tense = doc.tense(s, e)
+    if period is None and typ in ("DATE", "TIME"):
+        basis = basis if value[:1].isdigit() else basis
+    return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
+                 date_start=ds, date_end=de, precision=precision,
+                 basis=basis if period is not None or typ in ("DATE", "TIME") else "",
+                 tense=tense)
+
+
+def timex_record(doc: dict) -> dict:
+    """Tag one JSON document {"doc_id", "dct", "text"} -> {"doc_id", "timexes": [...]}."""
+    text = doc.get("text") or ""
+    try:
+        dct = date.fromisoformat(str(doc.get("dct"))[:10])
+    except (ValueError, TypeError):
+        dct = date.today()
+    out = []
+    for t in tag_timexes(text if isinstance(text, str) else str(text), dct):
+        row = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+        if t.mod:
+            row["mod"] = t.mod
+        out.append(row)
+    return {"doc_id": doc.get("doc_id"), "timexes": out}

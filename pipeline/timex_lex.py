@@ -1,0 +1,158 @@
+"""Lexicon and compiled patterns of the temporal tagger, built once from data/timex/lexicon.yaml."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "timex" / "lexicon.yaml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word tables of the tagger (lower-cased keys) and the rule regexes compiled from them."""
+
+    month_of: dict            # spelling -> month number
+    ambiguous_months: frozenset
+    weekday_of: dict          # spelling -> ISO weekday
+    season_of: dict           # word -> SP/SU/FA/WI
+    pod_of: dict              # part-of-day word -> MO/AF/EV/NI/MI
+    number_of: dict           # number word -> value
+    ordinal_of: dict          # ordinal word -> value
+    vague: frozenset
+    unit_of: dict             # unit word -> (letter, is_time, precision)
+    decade_word: dict
+    holiday_fixed: dict
+    holiday_movable: dict
+    future_cues: frozenset
+    past_cues: frozenset
+    present_cues: frozenset
+    not_past_ed: frozenset
+    quantity_nouns: frozenset
+    rules: tuple              # (name, compiled regex), in priority order
+    boundary: re.Pattern      # sentence boundaries, for clause tense
+
+
+def _alt(words, cap=False, upper=True):
+    """Regex alternation of ``words``, longest first; ``cap`` makes it case-sensitive Title/UPPER."""
+    words = sorted(set(words), key=len, reverse=True)
+    if not cap:
+        return "(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + ")"
+    forms = []
+    for w in words:
+        forms.append(re.escape(w[:1].upper() + w[1:]).replace(r"\ ", r"\s+"))
+        if upper:
+            forms.append(re.escape(w.upper()).replace(r"\ ", r"\s+"))
+    return "(?-i:" + "|".join(forms) + ")"
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load the word lists and compile the rule patterns (cached: done once per process)."""
+    raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    month_of = {s: num for num, spellings in raw["months"].values() for s in spellings}
+    weekday_of = {s: num for num, spellings in raw["weekdays"].values() for s in spellings}
+    number_of = {str(k): v for k, v in raw["number_words"].items()}
+    ordinal_of = dict(raw["ordinal_words"])
+    unit_of = {k: tuple(v) for k, v in raw["units"].items()}
+    hol_fixed = {k: tuple(v) for k, v in raw["holidays_fixed"].items()}
+    hol_mov = dict(raw["holidays_movable"])
+    vague = frozenset(raw["vague_quantities"])
+
+    # ---- building blocks -------------------------------------------------------------------
+    month_full = [k for k in raw["months"]]
+    month_abbr = [s for s in month_of if s not in month_full]
+    # Full names; abbreviations need their dot or a following digit (checked by the lookahead).
+    MONTH = ("(?P<month>" + _alt(month_full, cap=True, upper=True) + "(?!\\w)|"
+             + _alt(month_abbr, cap=True, upper=True) + r"(?:\.|(?=\s+\d)))")
+    WEEKDAY = "(?P<wd>" + _alt(list(raw["weekdays"]), cap=True) + ")"
+    WEEKDAY2 = "(?:" + _alt(list(raw["weekdays"]), cap=True) + ")"
+    SEASON = "(?P<season>" + _alt(raw["seasons"]) + ")"
+    numw = [w for w in number_of if w not in ("a", "an", "half")] + ["thousand"]
+    NUMW = _alt(numw)
+    NUMBER = (r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?(?!\d)|(?:(?:a|an)\s+)?" + NUMW
+              + r"(?:(?:[\s-]+|\s+and\s+)" + NUMW + r")*(?:\s+and\s+a\s+half)?|a\s+half|a|an)")
+    VAGUE = _alt(list(vague) + ["a few more", "a couple more", "several more", "the few"])
+    UNIT = (r"(?P<unit>(?:(?:trading|business|working|calendar|school)\s+)?(?:second|minute|hour|day|"
+            r"night|week|weekend|fortnight|month|quarter|year|decade|centur(?:y|ies))s?)")
+    APPROX = (r"(?P<amod>(?:about|around|approximately|roughly|some|nearly|almost|(?:just\s+|well\s+)?"
+              r"(?:more|less|fewer)\s+than|at\s+least|at\s+most|up\s+to|no\s+more\s+than|"
+              r"not\s+more\s+than|no\s+less\s+than|over|under|just\s+over|just\s+under|barely|"
+              r"only|close\s+to|upwards\s+of|the\s+better\s+part\s+of)\s+)?")
+    PMOD = (r"(?:(?P<pmod>(?:the\s+)?(?:very\s+)?(?:early|late|earlier|later|mid|(?:end|beginning|"
+            r"start|middle|turn|close|first\s+half|second\s+half|last\s+half|latter\s+half|"
+            r"latter\s+part|early\s+part|dawn)\s+of)(?:\s+in)?)(?:\s+|-))?")
+    YEAR4 = r"(?:1[0-9]|20|21)\d\d"
+    teens = ("ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen")
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    ones = "one|two|three|four|five|six|seven|eight|nine"
+    SPELLED_YEAR = (rf"(?:(?:nineteen|eighteen|twenty)[\s-]+(?:hundred|(?:{tens})(?:[\s-]+(?:{ones}))?|"
+                    rf"{teens}|oh[\s-]+(?:{ones}))|two\s+thousand(?:\s+and)?(?:[\s-]+(?:{teens}|{ones}))?)")
+    ordw = sorted(ordinal_of, key=len, reverse=True)
+    ORDW = "(?:" + "|".join(ordw) + ")"
+    DAYW = (r"(?:thirty[\s-]first|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|"
+            r"eighth|ninth)|thirtieth|twentieth|" + ORDW + ")")
+    DAY = r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:%]|\.\d|,\d\d\d)|" + DAYW + r"(?![\w-]))"
+    YEAR_AFTER = r"(?:,?\s+(?:of\s+)?(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d))?"
+    HOL = "(?P<hol>" + _alt(list(hol_fixed) + list(hol_mov)) + r")(?![\w-])"
+    REL = (r"(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+next|the\s+coming|"
+           r"the\s+current|the\s+previous|the\s+following|the\s+same|the\s+prior|the\s+latest|"
+           r"the\s+preceding|the\s+present|this|last|next|past|coming|current|previous|following|"
+           r"that|latest)")
+    TOD = (r"(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?\s*(?P<ampm>[ap]\.m\.?|[ap]m\b|[AP]\.M\.?|[AP]M\b)"
+           r"|(?P<h2>\d{1,2}):(?P<mi2>\d{2})(?!\d|:\d)|(?P<noon>noon|midnight|midday))")
+    TZ = r"(?:\s+(?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|CEST)|local\s+time)\b)?"
+    DAYREF = (r"(?:(?:,\s*|\s+)(?:on\s+)?(?P<dayref>" + WEEKDAY2 + r"|today|yesterday|tomorrow|"
+              r"(?:" + _alt(month_full + month_abbr, cap=True) + r")\.?\s+\d{1,2}(?!\d)))?")
+
+    pats = [
+        # Explicit numeric dates: ISO, then slashed/dotted day-month-year (resolved with dateparser).
+        ("iso", r"\b(?P<y>" + YEAR4 + r")-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d))?(?:T(?P<th>[0-2]\d):(?P<tm>[0-5]\d))?(?![\d-])"),
+        ("numeric", r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\d/.]\d|\d)"),
+        ("isoweek", r"\b(?P<y>" + YEAR4 + r")-?W(?P<w>[0-5]\d)\b"),
+        # Month-day(-year), day-month(-year), with an optional leading weekday.
+        ("mdy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + PMOD.replace("pmod", "pmod") + MONTH + r"\s*" + DAY + YEAR_AFTER),
+        ("dmy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
+        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year)"),
+        ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
+        ("quarter", r"(?:(?P<det>the|its|their|this\s+year's|last\s+year's|next\s+year's|that)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-))*)(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
+        ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
+        ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:year-earlier|year-ago)(?:\s+(?P<what>period|quarter))?"),
+        ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
+        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*)?(?<![\w$€£#.,/])(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|-\d|\s*-\s*\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
+        ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
+        ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
+        ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century"),
+        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year))?"),
+        ("relunit", PMOD + REL + r"\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter|half)(?![\w-])"),
+        ("theunit", PMOD + r"(?P<det>the)\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century)(?![\w-])"),
+        ("relday", PMOD + r"(?:(?P<day>today|yesterday|tomorrow|tonight)(?:\s+(?P<pod>morning|afternoon|evening|night))?|(?P<this>this|last|tomorrow)\s+(?P<pod2>morning|afternoon|evening|night)|the\s+day\s+(?P<ba>before\s+yesterday|after\s+tomorrow))\b"),
+        ("weekday", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+previous|the\s+following|the\s+next|that|every|each)\s+)?" + WEEKDAY + r"(?P<pl>s)?(?:\s+(?P<pod>morning|afternoon|evening|night)(?P<pl2>s)?)?\b"),
+        ("time", APPROX + PMOD + TOD + TZ + DAYREF),
+        ("holiday", PMOD + r"(?:(?P<rel>this|last|next|this\s+past|this\s+coming)\s+)?" + HOL + r"(?:\s+(?P<year>" + YEAR4 + r")\b)?"),
+        ("ago", APPROX + r"(?P<num>" + NUMBER + "|" + VAGUE + r")(?:[\s-]+(?:more|full|long))?[\s-]+" + UNIT + r"(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|since)\b"),
+        ("duration", APPROX + r"(?P<det>(?:the|its|their|a|this|each\s+of\s+the)\s+(?:(?:past|last|next|first|previous|following|coming|final|latest|remaining|initial|ensuing|prior|entire|full|same|other)\s+)?|(?:past|last|next|first|previous|coming|another)\s+)?(?P<num>" + NUMBER + "|" + VAGUE + r")(?:[\s-]+(?P<more>more|additional|other|straight|consecutive|full|long))?(?:\s+|-)" + UNIT + r"(?P<tail>-long|\s+or\s+so)?(?![\w-])"),
+        ("pluralunit", r"(?P<det>(?:the\s+)?(?:recent|coming|past|last|next|ensuing|following|previous|early|later|subsequent)\s+)?(?P<unit>(?-i:seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries))(?P<tail>-long|\s+ahead|\s+to\s+come)?(?![\w-])"),
+        ("set", r"(?:(?P<adv>daily|weekly|monthly|yearly|annually|hourly|nightly|quarterly|biweekly|biannually|semiannually|fortnightly)(?![\w-])|(?P<freq>once|twice|thrice|(?:\d+|" + NUMW + r")\s+times)\s+(?:a|an|per|every|each)\s+" + UNIT + r"|(?P<q>every|each|per)\s+(?:other\s+)?(?:(?P<num>" + NUMBER + r")\s+)?(?:" + UNIT.replace("?P<unit>", "?P<unit2>") + "|" + WEEKDAY + "|" + MONTH + "|" + SEASON + r")(?![\w-]))"),
+        ("ref", r"(?P<ref>right\s+now|just\s+now|now|currently|current|recently|recent|lately|nowadays|these\s+days|the\s+past|the\s+future|the\s+(?:near|distant|foreseeable|immediate)\s+future|the\s+(?:near|short|long|medium)[\s-]term|the\s+(?:short|long)\s+run|soon|previously|formerly|as\s+soon\s+as\s+possible|a\s+later\s+date|the\s+present|at\s+present|the\s+time\s+being)(?![\w-])"),
+        ("narr", PMOD + r"(?P<det>the\s+(?:following|next|previous|preceding|prior|same)|that\s+same|that|the\s+same|this\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|weekend|month|year)(?![\w-])"),
+        ("daybefore", r"the\s+(?P<unit>day|night|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?)]|\s*$)"),
+    ]
+    rules = tuple((name, re.compile(r"(?<![\w\-])" + p, re.I)) for name, p in pats)
+    # A sentence ends at . ! ? before a capital, unless the dot closes a title ("Mr.", "Gen.").
+    titles = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
+              "Prof", "Jr", "Sr", "No", "Vol", "vs", "Mt", "Ft", "Rev")
+    not_title = "".join(r"(?<!\b%s\.)" % t for t in titles)
+    boundary = re.compile(r"(?<=[.!?])" + not_title + r"[\"'\u201d)]*\s+(?=[\"'\u201c(]*[A-Z])|\n\s*")
+    return Lexicon(
+        month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
+        weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),
+        number_of=number_of, ordinal_of=ordinal_of, vague=vague, unit_of=unit_of,
+        decade_word=dict(raw["decade_words"]), holiday_fixed=hol_fixed, holiday_movable=hol_mov,
+        future_cues=frozenset(raw["future_cues"]), past_cues=frozenset(raw["past_cues"]),
+        present_cues=frozenset(raw["present_cues"]), not_past_ed=frozenset(raw["not_past_ed"]),
+        quantity_nouns=frozenset(raw["quantity_nouns"]), rules=rules, boundary=boundary,
+    )

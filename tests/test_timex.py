@@ -1,0 +1,291 @@
+"""Tests of the temporal tagger (pipeline/timex.py): detection, TIMEX3 values, resolution."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.records import PRECISIONS, TIMEX_TYPES
+from pipeline.timex import tag_timexes, timex_record
+
+ROOT = Path(__file__).resolve().parent.parent
+TUE = date(2026, 1, 13)   # a Tuesday
+
+
+def _find(text: str, dct: date, phrase: str):
+    """The timex whose text is exactly ``phrase`` (fails the test if absent)."""
+    found = [t for t in tag_timexes(text, dct) if t.text == phrase]
+    assert found, f"{phrase!r} not tagged in {text!r}: {tag_timexes(text, dct)}"
+    return found[0]
+
+
+# (text, dct, expression, type, value, precision)
+EXPLICIT = [
+    ("The treaty was signed on January 15, 2026.", TUE, "January 15, 2026", "DATE", "2026-01-15", "day"),
+    ("The treaty was signed on Jan. 15, 2026.", TUE, "Jan. 15, 2026", "DATE", "2026-01-15", "day"),
+    ("It was signed on 15 January 2026 in Rome.", TUE, "15 January 2026", "DATE", "2026-01-15", "day"),
+    ("Talks resumed on the 3rd of March 2019.", TUE, "the 3rd of March 2019", "DATE", "2019-03-03", "day"),
+    ("Filed 2025-10-07 with the registry.", TUE, "2025-10-07", "DATE", "2025-10-07", "day"),
+    ("The deal dated 03/04/2021 was void.", TUE, "03/04/2021", "DATE", "2021-03-04", "day"),
+    ("Elections were held in October 2025.", TUE, "October 2025", "DATE", "2025-10", "month"),
+    ("Ties collapsed in 2018 after the arrest.", TUE, "2018", "DATE", "2018", "year"),
+    ("Friday, Oct. 23, 1998 was a busy day.", TUE, "Friday, Oct. 23, 1998", "DATE", "1998-10-23", "day"),
+    ("Profits rose in the third quarter of 1989.", TUE, "the third quarter of 1989", "DATE", "1989-Q3", "quarter"),
+    ("Sales fell in Q2 2024, the report said.", TUE, "Q2 2024", "DATE", "2024-Q2", "quarter"),
+    ("It peaked in the summer of 2015.", TUE, "the summer of 2015", "DATE", "2015-SU", "season"),
+    ("The week of 2026-W03 was calm.", TUE, "2026-W03", "DATE", "2026-W03", "week"),
+    ("He was born in nineteen ninety-six.", TUE, "nineteen ninety-six", "DATE", "1996", "year"),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,typ,value,precision", EXPLICIT)
+def test_timex_explicit_dates(text, dct, phrase, typ, value, precision):
+    t = _find(text, dct, phrase)
+    assert (t.type, t.value, t.precision, t.basis) == (typ, value, precision, "explicit")
+
+
+RELATIVE = [
+    # (text, dct, phrase, value, tense)
+    ("Prices rose last year.", TUE, "last year", "2025", "past"),
+    ("Output will grow next year.", TUE, "next year", "2027", "future"),
+    ("Talks are planned for this week.", TUE, "this week", "2026-W03", ""),
+    ("Ministers met last week in Ottawa.", TUE, "last week", "2026-W02", "past"),
+    ("The summit takes place next month.", TUE, "next month", "2026-02", ""),
+    ("Inflation slowed last month.", TUE, "last month", "2025-12", "past"),
+    ("He resigned two years ago.", TUE, "two years ago", "2024", "past"),
+    ("She left three days ago.", TUE, "three days ago", "2026-01-10", "past"),
+    ("The strike ended yesterday.", TUE, "yesterday", "2026-01-12", "past"),
+    ("The vote is tomorrow.", TUE, "tomorrow", "2026-01-14", ""),
+    ("The minister spoke today.", TUE, "today", "2026-01-13", ""),
+    ("A deal may come later this year.", TUE, "later this year", "2026", ""),
+    ("Sales grew earlier this month.", TUE, "earlier this month", "2026-01", ""),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,value,tense", RELATIVE)
+def test_timex_relative_units(text, dct, phrase, value, tense):
+    t = _find(text, dct, phrase)
+    assert t.value == value
+    assert t.basis == "relative"
+    if tense:
+        assert t.tense == tense
+
+
+WEEKDAYS = [
+    ("Carney is scheduled to meet Li on Thursday.", TUE, "Thursday", "2026-01-15", "future"),
+    ("Carney met Li on Thursday.", TUE, "Thursday", "2026-01-08", "past"),
+    ("The bank will decide on Monday.", TUE, "Monday", "2026-01-19", "future"),
+    ("The bank decided on Monday.", TUE, "Monday", "2026-01-12", "past"),
+    ("Troops arrived Friday, officials said.", TUE, "Friday", "2026-01-09", "past"),
+    ("The leaders will talk again next Tuesday.", TUE, "next Tuesday", "2026-01-20", "future"),
+    ("The talks collapsed last Wednesday.", TUE, "last Wednesday", "2026-01-07", "past"),
+    ("Bombs exploded outside the embassies Friday.", date(1998, 8, 7), "Friday", "1998-08-07", "past"),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,value,tense", WEEKDAYS)
+def test_timex_weekday_future_vs_past(text, dct, phrase, value, tense):
+    t = _find(text, dct, phrase)
+    assert (t.value, t.tense, t.precision) == (value, tense, "day")
+
+
+PERIODS = [
+    # seasons, quarters, decades, centuries, months without a year
+    ("Snow fell heavily in the winter.", date(2026, 3, 20), "the winter", "2025-WI", "season"),
+    ("Snow is falling this winter.", date(2026, 1, 20), "this winter", "2025-WI", "season"),
+    ("Exports slumped last spring.", date(2026, 9, 1), "last spring", "2026-SP", "season"),
+    ("The plant will open next summer.", TUE, "next summer", "2026-SU", "season"),
+    ("Earnings rose in the third quarter.", date(1989, 10, 26), "the third quarter", "1989-Q3", "quarter"),
+    ("Third-quarter profit fell.", date(1989, 10, 26), "Third-quarter", "1989-Q3", "quarter"),
+    ("Growth was strong in the 1990s.", TUE, "the 1990s", "199", "decade"),
+    ("Rates were high in the '80s.", TUE, "the '80s", "198", "decade"),
+    ("Borders moved in the 20th century.", TUE, "the 20th century", "19", "century"),
+    ("The embargo began in the nineteenth century.", TUE, "the nineteenth century", "18", "century"),
+    ("Protests started in March.", date(2026, 5, 2), "March", "2026-03", "month"),
+    ("The vote was held in November.", date(2026, 2, 2), "November", "2025-11", "month"),
+    ("The vote will be held in November.", date(2026, 2, 2), "November", "2026-11", "month"),
+    ("Talks resumed Dec. 14 in Geneva.", date(2026, 12, 20), "Dec. 14", "2026-12-14", "day"),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,value,precision", PERIODS)
+def test_timex_seasons_quarters_decades_months(text, dct, phrase, value, precision):
+    t = _find(text, dct, phrase)
+    assert (t.value, t.precision) == (value, precision)
+    assert t.date_start <= t.date_end
+
+
+DURATIONS = [
+    ("The plan aims to double exports over the next decade.", TUE, "the next decade", "DURATION", "P10Y"),
+    ("The war lasted five years.", TUE, "five years", "DURATION", "P5Y"),
+    ("Stocks hit a five-year low.", TUE, "five-year", "DURATION", "P5Y"),
+    ("He spoke for 2 1/2 hours.", TUE, "2 1/2 hours", "DURATION", "PT2H30M"),
+    ("It took a couple of years.", TUE, "a couple of years", "DURATION", "P2Y"),
+    ("Shares fell in the past three months.", TUE, "the past three months", "DURATION", "P3M"),
+    ("Rain fell for several days.", TUE, "several days", "DURATION", "PXD"),
+    ("The talks ran for twenty four hours.", TUE, "twenty four hours", "DURATION", "PT24H"),
+    ("The ceasefire held for a week and a half.", TUE, "a week", "DURATION", "P1W"),
+    ("The rally lasted 90 minutes.", TUE, "90 minutes", "DURATION", "PT90M"),
+    ("It has been two decades since.", TUE, "two decades", "DURATION", "P20Y"),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,typ,value", DURATIONS)
+def test_timex_durations(text, dct, phrase, typ, value):
+    t = _find(text, dct, phrase)
+    assert (t.type, t.value, t.date_start, t.precision) == (typ, value, None, "")
+
+
+SETS = [
+    ("The paper is published daily.", "daily", "P1D"),
+    ("They meet every Thursday.", "every Thursday", "XXXX-WXX-4"),
+    ("The council meets twice a month.", "twice a month", "P1M"),
+    ("Flooding returns each spring.", "each spring", "XXXX-SP"),
+    ("Fees are paid every year.", "every year", "P1Y"),
+    ("The market opens on Mondays.", "Mondays", "XXXX-WXX-1"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,value", SETS)
+def test_timex_sets(text, phrase, value):
+    t = _find(text, TUE, phrase)
+    assert (t.type, t.value, t.date_start) == ("SET", value, None)
+
+
+MODS = [
+    ("Unrest grew in early 2018.", "early 2018", "2018", "START"),
+    ("The deal closed in mid-1996.", "mid-1996", "1996", "MID"),
+    ("Sales fell in late November.", "late November", None, "END"),
+    ("The plant shut at the end of 1990.", "the end of 1990", "1990", "END"),
+    ("The war lasted more than four hours.", "more than four hours", "PT4H", "MORE_THAN"),
+    ("He waited about two years.", "about two years", "P2Y", "APPROX"),
+    ("It lasted at least 30 days.", "at least 30 days", "P30D", "EQUAL_OR_MORE"),
+    ("Shares would be sold in 1994 or later.", "1994 or later", "1994", "ON_OR_AFTER"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,value,mod", MODS)
+def test_timex_mods(text, phrase, value, mod):
+    t = _find(text, TUE, phrase)
+    assert t.mod == mod
+    if value:
+        assert t.value == value
+    if t.date_start is not None:
+        assert t.date_start <= t.date_end
+
+
+def test_timex_mod_narrows_period():
+    t = _find("Unrest grew in early 2018.", TUE, "early 2018")
+    assert t.date_start == date(2018, 1, 1) and t.date_end < date(2018, 6, 1)
+
+
+REFS = [
+    ("Prices are now falling.", "now", "PRESENT_REF"),
+    ("The firm recently cut jobs.", "recently", "PAST_REF"),
+    ("Rates will rise in the future.", "the future", "FUTURE_REF"),
+    ("Jobs are scarce in the current climate.", "current", "PRESENT_REF"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,value", REFS)
+def test_timex_reference_values(text, phrase, value):
+    t = _find(text, TUE, phrase)
+    assert (t.value, t.date_start, t.precision) == (value, None, "")
+
+
+NARRATIVE = [
+    ("The army landed on June 6, 1944. The following day it took the town.", "The following day", "1944-06-07"),
+    ("The army landed on June 6, 1944. Two weeks later it reached Paris.", "Two weeks later", "1944-06-20"),
+    ("The firm was founded in 1901. The next year it went bankrupt.", "The next year", "1902"),
+    ("Rebels took the city on May 3, 1921. A day earlier they had cut the roads.", "A day earlier", "1921-05-02"),
+    ("The ship sank on April 15, 1912, and the inquiry opened that same day.", "that same day", "1912-04-15"),
+]
+
+
+@pytest.mark.parametrize("text,phrase,value", NARRATIVE)
+def test_timex_narrative_anchoring(text, phrase, value):
+    t = _find(text, TUE, phrase)
+    assert (t.value, t.basis) == (value, "narrative")
+
+
+NO_DATES = [
+    "You may go now if you like.".replace("now", "home"),
+    "He came second in the race.",
+    "They will march on the capital.",
+    "Protesters March on Parliament.",
+    "May I ask a question?",
+    "The one-on-one meeting was tense.",
+    "ON NOW",
+    "Follow us on:",
+    "The army sent 2,017 troops to the border.",
+    "The fund raised 100M last round.".replace(" last round", ""),
+    "The home side won 7-3 in extra time.".replace(" in extra time", ""),
+    "Call 555-2017 or 1-800-555-1990 for details.",
+    "The final score was 21:14 to the visitors.",
+    "He drove 1500 miles and sold 2020 shares.",
+    "Flight 1549 landed on the Hudson.",
+]
+
+
+@pytest.mark.parametrize("text", NO_DATES)
+def test_timex_no_false_dates(text):
+    assert tag_timexes(text, TUE) == []
+
+
+def test_timex_seed_article():
+    text = (ROOT / "data" / "articles" / "carney-china.txt").read_text(encoding="utf-8")
+    got = tag_timexes(text, TUE)
+    by_text = {}
+    for t in got:
+        by_text.setdefault(t.text, []).append(t)
+    assert [t.value for t in by_text["2017"]] == ["2017"]
+    assert by_text["2017"][0].precision == "year"
+    assert [t.value for t in by_text["2018"]] == ["2018"]
+    assert [t.value for t in by_text["2021"]] == ["2021"]
+    thu, fri = by_text["Thursday"][0], by_text["Friday"][0]
+    assert (thu.value, thu.precision, thu.basis, thu.tense) == ("2026-01-15", "day", "relative", "future")
+    assert (fri.value, fri.precision, fri.basis, fri.tense) == ("2026-01-16", "day", "relative", "future")
+    later = by_text["later this year"][0]
+    assert (later.value, later.precision, later.tense) == ("2026", "year", "future")
+    assert later.mod in ("", "END")
+    decade = by_text["the next decade"][0]
+    assert (decade.type, decade.value, decade.date_start) == ("DURATION", "P10Y", None)
+    for t in got:
+        assert t.text not in ("ON NOW", "NOW", "one", "on"), t
+        assert "one-on-one" not in t.text and "Follow" not in t.text
+
+
+def test_timex_record_shape():
+    out = timex_record({"doc_id": "d1", "dct": "2026-01-13", "text": "He left in early 2018."})
+    assert out["doc_id"] == "d1"
+    assert out["timexes"] == [{"start": 11, "end": 21, "text": "early 2018", "type": "DATE",
+                               "value": "2018", "mod": "START"}]
+    assert timex_record({"doc_id": "d2", "dct": "bad", "text": ""}) == {"doc_id": "d2", "timexes": []}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("0123456789 -/.,:'apmAPMJanuryFebMchSeptOctNovDlyW")
+                                + ["May ", "March ", "Friday ", "last ", "next ", "year", "ago",
+                                   "the ", "early ", "mid-", "s", "19", "20", "quarter", "week",
+                                   "days", " later", "Q", "century", "following ", "that "]),
+                max_size=40).map("".join),
+       st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
+def test_timex_property_never_raises(text, dct):
+    for t in tag_timexes(text, dct):
+        assert 0 <= t.start < t.end <= len(text)
+        assert text[t.start:t.end] == t.text
+        assert t.type in TIMEX_TYPES
+        assert t.precision == "" or t.precision in PRECISIONS
+        if t.date_start is not None:
+            assert t.date_start <= t.date_end
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200), st.dates())
+def test_timex_property_any_unicode(text, dct):
+    for t in tag_timexes(text, dct):
+        assert text[t.start:t.end] == t.text
+        assert (t.date_start is None) == (t.date_end is None)
