@@ -1,38 +1,301 @@
-"""Article input (stub; being written)."""
+"""Article input: read plain-text or HTML articles (files or uploaded bytes) into ``Article``.
+
+Bytes are decoded (UTF-8 with or without BOM, UTF-16/32 with BOM or sniffed, cp1252, Latin-1),
+HTML pages go through trafilatura for the main text and htmldate for the publication date, and
+the text is cleaned by ``pipeline.clean``. The publication date is, in order: the caller's
+``published`` (``--published``), the page's metadata (HTML), the text's dateline, else ``today``
+with ``published_assumed=True``. Every bad input raises ``ArticleError`` with a one-line message
+naming the file; nothing else escapes.
+"""
 from __future__ import annotations
 
+import codecs
 import hashlib
-from datetime import date
+import re
+import unicodedata
+from datetime import date, timedelta
 from pathlib import Path
 
 from pipeline.clean import clean_text
 from pipeline.records import Article
+from pipeline.sentences import split_sentences
+
+MAX_ARTICLE_BYTES = 5_000_000          # inclusive upper bound on an article file or upload
+MIN_PUBLISHED_DATE = date(1900, 1, 1)  # inclusive: earlier datelines/metadata dates are ignored
+MAX_FUTURE_DAYS = 1                    # a found date may be at most this many days after today
+TITLE_FALLBACK_CHARS = 90              # inclusive: a title made from the first sentence
+MAX_UNDEFINED_CP1252_PER_MILLE = 1     # inclusive: stray bytes cp1252 cannot map, per 1000 bytes
+MAX_CONTROL_PER_CENT = 5               # inclusive: control bytes in a text sample, per 100
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+
+# Leading bytes of common binary formats (checked before any decoding).
+_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
+          b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"OggS", b"ID3",
+          b"RIFF", b"\x00\x00\x01\x00", b"SQLite format 3")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                         r"<(?:!doctype\s+html|html|head|body|meta|title|article)\b",
+                         re.IGNORECASE | re.DOTALL)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SITE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{2,60}$")
 
 
 class ArticleError(ValueError):
     """Bad input: the message is one line, naming the file."""
 
 
-def parse_published(value: str) -> date:
-    """Parse a ``--published YYYY-MM-DD`` value."""
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ArticleError(f"invalid publication date {value!r}: expected YYYY-MM-DD") from None
+def _one_line(name: str) -> str:
+    """A file name safe to put in a one-line message."""
+    name = str(name)
+    return repr(name)[1:-1] if any(c in name for c in "\n\r\x00") else name
+
+
+def _error(name: str, problem: str) -> ArticleError:
+    """An ArticleError reading '<name>: <problem>'."""
+    return ArticleError(f"{_one_line(name) or '<article>'}: {problem}")
+
+
+def parse_published(value: str, name: str = "") -> date:
+    """Parse a ``--published YYYY-MM-DD`` value; ArticleError (one line) otherwise."""
+    if isinstance(value, date):
+        return value
+    text = value.strip() if isinstance(value, str) else ""
+    # date.fromisoformat also takes "20260113" and week dates: insist on the documented form.
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    problem = f"invalid publication date {str(value)!r}: expected YYYY-MM-DD"
+    raise _error(name, problem) if name else ArticleError(problem)
+
+
+def article_id_for(title: str, body: str) -> str:
+    """Content hash of an article: sha256 hex (16 chars) of the normalised title and body."""
+    # The publication date is left out on purpose: the same story read once with --published
+    # and once with an assumed date (or from a .txt and an upload) is one article, so the store
+    # updates it instead of holding two copies with duplicated events. Normalising case and
+    # whitespace keeps re-wrapped or re-encoded copies of a file on the same id.
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFKC", s).casefold().split())
+    return hashlib.sha256(f"{norm(title)}\n{norm(body)}".encode("utf-8")).hexdigest()[:16]
+
+
+def _fallback_title(body: str) -> str:
+    """A headline for a text without one: its first sentence, cut at a word boundary."""
+    sents = split_sentences(body)
+    first = " ".join(sents[0].text.split()) if sents else ""
+    if len(first) <= TITLE_FALLBACK_CHARS:
+        return first
+    cut = first[:TITLE_FALLBACK_CHARS - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "\u2026"
+
+
+def _in_window(d: date | None, today: date) -> bool:
+    """True when a found date is plausible as a publication date."""
+    return d is not None and MIN_PUBLISHED_DATE <= d <= today + timedelta(days=MAX_FUTURE_DAYS)
+
+
+def _resolve_published(published: date | str | None, found: date | None, today: date,
+                       name: str) -> tuple[date, bool]:
+    """(publication date, assumed?) from the caller's date, a found date, or today."""
+    if published is not None:
+        return parse_published(published, name), False
+    if _in_window(found, today):
+        return found, False
+    return today, True
 
 
 def article_from_text(raw: str, published: date | None = None, *, url: str = "", source: str = "",
-                      path: str = "", title: str = "") -> Article:
-    """Build an Article from raw plain text."""
-    cleaned = clean_text(raw)
-    assumed = published is None
-    pub = published or date.today()
-    head = title or cleaned.title
-    aid = hashlib.sha256(f"{head}\n{cleaned.body}\n{pub}".encode()).hexdigest()[:16]
-    return Article(aid, head, cleaned.body, pub, assumed, url, source, path)
+                      path: str = "", title: str = "", today: date | None = None,
+                      found_date: date | None = None) -> Article:
+    """Build an Article from raw plain text (cleaned here).
+
+    Args:
+        raw: the article text, junk and all.
+        published: the publication date; None to use ``found_date``, the dateline, or ``today``.
+        url, source, path: provenance, kept on the Article (``path`` names it in errors).
+        title: a known headline (manifest, HTML metadata); else the text's headline is used.
+        today: the date assumed when none is given or found (default: the clock's today).
+        found_date: a date found outside the text (HTML metadata), preferred over the dateline.
+    Returns:
+        The Article. Raises ArticleError when no article text is left after cleaning.
+    """
+    name = path or url or "<text>"
+    if not isinstance(raw, str) or not raw.strip():
+        raise _error(name, "empty article (no text)")
+    today = today or date.today()
+    cleaned = clean_text(raw, title.strip() if isinstance(title, str) else "")
+    if not cleaned.body:
+        raise _error(name, "no article text left after removing junk lines")
+    found = found_date if _in_window(found_date, today) else cleaned.dateline
+    pub, assumed = _resolve_published(published, found, today, name)
+    head = (title.strip() if isinstance(title, str) else "") or cleaned.title \
+        or _fallback_title(cleaned.body)
+    return Article(article_id_for(head, cleaned.body), head, cleaned.body, pub, assumed,
+                   url or "", source or "", path or "")
 
 
-def read_article(path: str | Path, published: date | None = None) -> Article:
-    """Read a .txt or .html article file."""
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The codec of BOM-less UTF-16 text (NULs at every other byte), or None."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    if pairs < 2 or len(data) % 2:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    # Mostly-ASCII UTF-16: the high byte of each code unit is NUL.
+    if odd >= 0.3 * pairs and even <= 0.02 * pairs:
+        return "utf-16-le"
+    if even >= 0.3 * pairs and odd <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _decode(data: bytes, name: str) -> str:
+    """Decode article bytes; ArticleError for binary data or undecodable bytes."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec)
+            except UnicodeDecodeError:
+                raise _error(name, f"cannot decode the text (invalid {codec.upper()} after its "
+                                   "byte-order mark)") from None
+    if data.startswith(_MAGIC):
+        raise _error(name, "not a text or HTML file (binary data)")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        codec = _utf16_without_bom(data)
+        if codec:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                pass
+        raise _error(name, "not a text or HTML file (binary data)")
+    sample = data[:8192]
+    controls = sum(1 for b in sample if b < 32 and b not in b"\t\n\r\f\x1b")
+    if controls * 100 > MAX_CONTROL_PER_CENT * len(sample):
+        raise _error(name, "not a text or HTML file (binary data)")
+    undefined = sum(data.count(bytes([b])) for b in _CP1252_UNDEFINED)
+    if undefined * 1000 > MAX_UNDEFINED_CP1252_PER_MILLE * len(data):
+        raise _error(name, "cannot decode the text (not UTF-8, UTF-16, cp1252 or Latin-1)")
+    # cp1252 is a superset of Latin-1's printable range; its few unmapped bytes (rare strays)
+    # fall back to Latin-1 control characters, which cleaning removes.
+    return data.decode("cp1252", errors="replace").replace("\ufffd", "")
+
+
+def _looks_html(text: str, name: str) -> bool:
+    """True when an article is an HTML page: by its suffix, else by how the text starts."""
+    if Path(name).suffix.lower() in HTML_SUFFIXES:
+        return True
+    return _HTML_START.match(text[:2048]) is not None
+
+
+def _clean_site_title(title: str, site: str) -> str:
+    """Drop a " | Site name" suffix from a page title."""
+    title = " ".join((title or "").split())
+    m = _SITE_SUFFIX.search(title)
+    if m and (not site or site.casefold() in m.group().casefold() or len(m.group()) < 40):
+        return title[:m.start()].strip()
+    return title
+
+
+def _from_html(html: str, name: str, published, url: str, source: str, today: date) -> Article:
+    """Extract the main text, title and publication date of an HTML page."""
+    import htmldate
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(html, url=url or None, with_metadata=True,
+                                          include_comments=False, include_tables=False)
+    except Exception as exc:  # a malformed page must give a message, not a traceback
+        raise _error(name, f"cannot read the HTML page ({type(exc).__name__})") from None
+    text = (getattr(doc, "text", None) or "") if doc is not None else ""
+    if not text.strip():
+        if not re.search(r"<body\b", html, re.IGNORECASE) or not re.search(
+                r"<body\b[^>]*>.*\S.*</body>|<body\b[^>]*>[^<]*\S", html, re.IGNORECASE | re.DOTALL):
+            raise _error(name, "HTML page without a body (no article text)")
+        raise _error(name, "no article text found in the HTML page")
+    title = _clean_site_title(getattr(doc, "title", "") or "", getattr(doc, "sitename", "") or "")
+    found = None
+    if published is None:
+        try:
+            iso = htmldate.find_date(html, extensive_search=False, original_date=True,
+                                     url=url or None, min_date=MIN_PUBLISHED_DATE.isoformat(),
+                                     max_date=(today + timedelta(days=MAX_FUTURE_DAYS)).isoformat())
+            found = date.fromisoformat(iso) if iso else None
+        except Exception:  # a date we cannot read is a date we did not find
+            found = None
+    # trafilatura gives one paragraph per line; the cleaner wants blank-line paragraphs.
+    raw = "\n\n".join(ln for ln in text.split("\n") if ln.strip())
+    try:
+        return article_from_text(raw, published, url=url or (getattr(doc, "url", "") or ""),
+                                 source=source or (getattr(doc, "sitename", "") or ""), path=name,
+                                 title=title, today=today, found_date=found)
+    except ArticleError:
+        # Only navigation or widgets were extracted: for a page that means no article text.
+        raise _error(name, "no article text found in the HTML page") from None
+
+
+def read_article_bytes(data: bytes, name: str, published: date | None = None, *, url: str = "",
+                       source: str = "", today: date | None = None) -> Article:
+    """Read an uploaded article: decide text vs HTML by name and content, decode and extract.
+
+    Args:
+        data: the file's bytes (at most MAX_ARTICLE_BYTES).
+        name: the upload's file name, used for the kind (.txt/.html) and in messages.
+        published: the publication date (overrides metadata and datelines), or None.
+        url, source: provenance kept on the Article.
+        today: the date assumed when none is given or found (default: the clock's today).
+    Returns:
+        The Article (``path`` is ``name``). Raises ArticleError (one line) for bad input.
+    """
+    name = _one_line(name) if name else "<upload>"
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise _error(name, f"expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise _error(name, f"file too large ({len(data):,} bytes; the limit is "
+                           f"{MAX_ARTICLE_BYTES:,} bytes)")
+    if published is not None:
+        published = parse_published(published, name)
+    if not data.strip():
+        raise _error(name, "empty file (no text)")
+    today = today or date.today()
+    text = _decode(data, name)
+    if not text.replace("\ufeff", "").strip():
+        raise _error(name, "empty file (no text)")
+    if _looks_html(text, name):
+        return _from_html(text, name, published, url, source, today)
+    return article_from_text(text, published, url=url, source=source, path=name, today=today)
+
+
+def read_article(path: str | Path, published: date | None = None, *,
+                 today: date | None = None) -> Article:
+    """Read a .txt or .html/.htm article file (other names are sniffed); see read_article_bytes."""
     p = Path(path)
-    return article_from_text(p.read_text(encoding="utf-8"), published, path=str(p))
+    name = str(p)
+    try:
+        size = p.stat().st_size
+        if p.is_dir():
+            raise _error(name, "is a directory, not an article file")
+        if size > MAX_ARTICLE_BYTES:
+            # Checked before reading: a 50 MB file is refused without loading it.
+            raise _error(name, f"file too large ({size:,} bytes; the limit is "
+                               f"{MAX_ARTICLE_BYTES:,} bytes)")
+        with open(p, "rb") as fh:
+            data = fh.read(MAX_ARTICLE_BYTES + 1)   # a pipe or device may not report its size
+    except FileNotFoundError:
+        raise _error(name, "no such file") from None
+    except PermissionError:
+        raise _error(name, "permission denied") from None
+    except OSError as exc:
+        raise _error(name, f"cannot read ({exc.strerror or type(exc).__name__})") from None
+    return read_article_bytes(data, name, published, today=today)

@@ -1,18 +1,460 @@
-"""Cleaning of scraped text (stub; being written)."""
+"""Cleaning of scraped article text: junk lines, headline, dateline, bylines and repeats.
+
+``clean_text`` turns raw text (a plain-text file, or the text extracted from an HTML page) into
+a headline and a body of paragraphs separated by blank lines. It runs before every other stage,
+so it accepts any string and never raises. The junk rules are data: ``data/clean/junk.yaml``
+(navigation and widget lines, byline leads, teaser labels, date labels) and
+``data/clean/months.yaml``.
+"""
 from __future__ import annotations
 
+import bisect
+import re
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.sentences import split_sentences
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "clean"
+
+MAX_JUNK_LINE_CHARS = 120     # inclusive: longer lines are content, never pattern-matched junk
+MAX_TITLE_CHARS = 200         # inclusive: a longer first line is a paragraph, not a headline
+MAX_TITLE_WORDS = 30          # inclusive
+MAX_NAME_LINE_CHARS = 60      # inclusive: a lone byline name is short
+MAX_TRAILER_WORDS = 8         # inclusive: unpunctuated short paragraphs after the body are junk
+MIN_WRAPPED_LINE_CHARS = 30   # inclusive: shorter lines in a block are separate lines, not a wrap
+MIN_DUPLICATE_CHARS = 20      # inclusive: shorter paragraphs/sentences may repeat legitimately
+DATE_LINE_WINDOW = 8          # how many content lines at the top may hold a date line
+MIN_DATELINE_YEAR = 1900      # inclusive bounds on a dateline's year
+MAX_DATELINE_YEAR = 2100
+
+# Characters that are invisible or spacing in scraped pages.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t\v\f"), " ")
+_BREAKS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\r"): "\n", ord("\x85"): "\n"}
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_MULTISPACE = re.compile(r" {2,}")
+_TERMINAL = ".!?:;\"'\u201d\u2019)\u00bb\u2026]"
+_KEY_JUNK = re.compile(r"\W+")
+_BULLETS = "-*\u2022\u00b7\u25aa\u2013\u2014>"
 
 
 @dataclass(frozen=True, slots=True)
 class CleanedText:
+    """Cleaned article: headline, body paragraphs ("\\n\\n"-separated) and what was lifted out."""
+
     title: str
     body: str
+    dateline: date | None = None   # date found in a dateline or a "Published:" line, if any
+    byline: str = ""               # author line removed from the text ("Jane Doe"), if any
+    place: str = ""                # dateline place ("OTTAWA"), if any
 
 
-def clean_text(raw: str) -> CleanedText:
-    """Drop scraper junk; the first substantial line becomes the title."""
-    lines = [ln.strip() for ln in raw.splitlines() if len(ln.strip()) > 25]
-    if not lines:
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    exact: frozenset
+    patterns: re.Pattern
+    byline: re.Pattern
+    credit: re.Pattern
+    label: re.Pattern
+    particles: frozenset
+    date_line: re.Pattern
+    bare_date: re.Pattern
+    dateline_lead: re.Pattern
+    date: re.Pattern
+    months: dict
+
+
+def _load(name: str) -> dict:
+    """Read one YAML file of ``data/clean``."""
+    with open(DATA_DIR / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    """Compile the junk, byline and dateline rules from the data files, once."""
+    junk = _load("junk.yaml")
+    months_by_num = _load("months.yaml")
+    months: dict[str, int] = {}
+    for num, names in months_by_num.items():
+        for n in names:
+            months[n] = int(num)
+    month_alt = "|".join(sorted((re.escape(m) + (r"\.?" if len(m) <= 4 and m != "may" else "")
+                                 for m in months), key=len, reverse=True))
+    wd = r"(?:(?i:(?:mon|tue|tues|wed|wednes|thu|thur|thurs|fri|sat|satur|sun)(?:day)?)\.?,?\s+)?"
+    mon = rf"(?i:{month_alt})"
+    day = r"\d{1,2}(?:st|nd|rd|th)?"
+    time_ = (r"(?:(?:,|\s+at|\s+-|\s+\|)?\s+\d{1,2}(?:[:.]\d{2})?\s*(?i:[ap]\.?m\.?)?"
+             r"(?:\s*\(?(?:[A-Z]{2,5}|UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?\)?)?)?")
+    # Named groups for reading a date; the same shape without groups for embedding.
+    date_re = (rf"{wd}(?:(?P<m1>{mon})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+               rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{mon}),?\s+(?P<y2>\d{{4}})"
+               rf"|(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})){time_}")
+    date_nc = rf"{wd}(?:{mon}\s+{day},?\s+\d{{4}}|{day}\s+{mon},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}){time_}"
+    labels = "|".join(sorted(map(re.escape, junk["date_labels"]), key=len, reverse=True))
+    # A dateline place in capitals ("OTTAWA", "NEW YORK", "ST. JOHN'S"), maybe with a region
+    # (", Ont.") and an agency in brackets ("BEIJING (Reuters)"); Reuters puts a year-less date
+    # after the place ("OTTAWA, Jan 13 (Reuters) -").
+    up = "A-Z\u00c0-\u00d6\u00d8-\u00de"   # capitals, accented ones too ("MONTRÉAL")
+    place = (rf"(?P<place>[{up}][{up}.'\u2019-]+(?: [{up}][{up}.'\u2019-]+){{0,3}}"
+             r"(?:,\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2}(?=\s*[,(\u2014\u2013-]))?)")
+    agency = r"(?:\s*\([^()\n]{1,40}\))?"
+    dash = r"\s*(?:\u2014|\u2013|--?)\s*"
+    lead = (rf"^(?:{place}{agency}(?:,\s*(?:{date_nc}|{mon}\s+{day}){agency})?{dash}"
+            rf"(?:{date_nc}(?:{dash}|\s*$))?|{date_nc}{dash})")
+    particles = frozenset(junk["name_particles"])
+    name_word = r"(?:[A-Z][\w'\u2019.-]*|" + "|".join(map(re.escape, particles)) + ")"
+    name = rf"[A-Z][\w'\u2019.-]*(?:\s+{name_word}){{0,4}}"
+    leads = "|".join(sorted(map(re.escape, junk["byline_leads"]), key=len, reverse=True))
+    # Joining words between names are lowercase; the names themselves must be capitalised.
+    byline = (rf"^\(?(?i:{leads})\s+(?:the\s+)?(?P<name>{name}(?:\s*(?:,|(?i:and)|&|;)\s*{name})*)"
+              rf"(?:\s*(?:[,|/;\u2014\u2013-]|\bin\b)\s*[^.!?]{{0,60}})?\)?$")
+    credit = rf"\s*\((?:{leads})\s[^()]{{1,200}}\)\s*$"
+    exact = frozenset(_line_key(x) for x in junk["exact"])
+    pats = "|".join(f"(?:{p})" for p in junk["patterns"])
+    label = "|".join(sorted(map(re.escape, junk["excerpt_labels"]), key=len, reverse=True))
+    return _Rules(
+        exact=exact,
+        patterns=re.compile(pats, re.IGNORECASE),
+        byline=re.compile(byline),
+        credit=re.compile(credit, re.IGNORECASE),
+        label=re.compile(rf"^(?:{label})\s*:\s*", re.IGNORECASE),
+        particles=particles,
+        date_line=re.compile(rf"^(?P<label>(?i:{labels}))\s*:?\s*(?:{date_nc})\.?$"),
+        bare_date=re.compile(rf"^(?:{date_nc})\.?$"),
+        dateline_lead=re.compile(lead),
+        date=re.compile(date_re),
+        months=months,
+    )
+
+
+def _line_key(line: str) -> str:
+    """Comparison key of a short line: lowercase, single spaces, no trailing widget marks."""
+    return " ".join(line.casefold().split()).rstrip(" :\u00bb\u203a|>-").strip()
+
+
+def _para_key(text: str) -> str:
+    """Comparison key of a paragraph or sentence: casefolded words only."""
+    return _KEY_JUNK.sub(" ", text.casefold()).strip()
+
+
+def normalize_text(raw: str) -> str:
+    """Unify line breaks and spaces, drop invisible and control characters, compose accents."""
+    text = unicodedata.normalize("NFC", raw).translate(_BREAKS).translate(_INVISIBLE)
+    text = _CONTROL.sub("", text.translate(_SPACES))
+    return "\n".join(_MULTISPACE.sub(" ", ln).strip() for ln in text.split("\n"))
+
+
+def is_junk_line(line: str) -> bool:
+    """True for a navigation, widget, share, cookie or stray-letter line."""
+    r = _rules()
+    key = _line_key(line)
+    if sum(ch.isalnum() for ch in key) <= 2 and not any(ch in ".!?" for ch in key):
+        return True    # stray letters and symbols: "d", "|", "»", "•", but not a quoted "No."
+    if key in r.exact:
+        return True
+    return len(line) <= MAX_JUNK_LINE_CHARS and r.patterns.fullmatch(key) is not None
+
+
+def _find_date(text: str) -> date | None:
+    """The first calendar date written in ``text`` ("Dec. 10, 2018", "13 January 2026")."""
+    m = _rules().date.search(text)
+    if m is None:
+        return None
+    g = m.groupdict()
+    try:
+        if g.get("y3"):
+            y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
+        else:
+            mname = (g.get("m1") or g.get("m2") or "").lower().rstrip(".")
+            y = int(g.get("y1") or g.get("y2"))
+            mo = _rules().months[mname]
+            d = int(g.get("d1") or g.get("d2"))
+        if not MIN_DATELINE_YEAR <= y <= MAX_DATELINE_YEAR:
+            return None
+        return date(y, mo, d)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def parse_date_line(line: str) -> date | None:
+    """The date of a line that is only a date ("January 13, 2026") or "Published: <date>"."""
+    r = _rules()
+    m = r.date_line.match(line) or r.bare_date.match(line)
+    return _find_date(m.group(0)) if m else None
+
+
+def split_dateline(paragraph: str) -> tuple[str, date | None, str]:
+    """Split a leading dateline off a paragraph: (rest, date or None, place or "")."""
+    m = _rules().dateline_lead.match(paragraph)
+    if not m:
+        return paragraph, None, ""
+    place = (m.group("place") or "").strip(" ,")
+    when = _find_date(m.group(0))
+    if len(place) < 2 and when is None:
+        return paragraph, None, ""
+    return paragraph[m.end():].lstrip(), when, place
+
+
+def is_name_line(line: str) -> bool:
+    """True for a line that is only a person's name ("Erizia Rubyjeana", "Ursula von der Leyen")."""
+    if len(line) > MAX_NAME_LINE_CHARS or any(ch.isdigit() for ch in line):
+        return False
+    words = line.split()
+    if not 2 <= len(words) <= 5:
+        return False
+    particles = _rules().particles
+    caps = 0
+    for w in words:
+        if w.lower() in particles:
+            continue
+        core = w.strip("'\u2019.-")
+        if not core or not core[0].isupper() or not all(c.isalpha() or c in "'\u2019.-" for c in w):
+            return False
+        caps += 1
+    return caps >= 2 and words[0][0].isupper()
+
+
+def parse_byline(line: str) -> str:
+    """The names of a byline line ("By Jane Doe, Reuters" -> "Jane Doe"), or "" if it is not one."""
+    if len(line) > MAX_JUNK_LINE_CHARS:
+        return ""
+    m = _rules().byline.match(line)
+    if m:
+        return m.group("name").strip()
+    return ""
+
+
+def _is_headline(line: str) -> bool:
+    """True when a first line reads like a headline rather than a paragraph."""
+    if not line or len(line) > MAX_TITLE_CHARS or len(line.split()) > MAX_TITLE_WORDS:
+        return False
+    if line.endswith(".") and not line.endswith("..."):
+        return False
+    if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018"):
+        return False
+    return split_dateline(line)[2] == "" or len(line.split()) > 12
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Group lines into blocks separated by blank lines (junk lines already blanked)."""
+    blocks: list[list[str]] = [[]]
+    for ln in lines:
+        if ln:
+            blocks[-1].append(ln)
+        elif blocks[-1]:
+            blocks.append([])
+    return [b for b in blocks if b]
+
+
+def _join_wrapped(block: list[str], wrapped: bool) -> list[str]:
+    """Turn a block's lines into paragraphs, re-joining lines a hard wrap cut.
+
+    A line continues the previous one when the previous line stops mid-sentence, or when the
+    text is hard-wrapped (``wrapped``: blank lines separate paragraphs and the block's lines
+    are long), which also re-joins a wrap after "Mr." or "Jan.".
+    """
+    wrapped = wrapped and len(block) > 1 and all(
+        len(ln) >= MIN_WRAPPED_LINE_CHARS for ln in block[:-1])
+    paras: list[list[str]] = []
+    for ln in block:
+        if paras and ln[0] not in _BULLETS:
+            prev = paras[-1][-1]
+            if wrapped or (prev[-1] not in _TERMINAL
+                           and (ln[0].islower() or ln[0].isdigit() or len(prev) >= 50)):
+                paras[-1].append(ln)
+                continue
+        paras.append([ln])
+    return [" ".join(parts) for parts in paras]
+
+
+def _sentence_keys(text: str) -> list[tuple[str, str]]:
+    """(sentence text, key) pairs of a paragraph."""
+    return [(s.text, _para_key(s.text)) for s in split_sentences(text)]
+
+
+def _has_prefix_in(key: str, sorted_keys: list[str]) -> bool:
+    """True when ``key`` is a proper prefix of some key in the sorted list."""
+    i = bisect.bisect_right(sorted_keys, key)
+    while i < len(sorted_keys) and sorted_keys[i] == key:
+        i += 1
+    return i < len(sorted_keys) and sorted_keys[i].startswith(key)
+
+
+def _dedupe(paras: list[tuple[str, bool]]) -> list[str]:
+    """Drop repeated paragraphs, prefixes of other paragraphs and teasers the body repeats."""
+    body = [p for p, excerpt in paras if not excerpt]
+    body_keys = sorted({_para_key(p) for p in body})
+    body_sents = {k for p in body for _, k in _sentence_keys(p)}
+    sorted_sents = sorted(body_sents)
+    kept: list[str] = []
+    seen_sent: set[str] = set()
+    for text, excerpt in paras:
+        if not excerpt:
+            kept.append(text)
+            continue
+        # A teaser keeps only the sentences the body does not already carry, once; a teaser cut
+        # mid-sentence ("... on a high-stakes") is a prefix of a body sentence or paragraph.
+        parts = []
+        for sent, key in _sentence_keys(text):
+            if (not key or key in body_sents or key in seen_sent
+                    or _has_prefix_in(key, sorted_sents) or _has_prefix_in(key, body_keys)):
+                continue
+            seen_sent.add(key)
+            parts.append(sent)
+        if parts:
+            kept.append(" ".join(parts))
+    # Plain repeats: the same paragraph twice, or a paragraph that is the start of another.
+    keys = [_para_key(p) for p in kept]
+    all_keys = sorted(set(keys))
+    out: list[str] = []
+    seen: set[str] = set()
+    for p, k in zip(kept, keys):
+        if k in seen:
+            continue
+        if len(k) >= MIN_DUPLICATE_CHARS and _has_prefix_in(k, all_keys):
+            continue
+        seen.add(k)
+        out.append(p)
+    # A paragraph whose every sentence appears in another paragraph (a pull quote, a teaser
+    # without a label) is a repeat too.
+    counts: dict[str, int] = {}
+    per_para = [_sentence_keys(p) for p in out]
+    for sents in per_para:
+        for k in {k for _, k in sents}:
+            counts[k] = counts.get(k, 0) + 1
+    final: list[str] = []
+    for p, sents in zip(out, per_para):
+        ks = {k for _, k in sents}
+        if ks and all(len(k) >= MIN_DUPLICATE_CHARS and counts[k] > 1 for k in ks):
+            for k in ks:
+                counts[k] -= 1
+            continue
+        final.append(p)
+    return final
+
+
+def _is_trailer(p: str) -> bool:
+    """True for a short unpunctuated paragraph after the body (a name, a widget label)."""
+    return (len(p) <= MAX_JUNK_LINE_CHARS and len(p.split()) <= MAX_TRAILER_WORDS
+            and p[-1] not in _TERMINAL.replace(":", ""))
+
+
+def clean_text(raw: str, title: str = "") -> CleanedText:
+    """Clean raw article text into a headline and a body of paragraphs; never raises.
+
+    Args:
+        raw: the article as text (any string; non-strings are treated as empty).
+        title: a headline already known (e.g. from HTML metadata); a first line equal to it is
+            dropped from the body, and no other line is taken as the headline.
+    Returns:
+        CleanedText with ``title`` (the headline, "" if none), ``body`` (paragraphs separated by
+        one blank line, without junk, title, dateline prefix, bylines or repeats), and the
+        ``dateline`` date, ``byline`` and ``place`` lifted out of the text.
+    """
+    if not isinstance(raw, str):
         return CleanedText("", "")
-    return CleanedText(lines[0], "\n\n".join(lines[1:]))
+    try:
+        return _clean(raw, title if isinstance(title, str) else "")
+    except RecursionError:    # pathological input must not stop the batch
+        return CleanedText(title if isinstance(title, str) else "", "")
+
+
+def _clean(raw: str, known_title: str) -> CleanedText:
+    """The body of ``clean_text``."""
+    r = _rules()
+    lines = normalize_text(raw).split("\n")
+    lines = ["" if (ln and is_junk_line(ln)) else ln for ln in lines]
+    # Date lines and bylines near the top ("Published: 13 January 2026", "By Jane Doe").
+    when: date | None = None
+    updated: date | None = None
+    byline = ""
+    seen = 0
+    for i, ln in enumerate(lines):
+        if not ln:
+            continue
+        seen += 1
+        if seen > DATE_LINE_WINDOW:
+            break
+        d = parse_date_line(ln)
+        if d is not None:
+            lab = r.date_line.match(ln)
+            if lab and "updat" in lab.group("label").lower() or lab and "modif" in lab.group("label").lower():
+                updated = updated or d
+            else:
+                when = when or d
+            lines[i] = ""
+            continue
+        name = parse_byline(ln)
+        if name:
+            byline = byline or name
+            lines[i] = ""
+    blocks = _blocks(lines)
+    # The headline: a "Title:" line, or the first line when it reads like one.
+    head = known_title.strip()
+    if blocks:
+        first = blocks[0][0]
+        m = re.match(r"^(?:title|headline)\s*:\s*(.+)$", first, re.IGNORECASE)
+        if m:
+            head = head or m.group(1).strip()
+            blocks[0] = blocks[0][1:]
+        elif known_title and _para_key(first) == _para_key(known_title):
+            blocks[0] = blocks[0][1:]
+        elif not known_title and _is_headline(first):
+            head = first
+            blocks[0] = blocks[0][1:]
+    paras: list[tuple[str, bool]] = []
+    # Blank lines between paragraphs make multi-line blocks hard wraps.
+    blank_separated = len(blocks) >= 3
+    for block in blocks:
+        for p in _join_wrapped(block, blank_separated):
+            m = r.label.match(p)
+            if m:
+                p = p[m.end():].strip()
+                if p:
+                    paras.append((p, True))
+            else:
+                paras.append((p, False))
+    # Lone author names right under the headline, before the text starts.
+    while paras and not paras[0][1] and is_name_line(paras[0][0]):
+        byline = byline or paras[0][0]
+        paras.pop(0)
+    # The dateline opens the first real paragraph: "OTTAWA, Dec. 10, 2018 — ...".
+    place = ""
+    for i, (p, excerpt) in enumerate(paras[:3]):
+        if excerpt:
+            continue
+        rest, d, pl = split_dateline(p)
+        if d is not None or pl:
+            when = when or d
+            place = pl
+            if rest:
+                paras[i] = (rest, False)
+            else:
+                paras.pop(i)
+        break
+    text_paras = _dedupe(paras)
+    # After the body: bylines, lone names, credits and widget labels.
+    while text_paras:
+        last = text_paras[-1]
+        name = parse_byline(last)
+        if name or is_name_line(last):
+            byline = byline or name or last
+            text_paras.pop()
+        elif _is_trailer(last):
+            text_paras.pop()
+        else:
+            break
+    if text_paras:
+        m = r.credit.search(text_paras[-1])
+        if m and m.start() > 0:
+            text_paras[-1] = text_paras[-1][:m.start()].rstrip()
+    hk = _para_key(head)
+    text_paras = [p for p in text_paras if _para_key(p) != hk]
+    return CleanedText(head, "\n\n".join(text_paras), when or updated, byline, place)

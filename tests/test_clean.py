@@ -1,0 +1,301 @@
+"""Tests for pipeline.clean: junk lines, headline, datelines, bylines, repeats, data files."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.clean import (CleanedText, clean_text, is_junk_line, is_name_line, parse_byline,
+                            parse_date_line, split_dateline)
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data" / "clean"
+SEED = ROOT / "data" / "articles" / "carney-china.txt"
+
+HEAD = "Canada And China Agree To Resume Canola Talks"
+P1 = "Canadian and Chinese officials agreed on Friday to resume talks on canola duties."
+P2 = "Farmers welcomed the news but said the duties had already cost them dearly this year."
+
+
+def paragraphs(c: CleanedText) -> list[str]:
+    return c.body.split("\n\n") if c.body else []
+
+
+# --- junk lines ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("junk", [
+    "ON NOW", "Follow us on:", "d", "• en", "EN | FR", "Share this article", "Share on Facebook",
+    "Advertisement", "Story continues below advertisement", "Read more: Canada and China trade barbs",
+    "Subscribe to our newsletter", "We use cookies to improve your experience.", "Skip to content",
+    "Menu", "Photo: Jane Doe/Reuters", "Copyright 2025 Prairie Ledger", "All rights reserved.",
+    "5 min read", "Listen to this article", "Tags: Canada, China, trade", "Sign up for alerts",
+    "Click here to subscribe", "3 hours ago", "Related stories", "»", "|",
+])
+def test_clean_junk_line_dropped(junk):
+    raw = f"{HEAD}\n\n{junk}\n\n{P1}\n\n{junk}\n\n{P2}\n\n{junk}\n"
+    c = clean_text(raw)
+    assert c.title == HEAD
+    assert paragraphs(c) == [P1, P2]
+    assert is_junk_line(junk)
+
+
+@pytest.mark.parametrize("line", [
+    "By Thursday, officials hope to have a deal on canola and on electric vehicles.",
+    "Follow-up talks are planned for March in Ottawa.",
+    "Share prices of canola processors rose 4% in Winnipeg trading.",
+    "Read more broadly, the report shows that interference attempts failed.",
+    "Advertisers, too, have pulled back from the region since the dispute began in 2019.",
+    "Officials said they would subscribe to the joint statement only if tariffs were lifted first.",
+    "The cookie maker said its exports to China had fallen by half since 2019, the company said. " * 2,
+])
+def test_clean_content_lines_kept(line):
+    line = line.strip()
+    c = clean_text(f"{HEAD}\n\n{P1}\n\n{line}\n\n{P2}\n")
+    assert paragraphs(c) == [P1, line, P2]
+    assert not is_junk_line(line)
+
+
+# --- headline ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, title, first", [
+    pytest.param(f"{HEAD}\n\n{P1}", HEAD, P1, id="first-line"),
+    pytest.param(f"• en\nON NOW\nd\n\n{HEAD}\n\n{P1}", HEAD, P1, id="after-junk"),
+    pytest.param(f"Title: {HEAD}\n\n{P1}", HEAD, P1, id="title-label"),
+    pytest.param(f"{HEAD}\n{P1}", HEAD, P1, id="no-blank-line"),
+    pytest.param(f"{P1}\n\n{P2}", "", P1, id="no-headline-paragraph-first"),
+    pytest.param(f"OTTAWA, Dec. 10, 2018 — {P1}\n\n{P2}", "", P1, id="no-headline-dateline-first"),
+    pytest.param(f"Is Canada Ready For The Trade Review?\n\n{P1}", "Is Canada Ready For The Trade Review?",
+                 P1, id="question-headline"),
+])
+def test_clean_headline(raw, title, first):
+    c = clean_text(raw)
+    assert c.title == title
+    assert paragraphs(c)[0] == first
+
+
+def test_clean_known_title_removes_repeated_headline():
+    c = clean_text(f"{HEAD}\n\n{P1}\n\n{P2}", title=HEAD)
+    assert c.title == HEAD and paragraphs(c) == [P1, P2]
+    c = clean_text(f"{P1}\n\n{P2}", title=HEAD)     # a known title never eats the first paragraph
+    assert c.title == HEAD and paragraphs(c) == [P1, P2]
+
+
+# --- datelines --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("paragraph, when, place, rest", [
+    ("OTTAWA, Dec. 10, 2018 — Canada said.", date(2018, 12, 10), "OTTAWA", "Canada said."),
+    ("BEIJING (Reuters) - Jan 13, 2026 - China said.", date(2026, 1, 13), "BEIJING", "China said."),
+    ("BEIJING (Reuters) - Jan 13, 2026", date(2026, 1, 13), "BEIJING", ""),
+    ("OTTAWA, Jan 13 (Reuters) - Canada said.", None, "OTTAWA", "Canada said."),
+    ("OTTAWA — Canada said.", None, "OTTAWA", "Canada said."),
+    ("GYEONGJU, South Korea, Oct. 31, 2025 — Leaders met.", date(2025, 10, 31),
+     "GYEONGJU, South Korea", "Leaders met."),
+    ("NEW YORK, N.Y., March 3, 2020 -- Markets fell.", date(2020, 3, 3), "NEW YORK, N.Y.", "Markets fell."),
+    ("ST. JOHN'S, N.L., Tuesday, Jan. 13, 2026 — It snowed.", date(2026, 1, 13), "ST. JOHN'S, N.L.",
+     "It snowed."),
+    ("Jan. 13, 2026 — Talks began.", date(2026, 1, 13), "", "Talks began."),
+    ("OTTAWA, Feb. 30, 2026 — Bad date.", None, "OTTAWA", "Bad date."),
+    ("Canada - a country of many regions - voted.", None, "", "Canada - a country of many regions - voted."),
+    ("Canada said on Dec. 10, 2018 that it would act.", None, "",
+     "Canada said on Dec. 10, 2018 that it would act."),
+])
+def test_clean_split_dateline(paragraph, when, place, rest):
+    assert split_dateline(paragraph) == (rest, when, place)
+
+
+@pytest.mark.parametrize("line, when", [
+    ("Published: 13 January 2026", date(2026, 1, 13)),
+    ("Published on January 13, 2026 10:32 a.m. ET", date(2026, 1, 13)),
+    ("January 13, 2026", date(2026, 1, 13)),
+    ("Tuesday, January 13, 2026", date(2026, 1, 13)),
+    ("13th January 2026", date(2026, 1, 13)),
+    ("2026-01-13", date(2026, 1, 13)),
+    ("Updated: Sept. 6, 2019", date(2019, 9, 6)),
+    ("January 13, 2026 is the date of the visit.", None),
+    ("January 32, 2026", None),
+    ("Published: soon", None),
+])
+def test_clean_parse_date_line(line, when):
+    assert parse_date_line(line) == when
+
+
+@pytest.mark.parametrize("raw, when, place", [
+    pytest.param(f"{HEAD}\n\nOTTAWA, Dec. 10, 2018 — {P1}\n\n{P2}", date(2018, 12, 10), "OTTAWA", id="dateline"),
+    pytest.param(f"{HEAD}\n\nBEIJING (Reuters) - Jan 13, 2026\n\n{P1}\n\n{P2}", date(2026, 1, 13), "BEIJING",
+                 id="dateline-own-line"),
+    pytest.param(f"{HEAD}\n\nPublished: 13 January 2026\n\n{P1}\n\n{P2}", date(2026, 1, 13), "", id="published"),
+    pytest.param(f"{HEAD}\nJanuary 13, 2026\n\n{P1}\n\n{P2}", date(2026, 1, 13), "", id="date-line-top"),
+    pytest.param(f"{HEAD}\n\nUpdated: Jan. 14, 2026\nPublished: Jan. 13, 2026\n\n{P1}\n\n{P2}",
+                 date(2026, 1, 13), "", id="published-beats-updated"),
+    pytest.param(f"{HEAD}\n\n{P1}\n\n{P2}", None, "", id="none"),
+])
+def test_clean_dateline_lifted_out_of_body(raw, when, place):
+    c = clean_text(raw)
+    assert (c.dateline, c.place) == (when, place)
+    assert c.title == HEAD
+    assert paragraphs(c) == [P1, P2]
+
+
+# --- repeats ----------------------------------------------------------------------------------
+
+S1 = "Mark Carney visits China seeking trade diversification, while balancing relations with Beijing."
+S2 = "Canadian Prime Minister Mark Carney is travelling to China on a high-stakes visit."
+S3 = "The trip comes as Canada faces continued uncertainty over its trade relationship."
+
+
+@pytest.mark.parametrize("raw, expected", [
+    pytest.param(f"{HEAD}\n\nEXCERPT: {S1} {S2[:50]}\n\nEXCERPT: {S1}\n\n{S2} {S3}", [S1, f"{S2} {S3}"],
+                 id="seed-excerpts"),
+    pytest.param(f"{HEAD}\n\nEXCERPT: {S2}\n\n{S2} {S3}", [f"{S2} {S3}"], id="excerpt-repeated-in-body"),
+    pytest.param(f"{HEAD}\n\nSummary: {S1}\n\n{S2}\n\n{S3}", [S1, S2, S3], id="summary-kept-once"),
+    pytest.param(f"{HEAD}\n\n{S2} {S3}\n\n{S2} {S3}", [f"{S2} {S3}"], id="paragraph-twice"),
+    pytest.param(f"{HEAD}\n\n{S2} {S3[:40]}\n\n{S2} {S3}", [f"{S2} {S3}"], id="prefix-of-another"),
+    pytest.param(f"{HEAD}\n\n{S1} {S2}\n\n{S3}\n\n{S2}", [f"{S1} {S2}", S3], id="pull-quote"),
+    pytest.param(f"{HEAD}\n\nHe declined.\n\n{S3}\n\nHe declined.\n\n{S2}",
+                 ["He declined.", S3, S2], id="short-repeat-is-a-duplicate-paragraph"),
+    pytest.param(f"{HEAD}\n\n“No.”\n\n{S3} “No.”", ["“No.”", f"{S3} “No.”"], id="short-sentence-may-repeat"),
+])
+def test_clean_repeats(raw, expected):
+    assert paragraphs(clean_text(raw)) == expected
+
+
+# --- bylines ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw, byline", [
+    pytest.param(f"{HEAD}\n\nBy Jane Doe\n\n{P1}\n\n{P2}", "Jane Doe", id="by-top"),
+    pytest.param(f"{HEAD}\nBy Jane Doe and John Smith\n{P1}\n\n{P2}", "Jane Doe and John Smith",
+                 id="by-two-names"),
+    pytest.param(f"{HEAD}\n\nJane Doe\n\n{P1}\n\n{P2}", "Jane Doe", id="lone-name-top"),
+    pytest.param(f"{HEAD}\n\n{P1}\n\n{P2}\n\nErizia Rubyjeana\u00a0\n\nFollow us on:", "Erizia Rubyjeana",
+                 id="lone-name-end"),
+    pytest.param(f"{HEAD}\n\n{P1}\n\n{P2}\n\nReporting by Jane Doe; Editing by Richard Roe", "Jane Doe",
+                 id="reporting-by-end"),
+    pytest.param(f"{HEAD}\n\n{P1}\n\n{P2} (Reporting by Jane Doe; Editing by Richard Roe)", "",
+                 id="reporting-by-inline"),
+    pytest.param(f"{HEAD}\n\n{P1}\n\n{P2}\n\nUrsula von der Leyen", "Ursula von der Leyen", id="particles"),
+    pytest.param(f"{HEAD}\n\n{P1}\n\n{P2}\n\nWith files from The Canadian Press", "The Canadian Press",
+                 id="with-files-from"),
+])
+def test_clean_bylines(raw, byline):
+    c = clean_text(raw)
+    assert c.byline == byline
+    assert paragraphs(c) == [P1, P2]
+
+
+@pytest.mark.parametrize("line, name", [
+    ("By Jane Doe", "Jane Doe"),
+    ("BY JANE DOE", "JANE DOE"),
+    ("Written by Sam Lee | Capital Desk", "Sam Lee"),
+    ("By the Associated Press", "Associated Press"),
+    ("by the numbers", ""),
+    ("By Thursday, officials hope to have a deal.", ""),
+    ("By then the talks had collapsed and both sides went home.", ""),
+])
+def test_clean_parse_byline(line, name):
+    assert parse_byline(line) == name
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("Erizia Rubyjeana", True), ("Jean-Yves Le Drian", True), ("Mark Carney", True),
+    ("Carney", False), ("Canada said no", False), ("Talks resume on 15 January", False),
+    ("Former diplomat Colin Robertson says Canada is pursuing its own interests", False),
+])
+def test_clean_is_name_line(line, expected):
+    assert is_name_line(line) is expected
+
+
+# --- layout -----------------------------------------------------------------------------------
+
+def test_clean_joins_hard_wrapped_lines():
+    raw = (f"{HEAD}\n\nCanada named a veteran diplomat as its new ambassador to\nChina on Friday, "
+           "officials said in Ottawa.\n\nThe appointment comes months after the envoy left. Mr.\n"
+           "Smith said the U.S. had been consulted.\n\nA third paragraph closes the story here.\n")
+    assert paragraphs(clean_text(raw)) == [
+        "Canada named a veteran diplomat as its new ambassador to China on Friday, officials said in Ottawa.",
+        "The appointment comes months after the envoy left. Mr. Smith said the U.S. had been consulted.",
+        "A third paragraph closes the story here.",
+    ]
+
+
+def test_clean_single_newline_paragraphs_stay_separate():
+    raw = f"{HEAD}\n{P1}\n{P2}\n"
+    assert paragraphs(clean_text(raw)) == [P1, P2]
+
+
+@pytest.mark.parametrize("raw", [
+    f"{HEAD}\r\n\r\n{P1}\r\n\r\n{P2}\r\n",
+    f"\ufeff{HEAD}\n\n{P1.replace(' ', chr(0xa0), 3)}\n\n{P2}",
+    f"{HEAD}\n\n{P1[:10]}\u200b{P1[10:]}\n\n\t{P2}  ",
+    f"{HEAD}\u2029{P1}\u2029{P2}",
+    f"  {HEAD}  \n\n\n\n{P1}\n\n\n{P2}\x00\x07",
+])
+def test_clean_normalises_whitespace_and_invisibles(raw):
+    c = clean_text(raw)
+    assert c.title == HEAD and paragraphs(c) == [P1, P2]
+
+
+# --- the seed article -------------------------------------------------------------------------
+
+def test_clean_seed_article_golden():
+    c = clean_text(SEED.read_text(encoding="utf-8"))
+    assert c.title == "Carney Faces Strategic Balancing Act As Canada Moves To Repair China Ties"
+    paras = paragraphs(c)
+    assert paras[0] == ("Mark Carney visits China seeking trade diversification, while carefully "
+                        "balancing relations with Beijing, Washington, and domestic concerns.")
+    assert paras[1].startswith("Canadian Prime Minister Mark Carney is travelling to China on a "
+                               "high-stakes visit aimed at repairing strained ties")
+    assert paras[-1].startswith("Former diplomat Colin Robertson says")
+    assert c.body.endswith("calling the moment a test of diplomatic realism and balance.")
+    assert len(paras) == 12 and len(set(paras)) == len(paras)
+    for junk in ("ON NOW", "Follow us on", "• en", "EXCERPT", "Erizia Rubyjeana"):
+        assert junk not in c.body
+    assert "d" not in paras
+    assert c.body.count("Mark Carney visits China") == 1
+    assert c.byline == "Erizia Rubyjeana" and c.dateline is None
+
+
+# --- robustness -------------------------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400) | st.lists(st.sampled_from(
+    ["ON NOW", "\n", "\n\n", "EXCERPT: ", "By Jane Doe", "OTTAWA, Dec. 10, 2018 — ", "Mr. ", "d",
+     "Published: 13 January 2026", "A sentence here.", "Title: ", "(Reporting by X)", "—", "“", "..."]),
+    max_size=30).map("".join))
+def test_clean_never_raises(raw):
+    c = clean_text(raw)
+    assert isinstance(c, CleanedText)
+    assert isinstance(c.title, str) and isinstance(c.body, str) and isinstance(c.byline, str)
+    assert "\n\n\n" not in c.body and c.body == c.body.strip()
+    assert c.dateline is None or isinstance(c.dateline, date)
+
+
+@pytest.mark.parametrize("raw", [None, 42, b"bytes", "", "   \n\t "])
+def test_clean_non_text_gives_empty(raw):
+    assert clean_text(raw) == CleanedText("", "")
+
+
+# --- data files -------------------------------------------------------------------------------
+
+def test_clean_data_files_parse_and_are_well_formed():
+    junk = yaml.safe_load((DATA / "junk.yaml").read_text(encoding="utf-8"))
+    for key in ("exact", "patterns", "byline_leads", "excerpt_labels", "name_particles", "date_labels"):
+        items = junk[key]
+        assert items and all(isinstance(x, str) and x for x in items), key
+        assert len(set(items)) == len(items), f"duplicates in {key}"
+    for p in junk["patterns"]:
+        re.compile(p)
+    abbr = yaml.safe_load((DATA / "abbreviations.yaml").read_text(encoding="utf-8"))
+    for key in ("never_final", "ambiguous", "before_number", "openers"):
+        items = abbr[key]
+        assert items and all(isinstance(x, str) and x == x.lower() for x in items), key
+        assert len(set(items)) == len(items), f"duplicates in {key}"
+    assert not set(abbr["never_final"]) & set(abbr["ambiguous"])
+    months = yaml.safe_load((DATA / "months.yaml").read_text(encoding="utf-8"))
+    assert sorted(months) == list(range(1, 13))
+    names = [n for v in months.values() for n in v]
+    assert all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
