@@ -1,9 +1,11 @@
 """Shared fixtures: store URLs over SQLite and (when a server is given) PostgreSQL, event rows."""
 from __future__ import annotations
 
+import csv
 import os
 import uuid
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +82,33 @@ def event_row():
 def article_factory():
     """Factory of hand-built Articles."""
     return make_article
+
+
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
+
+
+def make_corpus(folder: Path, n: int) -> list[str]:
+    """Write ``n`` distinct articles (sample articles with a varying closing line) and a manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (SAMPLE_DIR / "manifest.csv").open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if (SAMPLE_DIR / r["file"]).is_file()]
+    names, manifest = [], []
+    for i in range(n):
+        row = rows[i % len(rows)]
+        name = f"{i:05d}-{row['file']}"
+        text = (SAMPLE_DIR / row["file"]).read_text(encoding="utf-8")
+        (folder / name).write_text(f"{text}\n\nThis copy was filed by correspondent number {i}.\n",
+                                   encoding="utf-8")
+        manifest.append({**row, "file": name, "title": f"{row['title']} ({i})"})
+        names.append(name)
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["file", "published", "source", "url", "title"])
+        writer.writeheader()
+        writer.writerows(manifest)
+    return names
+
+
+@pytest.fixture
+def corpus_factory():
+    """Factory writing a generated corpus of distinct articles into a folder."""
+    return make_corpus
