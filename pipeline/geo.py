@@ -1,14 +1,308 @@
-"""Country tagger (stub; being written)."""
+"""Country tagger: names, aliases, demonyms, capitals and seats of government -> ISO 3166-1 alpha-3.
+
+One compiled trie regex finds every candidate (whole words, case as written); context rules
+then drop the candidates that are people ("Michael Jordan"), US places ("Lebanon, Pa.",
+"north Georgia"), organisations ("American Red Cross", "Bank of America"), languages
+("speaks French"), regions ("Latin America") or other senses ("Turkey dinner"). Rules that need
+the whole document (is this US local news? is the country otherwise named?) run only when an
+ambiguous candidate was found, so plain text costs one regex pass.
+"""
 from __future__ import annotations
 
+import re
+from pipeline.geo_data import Gazetteer, gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
+
+_PREV_WORD = re.compile(r"([A-Za-z][\w'’-]*\.?)[ \t]+$")
+_NEXT_WORD = re.compile(r"^[ \t]+([\w][\w'’.-]*)")
+_NEXT_CAP_SEQ = re.compile(r"^((?:[ \t]+(?:[A-Z][\w'’.&-]*|of|and|for|the|&)){1,6})")
+_PREV_OF_SEQ = re.compile(r"((?:[A-Z][\w'’.&-]*[ \t]+(?:(?:of|and|for|&)[ \t]+)?){1,5})of[ \t]+(?:the[ \t]+)?$")
+_COMMA_NEXT = re.compile(r"^,[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
+_COMMA_PREV = re.compile(r"([A-Z][\w'’.-]*),[ \t]+$")
+_POSSESSIVE_NEXT = re.compile(r"^['’]s[ \t]+([a-z]+)")
+_US_ROAD = re.compile(r"^(?:-|[ \t]+)\d")
+_WORDS = re.compile(r"[A-Za-z][\w'’-]*")
+_WINDOW = 60  # characters of context looked at around a candidate
+_PUNCT = ".,;:!?)\"'”’"
+
+
+def _prev_word(text: str, start: int) -> str:
+    """The word just before ``start`` (same line, spaces only between), with its final period."""
+    m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
+    return m.group(1) if m else ""
+
+
+def _next_word(text: str, end: int) -> str:
+    """The word just after ``end`` (spaces only between), without trailing punctuation."""
+    m = _NEXT_WORD.match(text[end:end + _WINDOW])
+    return m.group(1).rstrip(_PUNCT) if m else ""
+
+
+def _is_capitalised(word: str) -> bool:
+    """True for "Jordan", "O'Keeffe"; False for "said", "US", "Borders." (ends a sentence)."""
+    return (len(word) > 1 and word[0].isupper() and any(c.islower() for c in word[1:])
+            and not word.endswith("."))
+
+
+def _title_case_line(text: str, start: int, end: int) -> bool:
+    """True inside a headline written in Title Case, where capitals say nothing about names."""
+    lo = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 80)
+    hi_candidates = [i for i in (text.find("\n", end), text.find(". ", end)) if i != -1]
+    hi = min(hi_candidates + [end + 80])
+    words = [w for w in _WORDS.findall(text[lo + 1:hi]) if len(w) > 3]
+    if len(words) < 3:
+        return False
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.75
+
+
+class _Doc:
+    """Lazy document-level evidence: counts of cue words, computed on first use."""
+
+    def __init__(self, text: str, gaz: Gazetteer):
+        self.text = text
+        self.gaz = gaz
+        self._counts: dict[frozenset, int] = {}
+
+    def count(self, words: frozenset[str]) -> int:
+        """How many times any of ``words`` occurs in the document (whole words)."""
+        if not words:
+            return 0
+        if words not in self._counts:
+            self._counts[words] = sum(1 for _ in word_regex(words).finditer(self.text))
+        return self._counts[words]
+
+
+def _person(text: str, start: int, end: int, surface: str, kind: str, ctx: dict) -> bool:
+    """True when the candidate reads as a person's name ("Mr. Jordan", "Chad Boyer")."""
+    prev = _prev_word(text, start)
+    if prev in ctx["titles"]:
+        return True
+    if surface not in ctx["person_capable"] or _title_case_line(text, start, end):
+        return False
+    entries = gazetteer().entries
+    if re.fullmatch(r"[A-Z]\.", prev):
+        return True          # an initial: "J. Jordan"
+    if _is_capitalised(prev) and prev not in ctx["not_first_names"] and prev not in entries:
+        return True          # a first name: "Michael Jordan", "Monica French"
+    if kind in ("name", "capital"):
+        nxt = _next_word(text, end)
+        if (_is_capitalised(nxt) and nxt not in ctx["state_heads"] and nxt not in entries
+                and nxt not in ctx["us_place_followers"] and nxt not in ctx["us_state_followers"]
+                and nxt not in ctx["org_heads"] and nxt not in ctx["place_followers_any"]):
+            return True      # a surname follows: "Jordan Spieth", "Georgia Stevens"
+    return False
+
+
+def _organisation(text: str, start: int, end: int, kind: str, ctx: dict) -> bool:
+    """True when the candidate is inside an organisation's name ("American Red Cross")."""
+    m = _NEXT_CAP_SEQ.match(text[end:end + _WINDOW])
+    if m:
+        for tok in m.group(1).split():
+            bare = tok.rstrip(_PUNCT)
+            if tok in ctx["state_heads"] or bare in ctx["state_heads"]:
+                break        # "Russian Foreign Ministry", "Israeli Defense Forces": the state
+            if tok in ctx["org_heads"] or bare in ctx["org_heads"]:
+                return True
+            if bare != tok:
+                break        # the name ended with punctuation
+    if kind == "name" and _prev_word(text, start) in ctx["org_heads"]:
+        return True          # "Club America"
+    return False
+
+
+def _language(text: str, start: int, end: int, surface: str, ctx: dict) -> bool:
+    """True when a nationality word is used as a language ("speaks French", "French class")."""
+    if surface not in ctx["languages"]:
+        return False
+    prev = _prev_word(text, start)
+    if prev.lower() in ctx["language_before"]:
+        return True
+    after = text[end:end + 20]
+    if after.startswith(("-language", "-speaking")):
+        return True
+    if _next_word(text, end).lower() in ctx["language_after"]:
+        return True
+    # "in French." / "in English and Spanish": "in" + language + end of phrase.
+    if prev == "in" and re.match(r"^(?:[.,;:)\"'”]|\s+(?:and|or)\s)", after):
+        return True
+    return False
+
+
+def _local_place(text: str, start: int, end: int, surface: str, ctx: dict) -> bool:
+    """True when the candidate is a US or Canadian place by its own context ("Lebanon, Pa.")."""
+    entries = gazetteer().entries
+    m = _COMMA_NEXT.match(text[end:end + 40])
+    if m:
+        words = m.group(1).split()
+        cands = {m.group(1), words[0]}
+        # "Georgia"/"Washington" after a comma are usually list items ("Turkey, Georgia, ...").
+        if any(c in ctx["us_states"] or c in ctx["ca_provinces"] for c in cands
+               if c not in ("Georgia", "Washington")):
+            return True
+    nxt = _next_word(text, end)
+    if nxt in ctx["place_followers_any"] or nxt in ctx["subnational_after"]:
+        return True
+    prev = _prev_word(text, start)
+    if prev in ctx["place_prefixes"]:
+        return True
+    before = text[max(0, start - 14):start]
+    if any(before.endswith(t + " ") for t in ctx["town_of"]):
+        return True
+    cm = _COMMA_PREV.search(text, max(0, start - _WINDOW), start)
+    if cm and cm.group(1) in ctx["address_before"]:
+        return True          # "400 S. Locust St., Lebanon"
+    if surface not in ctx["us_place_names"]:
+        return False
+    if nxt in ctx["us_place_followers"] or nxt in ctx["town_followers_lower"]:
+        return True
+    if surface in ctx["us_states"] or surface in ("Georgian", "Georgians"):
+        if nxt in ctx["us_state_followers"] or nxt in ("state", "line", "lawmakers", "legislators", "voters"):
+            return True
+        pm = _POSSESSIVE_NEXT.match(text[end:end + 30])
+        if pm and pm.group(1) in ctx["us_state_possessed"]:
+            return True
+        if prev in ctx["us_place_before"]:
+            return True
+        if before.endswith(("state of ", "State of ")):
+            return True
+        if cm and cm.group(1) not in entries and cm.group(1).title() not in entries:
+            return True      # "Atlanta, Georgia": a city, then the state
+    return False
+
+
+def _other_sense(text: str, end: int, surface: str, kind: str, ctx: dict) -> bool:
+    """True for non-country senses decided by the next word ("Turkey dinner", "US 1", "US$")."""
+    nxt = _next_word(text, end)
+    if kind == "demonym" and (nxt.lower() in ctx["demonym_not_country_after"]
+                              or text.startswith("-style", end)):
+        return True
+    if surface == "Turkey":
+        return nxt.lower() in ctx["turkey_after"]
+    if surface == "US":
+        return bool(_US_ROAD.match(text[end:end + 3])) or text[end:end + 1] == "$"
+    return False
+
+
+def _shouting(text: str, start: int, end: int) -> bool:
+    """True when "US" sits between all-caps words ("LET US GO"): the pronoun, not the country."""
+    prev = re.search(r"([A-Za-z]+)\W*$", text[max(0, start - 20):start])
+    nxt = re.match(r"^\W*([A-Za-z]+)", text[end:end + 20])
+    return bool(prev and nxt and prev.group(1).isupper() and nxt.group(1).isupper()
+                and len(prev.group(1)) > 1 and len(nxt.group(1)) > 1)
+
+
+def _support(doc: _Doc, iso3: str, surface: str, kept: list, doubtful: set[str], ctx: dict) -> int:
+    """Evidence that the document is about ``iso3`` apart from ``surface``: other names, cues."""
+    n = sum(1 for c in kept if c[3] == iso3 and c[2] != surface and c[4] in ("name", "demonym")
+            and c[2] not in doubtful)
+    cues = ctx["country_cues"].get(iso3)
+    if cues:
+        n += doc.count(frozenset(cues))
+    return n
+
+
+def is_metonymic(text: str, mention: GeoMention) -> bool:
+    """True when a capital or seat stands for its government ("Beijing said", "the Kremlin")."""
+    return _metonymic(text, mention.start, mention.end, mention.kind)
+
+
+def _metonymic(text: str, start: int, end: int, kind: str) -> bool:
+    """``is_metonymic`` on raw offsets."""
+    if kind == "seat":
+        return True
+    if kind != "capital":
+        return False
+    ctx = gazetteer().context
+    after = text[end:end + _WINDOW]
+    pm = _POSSESSIVE_NEXT.match(after)
+    if pm:
+        return pm.group(1) in ctx["metonymy_possessed"] or pm.group(1) in ctx["metonymy_verbs"]
+    if _next_word(text, end) in ctx["metonymy_verbs"] and not after.startswith((",", ".")):
+        return True
+    prev = _prev_word(text, start)
+    if prev in ctx["metonymy_before"]:
+        return True
+    if prev in ("and", "or", "nor"):
+        # "between Ottawa and Beijing", "with Beijing and Washington": the list's head decides.
+        lo = max(0, start - _WINDOW)
+        m = re.search(r"([A-Z][\w'’.-]*),?[ \t]+(?:and|or|nor)[ \t]+$", text[lo:start])
+        if m and m.group(1) in gazetteer().entries:
+            return _prev_word(text, lo + m.start(1)) in ctx["metonymy_before"]
+    return False
 
 
 def tag_countries(text: str) -> list[GeoMention]:
     """Find the mentions of countries in ``text``."""
-    return []
+    if not isinstance(text, str) or not text:
+        return []
+    gaz = gazetteer()
+    ctx = gaz.context
+    # Candidates: [start, end, surface, iso3, kind].
+    cands: list[list] = []
+    for m in gaz.pattern.finditer(text):
+        surface = m.group(0)
+        entry = gaz.entries.get(surface)
+        if entry is None or entry.kind == "block":
+            continue
+        cands.append([m.start(), m.end(), surface, entry.iso3, entry.kind])
+    if not cands:
+        return []
+
+    doc = _Doc(text, gaz)
+    persons: set[str] = set()
+    local_places: set[str] = set()
+    kept: list[list] = []
+    for c in cands:
+        start, end, surface, iso3, kind = c
+        if _person(text, start, end, surface, kind, ctx):
+            persons.add(surface)
+            continue
+        if _local_place(text, start, end, surface, ctx):
+            local_places.add(surface)
+            continue
+        if _organisation(text, start, end, kind, ctx) or _language(text, start, end, surface, ctx):
+            continue
+        if _other_sense(text, end, surface, kind, ctx):
+            continue
+        if surface == "US" and _shouting(text, start, end):
+            continue
+        kept.append(c)
+
+    # Document-level decisions for ambiguous names that survived the local rules: a name seen
+    # as a person or a local place elsewhere in the document, or a town-like name in US local
+    # news, stays only if the document otherwise points to the country.
+    doubtful = persons | local_places
+    us_local = None
+    out: list[GeoMention] = []
+    for start, end, surface, iso3, kind in kept:
+        if surface in doubtful or surface in ctx["us_place_names"]:
+            support = _support(doc, iso3, surface, kept, doubtful, ctx)
+            if support == 0:
+                if surface in doubtful:
+                    continue     # "Michael Jordan ... Jordan scored"; "Lebanon, Pa. ... Lebanon"
+                if us_local is None:
+                    us_local = doc.count(ctx["us_context"]) + doc.count(ctx["us_states"] - {"Georgia", "Washington"})
+                if us_local >= 2:
+                    continue     # US local news: Georgia the state, Palestine, Texas
+                if kind == "capital" and not _metonymic(text, start, end, kind):
+                    continue     # "in Paris" with no France nearby: Paris, Texas, or just a city
+        if surface in ctx["other_sense_cues"]:
+            if (doc.count(frozenset(ctx["other_sense_cues"][surface]))
+                    and not _support(doc, iso3, surface, kept, doubtful, ctx)):
+                continue         # "Turkey" in a Thanksgiving story
+        if surface in ("Indian", "Indians"):
+            if doc.count(ctx["native_cues"]) and not _support(doc, iso3, surface, kept, doubtful, ctx):
+                continue         # American Indians in US local news
+        if iso3 == "COD" and surface in ("Congo", "Congolese") and doc.count(ctx["congo_cog_cues"]):
+            iso3 = "COG"
+        out.append(GeoMention(start, end, surface, iso3, kind))
+    return out
 
 
 def tag_regions(text: str) -> list[RegionMention]:
     """Find the mentions of groupings (EU, APEC, G7...) in ``text``."""
-    return []
+    if not isinstance(text, str) or not text:
+        return []
+    gaz = gazetteer()
+    return [RegionMention(m.start(), m.end(), m.group(0), gaz.regions[m.group(0)])
+            for m in gaz.region_pattern.finditer(text)]

@@ -1,0 +1,165 @@
+"""Gazetteer for the country tagger: loads data/geo once and compiles the matching regexes."""
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pycountry
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+
+# Which source wins when one surface form is listed twice: a name beats a demonym beats a
+# capital beats a seat; a "block" phrase (not_countries.txt) beats everything.
+KIND_RANK = {"block": 0, "name": 1, "demonym": 2, "capital": 3, "seat": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one surface form means: a country code and how it names the country."""
+
+    iso3: str     # "" for block phrases
+    kind: str     # name, demonym, capital, seat or block
+
+
+@dataclass
+class Gazetteer:
+    """All surface forms, the compiled matchers and the context word lists."""
+
+    entries: dict[str, Entry]
+    pattern: re.Pattern
+    regions: dict[str, str]
+    region_pattern: re.Pattern
+    context: dict
+    conflicts: list[tuple[str, str, str]] = field(default_factory=list)
+    names_by_iso3: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _rows(path: Path) -> list[list[str]]:
+    """CSV rows of a data file, without the header and ``#`` comment lines."""
+    with path.open(encoding="utf-8", newline="") as f:
+        lines = [ln for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+    return [r for r in csv.reader(lines)][1:]
+
+
+def _lines(path: Path) -> list[str]:
+    """Non-empty, non-comment lines of a text data file."""
+    with path.open(encoding="utf-8") as f:
+        return [ln.strip() for ln in f if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+def _ascii_fold(s: str) -> str:
+    """``s`` without accents ("Türkiye" -> "Turkiye"), so unaccented spellings match too."""
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def _variants(s: str) -> set[str]:
+    """Spelling variants of a surface form: accents folded, straight or curly apostrophe."""
+    out = {s, _ascii_fold(s)}
+    for v in list(out):
+        if "'" in v:
+            out.add(v.replace("'", "\u2019"))
+    return out
+
+
+def pycountry_names() -> list[tuple[str, str]]:
+    """(iso3, name) for every plain English name pycountry gives (no "Korea, Republic of")."""
+    out = []
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            n = getattr(c, attr, None)
+            if n and "," not in n and "(" not in n and n[0].isupper():
+                out.append((c.alpha_3, n))
+    return out
+
+
+def trie_regex(words: list[str]) -> str:
+    """One regex alternation over ``words`` shaped as a character trie (fast, longest first)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        # "" marks the end of a word; children are tried before it so longer forms win.
+        ends = "" in node
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if ends:
+            return "(?:" + body + ")?"
+        return body
+
+    return emit(trie)
+
+
+def _add(entries: dict, conflicts: list, surface: str, entry: Entry) -> None:
+    """Register ``surface``; keep the higher-ranked entry and record true code conflicts."""
+    for v in _variants(surface):
+        old = entries.get(v)
+        if old is None:
+            entries[v] = entry
+            continue
+        if old.kind != "block" and entry.kind != "block" and old.iso3 != entry.iso3:
+            conflicts.append((v, old.iso3, entry.iso3))
+        if KIND_RANK[entry.kind] < KIND_RANK[old.kind]:
+            entries[v] = entry
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """Load every data/geo file once and build the matchers."""
+    entries: dict[str, Entry] = {}
+    conflicts: list[tuple[str, str, str]] = []
+    excluded = set(_lines(DATA_DIR / "excluded_names.txt"))
+    for iso3, name in pycountry_names():
+        if name not in excluded:
+            _add(entries, conflicts, name, Entry(iso3, "name"))
+    for iso3, alias in _rows(DATA_DIR / "aliases.csv"):
+        _add(entries, conflicts, alias, Entry(iso3, "name"))
+    with (DATA_DIR / "demonyms.yaml").open(encoding="utf-8") as f:
+        for iso3, forms in yaml.safe_load(f).items():
+            for form in forms:
+                _add(entries, conflicts, form, Entry(iso3, "demonym"))
+    for iso3, capital in _rows(DATA_DIR / "capitals.csv"):
+        _add(entries, conflicts, capital, Entry(iso3, "capital"))
+    for iso3, seat in _rows(DATA_DIR / "seats.csv"):
+        _add(entries, conflicts, seat, Entry(iso3, "seat"))
+    with (DATA_DIR / "context.yaml").open(encoding="utf-8") as f:
+        context = yaml.safe_load(f)
+    # Bare "Congo" and "Congolese" are resolved per document (DR Congo unless Brazzaville cues).
+    _add(entries, conflicts, "Congo", Entry("COD", "name"))
+    for phrase in _lines(DATA_DIR / "not_countries.txt"):
+        _add(entries, conflicts, phrase, Entry("", "block"))
+
+    names_by_iso3: dict[str, set[str]] = {}
+    for s, e in entries.items():
+        if e.kind in ("name", "demonym"):
+            names_by_iso3.setdefault(e.iso3, set()).add(s)
+
+    # (?<!\w) / (?!\w): whole words only; the trie makes the longest listed form win.
+    pattern = re.compile(r"(?<![\w])(?:" + trie_regex(sorted(entries)) + r")(?![\w])")
+
+    with (DATA_DIR / "regions.yaml").open(encoding="utf-8") as f:
+        region_data = yaml.safe_load(f)
+    regions = {name: rid for rid, names in region_data.items() for name in names}
+    region_pattern = re.compile(r"(?<![\w])(?:" + trie_regex(sorted(regions)) + r")(?![\w])")
+
+    # Sets for the context rules (fast membership tests).
+    for key, val in list(context.items()):
+        if isinstance(val, list):
+            context[key] = frozenset(val)
+    return Gazetteer(entries, pattern, regions, region_pattern, context, conflicts, names_by_iso3)
+
+
+@lru_cache(maxsize=None)
+def word_regex(words: frozenset[str]) -> re.Pattern:
+    """Whole-word matcher for a set of cue words (compiled once per set)."""
+    return re.compile(r"(?<![\w])(?:" + trie_regex(sorted(words)) + r")(?![\w])")
