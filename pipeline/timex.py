@@ -1168,14 +1168,52 @@ HANDLERS = {
 ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "year"})
 
 
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+BACK, AHEAD = 48, 64   # how far a match may reach before / after its trigger token (chars)
+
+
 def _candidates(text: str):
-    """All rule matches as (start, end, priority, name, match), non-empty, trimmed of spaces."""
+    """All rule matches as (start, end, priority, name, match).
+
+    Each rule runs only in windows around its trigger tokens (a month name, a unit word, a
+    digit...), which keeps the tagger fast on text that is mostly not about time.
+    """
+    lx = lexicon()
+    low = text.lower()
+    if len(low) != len(text):  # rare characters whose lower case is longer: keep offsets
+        low = "".join(ch.lower()[:1] or ch for ch in text)
+    spans: dict[int, list] = {}
+    trig, digit_rules = lx.triggers, lx.digit_rules
+    for tm in TOKEN_RE.finditer(low):
+        w = tm.group()
+        rules = digit_rules if w[0].isdigit() else trig.get(w)
+        if rules:
+            s, e = tm.span()
+            for r in rules:
+                spans.setdefault(r, []).append((s, e))
+    n = len(text)
     out = []
-    for prio, (name, rx) in enumerate(lexicon().rules):
-        for m in rx.finditer(text):
-            s, e = m.span()
-            if e > s:
-                out.append((s, e, prio, name, m))
+    for r, hits in spans.items():
+        name, rx = lx.rules[r]
+        ws, we = -1, -1
+        windows = []
+        for s, e in hits:
+            a, b = max(0, s - BACK), min(n, e + AHEAD)
+            if a <= we:
+                we = max(we, b)
+            else:
+                if we > 0:
+                    windows.append((ws, we))
+                ws, we = a, b
+        if we > 0:
+            windows.append((ws, we))
+        for a, b in windows:
+            # end the window at a word boundary so that no lookahead sees a cut word
+            while b < n and (text[b].isalnum() or text[b] in "-'."):
+                b += 1
+            for m in rx.finditer(text, a, b):
+                if m.end() > m.start():
+                    out.append((m.start(), m.end(), r, name, m))
     return out
 
 

@@ -34,6 +34,8 @@ class Lexicon:
     quantity_nouns: frozenset
     rules: tuple              # (name, compiled regex), in priority order
     boundary: re.Pattern      # sentence boundaries, for clause tense
+    triggers: dict            # lower-case token -> tuple of rule indices that it can start
+    digit_rules: tuple        # rule indices triggered by any token starting with a digit
 
 
 def _alt(words, cap=False, upper=True):
@@ -147,7 +149,46 @@ def lexicon() -> Lexicon:
               "Prof", "Jr", "Sr", "No", "Vol", "vs", "Mt", "Ft", "Rev")
     not_title = "".join(r"(?<!\b%s\.)" % t for t in titles)
     boundary = re.compile(r"(?<=[.!?])" + not_title + r"[\"'\u201d)]*\s+(?=[\"'\u201c(]*[A-Z])|\n\s*")
+    # Every rule match contains one of its trigger tokens: rules are only run near them.
+    units = ["second", "minute", "hour", "day", "night", "week", "weekend", "fortnight", "month",
+             "quarter", "year", "decade", "century", "centuries"]
+    units += [u + "s" for u in units if u != "centuries"]
+    months = list(month_of)
+    trig = {
+        "mdy": months, "dmy": months, "my": months, "month": months,
+        "quarter": ["quarter", "quarters", "half"], "qcode": ["q1", "q2", "q3", "q4", "h1", "h2"],
+        "yearearlier": ["year"], "yearend": ["year"],
+        "spelledyear": ["nineteen", "eighteen", "twenty", "thousand"],
+        "decade": list(raw["decade_words"]), "century": ["century"],
+        "season": list(raw["seasons"]) + [w + "s" for w in raw["seasons"]],
+        "relunit": ["week", "weekend", "month", "year", "decade", "century", "quarter", "half"],
+        "theunit": ["week", "weekend", "month", "year"],
+        "relday": ["today", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening",
+                   "night"],
+        "weekday": list(weekday_of) + [w + "s" for w in weekday_of], "time": ["noon", "midnight", "midday"],
+        "holiday": sorted({re.split(r"[\s']", h)[0] for h in list(hol_fixed) + list(hol_mov)}),
+        "ago": units, "duration": units, "pluralunit": [u for u in units if u.endswith("s")],
+        "set": ["daily", "weekly", "monthly", "yearly", "annually", "hourly", "nightly",
+                "quarterly", "biweekly", "biannually", "semiannually", "fortnightly", "every",
+                "each", "per", "once", "twice", "thrice", "times"],
+        "ref": ["now", "current", "currently", "recently", "recent", "lately", "nowadays", "days",
+                "past", "future", "term", "run", "soon", "previously", "formerly", "possible",
+                "date", "present", "being"],
+        "narr": ["day", "morning", "afternoon", "evening", "night", "week", "weekend", "month",
+                 "year"],
+        "daybefore": ["day", "night", "week", "month", "year"],
+    }
+    digit_names = {"iso", "numeric", "isoweek", "mdy", "dmy", "year", "decade", "century", "time",
+                   "ago", "duration", "set", "quarter", "qcode"}
+    index = {name: i for i, (name, _) in enumerate(pats)}
+    triggers: dict = {}
+    for name, words in trig.items():
+        for w in words:
+            triggers.setdefault(w.lower(), set()).add(index[name])
+    triggers = {w: tuple(sorted(v)) for w, v in triggers.items()}
+    digit_rules = tuple(sorted(index[n] for n in digit_names))
     return Lexicon(
+        triggers=triggers, digit_rules=digit_rules,
         month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
         weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),
         number_of=number_of, ordinal_of=ordinal_of, vague=vague, unit_of=unit_of,
