@@ -1278,10 +1278,39 @@ def _safe(doc: _Doc, c):
         return None
 
 
+# Hedges that TimeML annotators leave outside the expression (the mod still records them).
+OUTSIDE_AMOD = frozenset({"about", "only", "almost", "over", "just over", "just under", "barely",
+                          "the better part of"})
+THE_RE = re.compile(r"the\s+", re.I)
+
+
+def _extent_start(c, s: int) -> int:
+    """Where the expression starts once hedges and articles outside TimeML extents are dropped."""
+    name, m = c[3], c[4]
+    gd = m.groupdict()
+    amod = gd.get("amod")
+    if amod and re.sub(r"\s+", " ", amod.strip().lower()) in OUTSIDE_AMOD and m.start("amod") == s:
+        s = m.end("amod")
+    if name in ("mdy", "dmy", "month", "decade", "my", "year"):
+        # "the Aug. 7 bombings", "the 1990s": the article belongs to the noun phrase
+        t = THE_RE.match(m.string, s, m.end())
+        pm = gd.get("pmod")
+        if t and not (name == "dmy" and " of " in m.group(0).lower()) and not (pm and m.start("pmod") == s):
+            s = t.end()
+    if name == "weekday" and gd.get("pmod") and gd["pmod"].lower() in ("earlier", "later"):
+        t = re.compile(r"\w+[\s-]+").match(m.string, s)
+        s = t.end() if t else s
+    if name == "duration" and gd.get("det") and "-" in m.string[m.start("num"):m.end()]:
+        # "the eight-year war": an adjectival duration never takes the article
+        s = max(s, m.start("num"))
+    return s
+
+
 def _build(doc: _Doc, c, res) -> Timex | None:
     """Make the Timex record and update the narrative state."""
     s, e = (c[0], c[1]) if len(res) < 6 else res[5]
     res = res[:5]
+    s = _extent_start(c, s)
     text = doc.text
     # trim a trailing sentence dot that is not part of an abbreviation ("a.m." keeps its dot)
     while e > s and text[e - 1].isspace():

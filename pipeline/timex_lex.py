@@ -82,7 +82,7 @@ def lexicon() -> Lexicon:
             r"night|week|weekend|fortnight|month|quarter|year|decade|centur(?:y|ies))s?)")
     APPROX = (r"(?P<amod>(?:about|around|approximately|roughly|some|nearly|almost|(?:just\s+|well\s+)?"
               r"(?:more|less|fewer)\s+than|at\s+least|at\s+most|up\s+to|no\s+more\s+than|"
-              r"not\s+more\s+than|no\s+less\s+than|over|under|just\s+over|just\s+under|barely|"
+              r"not\s+more\s+than|no\s+less\s+than|over(?!\s+the)|under(?!\s+the)|just\s+over|just\s+under|barely|"
               r"only|close\s+to|upwards\s+of|the\s+better\s+part\s+of)\s+)?")
     PMOD = (r"(?:(?P<pmod>(?:the\s+)?(?:very\s+)?(?:early|late|earlier|later|mid|(?:end|beginning|"
             r"start|middle|turn|close|first\s+half|second\s+half|last\s+half|latter\s+half|"
