@@ -10,13 +10,13 @@ ambiguous candidate was found, so plain text costs one regex pass.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pipeline.geo_data import Gazetteer, gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
 
 _PREV_WORD = re.compile(r"([A-Za-z][\w'’-]*\.?)[ \t]+$")
 _NEXT_WORD = re.compile(r"^[ \t]+([\w][\w'’.-]*)")
 _NEXT_CAP_SEQ = re.compile(r"^((?:[ \t]+(?:[A-Z][\w'’.&-]*|of|and|for|the|&)){1,6})")
-_PREV_OF_SEQ = re.compile(r"((?:[A-Z][\w'’.&-]*[ \t]+(?:(?:of|and|for|&)[ \t]+)?){1,5})of[ \t]+(?:the[ \t]+)?$")
 _COMMA_NEXT = re.compile(r"^,[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
 _COMMA_PREV = re.compile(r"([A-Z][\w'’.-]*),[ \t]+$")
 _POSSESSIVE_NEXT = re.compile(r"^['’]s[ \t]+([a-z]+)")
@@ -46,8 +46,9 @@ def _is_capitalised(word: str) -> bool:
 
 def _title_case_line(text: str, start: int, end: int) -> bool:
     """True inside a headline written in Title Case, where capitals say nothing about names."""
-    lo = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start), start - 80)
-    hi_candidates = [i for i in (text.find("\n", end), text.find(". ", end)) if i != -1]
+    # Bounded searches: a long text without newlines must not make this quadratic.
+    lo = max(text.rfind("\n", start - 80, start), text.rfind(". ", start - 80, start), start - 80)
+    hi_candidates = [i for i in (text.find("\n", end, end + 80), text.find(". ", end, end + 80)) if i != -1]
     hi = min(hi_candidates + [end + 80])
     words = [w for w in _WORDS.findall(text[lo + 1:hi]) if len(w) > 3]
     if len(words) < 3:
@@ -191,14 +192,26 @@ def _shouting(text: str, start: int, end: int) -> bool:
                 and len(prev.group(1)) > 1 and len(nxt.group(1)) > 1)
 
 
-def _support(doc: _Doc, iso3: str, surface: str, kept: list, doubtful: set[str], ctx: dict) -> int:
-    """Evidence that the document is about ``iso3`` apart from ``surface``: other names, cues."""
-    n = sum(1 for c in kept if c[3] == iso3 and c[2] != surface and c[4] in ("name", "demonym")
-            and c[2] not in doubtful)
-    cues = ctx["country_cues"].get(iso3)
-    if cues:
-        n += doc.count(frozenset(cues))
-    return n
+class _Support:
+    """Evidence that a document is about a country apart from one surface form (counted once)."""
+
+    def __init__(self, doc: _Doc, kept: list, doubtful: set[str], ctx: dict):
+        self.doc = doc
+        self.ctx = ctx
+        self.by_iso3: Counter = Counter()
+        self.by_surface: Counter = Counter()
+        for c in kept:
+            if c[4] in ("name", "demonym") and c[2] not in doubtful:
+                self.by_iso3[c[3]] += 1
+                self.by_surface[(c[3], c[2])] += 1
+
+    def __call__(self, iso3: str, surface: str) -> int:
+        """Other names and demonyms of ``iso3`` in the document, plus its cue words."""
+        n = self.by_iso3[iso3] - self.by_surface[(iso3, surface)]
+        cues = self.ctx["country_cues"].get(iso3)
+        if cues:
+            n += self.doc.count(frozenset(cues))
+        return n
 
 
 def is_metonymic(text: str, mention: GeoMention) -> bool:
@@ -272,11 +285,12 @@ def tag_countries(text: str) -> list[GeoMention]:
     # as a person or a local place elsewhere in the document, or a town-like name in US local
     # news, stays only if the document otherwise points to the country.
     doubtful = persons | local_places
+    support_of = _Support(doc, kept, doubtful, ctx)
     us_local = None
     out: list[GeoMention] = []
     for start, end, surface, iso3, kind in kept:
         if surface in doubtful or surface in ctx["us_place_names"]:
-            support = _support(doc, iso3, surface, kept, doubtful, ctx)
+            support = support_of(iso3, surface)
             if support == 0:
                 if surface in doubtful:
                     continue     # "Michael Jordan ... Jordan scored"; "Lebanon, Pa. ... Lebanon"
@@ -288,10 +302,10 @@ def tag_countries(text: str) -> list[GeoMention]:
                     continue     # "in Paris" with no France nearby: Paris, Texas, or just a city
         if surface in ctx["other_sense_cues"]:
             if (doc.count(frozenset(ctx["other_sense_cues"][surface]))
-                    and not _support(doc, iso3, surface, kept, doubtful, ctx)):
+                    and not support_of(iso3, surface)):
                 continue         # "Turkey" in a Thanksgiving story
         if surface in ("Indian", "Indians"):
-            if doc.count(ctx["native_cues"]) and not _support(doc, iso3, surface, kept, doubtful, ctx):
+            if doc.count(ctx["native_cues"]) and not support_of(iso3, surface):
                 continue         # American Indians in US local news
         if iso3 == "COD" and surface in ("Congo", "Congolese") and doc.count(ctx["congo_cog_cues"]):
             iso3 = "COG"
