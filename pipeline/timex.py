@@ -307,6 +307,10 @@ class _Doc:
             return self._tense[key]
         s, e = self.sentence(start, end)
         left = WORD_RE.findall(self.text, s, start)
+        if self.text.startswith(("'s", "\u2019s"), end):
+            # "Wednesday's ruling": a possessive date names something already reported
+            self._tense[key] = ""
+            return ""
         right = WORD_RE.findall(self.text, end, e)
         t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "present"
         self._tense[key] = t
@@ -343,6 +347,9 @@ def _scan_tense(lx, words: list, leftward: bool) -> str:
             if lw != "set":
                 continue
         if lw in REPORTING:
+            if leftward and i == 0:
+                # "said Friday": the expression dates the report itself
+                return "present" if lw.endswith("s") or lw == "say" else "past"
             continue  # "X will happen Friday, officials said": the report is not the event
         if lw in lx.future_cues:
             return "future"
@@ -362,6 +369,9 @@ def _scan_tense(lx, words: list, leftward: bool) -> str:
 # Resolution helpers
 # ------------------------------------------------------------------------------------------
 
+MONTH_SLACK = 2  # months
+
+
 def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
     """Year of a month named without one, from the tense ("met in March" -> the last March)."""
     y, m0 = doc.dct.year, doc.dct.month
@@ -371,10 +381,12 @@ def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
         return y if month > m0 else y + 1
     if rel == "this":
         return y
+    # A tense cue only overrides nearness beyond a short slack: "the dividend is payable Dec. 1"
+    # under a past-tense report still means the coming December.
     if tense == "past":
-        return y if month <= m0 else y - 1
+        return y if month <= m0 + MONTH_SLACK else y - 1
     if tense == "future":
-        return y if month >= m0 else y + 1
+        return y if month >= m0 - MONTH_SLACK else y + 1
     # no cue: the nearest such month
     best = min((abs((yy * 12 + month) - (y * 12 + m0)), -yy, yy) for yy in (y - 1, y, y + 1))
     return best[2]
