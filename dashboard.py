@@ -400,11 +400,11 @@ def main() -> None:
         with st.spinner("Loading events…"):
             loaded = data.load_cached(url, data.store_version(url))
     except Exception as err:  # store unreachable or unreadable: explain, never a traceback
-        st.title("🗓️ Timeline")
+        st.title("Timeline")
         st.error(f"Cannot open the event store: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
         st.stop()
     _seed_from_url(loaded)
-    st.title("🗓️ Timeline")
+    st.title("Timeline")
     for note in S.get("_notices", []):
         st.caption(f"⚠ {note}")
     tab_time, tab_rel, tab_add = st.tabs(["Timeline", "Relations", "Add articles"])

@@ -222,7 +222,7 @@ def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_ab
                            cmin=-10, cmax=10))
             fig.add_trace(go.Bar(
                 orientation="h", y=labels[bars], base=x_point[bars], x=width_ms[bars],
-                marker=marker, opacity=0.35, name=str(name), legendgroup=str(name),
+                marker=marker, opacity=0.35, width=0.5, name=str(name), legendgroup=str(name),
                 showlegend=not (member & is_point).any(), customdata=ids[bars],
                 hovertext=hover[bars], hovertemplate="%{hovertext}<extra></extra>"))
         points = member & is_point
@@ -288,13 +288,13 @@ def _aggregate_figure(rows, labels, starts_all, ends_all, lanes, n_events) -> tu
 def _layout(fig: go.Figure, x_range: list[str], lanes: list[str], rug: pd.Series | None) -> None:
     height = max(360, min(1400, 120 + 26 * len(lanes)))
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0), dragmode="zoom",
+        height=height, margin=dict(l=10, r=10, t=36, b=10), hovermode="closest",
+        legend=dict(orientation="v", yanchor="top", y=1.0, x=1.01, xanchor="left"), dragmode="zoom",
         uirevision="timeline")
     fig.update_xaxes(
         type="date", range=x_range, showgrid=True,
         rangeslider=dict(visible=True, thickness=0.05),
-        rangeselector=dict(buttons=[dict(count=1, label="1 year", step="year", stepmode="backward"),
+        rangeselector=dict(x=0, y=1.0, yanchor="bottom", buttons=[dict(count=1, label="1 year", step="year", stepmode="backward"),
                                     dict(count=5, label="5 years", step="year", stepmode="backward"),
                                     dict(count=10, label="10 years", step="year", stepmode="backward"),
                                     dict(label="all", step="all")]))
