@@ -32,13 +32,12 @@ def entities_record(doc: dict) -> dict:
         if a.name not in seen:
             seen.add(a.name)
             actors.append({"name": a.name, "kind": a.kind, "role": a.role, "iso3": a.iso3})
-    countries: list[str] = []
-    for iso3 in doc_geo + [m["iso3"] for m in actor_mentions]:
-        if iso3 not in countries:
-            countries.append(iso3)
+    geo_countries = list(dict.fromkeys(doc_geo))
+    countries = list(dict.fromkeys(doc_geo + [m["iso3"] for m in actor_mentions]))
     return {
         "doc_id": doc_id,
-        "countries": countries,
+        "countries": countries,               # named in the text, or via its people and organisations
+        "geo_countries": geo_countries,       # named in the text only (names, demonyms, capitals, seats)
         "mentions": mentions,
         "actor_mentions": actor_mentions,
         "regions": sorted({r.region for r in tag_regions(text)}),

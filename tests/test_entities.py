@@ -19,7 +19,8 @@ ARTICLE = Path(__file__).resolve().parent.parent / "data" / "articles" / "carney
 def test_entities_record_shape_and_order():
     out = entities_record({"doc_id": "d1", "text": "China and Canada met; Beijing said talks went well."})
     assert out["doc_id"] == "d1"
-    assert out["countries"] == ["CHN", "CAN"]
+    assert out["geo_countries"] == ["CHN", "CAN"]
+    assert out["countries"][:2] == ["CHN", "CAN"]
     assert [(m["text"], m["iso3"], m["kind"]) for m in out["mentions"]] == [
         ("China", "CHN", "name"), ("Canada", "CAN", "name"), ("Beijing", "CHN", "capital")]
     for m in out["mentions"]:
@@ -35,13 +36,13 @@ def test_entities_record_shape_and_order():
     ("Two Canadians were detained.", ["CAN"]),
 ])
 def test_entities_record_document_countries(text, countries):
-    assert entities_record({"doc_id": "x", "text": text})["countries"] == countries
+    assert entities_record({"doc_id": "x", "text": text})["geo_countries"] == countries
 
 
 def test_entities_record_sample_article():
     out = entities_record({"doc_id": "carney", "text": ARTICLE.read_text(encoding="utf-8")})
-    assert {"CAN", "CHN", "USA", "KOR"} <= set(out["countries"])
-    assert set(out["countries"]) <= {"CAN", "CHN", "USA", "KOR"}
+    assert out["geo_countries"] == ["CAN", "CHN", "USA", "KOR"]
+    assert set(out["geo_countries"]) <= set(out["countries"])
     assert "APEC" in out["regions"]
     kinds = {m["text"]: m["kind"] for m in out["mentions"]}
     assert kinds["Beijing"] == "capital" and kinds["Canadians"] == "demonym"
@@ -57,6 +58,7 @@ def test_entities_record_actors_feed_countries(monkeypatch):
     monkeypatch.setattr(entities, "tag_actors", lambda t: fake)
     out = entities_record({"doc_id": "a", "text": text})
     assert out["countries"] == ["CHN"]
+    assert out["geo_countries"] == []     # no country is named in the text itself
     assert [a["name"] for a in out["actors"]] == ["Huawei", "Li Qiang"]       # deduplicated by name
     assert out["actors"][1] == {"name": "Li Qiang", "kind": "person", "role": "Premier", "iso3": "CHN"}
     assert [(m["text"], m["kind"]) for m in out["actor_mentions"]] == [
@@ -67,7 +69,8 @@ def test_entities_record_actors_feed_countries(monkeypatch):
 @pytest.mark.parametrize("doc", [{}, {"doc_id": "x"}, {"doc_id": "x", "text": None}, {"text": 5}, None, "text"])
 def test_entities_record_bad_input(doc):
     out = entities_record(doc)
-    assert out["countries"] == [] and out["mentions"] == [] and out["actors"] == []
+    assert out["countries"] == [] and out["geo_countries"] == [] and out["mentions"] == []
+    assert out["actors"] == []
 
 
 @settings(max_examples=100, deadline=None)
