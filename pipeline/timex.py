@@ -695,6 +695,7 @@ def _h_quarter(doc, m):
             y -= 1
     if earlier:
         y -= 1
+        basis = "narrative"
     p = ("quarter" if unit == "quarter" else "half", y, q)
     return "DATE", _value(p), "", p, basis
 
@@ -708,9 +709,12 @@ def _h_qcode(doc, m):
     return "DATE", _value(p), "", p, "explicit"
 
 
+QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means that quarter
+
+
 def _h_yearearlier(doc, m):
     what = (m["what"] or "").lower()
-    if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < 400):
+    if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < QUARTER_REACH):
         p = _shift(doc.quarter, -1, "year")
         return "DATE", _value(p), "", p, "narrative"
     if what == "quarter":
@@ -1010,7 +1014,7 @@ def _h_ago(doc, m):
     if unit in ("second", "minute", "hour"):
         return "DURATION", _duration(n, unit), amod, None, ""
     narrative = direction in ("earlier", "later", "before", "after")
-    if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < 400:
+    if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
         p = _shift(doc.quarter, -1, "year")
         return "DATE", _value(p), amod, p, "narrative"
@@ -1022,7 +1026,7 @@ def _h_ago(doc, m):
     u = "year" if unit in ("decade", "century") else ("day" if unit == "night" else unit)
     if unit == "half":
         return None
-    if basis == "narrative" and base[0] == "day":
+    if basis == "narrative" and base[0] == "day" and u in ("day", "week"):
         p = _shift(base, sign * ni, u)   # "two weeks later" than a day is a day
     else:
         p = _shift(_of_date(_range(base)[0], u), sign * ni, u)
@@ -1045,8 +1049,8 @@ def _h_duration(doc, m):
             return None  # "a second time", "wait a minute"
     if num in ("a", "an") and det.startswith("a "):
         return None
-    if n is not None and n > 10000:
-        return None
+    if n is not None and (n > 10000 or (n >= 1000 and num[:1].isdigit())):
+        return None  # "the 1988 quarter" names a year, not 1988 quarters
     if "-" in m.group(0) and re.search(r"\d-(?:" + re.escape(m["unit"]) + ")", m.group(0)) is None and n is None:
         pass
     if det.startswith("the same") or det.startswith("the other"):
@@ -1339,10 +1343,15 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             return None
         ds, de = _narrow(ds, de, mod)
         precision = PRECISION_OF[period[0]]
-        if period[0] in ANCHOR_KINDS and basis in ("explicit", "relative", "narrative"):
+        # Dates resolved against the dct only re-anchor the narrative when they name a day:
+        # "a year earlier" after "last year" still means a year before the report.
+        if period[0] in ANCHOR_KINDS and (basis in ("explicit", "narrative") or
+                                          (basis == "relative" and period[0] in ("day", "month"))):
             doc.anchor = period
-            if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
-                doc.quarter, doc.quarter_pos = period, s
+        if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
+            if basis != "narrative":
+                doc.quarter = period
+            doc.quarter_pos = s
     if typ in ("DURATION", "SET"):
         basis = ""
     tense = ""
