@@ -850,6 +850,8 @@ def _resolve_season(doc, code: str, rel: str, tense: str) -> int:
 def _h_relunit(doc, m):
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["unit"].lower()
+    if m["unit"][:1].isupper() and not m["unit"].isupper() and _titled(doc, m, "rel"):
+        return None
     if rel in ("the same", "that") and unit not in ("year", "month", "week"):
         return None
     if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
@@ -902,6 +904,8 @@ def _pod_suffix(pod: str | None) -> str:
 
 def _h_relday(doc, m):
     d = doc.dct
+    if m["day"] and _titled(doc, m, "day"):
+        return None
     if m["day"]:
         w = m["day"].lower()
         off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
@@ -1035,6 +1039,28 @@ def _h_ago(doc, m):
     return "DATE", _value(p), amod, p, basis
 
 
+RATE_NOUNS = frozenset("million billion thousand dollars cents percent seats flights shares "
+                       "barrels tons times people".split())
+
+
+def _is_rate(doc, pos: int) -> bool:
+    """True when the word before ``pos`` is an amount ("$500 million a year", "358,000 a month")."""
+    pw = doc.prev_word(pos)
+    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in RATE_NOUNS or pw in doc.lx.quantity_nouns)
+
+
+def _titled(doc, m, word_group: str) -> bool:
+    """A time word capitalised inside a sentence is a name ("ABC's This Week", "VOA Today")."""
+    w = m[word_group]
+    if not w or not w[:1].isupper() or w.isupper():
+        return False
+    i = m.start()
+    j = i - 1
+    while j >= 0 and doc.text[j] in " \t\"'`\u201c(":
+        j -= 1
+    return j >= 0 and doc.text[j] not in ".!?\n:;" and not (m.start(word_group) > m.start() and not m.group(0)[:1].isupper())
+
+
 def _h_duration(doc, m):
     unit = _unit_name(m["unit"])
     if unit not in DUR_UNITS:
@@ -1043,6 +1069,11 @@ def _h_duration(doc, m):
     n = _number(num)
     det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
     more = (m["more"] or "").lower()
+    nw = doc.next_word(m.end())
+    if nw == "old" or (unit == "quarter" and nw == "of"):
+        return None  # ages ("52 years old") and fractions ("three-quarters of") are not times
+    if num in ("a", "an") and not det and _is_rate(doc, m.start()):
+        return None  # "$2 million a year", "700 seats a week": a rate, not a stretch of time
     if num in ("a", "an") and unit in ("second", "minute") and not det:
         nxt = doc.text[m.end():m.end() + 12].lstrip().lower()
         if not (nxt[:1] in ",.;:!?)" or nxt.startswith(("later", "earlier", "ago", "longer", "or", "and"))):
@@ -1097,6 +1128,8 @@ def _h_set(doc, m):
         return "SET", _duration(1, unit), "", None, ""
     if m["unit2"]:
         unit = _unit_name(m["unit2"])
+        if m["q"].lower() == "per" and _is_rate(doc, m.start()):
+            return None
         n = _number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
             return None
