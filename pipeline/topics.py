@@ -1,8 +1,8 @@
 """Topic classifier: multi-label keyword matching against an editable taxonomy.
 
 Every YAML file under ``data/topics/`` is a list of topics ``{id, label, keywords}``. All
-keywords of all topics are compiled once into one alternation (longest first, so "trade war"
-wins over "trade" at the same place) and a text is scanned in a single pass.
+keyword forms (with regular inflections) go once into one dictionary; a text is split into
+words and looked up phrase by phrase, longest first, so "trade war" wins over "trade".
 """
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "topics"
 MAX_TEXT_CHARS = 200_000
 _ALL_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9-]+$")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")
+# Words as the taxonomy and the text are both split: hyphens and inner dots stay inside a word
+# ("anti-dumping", "COVID-19"); a possessive "'s" is dropped ("farmer's" -> "farmer").
+_WORD = re.compile(r"\w+(?:[-.]\w+|'(?!s\b)\w+)*")
 
 
 @lru_cache(maxsize=1)
@@ -36,51 +39,65 @@ def load_taxonomy() -> list[dict]:
     return [dict(topic, keywords=list(topic["keywords"])) for topic in _taxonomy()]
 
 
-def keyword_pattern(keyword: str) -> str:
-    """Return the regex of a keyword: its last word also matches regular inflections."""
-    keyword = " ".join(keyword.replace("\u2019", "'").split())
-    if _ALL_CAPS.match(keyword):
-        # Acronyms match only as written: "WHO" is not "who", "COP" is not "cop".
-        return f"(?-i:{re.escape(keyword)})"
-    head, _, last = keyword.rpartition(" ")
-    prefix = re.escape(head) + r"\s+" if head else ""
-    prefix = prefix.replace(r"\ ", r"\s+")
+def keyword_forms(keyword: str) -> set[str]:
+    """Return the surface forms of a keyword: its last word also in regular inflections.
+
+    Forms are lower-cased, except acronyms ("WHO", "COP"), which match only as written.
+    """
+    words = _WORD.findall(keyword.replace("\u2019", "'"))
+    if not words:
+        return set()
+    if _ALL_CAPS.match(" ".join(words)):
+        return {" ".join(words)}
+    head = " ".join(w.lower() for w in words[:-1])
+    last = words[-1].lower()
     if not last.isalpha():
-        return prefix + re.escape(last)
-    low = last.lower()
-    if _CONSONANT_Y.search(low):
-        tail = re.escape(last[:-1]) + "(?:y|ies|ied|ying)"
-    elif low.endswith("e"):
-        tail = re.escape(last[:-1]) + "(?:e|es|ed|ing)"
-    elif low.endswith(("s", "x", "z", "ch", "sh")):
-        tail = re.escape(last) + "(?:es|ed|ing)?"
+        tails = {last}
+    elif _CONSONANT_Y.search(last):
+        tails = {last, last[:-1] + "ies", last[:-1] + "ied", last + "ing"}
+    elif last.endswith("e"):
+        tails = {last, last + "s", last + "d", last[:-1] + "ing"}
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        tails = {last, last + "es", last + "ed", last + "ing"}
     else:
-        tail = re.escape(last) + "(?:s|es|ed|ing)?"
-    return prefix + tail
+        tails = {last, last + "s", last + "es", last + "ed", last + "ing"}
+    return {f"{head} {tail}" if head else tail for tail in tails}
 
 
 @lru_cache(maxsize=1)
-def _keyword_regex() -> tuple[re.Pattern[str], tuple[tuple[str, ...], ...]]:
-    """Compile all keywords into one regex; group ``kN`` maps to the topic ids of keyword N."""
-    owners: dict[str, set[str]] = {}
+def _keyword_index() -> tuple[dict[str, frozenset[str]], int]:
+    """Map every keyword form to its topic ids; also return the longest form in words."""
+    index: dict[str, set[str]] = {}
     for topic in _taxonomy():
         for keyword in topic["keywords"]:
-            owners.setdefault(keyword_pattern(keyword), set()).add(topic["id"])
-    patterns = sorted(owners, key=len, reverse=True)
-    parts = [rf"(?P<k{i}>{pattern})" for i, pattern in enumerate(patterns)]
-    regex = re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE)
-    return regex, tuple(tuple(sorted(owners[p])) for p in patterns)
+            for form in keyword_forms(keyword):
+                index.setdefault(form, set()).add(topic["id"])
+    longest = max((len(form.split()) for form in index), default=1)
+    return {form: frozenset(ids) for form, ids in index.items()}, longest
 
 
 def topic_hits(text: str) -> dict[str, list[str]]:
     """Return, for each topic found in ``text``, the keyword matches that support it."""
     if not isinstance(text, str) or not text:
         return {}
-    regex, owners = _keyword_regex()
+    index, longest = _keyword_index()
+    words = _WORD.findall(text[:MAX_TEXT_CHARS].replace("\u2019", "'"))
+    lowered = [w.lower() for w in words]
     hits: dict[str, list[str]] = {}
-    for match in regex.finditer(text[:MAX_TEXT_CHARS].replace("\u2019", "'")):
-        for topic_id in owners[int(match.lastgroup[1:])]:
-            hits.setdefault(topic_id, []).append(match.group())
+    i = 0
+    while i < len(words):
+        # Longest phrase first, so "trade war" is trade only and not also military.
+        for size in range(min(longest, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + size])
+            # Acronym keys keep their capitals, so "who" never finds "WHO".
+            ids = index.get(phrase) or index.get(" ".join(lowered[i:i + size]))
+            if ids:
+                for topic_id in ids:
+                    hits.setdefault(topic_id, []).append(phrase)
+                i += size
+                break
+        else:
+            i += 1
     return hits
 
 

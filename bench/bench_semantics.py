@@ -1,0 +1,58 @@
+"""Speed of the semantic stages (actors, topics, CAMEO, summits) in words per second.
+
+Runs on the articles in ``data/articles`` (no network, no ``../shared`` needed). Each stage is
+timed alone on one core for about two seconds; CAMEO is timed per sentence, as the event
+assembly calls it. Usage: ``python bench/bench_semantics.py``.
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline.actors import tag_actors  # noqa: E402
+from pipeline.cameo import classify_event  # noqa: E402
+from pipeline.knowledge import find_summit_references  # noqa: E402
+from pipeline.topics import classify_topics  # noqa: E402
+
+SECONDS_PER_STAGE = 2.0
+DCT = date(2026, 1, 13)
+
+
+def words_per_second(function, items: list[str], words: int) -> float:
+    """Call ``function`` on every item repeatedly for a while; return words per second."""
+    for item in items:          # warm the caches (data files, compiled regexes)
+        function(item)
+    rounds = 0
+    began = time.perf_counter()
+    while time.perf_counter() - began < SECONDS_PER_STAGE:
+        for item in items:
+            function(item)
+        rounds += 1
+    return words * rounds / (time.perf_counter() - began)
+
+
+def main() -> None:
+    """Print the speed of each stage on the sample articles."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "data" / "articles").glob("*.txt"))]
+    words = sum(len(t.split()) for t in texts)
+    sentences = [s for t in texts for s in re.split(r"(?<=[.!?])\s+", t) if s.strip()]
+    print(f"{len(texts)} articles, {words} words, {len(sentences)} sentences")
+    stages = [
+        ("tag_actors (article)", tag_actors, texts),
+        ("classify_topics (article)", classify_topics, texts),
+        ("classify_topics (sentence)", classify_topics, sentences),
+        ("classify_event (sentence)", classify_event, sentences),
+        ("find_summit_references (article)", lambda t: find_summit_references(t, DCT), texts),
+    ]
+    for name, function, items in stages:
+        print(f"{name:36s} {words_per_second(function, items, words):12,.0f} words/s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""Every data file of the actor, topic, CAMEO and summit stages parses and holds valid codes."""
+from __future__ import annotations
+
+import csv
+import re
+from datetime import date
+from pathlib import Path
+
+import pycountry
+import pytest
+import yaml
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+CAMEO_CODE = re.compile(r"^\d{2,4}$")
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    """CSV rows of ``path``, skipping comment lines that start with '#'."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(line for line in handle if not line.lstrip().startswith("#")))
+
+
+def _valid_iso3(code: str) -> bool:
+    """True for an ISO 3166-1 alpha-3 code known to pycountry."""
+    return pycountry.countries.get(alpha_3=code) is not None
+
+
+def _cameo_codes() -> dict[str, float]:
+    """The CAMEO code table of data/cameo/codes.csv."""
+    return {row["code"]: float(row["goldstein"]) for row in _rows(DATA / "cameo" / "codes.csv")}
+
+
+def test_data_files_cameo_codes_are_strings_unique_and_scored():
+    rows = _rows(DATA / "cameo" / "codes.csv")
+    codes = [row["code"] for row in rows]
+    assert len(codes) == len(set(codes)) == 311
+    for row in rows:
+        assert CAMEO_CODE.match(row["code"]), row
+        assert row["label"].strip(), row
+        assert -10.0 <= float(row["goldstein"]) <= 10.0, row
+    # Every sub-code has its parent code in the table ("0841" -> "084" -> "08").
+    for code in codes:
+        if len(code) > 2:
+            assert code[:-1] in codes or code[:2] in codes, code
+
+
+def test_data_files_cameo_triggers_compile_and_point_at_known_codes():
+    codes = _cameo_codes()
+    rows = _rows(DATA / "cameo" / "triggers.csv")
+    assert len(rows) > 50
+    for row in rows:
+        assert row["code"] in codes, row
+        compiled = re.compile(row["pattern"], re.IGNORECASE)
+        # Capturing or named groups would break the combined alternation.
+        assert compiled.groups == 0, row["pattern"]
+        assert not compiled.match(""), row["pattern"]
+
+
+def test_data_files_topic_ids_unique_slugs_across_every_taxonomy_file():
+    files = sorted((DATA / "topics").glob("*.y*ml"))
+    assert files
+    ids: list[str] = []
+    for path in files:
+        topics = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert isinstance(topics, list), path
+        for topic in topics:
+            assert SLUG.match(topic["id"]), topic["id"]
+            assert topic["label"].strip()
+            assert topic["keywords"] and all(isinstance(k, str) and k.strip() for k in topic["keywords"])
+            ids.append(topic["id"])
+    assert len(ids) == len(set(ids))
+
+
+@pytest.mark.parametrize("name", ["leaders.csv", "people.csv"])
+def test_data_files_people_have_valid_countries_and_terms(name):
+    rows = _rows(DATA / "actors" / name)
+    assert rows
+    for row in rows:
+        assert row["name"].strip() and row["role"].strip(), row
+        assert row["iso3"] == "" or _valid_iso3(row["iso3"]), row
+        start = date.fromisoformat(row["from"]) if row["from"] else None
+        end = date.fromisoformat(row["to"]) if row["to"] else None
+        if start and end:
+            assert start < end, row
+
+
+def test_data_files_leader_terms_do_not_overlap_for_one_person():
+    terms: dict[tuple[str, str], list[tuple[date, date]]] = {}
+    for row in _rows(DATA / "actors" / "leaders.csv"):
+        start = date.fromisoformat(row["from"])
+        end = date.fromisoformat(row["to"]) if row["to"] else date.max
+        terms.setdefault((row["name"], row["iso3"]), []).append((start, end))
+    for key, spans in terms.items():
+        spans.sort()
+        for (_, end), (start, _) in zip(spans, spans[1:]):
+            assert end <= start, key
+
+
+def test_data_files_orgs_and_countries_valid():
+    orgs = _rows(DATA / "actors" / "orgs.csv")
+    assert len({row["name"] for row in orgs}) == len(orgs)
+    for row in orgs:
+        assert row["iso3"] == "" or _valid_iso3(row["iso3"]), row
+        assert row["type"].strip(), row
+    countries = _rows(DATA / "actors" / "countries.csv")
+    assert len({row["iso3"] for row in countries}) == len(countries)
+    for row in countries:
+        assert _valid_iso3(row["iso3"]), row
+        assert row["names"].strip() and row["demonyms"].strip(), row
+
+
+def test_data_files_actor_aliases_point_at_one_actor():
+    owner: dict[str, str] = {}
+    for name in ("leaders.csv", "people.csv", "orgs.csv"):
+        for row in _rows(DATA / "actors" / name):
+            for alias in [row["name"], *row["aliases"].split(";")]:
+                alias = alias.strip()
+                if alias:
+                    assert owner.setdefault(alias, row["name"]) == row["name"], alias
+
+
+def test_data_files_actor_lexicon_lists():
+    lexicon = yaml.safe_load((DATA / "actors" / "lexicon.yaml").read_text(encoding="utf-8"))
+    for key in ("titles", "honorifics", "role_nouns", "former_words", "leader_roles",
+                "group_references", "surname_first", "stopwords"):
+        assert lexicon[key] and all(isinstance(w, str) and w.strip() for w in lexicon[key]), key
+    assert set(lexicon["leader_roles"]) <= set(lexicon["titles"])
+
+
+def test_data_files_summits_valid():
+    rows = _rows(DATA / "knowledge" / "summits.csv")
+    assert len(rows) > 150
+    assert len({row["id"] for row in rows}) == len(rows)
+    for row in rows:
+        assert row["series"] in {"APEC", "G7", "G20", "NATO", "BRICS", "ASEAN", "COP", "UNGA"}
+        assert _valid_iso3(row["host_iso3"]), row
+        start, end = date.fromisoformat(row["start_date"]), date.fromisoformat(row["end_date"])
+        assert start <= end and (end - start).days <= 14, row
+        assert int(row["year"]) == start.year, row
+        assert row["status"] in {"held", "virtual", "cancelled", "scheduled"}, row
+        assert row["confidence"] in {"high", "medium", "low"}, row
+        assert row["name"].strip() and row["city"].strip(), row
+
+
+def test_data_files_summits_keep_the_reference_rows():
+    reference = {("APEC", "2025"): ("KOR", "2025-10-31", "2025-11-01"),
+                 ("G7", "2025"): ("CAN", "2025-06-15", "2025-06-17"),
+                 ("G20", "2026"): ("USA", "2026-12-14", "2026-12-15")}
+    rows = {(row["series"], row["year"]): (row["host_iso3"], row["start_date"], row["end_date"])
+            for row in _rows(DATA / "knowledge" / "summits.csv")}
+    for key, value in reference.items():
+        assert rows[key] == value
