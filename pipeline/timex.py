@@ -946,6 +946,8 @@ def _h_weekday(doc, m):
 
 def _h_time(doc, m):
     if m["noon"]:
+        if doc.prev_word(m.start()) == "high" or _titled(doc, m, "noon"):
+            return None  # "high noon", "High Noon" (a film)
         h, mi = {"noon": 12, "midday": 12, "midnight": 0}[m["noon"].lower()], 0
     elif m["h"]:
         h, mi = int(m["h"]), int(m["mi"] or 0)
@@ -1046,7 +1048,12 @@ RATE_NOUNS = frozenset("million billion thousand dollars cents percent seats fli
 def _is_rate(doc, pos: int) -> bool:
     """True when the word before ``pos`` is an amount ("$500 million a year", "358,000 a month")."""
     pw = doc.prev_word(pos)
-    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in RATE_NOUNS or pw in doc.lx.quantity_nouns)
+    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in RATE_NOUNS or pw in doc.lx.quantity_nouns
+                         or pw in RATE_UNITS)
+
+
+RATE_UNITS = frozenset("seconds minutes hours days nights weeks months times".split())
+
 
 
 def _titled(doc, m, word_group: str) -> bool:
@@ -1080,6 +1087,8 @@ def _h_duration(doc, m):
             return None  # "a second time", "wait a minute"
     if num in ("a", "an") and det.startswith("a "):
         return None
+    if unit == "weekend" and num in ("a", "an"):
+        return None  # "after a weekend of accusations"
     if n is not None and (n > 10000 or (n >= 1000 and num[:1].isdigit())):
         return None  # "the 1988 quarter" names a year, not 1988 quarters
     if "-" in m.group(0) and re.search(r"\d-(?:" + re.escape(m["unit"]) + ")", m.group(0)) is None and n is None:
@@ -1112,6 +1121,8 @@ def _h_pluralunit(doc, m):
         return "DATE", "PAST_REF", "", None, "relative"
     if pw == "in" and not det and unit not in ("year", "decade", "century", "month"):
         return None
+    if det.startswith(("early", "the early", "later", "the later")):
+        return None  # "the early hours of Thursday": part of a day, not a stretch
     return "DURATION", _duration(None, unit), "", None, ""
 
 
