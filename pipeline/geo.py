@@ -53,7 +53,7 @@ def _title_case_line(text: str, start: int, end: int) -> bool:
     words = [w for w in _WORDS.findall(text[lo + 1:hi]) if len(w) > 3]
     if len(words) < 3:
         return False
-    return sum(w[0].isupper() for w in words) / len(words) >= 0.75
+    return sum(w[0].isupper() for w in words) / len(words) >= 0.9
 
 
 class _Doc:
@@ -90,7 +90,11 @@ def _person(text: str, start: int, end: int, surface: str, kind: str, ctx: dict)
         if (_is_capitalised(nxt) and nxt not in ctx["state_heads"] and nxt not in entries
                 and nxt not in ctx["us_place_followers"] and nxt not in ctx["us_state_followers"]
                 and nxt not in ctx["org_heads"] and nxt not in ctx["place_followers_any"]):
-            return True      # a surname follows: "Jordan Spieth", "Georgia Stevens"
+            # A surname follows ("Jordan Spieth", "Georgia Stevens"), unless a third capitalised
+            # word makes it a name of an organisation ("Kenya Medical Practitioners").
+            m = _NEXT_WORD.match(text[end:end + _WINDOW])
+            third = _next_word(text, end + m.end()) if m and m.group(1) == nxt else ""
+            return not _is_capitalised(third)
     return False
 
 
@@ -99,7 +103,7 @@ def _organisation(text: str, start: int, end: int, kind: str, ctx: dict) -> bool
     m = _NEXT_CAP_SEQ.match(text[end:end + _WINDOW])
     if m:
         for tok in m.group(1).split():
-            bare = tok.rstrip(_PUNCT)
+            bare = tok.rstrip(_PUNCT).split("-")[0]
             if tok in ctx["state_heads"] or bare in ctx["state_heads"]:
                 break        # "Russian Foreign Ministry", "Israeli Defense Forces": the state
             if tok in ctx["org_heads"] or bare in ctx["org_heads"]:
@@ -129,7 +133,7 @@ def _language(text: str, start: int, end: int, surface: str, ctx: dict) -> bool:
     return False
 
 
-def _local_place(text: str, start: int, end: int, surface: str, ctx: dict) -> bool:
+def _local_place(text: str, start: int, end: int, surface: str, kind: str, ctx: dict) -> bool:
     """True when the candidate is a US or Canadian place by its own context ("Lebanon, Pa.")."""
     entries = gazetteer().entries
     m = _COMMA_NEXT.match(text[end:end + 40])
@@ -154,8 +158,8 @@ def _local_place(text: str, start: int, end: int, surface: str, ctx: dict) -> bo
         return True          # "400 S. Locust St., Lebanon"
     if surface not in ctx["us_place_names"]:
         return False
-    if nxt in ctx["us_place_followers"] or nxt in ctx["town_followers_lower"]:
-        return True
+    if kind != "demonym" and (nxt in ctx["us_place_followers"] or nxt in ctx["town_followers_lower"]):
+        return True          # "Lebanon County", "a Lebanon woman" (but "Georgian police")
     if surface in ctx["us_states"] or surface in ("Georgian", "Georgians"):
         if nxt in ctx["us_state_followers"] or nxt in ("state", "line", "lawmakers", "legislators", "voters"):
             return True
@@ -270,7 +274,7 @@ def tag_countries(text: str) -> list[GeoMention]:
         if _person(text, start, end, surface, kind, ctx):
             persons.add(surface)
             continue
-        if _local_place(text, start, end, surface, ctx):
+        if _local_place(text, start, end, surface, kind, ctx):
             local_places.add(surface)
             continue
         if _organisation(text, start, end, kind, ctx) or _language(text, start, end, surface, ctx):
@@ -289,10 +293,10 @@ def tag_countries(text: str) -> list[GeoMention]:
     us_local = None
     out: list[GeoMention] = []
     for start, end, surface, iso3, kind in kept:
-        if surface in doubtful or surface in ctx["us_place_names"]:
+        if surface in doubtful or surface in ctx["us_place_names"] or surface in ctx["need_support"]:
             support = support_of(iso3, surface)
             if support == 0:
-                if surface in doubtful:
+                if surface in doubtful or surface in ctx["need_support"]:
                     continue     # "Michael Jordan ... Jordan scored"; "Lebanon, Pa. ... Lebanon"
                 if us_local is None:
                     us_local = doc.count(ctx["us_context"]) + doc.count(ctx["us_states"] - {"Georgia", "Washington"})

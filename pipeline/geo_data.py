@@ -130,6 +130,9 @@ def gazetteer() -> Gazetteer:
                 _add(entries, conflicts, form, Entry(iso3, "demonym"))
     for iso3, capital in _rows(DATA_DIR / "capitals.csv"):
         _add(entries, conflicts, capital, Entry(iso3, "capital"))
+        if len(capital) >= 4:
+            # Datelines write the city in capitals: "MOSCOW (Reuters) -", "TBILISI, Georgia --".
+            _add(entries, conflicts, capital.upper(), Entry(iso3, "capital"))
     for iso3, seat in _rows(DATA_DIR / "seats.csv"):
         _add(entries, conflicts, seat, Entry(iso3, "seat"))
     with (DATA_DIR / "context.yaml").open(encoding="utf-8") as f:

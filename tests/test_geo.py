@@ -72,6 +72,10 @@ MUST_FIND = [
      [("Sri Lanka", "LKA"), ("Philippines", "PHL"), ("UAE", "ARE")]),
     ("Pro-Russian separatists and US-led forces.", [("Russian", "RUS"), ("US", "USA")]),
     ("Moscow's decision angered Kyiv.", [("Moscow", "RUS"), ("Kyiv", "UKR")]),
+    ("The U.S. Department of Health and the U.S. Census Bureau reported.", [("U.S.", "USA"), ("U.S.", "USA")]),
+    ("The Kenya Medical Practitioners Union and Kenyan doctors.", [("Kenyan", "KEN")]),
+    ("MOSCOW (Reuters) - Russia said on Monday it would respond.", [("MOSCOW", "RUS"), ("Russia", "RUS")]),
+    ("TBILISI, Georgia -- Georgian police arrested opposition members.", [("TBILISI", "GEO"), ("Georgia", "GEO"), ("Georgian", "GEO")]),
     ("Scotland, Wales and Northern Ireland are in the U.K.",
      [("Scotland", "GBR"), ("Wales", "GBR"), ("Northern Ireland", "GBR"), ("U.K.", "GBR")]),
 ]
@@ -108,6 +112,9 @@ MUST_NOT_FIND = [
     "GOD BLESS US ALL",
     "The Guernsey County Sheriff's Office responded.",
     "the city of Turkey, Texas, held its festival",
+    "Georgia's newest utility regulator faces ethics fines.",
+    "Chad Foster and Jordan Smith scored; Chad was named captain.",
+    "United Russia won the regional vote.",
     "Ms. French said the budget passed. Monica French is the treasurer.",
 ]
 
