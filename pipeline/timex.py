@@ -387,9 +387,11 @@ def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
         return y if month <= m0 + MONTH_SLACK else y - 1
     if tense == "future":
         return y if month >= m0 - MONTH_SLACK else y + 1
-    # no cue: the nearest such month
-    best = min((abs((yy * 12 + month) - (y * 12 + m0)), -yy, yy) for yy in (y - 1, y, y + 1))
-    return best[2]
+    if tense == "present":
+        best = min((abs((yy * 12 + month) - (y * 12 + m0)), -yy, yy) for yy in (y - 1, y, y + 1))
+        return best[2]
+    # no cue at all ("the Oct. 23 shooting"): news mostly reports what has happened
+    return y if month <= m0 + MONTH_SLACK else y - 1
 
 
 def _resolve_weekday(doc: _Doc, wd: int, tense: str, rel: str = "") -> date:
@@ -580,7 +582,8 @@ def _h_md(doc, m):
         p = ("day", int(m["year"]), mo, day)
         basis = "explicit"
     else:
-        y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()))
+        rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
+        y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
         if mo == doc.dct.month:
             y = doc.dct.year
         else:
@@ -603,7 +606,7 @@ def _ambiguous_month_ok(doc, m) -> bool:
         return True
     if word in ("may", "march") or len(word) == 3:
         pw = doc.prev_word(m.start("month"))
-        if pw not in TIME_PREPS:
+        if pw not in TIME_PREPS and not (pw == "the" and m["month"][:1].isupper()):
             return False
         nw = doc.next_word(m.end())
         if word == "march" and nw in ("on", "against", "toward", "towards", "through", "into", "to"):
@@ -1327,7 +1330,31 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         tx = _build(doc, c, res)
         if tx is not None:
             out.append(tx)
+            if tx.precision == "day" and c[3] in ("mdy", "dmy"):
+                extra = _coordinated_day(doc, tx)
+                i = bisect_right(taken, (extra.start, 10**12)) if extra is not None else 0
+                if extra is not None and not (i < len(taken) and taken[i][0] < extra.end):
+                    out.append(extra)
     return out
+
+
+COORD_DAY_RE = re.compile(r"\s*(?:and|or|to|through|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?![%.,]?\d|\s*(?:%|percent|million|billion|people|[ap]\.?m))")
+
+
+def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
+    """The second day of "April 24 and 25" / "May 3-5", with the first one's month and year."""
+    m = COORD_DAY_RE.match(doc.text, tx.end)
+    if not m:
+        return None
+    try:
+        d = tx.date_start.replace(day=int(m.group(1)))
+    except ValueError:
+        return None
+    if d <= tx.date_start:
+        return None
+    p = ("day", d.year, d.month, d.day)
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=_value(p),
+                 date_start=d, date_end=d, precision="day", basis=tx.basis, tense=tx.tense)
 
 
 def _safe(doc: _Doc, c):

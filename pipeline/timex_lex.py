@@ -97,7 +97,7 @@ def lexicon() -> Lexicon:
     ORDW = "(?:" + "|".join(ordw) + ")"
     DAYW = (r"(?:thirty[\s-]first|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|"
             r"eighth|ninth)|thirtieth|twentieth|" + ORDW + ")")
-    DAY = r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d:%]|\.\d|,\d\d\d)|" + DAYW + r"(?![\w-]))"
+    DAY = r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|:\d|\.\d|,\d\d\d)|" + DAYW + r"(?![\w-]))"
     YEAR_AFTER = r"(?:,?\s+(?:of\s+)?(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d))?"
     HOL = "(?P<hol>" + _alt(list(hol_fixed) + list(hol_mov)) + r")(?![\w-])"
     REL = (r"(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+next|the\s+coming|"
@@ -116,7 +116,7 @@ def lexicon() -> Lexicon:
         ("numeric", r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\d/.]\d|\d)"),
         ("isoweek", r"\b(?P<y>" + YEAR4 + r")-?W(?P<w>[0-5]\d)\b"),
         # Month-day(-year), day-month(-year), with an optional leading weekday.
-        ("mdy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + PMOD.replace("pmod", "pmod") + MONTH + r"\s*" + DAY + YEAR_AFTER),
+        ("mdy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?(?:(?P<rel>last|this\s+past|this\s+coming|next)\s+)?" + PMOD + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("dmy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
         ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year)"),
         ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
