@@ -283,6 +283,8 @@ def tag_countries(text: str) -> list[GeoMention]:
             continue
         if surface == "US" and _shouting(text, start, end):
             continue
+        if kind == "combining" and not (text.startswith("-", end) and text[end + 1:end + 2].isalpha()):
+            continue             # "Sino" only before a hyphen; "Franco" alone is a surname
         kept.append(c)
 
     # Document-level decisions for ambiguous names that survived the local rules: a name seen
@@ -311,8 +313,12 @@ def tag_countries(text: str) -> list[GeoMention]:
         if surface in ("Indian", "Indians"):
             if doc.count(ctx["native_cues"]) and not support_of(iso3, surface):
                 continue         # American Indians in US local news
-        if iso3 == "COD" and surface in ("Congo", "Congolese") and doc.count(ctx["congo_cog_cues"]):
-            iso3 = "COG"
+        for rule in ctx["reassign"]:
+            if (iso3 == rule["from"] and surface in rule["surfaces"] and doc.count(rule["cues"])
+                    and not doc.count(rule["unless"])):
+                iso3 = rule["to"]    # "Congo ... Brazzaville"; "Korean" in a story on the North
+        if kind == "combining":
+            kind = "demonym"         # "Sino-US": reported as the nationality word it stands for
         out.append(GeoMention(start, end, surface, iso3, kind))
     return out
 

@@ -15,7 +15,7 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
 
 # Which source wins when one surface form is listed twice: a name beats a demonym beats a
 # capital beats a seat; a "block" phrase (not_countries.txt) beats everything.
-KIND_RANK = {"block": 0, "name": 1, "demonym": 2, "capital": 3, "seat": 4}
+KIND_RANK = {"block": 0, "name": 1, "demonym": 2, "capital": 3, "seat": 4, "combining": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class Entry:
     """What one surface form means: a country code and how it names the country."""
 
     iso3: str     # "" for block phrases
-    kind: str     # name, demonym, capital, seat or block
+    kind: str     # name, demonym, capital, seat, combining ("Sino-") or block
 
 
 @dataclass
@@ -135,6 +135,8 @@ def gazetteer() -> Gazetteer:
             _add(entries, conflicts, capital.upper(), Entry(iso3, "capital"))
     for iso3, seat in _rows(DATA_DIR / "seats.csv"):
         _add(entries, conflicts, seat, Entry(iso3, "seat"))
+    for iso3, form in _rows(DATA_DIR / "combining_forms.csv"):
+        _add(entries, conflicts, form, Entry(iso3, "combining"))
     with (DATA_DIR / "context.yaml").open(encoding="utf-8") as f:
         context = yaml.safe_load(f)
     # Bare "Congo" and "Congolese" are resolved per document (DR Congo unless Brazzaville cues).
@@ -157,8 +159,11 @@ def gazetteer() -> Gazetteer:
 
     # Sets for the context rules (fast membership tests).
     for key, val in list(context.items()):
-        if isinstance(val, list):
+        if isinstance(val, list) and all(isinstance(v, str) for v in val):
             context[key] = frozenset(val)
+    for rule in context["reassign"]:
+        for key in ("surfaces", "cues", "unless"):
+            rule[key] = frozenset(rule[key])
     return Gazetteer(entries, pattern, regions, region_pattern, context, conflicts, names_by_iso3)
 
 

@@ -76,6 +76,10 @@ MUST_FIND = [
     ("The Kenya Medical Practitioners Union and Kenyan doctors.", [("Kenyan", "KEN")]),
     ("MOSCOW (Reuters) - Russia said on Monday it would respond.", [("MOSCOW", "RUS"), ("Russia", "RUS")]),
     ("TBILISI, Georgia -- Georgian police arrested opposition members.", [("TBILISI", "GEO"), ("Georgia", "GEO"), ("Georgian", "GEO")]),
+    ("Sino-US ties and Franco-German talks.", [("Sino", "CHN"), ("US", "USA"), ("Franco", "FRA"), ("German", "DEU")]),
+    ("Korean state media said Pyongyang fired a missile.", [("Korean", "PRK"), ("Pyongyang", "PRK")]),
+    ("Korean exports rose, Seoul said.", [("Korean", "KOR"), ("Seoul", "KOR")]),
+    ("Chinese Taipei won gold.", [("Chinese Taipei", "TWN")]),
     ("Scotland, Wales and Northern Ireland are in the U.K.",
      [("Scotland", "GBR"), ("Wales", "GBR"), ("Northern Ireland", "GBR"), ("U.K.", "GBR")]),
 ]
@@ -115,6 +119,8 @@ MUST_NOT_FIND = [
     "Georgia's newest utility regulator faces ethics fines.",
     "Chad Foster and Jordan Smith scored; Chad was named captain.",
     "United Russia won the regional vote.",
+    "General Franco ruled for decades; Sino was a word.",
+    "Tension on the Korean Peninsula rose.",
     "Ms. French said the budget passed. Monica French is the treasurer.",
 ]
 
@@ -231,7 +237,7 @@ def _csv_codes(name: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows[1:]]
 
 
-@pytest.mark.parametrize("name", ["aliases.csv", "capitals.csv", "seats.csv"])
+@pytest.mark.parametrize("name", ["aliases.csv", "capitals.csv", "seats.csv", "combining_forms.csv"])
 def test_geo_data_csv_parses_with_valid_codes(name):
     rows = _csv_codes(name)
     assert rows
