@@ -8,9 +8,9 @@ them with the corpus's own ``score.py`` (mention level, and document level with
 speed in words per second. Skips cleanly (exit 0) when the evaluation folder is missing.
 Only country mentions (names, demonyms, capitals, seats) are scored as mentions; mentions
 derived from people and organisations stay in the output under "actor_mentions". The gold
-document sets list only countries named in the text, so the document score uses the record's
-"geo_countries"; the score of the full "countries" list (with the countries of people and
-organisations) is printed too, for information.
+document sets list only countries named in the text, which is what the record's "countries"
+holds; the score of "countries_with_actors" (adding the countries of the people and
+organisations named) is printed too, for information.
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def load(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def predict(docs: list[dict], key: str = "geo_countries") -> tuple[list[dict], float]:
+def predict(docs: list[dict], key: str = "countries") -> tuple[list[dict], float]:
     """Predictions for the scorer (document set from ``key``), and the seconds it took."""
     t0 = time.perf_counter()
     recs = [entities_record({"doc_id": d["doc_id"], "text": d["text"]}) for d in docs]
@@ -124,7 +124,7 @@ def main() -> int:
         docs = load(gold)
         preds, elapsed = predict(docs)
         men = score_preds(scorer, gold, preds)
-        with_actors = score_preds(scorer, gold, predict(docs, "countries")[0])["document"]
+        with_actors = score_preds(scorer, gold, predict(docs, "countries_with_actors")[0])["document"]
         m, d = men["mention"], men["document"]
         words = sum(len(x["text"].split()) for x in docs)
         wps = words_per_second(docs)
@@ -135,7 +135,7 @@ def main() -> int:
               f"target {mention_target} {'PASS' if ok_m else 'FAIL'}")
         print(f"  document  P={d['P']:.4f} R={d['R']:.4f} F1={d['F1']:.4f} (TP={d['TP']} FP={d['FP']} FN={d['FN']}) "
               f"[--doc-mode country] target {doc_target} {'PASS' if ok_d else 'FAIL'}")
-        print(f"  document with the countries of people and organisations (\"countries\"): "
+        print(f"  document with the countries of people and organisations (countries_with_actors): "
               f"P={with_actors['P']:.4f} R={with_actors['R']:.4f} F1={with_actors['F1']:.4f} (information)")
         print(f"  mention FP kinds: {men['mention_fp_kinds']}  recall by type: {men['mention_recall_by_type']}")
         print(f"  speed: tag_countries {wps:,.0f} words/s; entities_record {words / elapsed:,.0f} words/s")

@@ -32,12 +32,15 @@ def entities_record(doc: dict) -> dict:
         if a.name not in seen:
             seen.add(a.name)
             actors.append({"name": a.name, "kind": a.kind, "role": a.role, "iso3": a.iso3})
-    geo_countries = list(dict.fromkeys(doc_geo))
-    countries = list(dict.fromkeys(doc_geo + [m["iso3"] for m in actor_mentions]))
+    # "countries" lists the countries the text names (what the country-tagging gold scores);
+    # "countries_with_actors" adds the countries of the people and organisations named
+    # ("Huawei" -> CHN), which such gold counts as false positives.
+    countries = list(dict.fromkeys(doc_geo))
+    with_actors = list(dict.fromkeys(doc_geo + [m["iso3"] for m in actor_mentions]))
     return {
         "doc_id": doc_id,
-        "countries": countries,               # named in the text, or via its people and organisations
-        "geo_countries": geo_countries,       # named in the text only (names, demonyms, capitals, seats)
+        "countries": countries,
+        "countries_with_actors": with_actors,
         "mentions": mentions,
         "actor_mentions": actor_mentions,
         "regions": sorted({r.region for r in tag_regions(text)}),

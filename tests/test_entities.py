@@ -19,8 +19,8 @@ ARTICLE = Path(__file__).resolve().parent.parent / "data" / "articles" / "carney
 def test_entities_record_shape_and_order():
     out = entities_record({"doc_id": "d1", "text": "China and Canada met; Beijing said talks went well."})
     assert out["doc_id"] == "d1"
-    assert out["geo_countries"] == ["CHN", "CAN"]
-    assert out["countries"][:2] == ["CHN", "CAN"]
+    assert out["countries"] == ["CHN", "CAN"]
+    assert out["countries_with_actors"][:2] == ["CHN", "CAN"]
     assert [(m["text"], m["iso3"], m["kind"]) for m in out["mentions"]] == [
         ("China", "CHN", "name"), ("Canada", "CAN", "name"), ("Beijing", "CHN", "capital")]
     for m in out["mentions"]:
@@ -36,13 +36,13 @@ def test_entities_record_shape_and_order():
     ("Two Canadians were detained.", ["CAN"]),
 ])
 def test_entities_record_document_countries(text, countries):
-    assert entities_record({"doc_id": "x", "text": text})["geo_countries"] == countries
+    assert entities_record({"doc_id": "x", "text": text})["countries"] == countries
 
 
 def test_entities_record_sample_article():
     out = entities_record({"doc_id": "carney", "text": ARTICLE.read_text(encoding="utf-8")})
-    assert out["geo_countries"] == ["CAN", "CHN", "USA", "KOR"]
-    assert set(out["geo_countries"]) <= set(out["countries"])
+    assert out["countries"] == ["CAN", "CHN", "USA", "KOR"]
+    assert set(out["countries"]) <= set(out["countries_with_actors"])
     assert "APEC" in out["regions"]
     kinds = {m["text"]: m["kind"] for m in out["mentions"]}
     assert kinds["Beijing"] == "capital" and kinds["Canadians"] == "demonym"
@@ -57,8 +57,8 @@ def test_entities_record_actors_feed_countries(monkeypatch):
             ]
     monkeypatch.setattr(entities, "tag_actors", lambda t: fake)
     out = entities_record({"doc_id": "a", "text": text})
-    assert out["countries"] == ["CHN"]
-    assert out["geo_countries"] == []     # no country is named in the text itself
+    assert out["countries_with_actors"] == ["CHN"]
+    assert out["countries"] == []     # no country is named in the text itself
     assert [a["name"] for a in out["actors"]] == ["Huawei", "Li Qiang"]       # deduplicated by name
     assert out["actors"][1] == {"name": "Li Qiang", "kind": "person", "role": "Premier", "iso3": "CHN"}
     assert [(m["text"], m["kind"]) for m in out["actor_mentions"]] == [
@@ -69,7 +69,7 @@ def test_entities_record_actors_feed_countries(monkeypatch):
 @pytest.mark.parametrize("doc", [{}, {"doc_id": "x"}, {"doc_id": "x", "text": None}, {"text": 5}, None, "text"])
 def test_entities_record_bad_input(doc):
     out = entities_record(doc)
-    assert out["countries"] == [] and out["geo_countries"] == [] and out["mentions"] == []
+    assert out["countries"] == [] and out["countries_with_actors"] == [] and out["mentions"] == []
     assert out["actors"] == []
 
 
@@ -77,5 +77,6 @@ def test_entities_record_bad_input(doc):
 @given(st.text(max_size=200))
 def test_entities_record_property_valid_codes(text):
     out = entities_record({"doc_id": "p", "text": text})
-    assert all(c in VALID_ISO3 for c in out["countries"])
+    assert all(c in VALID_ISO3 for c in out["countries_with_actors"])
+    assert set(out["countries"]) <= set(out["countries_with_actors"])
     assert len(out["countries"]) == len(set(out["countries"]))
