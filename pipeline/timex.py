@@ -281,7 +281,8 @@ WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
 class _Doc:
     """Per-document state: text, dct, sentence starts, and the narrative anchor."""
 
-    __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense")
+    __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
+                 "last_day")
 
     def __init__(self, text: str, dct: date):
         self.text, self.dct, self.lx = text, dct, lexicon()
@@ -289,6 +290,7 @@ class _Doc:
         self.anchor = None          # last explicit/relative period mentioned
         self.quarter = None         # last quarter mentioned, and where
         self.quarter_pos = -10**9
+        self.last_day = None        # last day-precision date mentioned (clock times attach to it)
         self._tense = {}
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -977,8 +979,8 @@ def _h_time(doc, m):
             x = date(_resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
         basis = "relative"
     else:
-        x = doc.anchor and _range(doc.anchor)[0] if doc.anchor and doc.anchor[0] == "day" else doc.dct
-        basis = "narrative" if doc.anchor and doc.anchor[0] == "day" else "relative"
+        x = doc.last_day or doc.dct
+        basis = "narrative" if doc.last_day else "relative"
     p = ("day", x.year, x.month, x.day)
     return "TIME", _value(p) + "T%02d:%02d" % (h, mi), _amod(m) or _pmod(m), p, basis
 
@@ -1419,6 +1421,8 @@ def _build(doc: _Doc, c, res) -> Timex | None:
         if period[0] in ANCHOR_KINDS and (basis in ("explicit", "narrative") or
                                           (basis == "relative" and period[0] in ("day", "month"))):
             doc.anchor = period
+        if period[0] == "day":
+            doc.last_day = ds
         if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
             if basis != "narrative":
                 doc.quarter = period
