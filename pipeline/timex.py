@@ -852,6 +852,16 @@ def _resolve_season(doc, code: str, rel: str, tense: str) -> int:
     return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
 
 
+def _h_weekof(doc, m):
+    """ "the week of March 6": the week holding that day."""
+    res = _h_md(doc, m)
+    if res is None:
+        return None
+    d = _range(res[3])[0]
+    p = _of_date(d, "week")
+    return "DATE", _value(p), "", p, res[4]
+
+
 def _h_relunit(doc, m):
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["unit"].lower()
@@ -935,10 +945,14 @@ def _h_weekday(doc, m):
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     if m["pl"] or rel in ("every", "each") or m["pl2"]:
         return "SET", "XXXX-WXX-%d" % wd + _pod_suffix(m["pod"]), "", None, ""
-    if rel in ("the following", "the next", "that"):
-        base = _range(doc.anchor)[0] if doc.anchor else doc.dct
-        diff = (wd - base.isoweekday()) % 7 or (7 if rel != "that" else 0)
-        x = base + timedelta(days=diff)
+    if rel in ("the following", "the next", "that", "the previous"):
+        # relative to the day the story is at, not to the publication date
+        base = doc.last_day or doc.dct
+        if rel == "the previous":
+            x = base - timedelta(days=(base.isoweekday() - wd) % 7 or 7)
+        else:
+            diff = (wd - base.isoweekday()) % 7 or (7 if rel != "that" else 0)
+            x = base + timedelta(days=diff)
         basis = "narrative"
     else:
         x = _resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
@@ -1183,8 +1197,9 @@ def _h_ref(doc, m):
         nw = doc.next_word(m.end())
         if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
             return None
-    if w == "the past" and doc.next_word(m.end()) in ("few", "several"):
-        return None
+    if w == "the past" and _number(doc.next_word(m.end()) or "x") is not None or \
+            doc.next_word(m.end()) in ("few", "several", "couple"):
+        return None  # "the past three summers" is a stretch, not the past at large
     v = REF_VALUE.get(w, "FUTURE_REF")
     return "DATE", v, "", None, "relative"
 
@@ -1228,7 +1243,7 @@ HANDLERS = {
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore,
+    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof,
 }
 ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "year"})
 
