@@ -45,7 +45,7 @@ _CAP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
 _LOW = "a-zß-öø-ÿ\u0100-\u017f"
 _ABBREV = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|Jr|Sr)\."
 _DOTTED = r"(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
-_INITIAL = rf"[{_CAP}]\.(?=[ \t])"
+_INITIAL = rf"(?:[{_CAP}]\.){{1,3}}(?=[ \t])"
 _WORD = rf"[{_CAP}][{_LOW}{_CAP}0-9]*(?:['’-](?!s\b)[{_LOW}{_CAP}]+)*"
 _TOKEN = rf"(?:{_ABBREV}|{_DOTTED}|{_INITIAL}|{_WORD})"
 _PARTICLE = r"(?:von|van|der|den|de|da|do|dos|du|la|le|bin|ibn|al|el|di|del|ter|of|the)"
@@ -58,6 +58,9 @@ _RUN = re.compile(
 )
 _RUN_PIECE = re.compile(rf"{_TOKEN}|{_PARTICLE}(?=[ \t])|{_POSSESSIVE}")
 _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
+# Particles that can sit inside a person's name ("Michael de Jong"); "of" and "the" only join
+# the words of an organisation's name ("Bank of Canada").
+_NAME_PARTICLES = _PARTICLES - {"of", "the"}
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n")
 _NON_FINAL_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|"
                                r"Jr|Sr|No|vs)|\b[A-Z])\.$")
@@ -87,6 +90,7 @@ class _Mention:
     deferred: bool = False      # a bare short form still looking for its antecedent
     fallback: str = ""          # file actor to use when the text gives no antecedent
     cue_single: bool = False    # one word after a title: may be a known person's surname
+    namesake: bool = False      # a leader's name used by someone else: no file attributes
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -123,6 +127,7 @@ def _lexicon() -> dict:
     lex["role_map"] = {r.lower(): r for r in lex["role_nouns"]}
     lex["former_set"] = {w.lower() for w in lex["former_words"]}
     lex["leader_set"] = set(lex["leader_roles"])
+    lex["namesake_set"] = {r.lower() for r in lex["namesake_roles"]}
     lex["surname_first_set"] = set(lex["surname_first"])
     lex["stop_set"] = set(lex["stopwords"])
     lex["max_title_words"] = max(len(t.split()) for t in lex["titles"] + lex["honorifics"])
@@ -136,16 +141,22 @@ def _lexicon() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _countries() -> tuple[dict[str, str], dict[str, str]]:
-    """Return (country name -> ISO3, demonym -> ISO3) for role cues."""
-    names: dict[str, str] = {}
-    demonyms: dict[str, str] = {}
+def _country_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Return (country name -> ISO3, capital -> ISO3, demonym -> ISO3) for role cues."""
+    tables: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
     for row in _read_csv("countries.csv"):
-        for name in row["names"].split(";"):
-            names[name.strip()] = row["iso3"]
-        for demonym in row["demonyms"].split(";"):
-            demonyms[demonym.strip()] = row["iso3"]
-    return names, demonyms
+        for table, column in zip(tables, ("names", "capitals", "demonyms")):
+            for value in row[column].split(";"):
+                if value.strip():
+                    table[value.strip()] = row["iso3"]
+    return tables
+
+
+@lru_cache(maxsize=1)
+def _countries() -> tuple[dict[str, str], dict[str, str]]:
+    """Return (country name or capital -> ISO3, demonym -> ISO3): "China's", "Beijing's"."""
+    names, capitals, demonyms = _country_tables()
+    return {**capitals, **names}, demonyms
 
 
 @lru_cache(maxsize=1)
@@ -224,6 +235,13 @@ def _longest(words: list[str], i: int, table: dict[str, str], limit: int,
     return 0, ""
 
 
+def _canonical_role(phrase: str) -> str:
+    """Role as reported: titles in their listed form ("president" -> "President"), other role
+    nouns in lower case ("diplomat"); "" when ``phrase`` (lower case) is neither."""
+    lex = _lexicon()
+    return lex["title_map"].get(phrase) or lex["role_map"].get(phrase, "")
+
+
 def _cue_before(text: str, start: int) -> tuple[str, str] | None:
     """Role cue in the words just before ``start``: (role, iso3), or None when there is none."""
     lex = _lexicon()
@@ -238,11 +256,7 @@ def _cue_before(text: str, start: int) -> tuple[str, str] | None:
     role = ""
     for size in range(min(lex["max_role_words"], len(clean)), 0, -1):
         phrase = " ".join(clean[-size:]).lower()
-        written = " ".join(clean[-size:])
-        if written[:1].isupper() and phrase in lex["title_map"]:
-            role = lex["title_map"][phrase]     # "Prime Minister Mark Carney"
-        elif phrase in lex["role_map"] or phrase in lex["title_map"]:
-            role = lex["role_map"].get(phrase, phrase)   # "former diplomat Colin Robertson"
+        role = _canonical_role(phrase)
         if role:
             break
     if not role:
@@ -272,16 +286,25 @@ def _cue_before(text: str, start: int) -> tuple[str, str] | None:
 def _appositive() -> re.Pattern[str]:
     """Compile the appositive regex once from the lexicon and the country lists."""
     lex = _lexicon()
-    names, demonyms = _countries()
-    roles = sorted(set(lex["role_map"]) | set(lex["title_map"]), key=len, reverse=True)
-    country = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    demonym = "|".join(re.escape(d) for d in sorted(demonyms, key=len, reverse=True))
+    names, capitals, demonyms = _country_tables()
+
+    def alternation(values) -> str:
+        return "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+
+    roles = alternation(set(lex["role_map"]) | set(lex["title_map"]))
+    # A country right after "of/for/at/in" counts only when no capitalised word follows it:
+    # "an attorney for the Georgia School Boards Association" is not about a country.
+    # Capitals count only after "to" ("ambassador to Beijing"): "a spokesperson for London
+    # police" may well be in London, Ontario.
     return re.compile(
         rf"\s*,\s+(?:(?i:the|a|an)\s+)?(?P<former>(?i:former|ex-)\s*)?"
-        rf"(?:(?P<dem>{demonym})\s+|(?P<poss>{country})['’]s\s+)?"
+        rf"(?:(?P<dem>{alternation(demonyms)})\s+|(?P<poss>{alternation({**capitals, **names})})"
+        rf"['’]s\s+)?"
         rf"(?:(?i:senior|chief|top|deputy|veteran|retired|longtime|leading|prominent)\s+)?"
-        rf"(?P<role>(?i:{'|'.join(re.escape(r) for r in roles)}))"
-        rf"(?:\s+(?:of|to|for|at|in)\s+(?:the\s+)?(?P<of>{country})(?:['’]s)?)?(?![\w-])"
+        rf"(?P<role>(?i:{roles}))"
+        rf"(?:\s+(?:(?:of|for|at|in)\s+(?:the\s+)?(?P<of>{alternation(names)})|"
+        rf"to\s+(?:the\s+)?(?P<to>{alternation({**capitals, **names})}))"
+        rf"(?!['’]?[ \t]+[A-Z]|[\w-]))?(?![\w-])"
     )
 
 
@@ -292,15 +315,33 @@ def _apply_appositive(text: str, mention: _Mention) -> bool:
         return False
     names, demonyms = _countries()
     lex = _lexicon()
-    role = match.group("role").lower()
-    role = lex["role_map"].get(role) or lex["title_map"].get(role, role)
+    role = _canonical_role(match.group("role").lower())
     if match.group("former"):
         role = f"former {role}"
     iso3 = (demonyms.get(match.group("dem") or "") or names.get(match.group("poss") or "")
-            or names.get(match.group("of") or "") or "")
+            or names.get(match.group("of") or "") or names.get(match.group("to") or "") or "")
     mention.role = mention.role or role
     mention.iso3 = mention.iso3 or iso3
     return True
+
+
+def _is_namesake(entry: _Entry, role: str) -> bool:
+    """True when a leader's name comes with a role no leader holds ("lawyer John Lee")."""
+    lex = _lexicon()
+    if not role or not any(row[0] in lex["leader_set"] for row in entry.rows):
+        return False
+    return role.lower().removeprefix("former ") in lex["namesake_set"]
+
+
+def _opens_title_or_name(words: list[str], keys: list[str], i: int) -> bool:
+    """True when ``words[i:]`` starts with a title, a courtesy title or a known name."""
+    if i >= len(words):
+        return False
+    lex = _lexicon()
+    _, surfaces, _ = _gazetteer()
+    return bool(words[i].lower() in lex["honorific_set"] or words[i].lower() in lex["former_set"]
+                or _longest(words, i, lex["title_map"], lex["max_title_words"], lower=True)[0]
+                or _longest(keys, i, surfaces, MAX_NAME_WORDS)[0])
 
 
 def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
@@ -337,6 +378,7 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
                 mention.deferred = surface in single
                 mention.fallback = canonical if mention.deferred else ""
                 _apply_appositive(text, mention)
+                mention.namesake = _is_namesake(entries[canonical], mention.role)
             found.append(mention)
             role = iso3 = ""
             former = cued = False
@@ -363,15 +405,16 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
         size, noun = _longest(words, i, lex["role_map"], lex["max_role_words"], lower=True)
         if size and i == 0 and i + size < len(words) and _sentence_initial(text, base):
             # A capitalised role noun opening a sentence: "Analyst Jane Doe".
-            role, cued = noun, True
+            role, cued = _canonical_role(noun.lower()), True
             i += size
             continue
         size, country = _longest(words, i, demonyms, 3)
-        if size and not iso3:
+        if size and not iso3 and _opens_title_or_name(words, keys, i + size):
+            # "Canadian Prime Minister", "Chinese Xi Jinping"; not "British Columbia".
             iso3 = country
             i += size
             continue
-        if word in lex["stop_set"] or word in names or word in demonyms:
+        if word in lex["stop_set"] or word in names:
             role = iso3 = ""
             former = cued = False
             i += 1
@@ -379,8 +422,9 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
         # An unknown capitalised word: a name if a cue says so.
         j = i
         while j < len(words) and j - i < MAX_UNKNOWN_NAME_WORDS and keys[j] != "'s" and (
-                keys[j] in _PARTICLES and j > i or words[j] not in lex["stop_set"]
-                and words[j] not in names and words[j] not in demonyms
+                keys[j] in _NAME_PARTICLES and j > i or keys[j] not in _PARTICLES
+                and words[j] not in lex["stop_set"]
+                and words[j] not in names and (j == i or words[j] not in demonyms)
                 and words[j].lower() not in lex["title_map"] and not _longest(words, j, surfaces, 1)[0]):
             j += 1
         while j > i + 1 and keys[j - 1] in _PARTICLES:
@@ -425,7 +469,8 @@ def _short_forms(mention: _Mention) -> list[str]:
     if len(parts) < 2:
         return []
     lex = _lexicon()
-    if mention.iso3 in SURNAME_FIRST_ISO3 or (not mention.iso3 and parts[0] in lex["surname_first_set"]):
+    # "Meng Wanzhou" -> "Meng", "Lee Jae-myung" -> "Lee"; but "John Lee" (Hong Kong) -> "Lee".
+    if parts[0] in lex["surname_first_set"] and (not mention.iso3 or mention.iso3 in SURNAME_FIRST_ISO3):
         return [parts[0]]
     return [parts[-1]]
 
@@ -466,6 +511,9 @@ def _resolve_short_forms(mentions: list[_Mention]) -> list[_Mention]:
             chosen = mention.fallback
         elif mention.cue_single:
             chosen = _file_surnames().get(mention.name, mention.name)
+            entries, _, _ = _gazetteer()
+            if chosen in entries and _is_namesake(entries[chosen], mention.role):
+                chosen = mention.name     # "Attorney General Abbott" is not Tony Abbott
         else:
             continue
         mention.name = chosen
@@ -543,11 +591,12 @@ def tag_actors(text: str, when: date | None = None) -> list[ActorMention]:
         if m.iso3:
             text_iso3.setdefault(m.name, m.iso3)
     leaders = set()
+    namesakes = {m.name for m in mentions if m.namesake}
     for m in mentions:
         if m.name in attributes:
             continue
         file_role = file_iso3 = ""
-        if m.name in entries:
+        if m.name in entries and m.name not in namesakes:
             file_role, file_iso3 = _file_attributes(entries[m.name], when)
             if any(row[0] in lex["leader_set"] for row in entries[m.name].rows):
                 leaders.add(m.name)
@@ -557,7 +606,7 @@ def tag_actors(text: str, when: date | None = None) -> list[ActorMention]:
     result = []
     for m in sorted(mentions, key=lambda m: (m.start, m.end, m.name)):
         role, iso3 = attributes.get(m.name, ("", ""))
-        kind = entries[m.name].kind if m.name in entries else "person"
+        kind = entries[m.name].kind if m.name in entries and m.name not in namesakes else "person"
         result.append(ActorMention(start=m.start, end=m.end, text=text[m.start:m.end],
                                    name=m.name, kind=kind, role=role, iso3=iso3))
     return result
