@@ -21,6 +21,7 @@ _COMMA_NEXT = re.compile(r"^,[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
 _COMMA_PREV = re.compile(r"([A-Z][\w'’.-]*),[ \t]+$")
 _POSSESSIVE_NEXT = re.compile(r"^['’]s[ \t]+([a-z]+)")
 _US_ROAD = re.compile(r"^(?:-|[ \t]+)\d")
+_CAPITAL_PAIR = re.compile(r"^[ \t]+(?:and|or)[ \t]+([A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*)?)")
 _WORDS = re.compile(r"[A-Za-z][\w'’-]*")
 _WINDOW = 60  # characters of context looked at around a candidate
 _PUNCT = ".,;:!?)\"'”’"
@@ -236,15 +237,30 @@ def _metonymic(text: str, start: int, end: int, kind: str) -> bool:
         return pm.group(1) in ctx["metonymy_possessed"] or pm.group(1) in ctx["metonymy_verbs"]
     if _next_word(text, end) in ctx["metonymy_verbs"] and not after.startswith((",", ".")):
         return True
+    # "Seoul and Tokyo condemned it": a pair of capitals shares the verb after the second one.
+    pair = _CAPITAL_PAIR.match(after)
+    if pair and gazetteer().entries.get(pair.group(1), None) is not None:
+        second_end = end + pair.end(1)
+        if _next_word(text, second_end) in ctx["metonymy_verbs"]:
+            return True
     prev = _prev_word(text, start)
     if prev in ctx["metonymy_before"]:
+        if prev == "between":
+            lo = max(0, start - _WINDOW)
+            m = re.search(r"(\w+)[ \t]+between[ \t]+$", text[lo:start])
+            return not (m and m.group(1).lower() in ctx["route_nouns"])
         return True
+    lo = max(0, start - _WINDOW)
+    cm = _COMMA_PREV.search(text, lo, start)
+    if cm and cm.group(1) in gazetteer().entries:
+        # "with Beijing, Washington and Tokyo": a list of capitals shares its head's reading.
+        return _metonymic(text, cm.start(1), cm.end(1), kind)
     if prev in ("and", "or", "nor"):
         # "between Ottawa and Beijing", "with Beijing and Washington": the list's head decides.
         lo = max(0, start - _WINDOW)
         m = re.search(r"([A-Z][\w'’.-]*),?[ \t]+(?:and|or|nor)[ \t]+$", text[lo:start])
         if m and m.group(1) in gazetteer().entries:
-            return _prev_word(text, lo + m.start(1)) in ctx["metonymy_before"]
+            return _metonymic(text, lo + m.start(1), lo + m.end(1), kind)
     return False
 
 

@@ -174,10 +174,18 @@ def test_geo_mention_kinds(text, kind):
     ("The rally in Ankara drew crowds.", False),
     ("He flew to Nairobi on Monday.", False),
     ("The White House declined to comment.", True),
+    ("Delhi and Islamabad traded accusations.", True),
+    ("Flights between Ankara and Cairo resumed.", False),
+    ("talks between Ottawa and Beijing", True),
 ])
 def test_geo_is_metonymic(text, metonymic):
     m = tag_countries(text)[0]
     assert is_metonymic(text, m) is metonymic
+
+
+def test_geo_metonymy_spreads_along_a_list():
+    text = "relations with Beijing, Washington and Tokyo"
+    assert [is_metonymic(text, m) for m in tag_countries(text)] == [True, True, True]
 
 
 # --- regions ------------------------------------------------------------------------------
