@@ -36,7 +36,7 @@ _CLAUSE_BREAK = re.compile(
 # usually an apposition ("Zhao Leji, chairman of ..., on Thursday"), so only strong breaks and
 # commas opening a participle or relative clause ("..., marking the first trip since 2017").
 _LEFT_BREAK = re.compile(
-    r"[;:—–]\s*|,\s+(?=(?:\w+ing|which|who|where)\b)|\s(?:followed by|after|while|whereas|but|when)\s",
+    r"[;:—–]\s*|,\s+(?=(?:\w+ing|which|who|where|with)\b)|\s(?:followed by|after|while|whereas|but|when)\s",
     re.IGNORECASE,
 )
 # Words dropped from the start of a title: they join the clause to the sentence, say nothing.
@@ -90,7 +90,7 @@ def coarser(a: str, b: str) -> str:
 
 
 def tense_of(date_start: date, date_end: date, published: date) -> str:
-    """Tense implied by where a period lies relative to the publication date."""
+    """Tense implied by where a period lies relative to the publication date (inclusive)."""
     if date_end < published:
         return "past"
     if date_start > published:
@@ -244,7 +244,10 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         else:
             d0, d1, precision, value = span.date_start, span.date_end, span.precision, span.value
             date_text, basis = span.text, span.basis
-            tense = span.tense or tense_of(d0, d1, article.published)
+            # Where the period lies decides; the clause's grammar only when it spans publication.
+            tense = tense_of(d0, d1, article.published)
+            if tense == "present" and span.tense:
+                tense = span.tense
             base = sentence.start if sentence is not None else 0
             offs = (span.start - base, span.end - base)
         title = make_title(clause) or make_title(sent_text)

@@ -1,0 +1,109 @@
+"""The command line, run as a real process: formats, exit codes, and bad input."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.records import EVENT_COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "articles" / "carney-china.txt"
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, input=stdin,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_cli_extract_jsonl_has_the_column_contract():
+    res = run_cli("extract", str(SEED), "--published", "2026-01-13", "--format", "jsonl")
+    assert res.returncode == 0, res.stderr
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert rows, "the seed article gives events"
+    assert list(rows[0])[:len(EVENT_COLUMNS)] == list(EVENT_COLUMNS)
+    assert all(r["date_start"] <= r["date_end"] for r in rows)
+
+
+def test_cli_extract_csv_header_is_the_contract():
+    res = run_cli("extract", str(SEED), "--published", "2026-01-13", "--format", "csv")
+    assert res.returncode == 0, res.stderr
+    header = res.stdout.splitlines()[0].split(",")
+    assert header[:len(EVENT_COLUMNS)] == list(EVENT_COLUMNS)
+
+
+def test_cli_extract_json_is_one_array():
+    res = run_cli("extract", str(SEED), "--published", "2026-01-13", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    assert isinstance(json.loads(res.stdout), list)
+
+
+@pytest.mark.parametrize("name,content", [
+    ("empty.txt", b""),
+    ("blank.txt", b"   \n\t\n  "),
+    ("binary.txt", bytes(range(256)) * 40),
+    ("nobody.html", b"<html><head><title>x</title></head></html>"),
+])
+def test_cli_extract_bad_file_is_reported_and_skipped(tmp_path, name, content):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    res = run_cli("extract", str(bad), str(SEED), "--published", "2026-01-13", "--format", "jsonl")
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and name in errors[0]
+    assert res.stdout.strip(), "the good file after the bad one is still processed"
+
+
+def test_cli_extract_missing_file(tmp_path):
+    res = run_cli("extract", str(tmp_path / "nope.txt"))
+    assert res.returncode == 1
+    assert "nope.txt" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_extract_huge_file_is_refused(tmp_path):
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as fh:
+        fh.write(b"Officials met in Ottawa on Monday. " * (50 * 1024 * 1024 // 35 + 1))
+    res = run_cli("extract", str(big), "--published", "2026-01-13")
+    assert res.returncode == 1
+    assert "huge.txt" in res.stderr and "Traceback" not in res.stderr
+
+
+@pytest.mark.parametrize("value", ["2026-13-01", "yesterday", "13/01/2026"])
+def test_cli_extract_invalid_published_is_a_usage_error(value):
+    res = run_cli("extract", str(SEED), "--published", value)
+    assert res.returncode == 2
+    assert "YYYY-MM-DD" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_cli_extract_undated_text_warns(tmp_path):
+    art = tmp_path / "undated.txt"
+    art.write_text("Leaders Meet\n\nThe two leaders met in Ottawa on Monday to discuss trade.\n",
+                   encoding="utf-8")
+    res = run_cli("extract", str(art), "--format", "jsonl")
+    assert res.returncode == 0, res.stderr
+    assert "warning:" in res.stderr and "undated.txt" in res.stderr
+
+
+def test_cli_timex_jsonl_roundtrip():
+    docs = [{"doc_id": "d1", "dct": "2026-01-13", "text": "They met in 2018 and again on Friday."},
+            {"doc_id": "d2", "dct": "2026-01-13", "text": ""}]
+    res = run_cli("timex", "-", stdin="\n".join(json.dumps(d) for d in docs) + "\n")
+    assert res.returncode == 0, res.stderr
+    out = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [o["doc_id"] for o in out] == ["d1", "d2"]
+    assert out[1]["timexes"] == []
+    for t in out[0]["timexes"]:
+        assert docs[0]["text"][t["start"]:t["end"]] == t["text"]
+
+
+def test_cli_timex_bad_line_is_reported_and_skipped():
+    stdin = '{"doc_id": "ok", "dct": "2026-01-13", "text": "in 2018"}\nnot json\n{"doc_id": "x"}\n'
+    res = run_cli("timex", "-", stdin=stdin)
+    assert res.returncode == 1
+    assert [json.loads(line)["doc_id"] for line in res.stdout.splitlines()] == ["ok"]
+    assert "line 2" in res.stderr and "line 3" in res.stderr and "Traceback" not in res.stderr
