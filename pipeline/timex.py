@@ -113,8 +113,7 @@ def _range(p: tuple) -> tuple[date, date]:
         return date(p[1], 1, 1), date(p[1], 12, 31)
     if k == "decade":
         return date(max(1, p[1] * 10), 1, 1), date(p[1] * 10 + 9, 12, 31)
-    c0 = max(1, (p[1] - 1) * 100) if False else max(1, p[1] * 100)
-    return date(c0, 1, 1), date(p[1] * 100 + 99, 12, 31)
+    return date(max(1, p[1] * 100), 1, 1), date(p[1] * 100 + 99, 12, 31)
 
 
 def _narrow(ds: date, de: date, mod: str) -> tuple[date, date]:
@@ -576,21 +575,15 @@ def _h_md(doc, m):
     day = _day_num(m["day"])
     if day is None:
         return None
-    if not re.match(r"\d", m["day"]) and not m["year"]:
-        # "March second" is rare; "the first of May" needs "of"
-        if m.re.pattern.startswith("(?:(?P<wd>") and " of " not in m.group(0).lower() and m["month"][:1].isupper() is False:
-            return None
+    if not m["day"][:1].isdigit() and not m["year"] and not m["wd"] and " of " not in m.group(0).lower():
+        return None  # a spelled day needs a year, a weekday or "the first of May"
     if m["year"]:
         p = ("day", int(m["year"]), mo, day)
         basis = "explicit"
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
-        y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
-        if mo == doc.dct.month:
-            y = doc.dct.year
-        else:
-            # same-month ambiguity resolved by the day
-            pass
+        y = doc.dct.year if mo == doc.dct.month and not rel else \
+            _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
         p = ("day", y, mo, day)
         basis = "relative"
     _range(p)
@@ -1094,7 +1087,6 @@ def _h_duration(doc, m):
     num = m["num"].lower()
     n = _number(num)
     det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
-    more = (m["more"] or "").lower()
     nw = doc.next_word(m.end())
     if nw == "old" or (unit == "quarter" and nw == "of"):
         return None  # ages ("52 years old") and fractions ("three-quarters of") are not times
@@ -1110,8 +1102,6 @@ def _h_duration(doc, m):
         return None  # "after a weekend of accusations"
     if n is not None and (n > 10000 or (n >= 1000 and num[:1].isdigit())):
         return None  # "the 1988 quarter" names a year, not 1988 quarters
-    if "-" in m.group(0) and re.search(r"\d-(?:" + re.escape(m["unit"]) + ")", m.group(0)) is None and n is None:
-        pass
     if det.startswith("the same") or det.startswith("the other"):
         return None
     if det in ("the",) and n is not None and doc.next_word(m.end()) in ("of",) and unit == "year":
@@ -1120,8 +1110,6 @@ def _h_duration(doc, m):
         return None  # "a quarter" is a fraction more often than three months
     if unit == "half":
         return None
-    if unit == "quarter" and n is not None and det.startswith(("the first", "the next", "the last", "the past", "next", "past", "first")):
-        pass
     val = _duration(n, unit)
     if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
         # "a five-year low": the article belongs to the noun phrase, not the duration
@@ -1186,19 +1174,12 @@ def _h_ref(doc, m):
     w = re.sub(r"[\s-]+", " ", m["ref"].lower())
     if m["ref"].isupper() and len(m["ref"]) > 1:
         return None  # "ON NOW" banners, headlines
-    if w == "soon":
-        if doc.prev_word(m.start()) == "as" and doc.next_word(m.end()) == "as":
-            return None
-        if doc.prev_word(m.start()) in ("too", "how"):
-            pass
-    if w == "now" and doc.next_word(m.end()) == "that":
-        pass
     if w == "current":
         nw = doc.next_word(m.end())
         if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
             return None
-    if w == "the past" and _number(doc.next_word(m.end()) or "x") is not None or \
-            doc.next_word(m.end()) in ("few", "several", "couple"):
+    nw = doc.next_word(m.end())
+    if w == "the past" and (_number(nw or "x") is not None or nw in ("few", "several", "couple")):
         return None  # "the past three summers" is a stretch, not the past at large
     v = REF_VALUE.get(w, "FUTURE_REF")
     return "DATE", v, "", None, "relative"
@@ -1207,12 +1188,12 @@ def _h_ref(doc, m):
 def _h_narr(doc, m):
     det = re.sub(r"\s+", " ", m["det"].lower())
     unit = m["unit"].lower()
-    base = doc.anchor or _of_date(doc.dct, "day")
-    ds = _range(base)[0]
     n = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(det, 0)
-    if det == "that" and unit in ("morning", "afternoon", "evening", "night", "day"):
-        pass
     pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
+    if (pod or unit == "day") and doc.last_day is not None:
+        ds = doc.last_day   # "the next morning": the day the story is at
+    else:
+        ds = _range(doc.anchor or _of_date(doc.dct, "day"))[0]
     u = "day" if pod else unit
     if u in ("week", "weekend", "month", "year") and n:
         # "the next week" may be a stretch ("over the next week"): keep only clear date uses
@@ -1297,23 +1278,6 @@ def _candidates(text: str):
     return out
 
 
-def _select(cands):
-    """Keep the longest of overlapping candidates (earlier rule wins ties)."""
-    cands.sort(key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    taken, keep = [], []
-    for c in cands:
-        s, e = c[0], c[1]
-        i = bisect_right(taken, (s, 10**12))
-        if i > 0 and taken[i - 1][1] > s:
-            continue
-        if i < len(taken) and taken[i][0] < e:
-            continue
-        taken.insert(i, (s, e))
-        keep.append(c)
-    keep.sort(key=lambda c: c[0])
-    return keep
-
-
 def tag_timexes(text: str, dct: date) -> list[Timex]:
     """Find and normalise the time expressions of ``text`` relative to ``dct``."""
     if not isinstance(text, str) or not text:
@@ -1323,10 +1287,10 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
     doc = _Doc(text, dct)
     cands = _candidates(text)
     out: list[Timex] = []
+    # Longest candidates first (earlier rule on ties); a rejected candidate frees its span for
+    # shorter ones. Survivors are then resolved again in text order, so that narrative
+    # expressions see the dates mentioned before them.
     pending = sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
-    # Resolve in text order, but a rejected long candidate must free its span for shorter ones:
-    # so select greedily by length, resolving lazily; narrative state needs text order, so
-    # we first validate (cheap rejects happen in handlers), then resolve in order.
     chosen = []
     taken: list[tuple[int, int]] = []
     for c in pending:
