@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+
 from pipeline.geo_data import Gazetteer, gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
 
@@ -143,7 +144,7 @@ def _local_place(text: str, start: int, end: int, surface: str, kind: str, ctx: 
         cands = {m.group(1), words[0]}
         # "Georgia"/"Washington" after a comma are usually list items ("Turkey, Georgia, ...").
         if any(c in ctx["us_states"] or c in ctx["ca_provinces"] for c in cands
-               if c not in ("Georgia", "Washington")):
+               if c not in ctx["states_in_lists"]):
             return True
     nxt = _next_word(text, end)
     if nxt in ctx["place_followers_any"] or nxt in ctx["subnational_after"]:
@@ -161,8 +162,8 @@ def _local_place(text: str, start: int, end: int, surface: str, kind: str, ctx: 
         return False
     if kind != "demonym" and (nxt in ctx["us_place_followers"] or nxt in ctx["town_followers_lower"]):
         return True          # "Lebanon County", "a Lebanon woman" (but "Georgian police")
-    if surface in ctx["us_states"] or surface in ("Georgian", "Georgians"):
-        if nxt in ctx["us_state_followers"] or nxt in ("state", "line", "lawmakers", "legislators", "voters"):
+    if surface in ctx["us_states"] or surface in ctx["us_state_demonyms"]:
+        if nxt in ctx["us_state_followers"]:
             return True
         pm = _POSSESSIVE_NEXT.match(text[end:end + 30])
         if pm and pm.group(1) in ctx["us_state_possessed"]:
@@ -215,7 +216,7 @@ class _Support:
         n = self.by_iso3[iso3] - self.by_surface[(iso3, surface)]
         cues = self.ctx["country_cues"].get(iso3)
         if cues:
-            n += self.doc.count(frozenset(cues))
+            n += self.doc.count(cues)
         return n
 
 
@@ -224,11 +225,11 @@ def is_metonymic(text: str, mention: GeoMention) -> bool:
     return _metonymic(text, mention.start, mention.end, mention.kind)
 
 
-def _metonymic(text: str, start: int, end: int, kind: str) -> bool:
-    """``is_metonymic`` on raw offsets."""
+def _metonymic(text: str, start: int, end: int, kind: str, depth: int = 0) -> bool:
+    """``is_metonymic`` on raw offsets; ``depth`` bounds the walk back along a list."""
     if kind == "seat":
         return True
-    if kind != "capital":
+    if kind != "capital" or depth > 6:
         return False
     ctx = gazetteer().context
     after = text[end:end + _WINDOW]
@@ -254,13 +255,13 @@ def _metonymic(text: str, start: int, end: int, kind: str) -> bool:
     cm = _COMMA_PREV.search(text, lo, start)
     if cm and cm.group(1) in gazetteer().entries:
         # "with Beijing, Washington and Tokyo": a list of capitals shares its head's reading.
-        return _metonymic(text, cm.start(1), cm.end(1), kind)
+        return _metonymic(text, cm.start(1), cm.end(1), kind, depth + 1)
     if prev in ("and", "or", "nor"):
         # "between Ottawa and Beijing", "with Beijing and Washington": the list's head decides.
         lo = max(0, start - _WINDOW)
         m = re.search(r"([A-Z][\w'’.-]*),?[ \t]+(?:and|or|nor)[ \t]+$", text[lo:start])
         if m and m.group(1) in gazetteer().entries:
-            return _metonymic(text, lo + m.start(1), lo + m.end(1), kind)
+            return _metonymic(text, lo + m.start(1), lo + m.end(1), kind, depth + 1)
     return False
 
 
@@ -317,16 +318,15 @@ def tag_countries(text: str) -> list[GeoMention]:
                 if surface in doubtful or surface in ctx["need_support"]:
                     continue     # "Michael Jordan ... Jordan scored"; "Lebanon, Pa. ... Lebanon"
                 if us_local is None:
-                    us_local = doc.count(ctx["us_context"]) + doc.count(ctx["us_states"] - {"Georgia", "Washington"})
+                    us_local = doc.count(ctx["us_context"]) + doc.count(ctx["us_states_unambiguous"])
                 if us_local >= 2:
                     continue     # US local news: Georgia the state, Palestine, Texas
                 if kind == "capital" and not _metonymic(text, start, end, kind):
                     continue     # "in Paris" with no France nearby: Paris, Texas, or just a city
         if surface in ctx["other_sense_cues"]:
-            if (doc.count(frozenset(ctx["other_sense_cues"][surface]))
-                    and not support_of(iso3, surface)):
+            if doc.count(ctx["other_sense_cues"][surface]) and not support_of(iso3, surface):
                 continue         # "Turkey" in a Thanksgiving story
-        if surface in ("Indian", "Indians"):
+        if surface in ctx["native_ambiguous"]:
             if doc.count(ctx["native_cues"]) and not support_of(iso3, surface):
                 continue         # American Indians in US local news
         for rule in ctx["reassign"]:

@@ -164,6 +164,9 @@ def gazetteer() -> Gazetteer:
     for rule in context["reassign"]:
         for key in ("surfaces", "cues", "unless"):
             rule[key] = frozenset(rule[key])
+    for key in ("country_cues", "other_sense_cues"):
+        context[key] = {k: frozenset(v) for k, v in context[key].items()}
+    context["us_states_unambiguous"] = context["us_states"] - context["states_in_lists"]
     return Gazetteer(entries, pattern, regions, region_pattern, context, conflicts, names_by_iso3)
 
 

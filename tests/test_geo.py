@@ -211,7 +211,8 @@ def test_geo_regions_do_not_leak_into_countries():
 # --- robustness ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("bad", ["", " ", "\x00\x01", "🇺🇸🇨🇳", "U.S" * 1000, "(" * 500 + "China",
-                                 "Jordan" * 200, "\n\n\nGeorgia\n", "ÄÖÜ Türkiye ß", None, 42])
+                                 "Jordan" * 200, "\n\n\nGeorgia\n", "ÄÖÜ Türkiye ß", None, 42,
+                                 "relations with " + "Beijing, " * 3000 + "and Tokyo said"])
 def test_geo_bad_input_is_harmless(bad):
     out = tag_countries(bad)
     assert isinstance(out, list)
