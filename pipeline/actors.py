@@ -16,6 +16,7 @@ Roles and countries come from cues in the text first, from the curated files sec
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass, field
@@ -528,13 +529,16 @@ def _group_mentions(text: str, mentions: list[_Mention], roles: dict[str, tuple[
     """Mentions for "the two leaders" pointing at the leaders of the sentences before it."""
     lex = _lexicon()
     found = []
-    starts = None
+    starts: list[int] = []
+    persons = sorted((m for m in mentions if m.kind == "person"), key=lambda m: m.start)
+    person_starts = [m.start for m in persons]
     for match in lex["group_regex"].finditer(text):
-        if starts is None:
+        if not starts:
             starts = _sentence_starts(text)
-        k = max(i for i, s in enumerate(starts) if s <= match.start())
+        k = bisect.bisect_right(starts, match.start()) - 1
         window_start = starts[max(0, k - GROUP_LOOKBACK_SENTENCES)]
-        people = [m for m in mentions if m.kind == "person" and window_start <= m.start < match.start()]
+        people = persons[bisect.bisect_left(person_starts, window_start):
+                         bisect.bisect_left(person_starts, match.start())]
         chosen = _pick_two(people, roles, leaders, starts, k)
         for name in chosen:
             found.append(_Mention(match.start(), match.end(), name))

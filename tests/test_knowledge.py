@@ -97,3 +97,18 @@ def test_knowledge_any_text_never_raises(text, dct, tense):
     for ref in find_summit_references(text, dct, tense):
         assert text[ref.start:ref.end] == ref.text
         assert ref.date_start <= ref.date_end
+
+
+_WORDS = st.sampled_from(["the", "last", "next", "year's", "G20", "G7", "G8", "APEC", "NATO",
+                          "COP28", "COP", "summit", "in", "at", "South", "Korea", "Kananaskis",
+                          "St.", "Petersburg", "2019", "47th", "ASEAN", "Summit", "will", "met",
+                          ",", ".", "UN", "General", "Assembly", "Hague", "The"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=25).map(" ".join),
+       st.dates(min_value=date(1995, 1, 1), max_value=date(2035, 1, 1)))
+def test_knowledge_summit_soup_never_raises(text, dct):
+    for ref in find_summit_references(text, dct):
+        assert text[ref.start:ref.end] == ref.text
+        assert ref.series in {"APEC", "G7", "G20", "NATO", "BRICS", "ASEAN", "COP", "UNGA"}
