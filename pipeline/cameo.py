@@ -19,6 +19,8 @@ CODES_FILE = DATA_DIR / "codes.csv"
 TRIGGERS_FILE = DATA_DIR / "triggers.csv"
 # Code used when no trigger fires: "make statement, not specified below".
 DEFAULT_CODE = "010"
+# Code of trigger rows that only consume look-alike words ("released a statement").
+NOT_A_TRIGGER = "none"
 # Longest text scanned, in characters; longer input is cut so one call stays bounded.
 MAX_TEXT_CHARS = 20_000
 
@@ -151,7 +153,8 @@ def find_triggers(text: str) -> list[tuple[int, int, int, str]]:
         match = regex.match(text, start) if regex else None
         if match:
             row = int(match.lastgroup[1:])
-            found.append((start, match.end(), row, codes[row]))
+            if codes[row] != NOT_A_TRIGGER:
+                found.append((start, match.end(), row, codes[row]))
             resume = match.end()
     return found
 
