@@ -122,7 +122,10 @@ def _reference_regex() -> re.Pattern[str]:
         rf"(?:(?P<pseries>{series})\s+)?(?P<pkind>{_KIND})"
         rf"|(?:(?P<sdet>{_DET})\s+)?(?P<skind>{_KIND})\s+(?:in|at)\s+(?P<splace>{places})"
     )
-    return re.compile(rf"(?<![\w-])(?:{by_series}|{by_place})(?![\w-])")
+    # "NATO leaders met in Vilnius", "G7 leaders gathered at Kananaskis".
+    by_leaders = (rf"(?P<lseries>{series})\s+leaders\s+(?:[a-z]+\s+){{0,3}}?(?:in|at)\s+"
+                  rf"(?P<lplace>{places})")
+    return re.compile(rf"(?<![\w-])(?:{by_leaders}|{by_series}|{by_place})(?![\w-])")
 
 
 def _country_iso3(name: str) -> str:
@@ -208,7 +211,12 @@ def _resolve(match: re.Match[str], text: str, dct: date, tense: str) -> Knowledg
         has_cue = bool(groups["kind"] or year or groups["ord"] or det.endswith("year's")
                        or number or _MEETING_CUE.search(text, max(0, start - 40), start))
         if groups["place"]:
-            place_rows, host = _place_filter(groups["place"], groups["place2"])
+            place2 = groups["place2"]
+            if place2 and not (_country_iso3(place2) or place2.lower() in _place_index()):
+                # "APEC in Gyeongju, Pledging ...": what follows the comma is not a place.
+                place2 = None
+                end = match.end("place")
+            place_rows, host = _place_filter(groups["place"], place2)
             if place_rows is None and not host:
                 # "the G20 summit in November": the words after "in" are not a place.
                 end = match.end("kind") if groups["kind"] else match.end("series")
@@ -221,24 +229,26 @@ def _resolve(match: re.Match[str], text: str, dct: date, tense: str) -> Knowledg
         candidates = [row for row in summits if row["series"] == series]
         if number:
             candidates = [row for row in candidates if row["edition"] == f"COP{int(number)}"]
-        if groups["series"] in _G8_FORMS:
-            candidates = [row for row in candidates if "(G8)" in row["edition"]]
         if groups["ord"]:
             ordinal = groups["ord"].lower()
             candidates = [row for row in candidates
                           if row["edition"].lower().split()[0] == ordinal]
     else:
-        place = groups["pplace"] or groups["splace"]
+        place = groups["pplace"] or groups["splace"] or groups["lplace"]
         place_rows = set(_place_index().get(place.lower(), ()))
         candidates = [summits[i] for i in sorted(place_rows)]
-        if groups["pseries"]:
-            series = _SERIES_FORMS[groups["pseries"]]
+        if groups["pseries"] or groups["lseries"]:
+            series = _SERIES_FORMS[groups["pseries"] or groups["lseries"]]
             candidates = [row for row in candidates if row["series"] == series]
         place_rows = None
+    if (groups["series"] or groups["pseries"] or groups["lseries"]) in _G8_FORMS:
+        candidates = [row for row in candidates if "(G8)" in row["edition"]]
     if place_rows is not None:
         candidates = [row for i, row in enumerate(summits) if i in place_rows and row in candidates]
     if host:
-        candidates = [row for row in candidates if row["host_iso3"] == host]
+        hosted = [row for row in candidates if row["host_iso3"] == host]
+        # A known venue outranks the region after it: "Sea Island, Georgia" is in the USA.
+        candidates = hosted if hosted or place_rows is None else candidates
     if wanted_year is not None:
         candidates = [row for row in candidates if row["year"] == wanted_year]
     else:
