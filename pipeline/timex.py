@@ -281,7 +281,7 @@ class _Doc:
     """Per-document state: text, dct, sentence starts, and the narrative anchor."""
 
     __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
-                 "last_day")
+                 "last_day", "story", "story_pos", "pos")
 
     def __init__(self, text: str, dct: date):
         self.text, self.dct, self.lx = text, dct, lexicon()
@@ -290,6 +290,9 @@ class _Doc:
         self.quarter = None         # last quarter mentioned, and where
         self.quarter_pos = -10**9
         self.last_day = None        # last day-precision date mentioned (clock times attach to it)
+        self.story = None           # date of the last explicit day mentioned, and where
+        self.story_pos = -10**9
+        self.pos = 0                # start of the expression being resolved
         self._tense = {}
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -316,6 +319,12 @@ class _Doc:
         t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "present"
         self._tense[key] = t
         return t
+
+    def story_at(self, pos: int) -> date | None:
+        """The explicit day given earlier in the same sentence ("On March 3, 1980 ... in June")."""
+        if self.story is None or self.story_pos < self.sentence(pos, pos)[0]:
+            return None
+        return self.story
 
     def prev_word(self, pos: int) -> str:
         """The word just before ``pos`` (lower-cased), or ""."""
@@ -371,10 +380,17 @@ def _scan_tense(lx, words: list, leftward: bool) -> str:
 # ------------------------------------------------------------------------------------------
 
 MONTH_SLACK = 2  # months
+STORY_GAP_YEARS = 2  # a dated story this far from the dct sets the year of bare months
 
 
 def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
     """Year of a month named without one, from the tense ("met in March" -> the last March)."""
+    story = doc.story_at(doc.pos)
+    if story is not None and not rel and abs(story.year - doc.dct.year) >= STORY_GAP_YEARS:
+        # a story told in another year: "On March 3, 1980 ... in June" is June 1980
+        best = min((abs((yy * 12 + month) - (story.year * 12 + story.month)), yy)
+                   for yy in (story.year - 1, story.year, story.year + 1))
+        return best[1]
     y, m0 = doc.dct.year, doc.dct.month
     if rel in ("last", "this past", "the past", "the previous"):
         return y if month < m0 else y - 1
@@ -633,6 +649,15 @@ def _h_month(doc, m):
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     if rel in ("every", "each"):
         return "SET", "XXXX-%02d" % mo, "", None, ""
+    if rel in ("the following", "the previous") and doc.anchor is not None:
+        # "the following December": the first December after the date the story is at
+        a = _range(doc.anchor)[0 if rel == "the previous" else 1]
+        if rel == "the following":
+            y = a.year if mo > a.month else a.year + 1
+        else:
+            y = a.year if mo < a.month else a.year - 1
+        p = ("month", y, mo)
+        return "DATE", _value(p), _pmod(m), p, "narrative"
     y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
     p = ("month", y, mo)
     return "DATE", _value(p), _pmod(m), p, "relative"
@@ -800,6 +825,11 @@ def _h_season(doc, m):
     if rel in ("every", "each"):
         return "SET", "XXXX-" + code, "", None, ""
     explicit = m["year"] or m["sy"]
+    if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
+        # "that winter": the season of the year the story is at
+        y = _range(doc.anchor)[0].year
+        p = ("season", y, code)
+        return "DATE", _value(p), _pmod(m), p, "narrative"
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
         pw = doc.prev_word(m.start())
         if pw not in TIME_PREPS:
@@ -886,7 +916,11 @@ def _h_relunit(doc, m):
 def _h_theunit(doc, m):
     unit = m["unit"].lower()
     if unit in ("decade", "century"):
-        return None
+        if not m["pmod"] or doc.anchor is None:
+            return None
+        # "by the end of the decade": the decade the story is in
+        p = _of_date(_range(doc.anchor)[0], unit)
+        return "DATE", _value(p), _pmod(m), p, "narrative"
     pw = doc.prev_word(m.start())
     if unit == "weekend":
         t = doc.tense(m.start(), m.end())
@@ -1036,7 +1070,9 @@ def _h_ago(doc, m):
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
         p = _shift(doc.quarter, -1, "year")
         return "DATE", _value(p), amod, p, "narrative"
-    if narrative and doc.anchor is not None:
+    if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
+        base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
+    elif narrative and doc.anchor is not None:
         base, basis = doc.anchor, "narrative"
     else:
         base, basis = _of_date(doc.dct, "day"), "relative"
@@ -1226,7 +1262,7 @@ HANDLERS = {
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
     "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof,
 }
-ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "year"})
+ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "season", "year"})
 
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
@@ -1291,6 +1327,8 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
     # shorter ones. Survivors are then resolved again in text order, so that narrative
     # expressions see the dates mentioned before them.
     pending = sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    # while choosing, narrative expressions get a stand-in anchor (the real one comes later)
+    doc.anchor, doc.last_day = _of_date(dct, "day"), dct
     chosen = []
     taken: list[tuple[int, int]] = []
     for c in pending:
@@ -1304,6 +1342,7 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         taken.insert(i, (s, e))
         chosen.append(c)
     chosen.sort(key=lambda c: c[0])
+    doc.anchor = doc.last_day = None
     for c in chosen:
         res = _safe(doc, c)  # re-resolve in text order so the narrative anchor is right
         if res is None:
@@ -1340,6 +1379,7 @@ def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
 
 def _safe(doc: _Doc, c):
     """Run a rule handler; any failure on odd input just drops the candidate."""
+    doc.pos = c[0]
     try:
         return HANDLERS[c[3]](doc, c[4])
     except (ValueError, KeyError, TypeError, OverflowError, AttributeError, IndexError, ZeroDivisionError):
@@ -1362,6 +1402,10 @@ def _extent_start(c, s: int) -> int:
     if name in ("mdy", "dmy", "month", "decade", "my", "year"):
         # "the Aug. 7 bombings", "the 1990s": the article belongs to the noun phrase
         t = THE_RE.match(m.string, s, m.end())
+        core = gd.get("month") and m.start("month") or gd.get("year") and m.start("year") or \
+            gd.get("day") and m.start("day") or None
+        if t and name != "decade" and core is not None and t.end() != core and not (name == "dmy" and gd.get("day")):
+            t = None  # "the following December": the article goes with its modifier
         pm = gd.get("pmod")
         if t and not (name == "dmy" and " of " in m.group(0).lower()) and not (pm and m.start("pmod") == s):
             s = t.end()
@@ -1402,6 +1446,8 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             doc.anchor = period
         if period[0] == "day":
             doc.last_day = ds
+        if period[0] == "day" and basis in ("explicit", "narrative"):
+            doc.story, doc.story_pos = ds, e
         if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
             if basis != "narrative":
                 doc.quarter = period

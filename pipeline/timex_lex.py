@@ -165,7 +165,7 @@ def lexicon() -> Lexicon:
         "decade": list(raw["decade_words"]), "century": ["century"],
         "season": list(raw["seasons"]) + [w + "s" for w in raw["seasons"]],
         "relunit": ["week", "weekend", "month", "year", "decade", "century", "quarter", "half"],
-        "theunit": ["week", "weekend", "month", "year"],
+        "theunit": ["week", "weekend", "month", "year", "decade", "century"],
         "relday": ["today", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening",
                    "night"],
         "weekday": list(weekday_of) + [w + "s" for w in weekday_of], "time": ["noon", "midnight", "midday"],

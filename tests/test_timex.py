@@ -206,10 +206,35 @@ NARRATIVE = [
 ]
 
 
+NARRATIVE += [
+    ("On Monday, March 3, 1980, the strike began. The following Friday the mines closed.",
+     "The following Friday", "1980-03-07"),
+    ("Harold was crowned in January 1066. That winter was harsh.", "That winter", "1066-WI"),
+    ("In the spring of 1067 he went home; he came back the following December.",
+     "the following December", "1067-12"),
+    ("Rome was sacked in 1527. By the end of the decade the city had recovered.",
+     "the end of the decade", "152"),
+    ("The fleet sailed on May 1, 1805. The next morning it reached the cape.",
+     "The next morning", "1805-05-02TMO"),
+]
+
+
 @pytest.mark.parametrize("text,phrase,value", NARRATIVE)
 def test_timex_narrative_anchoring(text, phrase, value):
     t = _find(text, TUE, phrase)
     assert (t.value, t.basis) == (value, "narrative")
+
+
+def test_timex_story_year_for_bare_months():
+    got = tag_timexes("On March 3, 1980 the strike began, and in June the deal was signed. "
+                      "In April talks resumed.", TUE)
+    assert [(t.text, t.value) for t in got] == [
+        ("March 3, 1980", "1980-03-03"), ("June", "1980-06"), ("April", "2025-04")]
+
+
+def test_timex_coordinated_days():
+    got = tag_timexes("The summit will be held on April 24 and 25, officials said.", date(2026, 4, 1))
+    assert [(t.text, t.value) for t in got] == [("April 24", "2026-04-24"), ("25", "2026-04-25")]
 
 
 NO_DATES = [
@@ -257,6 +282,18 @@ def test_timex_seed_article():
     for t in got:
         assert t.text not in ("ON NOW", "NOW", "one", "on"), t
         assert "one-on-one" not in t.text and "Follow" not in t.text
+
+
+@pytest.mark.parametrize("text", [t for t, *_ in EXPLICIT + RELATIVE + WEEKDAYS + PERIODS + DURATIONS
+                                  + MODS + NARRATIVE] + [(ROOT / "data" / "articles" / "carney-china.txt").read_text(encoding="utf-8")])
+def test_timex_trigger_windows_find_every_match(text):
+    # rules only run near their trigger words: that must not lose any match of a full scan
+    from pipeline.timex import _candidates
+    from pipeline.timex_lex import lexicon
+    full = {(m.start(), m.end(), name) for name, rx in lexicon().rules for m in rx.finditer(text)
+            if m.end() > m.start()}
+    windowed = {(s, e, name) for s, e, _, name, _ in _candidates(text)}
+    assert windowed == full
 
 
 def test_timex_record_shape():
