@@ -103,7 +103,7 @@ def _person(text: str, start: int, end: int, surface: str, kind: str, ctx: dict)
 def _organisation(text: str, start: int, end: int, kind: str, ctx: dict) -> bool:
     """True when the candidate is inside an organisation's name ("American Red Cross")."""
     m = _NEXT_CAP_SEQ.match(text[end:end + _WINDOW])
-    if m:
+    if m and m.group(1).split()[0][0].isupper():    # "United States and Soviet Union": two names
         for tok in m.group(1).split():
             bare = tok.rstrip(_PUNCT).split("-")[0]
             if tok in ctx["state_heads"] or bare in ctx["state_heads"]:
@@ -147,8 +147,8 @@ def _local_place(text: str, start: int, end: int, surface: str, kind: str, ctx: 
                if c not in ctx["states_in_lists"]):
             return True
     nxt = _next_word(text, end)
-    if nxt in ctx["place_followers_any"] or nxt in ctx["subnational_after"]:
-        return True
+    if nxt in ctx["place_followers_any"] or (kind == "name" and nxt in ctx["subnational_after"]):
+        return True          # "Guernsey County", "East Azerbaijan province" (not "Thai province")
     prev = _prev_word(text, start)
     if prev in ctx["place_prefixes"]:
         return True
@@ -207,12 +207,14 @@ class _Support:
         self.by_iso3: Counter = Counter()
         self.by_surface: Counter = Counter()
         for c in kept:
-            if c[4] in ("name", "demonym") and c[2] not in doubtful:
+            # Capitals count too, unless they are themselves names of US towns ("Paris").
+            if c[2] not in doubtful and (c[4] in ("name", "demonym") or
+                                         (c[4] == "capital" and c[2] not in ctx["us_place_names"])):
                 self.by_iso3[c[3]] += 1
                 self.by_surface[(c[3], c[2])] += 1
 
     def __call__(self, iso3: str, surface: str) -> int:
-        """Other names and demonyms of ``iso3`` in the document, plus its cue words."""
+        """Other names, demonyms and capitals of ``iso3`` in the document, plus its cue words."""
         n = self.by_iso3[iso3] - self.by_surface[(iso3, surface)]
         cues = self.ctx["country_cues"].get(iso3)
         if cues:
@@ -232,6 +234,9 @@ def _metonymic(text: str, start: int, end: int, kind: str, depth: int = 0) -> bo
     if kind != "capital" or depth > 6:
         return False
     ctx = gazetteer().context
+    prev = _prev_word(text, start)
+    if prev in ctx["literal_before"]:
+        return False         # "a crash in Paris has ...": the city, whatever verb follows
     after = text[end:end + _WINDOW]
     pm = _POSSESSIVE_NEXT.match(after)
     if pm:
@@ -244,7 +249,6 @@ def _metonymic(text: str, start: int, end: int, kind: str, depth: int = 0) -> bo
         second_end = end + pair.end(1)
         if _next_word(text, second_end) in ctx["metonymy_verbs"]:
             return True
-    prev = _prev_word(text, start)
     if prev in ctx["metonymy_before"]:
         if prev == "between":
             lo = max(0, start - _WINDOW)

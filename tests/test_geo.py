@@ -80,6 +80,11 @@ MUST_FIND = [
     ("Korean state media said Pyongyang fired a missile.", [("Korean", "PRK"), ("Pyongyang", "PRK")]),
     ("Korean exports rose, Seoul said.", [("Korean", "KOR"), ("Seoul", "KOR")]),
     ("Chinese Taipei won gold.", [("Chinese Taipei", "TWN")]),
+    ("The United States and Soviet Union conferred.", [("United States", "USA")]),
+    ("the border opposite the Thai province of Surin", [("Thai", "THA")]),
+    ("NAIROBI, Kenya (AP) - The ambassador told Kenya Television that Kenya would cooperate.",
+     [("NAIROBI", "KEN"), ("Kenya", "KEN"), ("Kenya", "KEN"), ("Kenya", "KEN")]),
+    ("Real Madrid beat a team from Madrid's rival Spain.", [("Madrid", "ESP"), ("Spain", "ESP")]),
     ("Scotland, Wales and Northern Ireland are in the U.K.",
      [("Scotland", "GBR"), ("Wales", "GBR"), ("Northern Ireland", "GBR"), ("U.K.", "GBR")]),
 ]
@@ -177,6 +182,7 @@ def test_geo_mention_kinds(text, kind):
     ("Delhi and Islamabad traded accusations.", True),
     ("Flights between Ankara and Cairo resumed.", False),
     ("talks between Ottawa and Beijing", True),
+    ("A crash in Ankara has sent two people to hospital.", False),
 ])
 def test_geo_is_metonymic(text, metonymic):
     m = tag_countries(text)[0]
