@@ -747,6 +747,24 @@ def _h_yearearlier(doc, m):
     return "DATE", _value(p), "", p, "relative"
 
 
+def _h_period(doc, m):
+    """ "the latest period", "the same period last year": the quarter an earnings report is about."""
+    if doc.quarter is None and not QUARTER_WORD.search(doc.text):
+        return None  # no reporting period in this text: "period" is just a word
+    adj = re.sub(r"\s+", " ", m["adj"].lower())
+    cur = doc.quarter or _shift(_of_date(doc.dct, "quarter"), -1, "quarter")
+    if adj.isdigit():
+        p = ("quarter", int(adj), cur[2])
+    elif adj == "latest" and not m["tail"]:
+        p = cur
+    else:
+        p = _shift(cur, -1, "year")
+    return "DATE", _value(p), "", p, "narrative"
+
+
+QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
+
+
 def _h_yearend(doc, m):
     t = doc.tense(m.start(), m.end())
     y = doc.dct.year
@@ -1260,7 +1278,7 @@ HANDLERS = {
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof,
+    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "period": _h_period,
 }
 ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "season", "year"})
 

@@ -143,6 +143,7 @@ def lexicon() -> Lexicon:
         # and "recent" are left out: annotated corpora tag them less often than not).
         ("ref", r"(?P<ref>right\s+now|just\s+now|now|currently|current|recently|lately|nowadays|these\s+days|the\s+past|the\s+future|the\s+(?:near|distant|immediate)\s+future|the\s+(?:near|short)\s+term|formerly|a\s+later\s+date|the\s+present|at\s+present)(?![\w-])"),
         ("narr", PMOD + r"(?P<det>the\s+(?:following|next|previous|preceding|prior|same)|that\s+same|that|the\s+same|this\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|weekend|month|year)(?![\w-])"),
+        ("period", r"the\s+(?P<adj>latest|comparable|corresponding|same|" + YEAR4 + r")\s+(?:(?:fiscal|reporting)\s+)?period(?![\w-])(?P<tail>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+last\s+year))?"),
         ("weekof", r"the\s+week\s+of\s+" + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("daybefore", r"the\s+(?P<unit>day|night|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?)]|\s*$)"),
     ]
@@ -179,7 +180,7 @@ def lexicon() -> Lexicon:
                 "date", "present", "being"],
         "narr": ["day", "morning", "afternoon", "evening", "night", "week", "weekend", "month",
                  "year"],
-        "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"],
+        "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "period": ["period"],
     }
     digit_names = {"iso", "numeric", "isoweek", "mdy", "dmy", "year", "decade", "century", "time",
                    "ago", "duration", "set", "quarter", "qcode"}
