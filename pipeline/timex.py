@@ -1430,6 +1430,12 @@ def _extent_start(c, s: int) -> int:
     if name == "weekday" and gd.get("pmod") and gd["pmod"].lower() in ("earlier", "later"):
         t = re.compile(r"\w+[\s-]+").match(m.string, s)
         s = t.end() if t else s
+    if name == "quarter" and gd.get("det") and gd["det"].lower() == "the" and \
+            re.search(r"\w-quarter|\w-half", m.group(0), re.I):
+        s = m.start("adj")  # "the third-quarter loss": an adjective, the article is the noun's
+    if name == "yearearlier" and not gd.get("what"):
+        t = THE_RE.match(m.string, s, m.end())
+        s = t.end() if t else s
     if name == "duration" and gd.get("det") and "-" in m.string[m.start("num"):m.end()]:
         # "the eight-year war": an adjectival duration never takes the article
         s = max(s, m.start("num"))
