@@ -30,13 +30,15 @@ def _taxonomy() -> tuple[dict, ...]:
         with path.open(encoding="utf-8") as handle:
             for entry in yaml.safe_load(handle) or []:
                 topics.append({**entry, "keywords": [str(k) for k in entry.get("keywords", [])],
+                               "exact": [str(k) for k in entry.get("exact", [])],
                                "source": path.name})
     return tuple(topics)
 
 
 def load_taxonomy() -> list[dict]:
     """Return the topics of the taxonomy as dicts with id, label and keywords."""
-    return [dict(topic, keywords=list(topic["keywords"])) for topic in _taxonomy()]
+    return [dict(topic, keywords=list(topic["keywords"]), exact=list(topic["exact"]))
+            for topic in _taxonomy()]
 
 
 def keyword_forms(keyword: str) -> set[str]:
@@ -72,6 +74,12 @@ def _keyword_index() -> tuple[dict[str, frozenset[str]], int]:
         for keyword in topic["keywords"]:
             for form in keyword_forms(keyword):
                 index.setdefault(form, set()).add(topic["id"])
+        # "exact" keywords are not inflected: "market" must not find "marketing".
+        for keyword in topic.get("exact", []):
+            words = _WORD.findall(keyword.replace("\u2019", "'"))
+            form = " ".join(words)
+            form = form if _ALL_CAPS.match(form) else form.lower()
+            index.setdefault(form, set()).add(topic["id"])
     longest = max((len(form.split()) for form in index), default=1)
     return {form: frozenset(ids) for form, ids in index.items()}, longest
 

@@ -68,6 +68,7 @@ def test_data_files_topic_ids_unique_slugs_across_every_taxonomy_file():
             assert SLUG.match(topic["id"]), topic["id"]
             assert topic["label"].strip()
             assert topic["keywords"] and all(isinstance(k, str) and k.strip() for k in topic["keywords"])
+            assert all(isinstance(k, str) and k.strip() for k in topic.get("exact", []))
             ids.append(topic["id"])
     assert len(ids) == len(set(ids))
 

@@ -33,6 +33,8 @@ REQUIRED_IDS = {"trade", "agriculture", "security", "human-rights", "technology"
         ("The cops arrived late.", set(), {"environment"}),
         ("The farmer's crop failed.", {"agriculture"}, set()),
         ("Chinese troops of the People's Liberation Army", {"military"}, set()),
+        ("Markets fell as the central bank raised rates.", {"economy"}, set()),
+        ("The marketing campaign was a hit.", set(), {"economy"}),
         ("", set(), REQUIRED_IDS),
     ],
 )
