@@ -357,7 +357,7 @@ def _scan_tense(lx, words: list, leftward: bool) -> str:
             if lw != "set":
                 continue
         if lw in REPORTING:
-            if leftward and i == 0:
+            if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
                 # "said Friday": the expression dates the report itself
                 return "present" if lw.endswith("s") or lw == "say" else "past"
             continue  # "X will happen Friday, officials said": the report is not the event
