@@ -946,8 +946,9 @@ def _h_theunit(doc, m):
             doc.dct - timedelta(days=(doc.dct.isoweekday() - 6) % 7 if doc.dct.isoweekday() >= 6 else doc.dct.isoweekday() + 1)
         p = _of_date(d, "weekend")
         return "DATE", _value(p), _pmod(m), p, "relative"
-    full = re.search(r"full|fiscal|calendar", m.group(0), re.I)
-    if pw in ("over", "throughout", "through", "all") or (pw == "for" and not full) and not m["pmod"]:
+    nw = doc.next_word(m.end())
+    if not m["pmod"] and (pw in ("over", "throughout", "through", "all") or nw in ("ended", "ending", "to")):
+        # "the year ended Sept. 30", "over the year": a stretch of time
         return "DURATION", _duration(1, unit), "", None, ""
     if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
         return None
@@ -1473,7 +1474,7 @@ def _build(doc: _Doc, c, res) -> Timex | None:
         if period[0] == "day" and basis in ("explicit", "narrative"):
             doc.story, doc.story_pos = ds, e
         if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
-            if basis != "narrative":
+            if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
             doc.quarter_pos = s
     if typ in ("DURATION", "SET"):
