@@ -20,7 +20,7 @@ import bisect
 import csv
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -426,8 +426,9 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
                 keys[j] in _NAME_PARTICLES and j > i or keys[j] not in _PARTICLES
                 and words[j] not in lex["stop_set"]
                 and words[j] not in names and (j == i or words[j] not in demonyms)
-                and words[j].lower() not in lex["title_map"] and not _longest(words, j, surfaces, 1)[0]):
+                and words[j].lower() not in lex["title_map"] and keys[j] not in surfaces):
             j += 1
+        j = max(j, i + 1)   # always move on, whatever the word is
         while j > i + 1 and keys[j - 1] in _PARTICLES:
             j -= 1
         size, title = _longest(words, j, lex["title_map"], lex["max_title_words"], lower=True) \
@@ -577,6 +578,10 @@ def tag_actors(text: str, when: date | None = None) -> list[ActorMention]:
     """
     if not isinstance(text, str) or not text:
         return []
+    if isinstance(when, datetime):
+        when = when.date()   # a datetime does not compare with the terms' dates
+    elif not isinstance(when, date):
+        when = None
     text = text[:MAX_TEXT_CHARS]
     raw: list[_Mention] = []
     for run in _RUN.finditer(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -291,6 +291,8 @@ def find_summit_references(text: str, dct: date, tense: str = "") -> list[Knowle
     """
     if not isinstance(text, str) or not text or not isinstance(dct, date):
         return []
+    if isinstance(dct, datetime):
+        dct = dct.date()   # a datetime does not compare with the table's dates
     text = text[:MAX_TEXT_CHARS]
     found = []
     for match in _reference_regex().finditer(text):

@@ -1,7 +1,7 @@
 """Tests for the actor tagger."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -139,7 +139,8 @@ def test_actors_seed_article_every_actor():
 
 @pytest.mark.parametrize(
     ("when", "role"),
-    [(date(2010, 6, 1), "Prime Minister"), (date(2015, 6, 1), "President"), (None, "President")],
+    [(date(2010, 6, 1), "Prime Minister"), (date(2015, 6, 1), "President"), (None, "President"),
+     (datetime(2010, 6, 1, 12, 0), "Prime Minister")],
 )
 def test_actors_file_role_follows_the_date(when, role):
     assert _actors("Vladimir Putin spoke.", when=when)["Vladimir Putin"][1] == role

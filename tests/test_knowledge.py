@@ -96,6 +96,13 @@ def test_knowledge_cancelled_summit_needs_explicit_year():
     assert find_summit_references("APEC 2019", DCT)[0].date_start == date(2019, 11, 16)
 
 
+def test_knowledge_accepts_a_datetime_as_publication_date():
+    from datetime import datetime
+    refs = find_summit_references("They last met at an APEC summit in South Korea.",
+                                  datetime(2026, 1, 13, 9, 30))
+    assert [r.date_start for r in refs] == [date(2025, 10, 31)]
+
+
 def test_knowledge_summits_cover_every_series_and_era():
     summits = load_summits()
     series = {row["series"] for row in summits}
