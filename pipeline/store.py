@@ -24,7 +24,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
 from pipeline.merge import DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, compare, merge_rows
-from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, Article
+from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, Article
 
 REPO = Path(__file__).resolve().parent.parent
 SCHEMA_VERSION = 2
@@ -107,16 +107,53 @@ mentions_table = sa.Table(
     sa.UniqueConstraint("article_id", "mention_id", name="uq_mentions_article_mention"),
 )
 
-# Candidate lookup: one row per (country or actor of a canonical event), indexed with the event's
-# start date, so finding "events sharing a party inside this date window" is an index range scan.
+# Candidate lookup: one row per party key of a canonical event ("a:<actor>", "c:<country>", and
+# "n:<country>" while the event names no actor), with the event's period and precision rank, so
+# "events sharing a party whose period equals, contains or lies inside this one" is a few index
+# range scans, never a scan of all events.
 event_keys_table = sa.Table(
     "event_keys", metadata,
     sa.Column("key", sa.String(255), nullable=False),
-    sa.Column("date_start", sa.String(10), nullable=False),
     sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id"), nullable=False),
-    sa.PrimaryKeyConstraint("key", "date_start", "event_id", name="pk_event_keys"),
+    sa.Column("date_start", sa.String(10), nullable=False),
+    sa.Column("date_end", sa.String(10), nullable=False),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.PrimaryKeyConstraint("key", "event_id", name="pk_event_keys"),
+    sa.Index("ix_event_keys_lookup", "key", "date_start"),
     sa.Index("ix_event_keys_event", "event_id"),
 )
+# Inclusive cap on the candidates one lookup returns per date relation: a year-precise mention in a
+# huge store could otherwise be compared with every day-precise event of that year.
+MAX_CANDIDATES = 200
+
+# Statements built once: SQLAlchemy then reuses their compiled form for every article.
+_ARTICLE_EXISTS = sa.select(articles_table.c.article_id).where(articles_table.c.article_id == sa.bindparam("aid"))
+_INSERT_EVENT = events_table.insert()
+_INSERT_MENTION = mentions_table.insert()
+_INSERT_KEY = event_keys_table.insert()
+_UPDATE_EVENT = events_table.update().where(events_table.c.event_id == sa.bindparam("b_event_id"))
+_MOVE_KEYS = event_keys_table.update().where(event_keys_table.c.event_id == sa.bindparam("b_event_id"))
+_SET_N_EVENTS = articles_table.update().where(articles_table.c.article_id == sa.bindparam("aid"))
+_ek = event_keys_table.c
+_KEYS = _ek.key.in_(sa.bindparam("keys", expanding=True))
+# Same period; a coarser period containing it; a finer period inside it (see merge.dates_compatible).
+_CAND_SAME = sa.select(_ek.event_id).where(_KEYS, _ek.date_start == sa.bindparam("s"),
+                                           _ek.date_end == sa.bindparam("e")).distinct()
+_CAND_COARSER = (sa.select(_ek.event_id).where(_KEYS, _ek.date_start >= sa.bindparam("lo"),
+                                               _ek.date_start <= sa.bindparam("s"), _ek.date_end >= sa.bindparam("e"),
+                                               _ek.rank > sa.bindparam("r"))
+                 .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES))
+_CAND_FINER = (sa.select(_ek.event_id).where(_KEYS, _ek.date_start >= sa.bindparam("s"),
+                                             _ek.date_start <= sa.bindparam("e"), _ek.date_end <= sa.bindparam("e"),
+                                             _ek.rank < sa.bindparam("r"))
+               .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES))
+_CAND_IDS = sa.union(_CAND_SAME, sa.select(_CAND_COARSER.subquery().c.event_id),
+                     sa.select(_CAND_FINER.subquery().c.event_id)).subquery()
+# One round trip per mention: the candidate events themselves.
+_CANDIDATES = sa.select(events_table).where(events_table.c.event_id.in_(sa.select(_CAND_IDS.c.event_id))) \
+    .order_by(events_table.c.event_id)
+_EVENTS_EXIST = sa.select(events_table.c.event_id).where(
+    events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def default_db_url() -> str:
@@ -300,10 +337,43 @@ def _event_record(row: dict[str, Any], article: Article) -> dict[str, Any]:
     return rec
 
 
+def _new_event_id(mention_id: str, article_id: str, taken: set[str]) -> str:
+    """The canonical id of a new event: the extractor's id unless another event already has it."""
+    if mention_id not in taken:
+        return mention_id
+    return hashlib.sha256(f"{article_id}:{mention_id}".encode()).hexdigest()[:16]
+
+
 def _keys_of(rec: dict[str, Any]) -> set[str]:
-    keys = {"c:" + c for c in _from_json_list(rec.get("countries"))}
-    keys |= {"a:" + a for a in _from_json_list(rec.get("actors"))}
+    """The candidate-lookup keys of an event row (list columns as JSON text)."""
+    countries, actors = _from_json_list(rec.get("countries")), _from_json_list(rec.get("actors"))
+    keys = {"c:" + c for c in countries} | {"a:" + a for a in actors}
+    if not actors:
+        keys |= {"n:" + c for c in countries}
     return {k[:255] for k in keys}
+
+
+def _lookup_keys(rec: dict[str, Any]) -> list[str]:
+    """Keys under which a mention's possible partners are filed.
+
+    A mention naming actors can only join an event sharing one of them, or an event naming no
+    actor that shares a country (two different actor sets conflict); one naming no actor can
+    join any event sharing a country.
+    """
+    countries, actors = _from_json_list(rec.get("countries")), _from_json_list(rec.get("actors"))
+    if actors:
+        keys = {"a:" + a for a in actors} | {"n:" + c for c in countries}
+    else:
+        keys = {"c:" + c for c in countries}
+    return sorted(k[:255] for k in keys)
+
+
+def _key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> list[dict[str, Any]]:
+    if rec.get("precision") not in MERGEABLE_PRECISIONS or not rec.get("date_start"):
+        return []
+    rank = PRECISIONS.index(rec["precision"])
+    return [{"key": k, "event_id": event_id, "date_start": rec["date_start"], "date_end": rec["date_end"] or
+             rec["date_start"], "rank": rank} for k in sorted(keys)]
 
 
 class Store:
@@ -388,20 +458,22 @@ class Store:
                                 .where(articles_table.c.article_id == article_id)).first() is not None
 
     def _add(self, conn: sa.Connection, article: Article, rows: list[dict[str, Any]]) -> AddResult:
-        known = conn.execute(sa.select(articles_table.c.article_id)
-                             .where(articles_table.c.article_id == article.article_id)).first()
-        if known is not None:
+        if conn.execute(_ARTICLE_EXISTS, {"aid": article.article_id}).first() is not None:
             return AddResult(False, 0, 0, ())
-        conn.execute(articles_table.insert().values(
-            article_id=article.article_id, title=_text(article.title), url=_text(article.url),
-            source=_text(article.source), published=article.published.isoformat(),
-            published_assumed=bool(article.published_assumed), text=_text(article.text),
-            path=_text(article.path), ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            n_events=0))
         pub = article.published.isoformat()
         added = merged = 0
         event_ids: list[str] = []
+        mention_rows: list[dict[str, Any]] = []
         seen: set[str] = set()
+        wanted = sorted({_text(r.get("event_id")) for r in rows} - {""})
+        taken = {r[0] for r in conn.execute(_EVENTS_EXIST, {"ids": wanted})} if wanted else set()
+        # The article row goes first: mentions reference it (foreign key).
+        conn.execute(articles_table.insert(), {
+            "article_id": article.article_id, "title": _text(article.title), "url": _text(article.url),
+            "source": _text(article.source), "published": pub,
+            "published_assumed": bool(article.published_assumed), "text": _text(article.text),
+            "path": _text(article.path), "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "n_events": 0})
         for row in rows:
             rec = _event_record(row, article)
             mention_id = rec["event_id"] or f"row{len(seen)}"
@@ -410,9 +482,10 @@ class Store:
             seen.add(mention_id)
             target = self._find_match(conn, rec)
             if target is None:
-                event_id = self._new_event_id(conn, mention_id, article.article_id)
-                rec = {**rec, "event_id": event_id, "mentions": 1, "first_reported": pub, "last_reported": pub}
-                conn.execute(events_table.insert().values(**rec))
+                event_id = _new_event_id(mention_id, article.article_id, taken)
+                taken.add(event_id)
+                conn.execute(_INSERT_EVENT, {**rec, "event_id": event_id, "mentions": 1, "first_reported": pub,
+                                             "last_reported": pub})
                 self._put_keys(conn, event_id, rec, _keys_of(rec))
                 added += 1
             else:
@@ -426,55 +499,46 @@ class Store:
                               mentions=int(target["mentions"]) + 1,
                               first_reported=min(target["first_reported"] or pub, pub),
                               last_reported=max(target["last_reported"] or pub, pub))
-                conn.execute(events_table.update().where(events_table.c.event_id == event_id).values(**update))
-                if update["date_start"] != target["date_start"]:
-                    conn.execute(event_keys_table.update().where(event_keys_table.c.event_id == event_id)
-                                 .values(date_start=update["date_start"]))
+                conn.execute(_UPDATE_EVENT, {**update, "b_event_id": event_id})
+                if update["precision"] != target["precision"] or update["date_start"] != target["date_start"]:
+                    conn.execute(_MOVE_KEYS, {"b_event_id": event_id, "date_start": update["date_start"],
+                                              "date_end": update["date_end"],
+                                              "rank": PRECISIONS.index(update["precision"])})
                 old_keys = _keys_of({k: _json_list(target[k]) for k in ("countries", "actors")})
                 self._put_keys(conn, event_id, update, _keys_of(update) - old_keys)
                 merged += 1
-            conn.execute(mentions_table.insert().values(
-                event_id=event_id, article_id=article.article_id, mention_id=mention_id,
-                sentence=rec["sentence"], sentence_index=rec["sentence_index"], date_text=rec["date_text"],
-                date_start=rec["date_start"], date_end=rec["date_end"], precision=rec["precision"],
-                title=rec["title"]))
+            mention_rows.append({
+                "event_id": event_id, "article_id": article.article_id, "mention_id": mention_id,
+                "sentence": rec["sentence"], "sentence_index": rec["sentence_index"], "date_text": rec["date_text"],
+                "date_start": rec["date_start"], "date_end": rec["date_end"], "precision": rec["precision"],
+                "title": rec["title"]})
             event_ids.append(event_id)
-        conn.execute(articles_table.update().where(articles_table.c.article_id == article.article_id)
-                     .values(n_events=len(seen)))
+        if mention_rows:
+            conn.execute(_INSERT_MENTION, mention_rows)
+        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(seen)})
         return AddResult(True, added, merged, tuple(event_ids))
 
     def _put_keys(self, conn: sa.Connection, event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> None:
-        rows = [{"key": k, "date_start": rec["date_start"], "event_id": event_id} for k in sorted(keys)]
-        if rows and rec.get("precision") in MERGEABLE_PRECISIONS and rec["date_start"]:
-            conn.execute(event_keys_table.insert(), rows)
-
-    def _new_event_id(self, conn: sa.Connection, mention_id: str, article_id: str) -> str:
-        exists = conn.execute(sa.select(events_table.c.event_id)
-                              .where(events_table.c.event_id == mention_id)).first()
-        if exists is None:
-            return mention_id
-        # The extractor's id is per article; another article produced the same one.
-        return hashlib.sha256(f"{article_id}:{mention_id}".encode()).hexdigest()[:16]
+        rows = _key_rows(event_id, rec, keys)
+        if rows:
+            conn.execute(_INSERT_KEY, rows)
 
     def _find_match(self, conn: sa.Connection, rec: dict[str, Any]) -> dict[str, Any] | None:
         """The best canonical event reporting the same happening as ``rec``, via the key index."""
         if rec["precision"] not in MERGEABLE_PRECISIONS or not rec["date_start"]:
             return None
-        keys = sorted(_keys_of(rec))
+        keys = _lookup_keys(rec)
         if not keys:
             return None
         try:
             lo = (date.fromisoformat(rec["date_end"]) - timedelta(days=MAX_MERGE_SPAN_DAYS)).isoformat()
         except ValueError:
             return None
-        ek = event_keys_table.c
-        ids = sa.select(ek.event_id).where(ek.key.in_(keys), ek.date_start >= lo,
-                                           ek.date_start <= rec["date_end"]).distinct()
-        query = sa.select(events_table).where(events_table.c.event_id.in_(ids),
-                                              events_table.c.date_end >= rec["date_start"])
+        params = {"keys": keys, "s": rec["date_start"], "e": rec["date_end"], "lo": lo,
+                  "r": PRECISIONS.index(rec["precision"])}
         mention = {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}}
         best, best_score = None, -1.0
-        for cand in conn.execute(query).mappings():
+        for cand in conn.execute(_CANDIDATES, params).mappings():
             cand = dict(cand)
             for k in LIST_COLUMNS:
                 cand[k] = _from_json_list(cand[k])
@@ -560,14 +624,13 @@ class Store:
 def _migrate_1_to_2(conn: sa.Connection) -> None:
     """Version 1 had no candidate-key index: build ``event_keys`` from the stored events."""
     event_keys_table.create(conn, checkfirst=True)
-    rows = conn.execute(sa.select(events_table.c.event_id, events_table.c.date_start, events_table.c.precision,
-                                  events_table.c.countries, events_table.c.actors)).mappings().all()
+    cols = events_table.c
+    rows = conn.execute(sa.select(cols.event_id, cols.date_start, cols.date_end, cols.precision,
+                                  cols.countries, cols.actors)).mappings().all()
     for row in rows:
-        rec = dict(row)
-        store_keys = _keys_of(rec)
-        if store_keys and rec["precision"] in MERGEABLE_PRECISIONS and rec["date_start"]:
-            conn.execute(event_keys_table.insert(), [{"key": k, "date_start": rec["date_start"],
-                                                      "event_id": rec["event_id"]} for k in sorted(store_keys)])
+        key_rows = _key_rows(row["event_id"], dict(row), _keys_of(dict(row)))
+        if key_rows:
+            conn.execute(_INSERT_KEY, key_rows)
 
 
 MIGRATIONS = {1: _migrate_1_to_2}

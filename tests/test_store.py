@@ -104,17 +104,18 @@ def test_store_merge_keeps_finest_precision_and_unions(store):
     assert (row["first_reported"], row["last_reported"]) == ("2025-11-01", "2025-12-01")
 
 
-def test_store_candidate_lookup_uses_index(store):
+@pytest.mark.parametrize("query", ["_CAND_SAME", "_CAND_COARSER", "_CAND_FINER", "_CANDIDATES"])
+def test_store_candidate_lookup_uses_index(store, query):
     # The merge lookup must be an index range scan, not a scan of every event.
     if store.backend != "sqlite":
         pytest.skip("query plan checked on SQLite")
-    ek = store_mod.event_keys_table.c
-    query = sa.select(ek.event_id).where(ek.key.in_(["c:CAN"]), ek.date_start >= "2025-01-01",
-                                         ek.date_start <= "2025-12-31")
+    stmt = getattr(store_mod, query)
+    params = {"keys": ["c:CAN", "a:Mark Carney"], "s": "2025-10-31", "e": "2025-10-31", "lo": "2024-10-30", "r": 0}
     with store.engine.connect() as conn:
-        sql = str(query.compile(conn, compile_kwargs={"literal_binds": True}))
-        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
-    assert "USING" in plan and "INDEX" in plan, plan
+        sql = str(stmt.params(params).compile(conn, compile_kwargs={"literal_binds": True}))
+        rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
+    detail = " ".join(str(r[-1]) for r in rows)
+    assert "SEARCH event_keys USING" in detail and "SCAN event_keys" not in detail, detail
 
 
 def test_store_article_with_no_events_and_hostile_text(store):
