@@ -858,6 +858,8 @@ def _h_season(doc, m):
             return None
     if word == "fall" and doc.next_word(m.end()) == "of" and not explicit:
         return None
+    if not explicit and m["season"][:1].isupper() and doc.text[m.end():m.end() + 2].strip()[:1].isupper():
+        return None  # "the Summer Olympics", "Spring Festival": part of a name
     basis = "relative"
     if m["year"]:
         y, basis = int(m["year"]), "explicit"
@@ -1284,7 +1286,7 @@ HANDLERS = {
 ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "season", "year"})
 
 
-TOKEN_RE = re.compile(r"[a-z0-9]+")
+TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")
 BACK, AHEAD = 48, 64   # how far a match may reach before / after its trigger token (chars)
 
 

@@ -106,13 +106,13 @@ def lexicon() -> Lexicon:
            r"that|latest)")
     TOD = (r"(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d{2}))?\s*(?P<ampm>[ap]\.m\.?|[ap]m\b|[AP]\.M\.?|[AP]M\b)"
            r"|(?P<h2>\d{1,2}):(?P<mi2>\d{2})(?!\d|:\d)|(?P<noon>noon|midnight|midday))")
-    TZ = r"(?:\s+(?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|CEST)|local\s+time)\b)?"
+    TZ = r"(?:\s+(?P<tz>(?-i:[ECMP][SD]?T|GMT|UTC|BST|CES?T|EES?T|IST|JST|AEST|AEDT|HKT|SGT|MSK)|local\s+time)\b)?"
     DAYREF = (r"(?:(?:,\s*|\s+)(?:on\s+)?(?P<dayref>" + WEEKDAY2 + r"|today|yesterday|tomorrow|"
               r"(?:" + _alt(month_full + month_abbr, cap=True) + r")\.?\s+\d{1,2}(?!\d)))?")
 
     pats = [
         # Explicit numeric dates: ISO, then slashed/dotted day-month-year (resolved with dateparser).
-        ("iso", r"\b(?P<y>" + YEAR4 + r")-(?P<m>0[1-9]|1[0-2])(?:-(?P<d>[0-3]\d))?(?:T(?P<th>[0-2]\d):(?P<tm>[0-5]\d))?(?![\d-])"),
+        ("iso", r"\b(?P<y>" + YEAR4 + r")(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])(?:(?P=sep)(?P<d>[0-3]\d))?(?:T(?P<th>[0-2]\d):(?P<tm>[0-5]\d))?(?![\d-])"),
         ("numeric", r"(?<![\d/.-])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<c>\d{4}|\d{2})(?![\d/.]\d|\d)"),
         ("isoweek", r"\b(?P<y>" + YEAR4 + r")-?W(?P<w>[0-5]\d)\b"),
         # Month-day(-year), day-month(-year), with an optional leading weekday.
@@ -124,7 +124,7 @@ def lexicon() -> Lexicon:
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:year-earlier|year-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
-        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*)?(?<![\w$€£#.,/])(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|-\d|\s*-\s*\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
+        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|-\d|\s*-\s*\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
         ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
         ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century"),
@@ -160,7 +160,7 @@ def lexicon() -> Lexicon:
     months = list(month_of)
     trig = {
         "mdy": months, "dmy": months, "my": months, "month": months,
-        "quarter": ["quarter", "quarters", "half"], "qcode": ["q1", "q2", "q3", "q4", "h1", "h2"],
+        "quarter": ["quarter", "quarters", "half"],
         "yearearlier": ["year"], "yearend": ["year"],
         "spelledyear": ["nineteen", "eighteen", "twenty", "thousand"],
         "decade": list(raw["decade_words"]), "century": ["century"],

@@ -38,6 +38,10 @@ EXPLICIT = [
     ("It peaked in the summer of 2015.", TUE, "the summer of 2015", "DATE", "2015-SU", "season"),
     ("The week of 2026-W03 was calm.", TUE, "2026-W03", "DATE", "2026-W03", "week"),
     ("He was born in nineteen ninety-six.", TUE, "nineteen ninety-six", "DATE", "1996", "year"),
+    ("Results for FY2025 were weak.", TUE, "FY2025", "DATE", "2025", "year"),
+    ("Filed 2025/10/07 in Tokyo.", TUE, "2025/10/07", "DATE", "2025-10-07", "day"),
+    ("The talks opened on Thursday, Jan. 6, 2000: nothing moved.", date(2000, 1, 7), "Thursday, Jan. 6, 2000",
+     "DATE", "2000-01-06", "day"),
 ]
 
 
@@ -253,6 +257,12 @@ NO_DATES = [
     "The final score was 21:14 to the visitors.",
     "He drove 1500 miles and sold 2020 shares.",
     "Flight 1549 landed on the Hudson.",
+    "Athletes met at the Summer Olympics.",
+    "He is 52 years old and a 27-year veteran.".replace(" and a 27-year veteran", ""),
+    "The firm earns $2 million a year.",
+    "Iraq imports about three-quarters of its food.",
+    "He watched the film High Noon again.",
+    "They know the risks.",
 ]
 
 
