@@ -61,5 +61,34 @@ def main() -> None:
         print(f"{name:36s} {speed:12,.0f} words/s   {speed / baseline:6.3f} x baseline")
 
 
+def actor_country_precision() -> None:
+    """Share of actor countries that are among a document's gold countries (geo eval sets).
+
+    A person or organisation resolved to a country ("Huawei" -> CHN) adds that country to the
+    document; this checks how often it is one the annotators found in the text. Skipped when
+    ``../shared/eval/geo`` is absent (a new user has no ``../shared``).
+    """
+    folder = ROOT.parent / "shared" / "eval" / "geo"
+    if not folder.is_dir():
+        print("actor-country precision: ../shared/eval/geo not found, skipped")
+        return
+    import json
+    for name in ("trnews", "lgl"):
+        path = folder / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        right = wrong = 0
+        for line in path.open(encoding="utf-8"):
+            doc = json.loads(line)
+            gold = set(doc.get("countries", []))
+            for mention in tag_actors(doc["text"]):
+                if mention.iso3:
+                    right += mention.iso3 in gold
+                    wrong += mention.iso3 not in gold
+        total = right + wrong
+        print(f"actor-country precision on {name}: {right}/{total} = {right / max(total, 1):.3f}")
+
+
 if __name__ == "__main__":
     main()
+    actor_country_precision()
