@@ -850,7 +850,7 @@ def _h_season(doc, m):
         return "DATE", _value(p), _pmod(m), p, "narrative"
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
         pw = doc.prev_word(m.start())
-        if pw not in TIME_PREPS:
+        if pw not in TIME_PREPS and pw != "over":
             return None
         if word == "fall" and (rel != "the" or doc.next_word(m.end()) in ("of", "in")):
             return None

@@ -122,7 +122,7 @@ def lexicon() -> Lexicon:
         ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
         ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-))*)(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
-        ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:year-earlier|year-ago)(?:\s+(?P<what>period|quarter))?"),
+        ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
         ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|-\d|\s*-\s*\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
