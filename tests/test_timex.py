@@ -322,7 +322,10 @@ def test_timex_record_shape():
                 max_size=40).map("".join),
        st.dates(min_value=date(1, 1, 1), max_value=date(9999, 12, 31)))
 def test_timex_property_never_raises(text, dct):
-    for t in tag_timexes(text, dct):
+    got = tag_timexes(text, dct)
+    for a, b in zip(got, got[1:]):
+        assert a.end <= b.start   # in text order, never overlapping
+    for t in got:
         assert 0 <= t.start < t.end <= len(text)
         assert text[t.start:t.end] == t.text
         assert t.type in TIMEX_TYPES
