@@ -198,6 +198,9 @@ def _number(s: str) -> float | None:
     s = s.lower().strip()
     if s in lx.vague or s.startswith(("a few", "a couple", "several", "the few")):
         return 2.0 if s.startswith(("a couple", "couple")) else None
+    if s.endswith(" and a half") or s.endswith(" and one half"):
+        head = _number(s.rsplit(" and ", 1)[0])
+        return None if head is None else head + 0.5
     m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
     if m:
         v = float(m.group(1))
@@ -259,7 +262,7 @@ def _duration(n: float | None, unit: str) -> str:
         return p + "X" + letter
     whole = int(n)
     frac = n - whole
-    if frac > 1e-9 and small and factor:
+    if frac > 1e-9 and small and factor and abs(frac * factor - round(frac * factor)) < 1e-9:
         rest = round(frac * factor)
         head = "%d%s" % (whole, letter) if whole else ""
         if is_time or letter in ("Y", "Q"):
@@ -646,7 +649,7 @@ def _h_month(doc, m):
     if not _ambiguous_month_ok(doc, m):
         return None
     mo = _month_num(m["month"])
-    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
     if rel in ("every", "each"):
         return "SET", "XXXX-%02d" % mo, "", None, ""
     if rel in ("the following", "the previous") and doc.anchor is not None:
@@ -905,6 +908,22 @@ def _h_weekof(doc, m):
     return "DATE", _value(p), "", p, res[4]
 
 
+def _h_weekofmonth(doc, m):
+    """ "the first week of February": the ISO week holding that part of the month."""
+    res = _h_my(doc, m) if (m["year"] or m["sy"] or m["ry"]) else _h_month(doc, m)
+    if res is None or res[3] is None:
+        return None
+    first, last = _range(res[3])
+    nth = m["nth"].lower()
+    # the middle of that seven-day stretch decides the ISO week
+    d = last - timedelta(days=3) if nth in ("last", "final") else \
+        first + timedelta(days=7 * (doc.lx.ordinal_of[nth] - 1) + 3)
+    if d > last:
+        return None
+    p = _of_date(d, "week")
+    return "DATE", _value(p), "", p, res[4]
+
+
 def _h_relunit(doc, m):
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["unit"].lower()
@@ -1125,16 +1144,15 @@ RATE_UNITS = frozenset("seconds minutes hours days nights weeks months times".sp
 
 
 
-def _titled(doc, m, word_group: str) -> bool:
-    """A time word capitalised inside a sentence is a name ("ABC's This Week", "VOA Today")."""
-    w = m[word_group]
+def _titled(doc, m, group: str) -> bool:
+    """A capitalised time word inside a sentence is part of a name ("ABC's This Week")."""
+    w = m[group]
     if not w or not w[:1].isupper() or w.isupper():
         return False
-    i = m.start()
-    j = i - 1
-    while j >= 0 and doc.text[j] in " \t\"'`\u201c(":
+    j = m.start(group) - 1
+    while j >= 0 and doc.text[j] in " \t\"'`\u201c\u2018(":
         j -= 1
-    return j >= 0 and doc.text[j] not in ".!?\n:;" and not (m.start(word_group) > m.start() and not m.group(0)[:1].isupper())
+    return j >= 0 and doc.text[j] not in ".!?\n:;-_"
 
 
 def _h_duration(doc, m):
@@ -1143,8 +1161,12 @@ def _h_duration(doc, m):
         return None
     num = m["num"].lower()
     n = _number(num)
+    if m["half"] and n is not None:
+        n += 0.5   # "a year and a half"
     det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
     nw = doc.next_word(m.end())
+    if m["unit"][:1].isupper() and m["num"][:1].isupper() and _titled(doc, m, "num"):
+        return None  # "the Thirty Years' War", "Six Days of the Condor": a name
     if nw == "old" or (unit == "quarter" and nw == "of"):
         return None  # ages ("52 years old") and fractions ("three-quarters of") are not times
     if num in ("a", "an") and not det and _is_rate(doc, m.start()):
@@ -1281,7 +1303,7 @@ HANDLERS = {
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "period": _h_period,
+    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
 }
 ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "season", "year"})
 

@@ -136,7 +136,7 @@ def lexicon() -> Lexicon:
         ("time", APPROX + PMOD + TOD + TZ + DAYREF),
         ("holiday", PMOD + r"(?:(?P<rel>this|last|next|this\s+past|this\s+coming)\s+)?" + HOL + r"(?:\s+(?P<year>" + YEAR4 + r")\b)?"),
         ("ago", APPROX + r"(?P<num>" + NUMBER + "|" + VAGUE + r")(?:[\s-]+(?:more|full|long))?[\s-]+" + UNIT + r"(?:\s+or\s+so)?\s+(?P<dir>ago|earlier|later|before|after|from\s+now|hence|back|since)\b"),
-        ("duration", APPROX + r"(?P<det>(?:the|its|their|a|this|each\s+of\s+the)\s+(?:(?:past|last|next|first|previous|following|coming|final|latest|remaining|initial|ensuing|prior|entire|full|same|other|year-earlier|year-ago|comparable)\s+)?|(?:past|last|next|first|previous|coming|another)\s+)?(?P<num>" + NUMBER + "|" + VAGUE + r")(?:[\s-]+(?P<more>more|additional|other|straight|consecutive|full|long))?(?:\s+|-)" + UNIT + r"(?P<tail>-long|\s+or\s+so)?(?![\w-])"),
+        ("duration", APPROX + r"(?P<det>(?:the|its|their|a|this|each\s+of\s+the)\s+(?:(?:past|last|next|first|previous|following|coming|final|latest|remaining|initial|ensuing|prior|entire|full|same|other|year-earlier|year-ago|comparable)\s+)?|(?:past|last|next|first|previous|coming|another)\s+)?(?P<num>" + NUMBER + "|" + VAGUE + r")(?:[\s-]+(?P<more>more|additional|other|straight|consecutive|full|long))?(?:\s+|-)" + UNIT + r"(?P<half>\s+and\s+a\s+half)?(?P<tail>-long|\s+or\s+so)?(?![\w-])"),
         ("pluralunit", r"(?P<det>(?:the\s+)?(?:recent|coming|past|last|next|ensuing|following|previous|early|later|subsequent)\s+)?(?P<unit>(?-i:seconds|minutes|hours|days|weeks|months|quarters|years|decades|centuries))(?P<tail>-long|\s+ahead|\s+to\s+come)?(?![\w-])"),
         ("set", r"(?:(?P<adv>daily|weekly|monthly|yearly|hourly|nightly|biweekly|fortnightly)(?![\w-])|(?P<freq>once|twice|thrice|(?:\d+|" + NUMW + r")\s+times)\s+(?:a|an|per|every|each)\s+" + UNIT + r"|(?P<q>every|each|per)\s+(?:other\s+)?(?:(?P<num>" + NUMBER + r")\s+)?(?:" + UNIT.replace("?P<unit>", "?P<unit2>") + "|" + WEEKDAY + "|" + MONTH + "|" + SEASON + r")(?![\w-]))"),
         # Only the reference words that TimeML annotators tag consistently ("soon", "previously"
@@ -144,6 +144,7 @@ def lexicon() -> Lexicon:
         ("ref", r"(?P<ref>right\s+now|just\s+now|now|currently|current|recently|lately|nowadays|these\s+days|the\s+past|the\s+future|the\s+(?:near|distant|immediate)\s+future|the\s+(?:near|short)\s+term|formerly|a\s+later\s+date|the\s+present|at\s+present)(?![\w-])"),
         ("narr", PMOD + r"(?P<det>the\s+(?:following|next|previous|preceding|prior|same)|that\s+same|that|the\s+same|this\s+same)\s+(?P<unit>day|morning|afternoon|evening|night|week|weekend|month|year)(?![\w-])"),
         ("period", r"the\s+(?P<adj>latest|comparable|corresponding|same|" + YEAR4 + r")\s+(?:(?:fiscal|reporting)\s+)?period(?![\w-])(?P<tail>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+last\s+year))?"),
+        ("weekofmonth", r"(?:the\s+)?(?P<nth>first|second|third|fourth|last|final)\s+week\s+of\s+" + MONTH + r"(?:,?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year))?"),
         ("weekof", r"the\s+week\s+of\s+" + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("daybefore", r"the\s+(?P<unit>day|night|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?)]|\s*$)"),
     ]
@@ -180,7 +181,7 @@ def lexicon() -> Lexicon:
                 "date", "present", "being"],
         "narr": ["day", "morning", "afternoon", "evening", "night", "week", "weekend", "month",
                  "year"],
-        "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "period": ["period"],
+        "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "weekofmonth": ["week"], "period": ["period"],
     }
     digit_names = {"iso", "numeric", "isoweek", "mdy", "dmy", "year", "decade", "century", "time",
                    "ago", "duration", "set", "quarter", "qcode"}

@@ -112,6 +112,8 @@ PERIODS = [
     ("The vote was held in November.", date(2026, 2, 2), "November", "2025-11", "month"),
     ("The vote will be held in November.", date(2026, 2, 2), "November", "2026-11", "month"),
     ("Talks resumed Dec. 14 in Geneva.", date(2026, 12, 20), "Dec. 14", "2026-12-14", "day"),
+    ("Talks resume in the first week of February.", TUE, "the first week of February", "2026-W06", "week"),
+    ("Talks end in the last week of March 2027.", TUE, "the last week of March 2027", "2027-W12", "week"),
 ]
 
 
@@ -131,7 +133,10 @@ DURATIONS = [
     ("Shares fell in the past three months.", TUE, "the past three months", "DURATION", "P3M"),
     ("Rain fell for several days.", TUE, "several days", "DURATION", "PXD"),
     ("The talks ran for twenty four hours.", TUE, "twenty four hours", "DURATION", "PT24H"),
-    ("The ceasefire held for a week and a half.", TUE, "a week", "DURATION", "P1W"),
+    ("The ceasefire held for a week and a half.", TUE, "a week and a half", "DURATION", "P1.5W"),
+    ("The siege lasted a year and a half.", TUE, "a year and a half", "DURATION", "P1Y6M"),
+    ("The meeting lasted two and a half hours.", TUE, "two and a half hours", "DURATION", "PT2H30M"),
+    ("The treaty of 1648 ended a war.", TUE, "1648", "DATE", "1648"),
     ("The rally lasted 90 minutes.", TUE, "90 minutes", "DURATION", "PT90M"),
     ("It has been two decades since.", TUE, "two decades", "DURATION", "P20Y"),
 ]
@@ -140,7 +145,9 @@ DURATIONS = [
 @pytest.mark.parametrize("text,dct,phrase,typ,value", DURATIONS)
 def test_timex_durations(text, dct, phrase, typ, value):
     t = _find(text, dct, phrase)
-    assert (t.type, t.value, t.date_start, t.precision) == (typ, value, None, "")
+    assert (t.type, t.value) == (typ, value)
+    if typ == "DURATION":
+        assert (t.date_start, t.precision) == (None, "")
 
 
 SETS = [
@@ -263,6 +270,9 @@ NO_DATES = [
     "Iraq imports about three-quarters of its food.",
     "He watched the film High Noon again.",
     "They know the risks.",
+    "The Thirty Years' War ended in a treaty.",
+    "Baker spoke on ABC's \"This Week\" show.",
+    "This is VOA Today.",
 ]
 
 
