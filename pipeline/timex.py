@@ -812,6 +812,10 @@ def _h_spelledyear(doc, m):
 
 
 def _h_decade(doc, m):
+    if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
+        # "the 1800s" is the nineteenth century, not the decade 1800-1809
+        p = ("century", int(m["d4"]) // 10)
+        return "DATE", _value(p), _pmod(m), p, "explicit"
     if m["d4"]:
         d = int(m["d4"])
     else:
@@ -1376,13 +1380,12 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
     taken: list[tuple[int, int]] = []
     for c in pending:
         s, e = c[0], c[1]
-        i = bisect_right(taken, (s, 10**12))
-        if (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e):
+        if _overlaps(taken, s, e):
             continue
         res = _safe(doc, c)
         if res is None:
             continue
-        taken.insert(i, (s, e))
+        taken.insert(bisect_right(taken, (s, 10**12)), (s, e))
         chosen.append(c)
     chosen.sort(key=lambda c: c[0])
     doc.anchor = doc.last_day = None
@@ -1393,15 +1396,28 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         tx = _build(doc, c, res)
         if tx is not None:
             out.append(tx)
-            if tx.precision == "day" and c[3] in ("mdy", "dmy"):
-                extra = _coordinated_day(doc, tx)
-                i = bisect_right(taken, (extra.start, 10**12)) if extra is not None else 0
-                if extra is not None and not (i < len(taken) and taken[i][0] < extra.end):
+            if (tx.precision == "day" and c[3] in ("mdy", "dmy")) or (c[3] == "year" and not tx.mod):
+                extra = _coordinated_day(doc, tx) if tx.precision == "day" else _year_range_end(doc, tx)
+                if extra is not None and not _overlaps(taken, extra.start, extra.end):
                     out.append(extra)
     return out
 
 
 COORD_DAY_RE = re.compile(r"\s*(?:and|or|to|through|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?![%.,]?\d|\s*(?:%|percent|million|billion|people|[ap]\.?m))")
+
+
+YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d)(?![\d%]|[.,]\d)")
+
+
+def _year_range_end(doc: _Doc, tx: Timex) -> Timex | None:
+    """The second year of "2010-2014"."""
+    m = YEAR_RANGE_RE.match(doc.text, tx.end)
+    if not m or int(m.group(1)) <= int(tx.value):
+        return None
+    y = int(m.group(1))
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value="%04d" % y,
+                 date_start=date(y, 1, 1), date_end=date(y, 12, 31), precision="year",
+                 basis="explicit", tense=tx.tense)
 
 
 def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
@@ -1418,6 +1434,12 @@ def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
     p = ("day", d.year, d.month, d.day)
     return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=_value(p),
                  date_start=d, date_end=d, precision="day", basis=tx.basis, tense=tx.tense)
+
+
+def _overlaps(taken: list, s: int, e: int) -> bool:
+    """True when [s, e) overlaps one of the sorted, disjoint spans in ``taken``."""
+    i = bisect_right(taken, (s, 10**12))
+    return (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)
 
 
 def _safe(doc: _Doc, c):

@@ -124,7 +124,7 @@ def lexicon() -> Lexicon:
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
-        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|-\d|\s*-\s*\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
+        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*\d(?!\d{3}(?!\d)))(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
         ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
         ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century"),

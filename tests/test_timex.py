@@ -243,6 +243,15 @@ def test_timex_story_year_for_bare_months():
         ("March 3, 1980", "1980-03-03"), ("June", "1980-06"), ("April", "2025-04")]
 
 
+@pytest.mark.parametrize("text,expected", [
+    ("He served from 2010-2014.", [("2010", "2010"), ("2014", "2014")]),
+    ("The 2010\u20132014 term ended.", [("2010", "2010"), ("2014", "2014")]),
+    ("Railways spread in the 1800s.", [("1800s", "18")]),
+])
+def test_timex_year_ranges_and_centuries(text, expected):
+    assert [(t.text, t.value) for t in tag_timexes(text, TUE)] == expected
+
+
 def test_timex_coordinated_days():
     got = tag_timexes("The summit will be held on April 24 and 25, officials said.", date(2026, 4, 1))
     assert [(t.text, t.value) for t in got] == [("April 24", "2026-04-24"), ("25", "2026-04-25")]
