@@ -64,6 +64,7 @@ class Summary:
 
     new: int = 0
     known: int = 0
+    updated: int = 0   # known articles stored again because a real publication date arrived
     events_added: int = 0
     mentions_merged: int = 0
     failed: list[str] = field(default_factory=list)
@@ -71,7 +72,8 @@ class Summary:
 
     def lines(self) -> list[str]:
         """The summary printed at the end of an ingest."""
-        out = [f"ingest: {self.new} new articles, {self.known} already known, {len(self.failed)} failed; "
+        updated = f", {self.updated} updated with a new publication date" if self.updated else ""
+        out = [f"ingest: {self.new} new articles, {self.known} already known{updated}, {len(self.failed)} failed; "
                f"{self.events_added} events added, {self.mentions_merged} mentions merged"]
         out += [f"  failed: {reason}" for reason in self.failed]
         return out
@@ -379,8 +381,11 @@ def _write(store, outcome: Outcome | str, label: str, summary: Summary, bar: tqd
         summary.failed.append(msg if msg.startswith(label) or not label else f"{label}: {msg}")
         return
     result = store.add_article(outcome.article, outcome.events)
-    if result.new:
-        summary.new += 1
+    if result.new or result.replaced:
+        if result.new:
+            summary.new += 1
+        else:
+            summary.updated += 1
         summary.events_added += result.events_added
         summary.mentions_merged += result.mentions_merged
         if outcome.article.published_assumed:

@@ -51,6 +51,7 @@ class AddResult:
     events_added: int
     mentions_merged: int
     event_ids: tuple[str, ...]
+    replaced: bool = False   # the article was known with another publication date and re-stored
 
 
 metadata = sa.MetaData()
@@ -104,6 +105,9 @@ mentions_table = sa.Table(
     sa.Column("date_end", sa.String(10), nullable=False, default=""),
     sa.Column("precision", sa.String(16), nullable=False, default=""),
     sa.Column("title", sa.Text, nullable=False, default=""),
+    # The full mention as the extractor gave it (JSON), so a canonical event can be rebuilt from
+    # its remaining mentions when an article is replaced or removed.
+    sa.Column("data", sa.Text, nullable=False, default=""),
     sa.UniqueConstraint("article_id", "mention_id", name="uq_mentions_article_mention"),
 )
 
@@ -127,7 +131,8 @@ event_keys_table = sa.Table(
 MAX_CANDIDATES = 200
 
 # Statements built once: SQLAlchemy then reuses their compiled form for every article.
-_ARTICLE_EXISTS = sa.select(articles_table.c.article_id).where(articles_table.c.article_id == sa.bindparam("aid"))
+_ARTICLE_STATE = sa.select(articles_table.c.published, articles_table.c.published_assumed).where(
+    articles_table.c.article_id == sa.bindparam("aid"))
 _INSERT_EVENT = events_table.insert()
 _INSERT_MENTION = mentions_table.insert()
 _INSERT_KEY = event_keys_table.insert()
@@ -337,6 +342,27 @@ def _event_record(row: dict[str, Any], article: Article) -> dict[str, Any]:
     return rec
 
 
+def _should_replace(stored_published: str, stored_assumed: bool, article: Article) -> bool:
+    """A known article is stored again only when it now comes with a different, real date."""
+    if article.published_assumed:
+        return False   # never trade a stored date for a guess
+    return stored_assumed or stored_published != article.published.isoformat()
+
+
+def _mention_record(row: dict[str, Any], fallback: dict[str, Any]) -> dict[str, Any]:
+    """A stored mention as an event row: its JSON copy, else (older stores) its own columns."""
+    try:
+        rec = json.loads(row["data"]) if row.get("data") else None
+    except ValueError:
+        rec = None
+    if isinstance(rec, dict):
+        return rec
+    rec = {k: fallback.get(k) for k in EVENT_COLUMNS}
+    rec.update({k: row[k] for k in ("sentence", "sentence_index", "date_text", "date_start", "date_end",
+                                    "precision", "title")})
+    return rec
+
+
 def _new_event_id(mention_id: str, article_id: str, taken: set[str]) -> str:
     """The canonical id of a new event: the extractor's id unless another event already has it."""
     if mention_id not in taken:
@@ -458,8 +484,13 @@ class Store:
                                 .where(articles_table.c.article_id == article_id)).first() is not None
 
     def _add(self, conn: sa.Connection, article: Article, rows: list[dict[str, Any]]) -> AddResult:
-        if conn.execute(_ARTICLE_EXISTS, {"aid": article.article_id}).first() is not None:
-            return AddResult(False, 0, 0, ())
+        known = conn.execute(_ARTICLE_STATE, {"aid": article.article_id}).first()
+        replaced = False
+        if known is not None:
+            if not _should_replace(known[0], bool(known[1]), article):
+                return AddResult(False, 0, 0, ())
+            self._remove(conn, article.article_id)
+            replaced = True
         pub = article.published.isoformat()
         added = merged = 0
         event_ids: list[str] = []
@@ -511,12 +542,54 @@ class Store:
                 "event_id": event_id, "article_id": article.article_id, "mention_id": mention_id,
                 "sentence": rec["sentence"], "sentence_index": rec["sentence_index"], "date_text": rec["date_text"],
                 "date_start": rec["date_start"], "date_end": rec["date_end"], "precision": rec["precision"],
-                "title": rec["title"]})
+                "title": rec["title"], "data": json.dumps(rec, ensure_ascii=False)})
             event_ids.append(event_id)
         if mention_rows:
             conn.execute(_INSERT_MENTION, mention_rows)
         conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(seen)})
-        return AddResult(True, added, merged, tuple(event_ids))
+        return AddResult(not replaced, added, merged, tuple(event_ids), replaced)
+
+    def remove_article(self, article_id: str) -> bool:
+        """Delete an article and its mentions, rebuilding the events they fed; False when unknown."""
+        with self._write_conn() as conn, conn.begin():
+            self._lock(conn)
+            if conn.execute(_ARTICLE_STATE, {"aid": article_id}).first() is None:
+                return False
+            self._remove(conn, article_id)
+        return True
+
+    def _remove(self, conn: sa.Connection, article_id: str) -> None:
+        m = mentions_table.c
+        affected = sorted({r[0] for r in conn.execute(sa.select(m.event_id).where(m.article_id == article_id))})
+        conn.execute(mentions_table.delete().where(m.article_id == article_id))
+        conn.execute(articles_table.delete().where(articles_table.c.article_id == article_id))
+        for event_id in affected:
+            self._rebuild_event(conn, event_id)
+
+    def _rebuild_event(self, conn: sa.Connection, event_id: str) -> None:
+        """Recompute a canonical event from its remaining mentions, in the order they were stored."""
+        m, a = mentions_table.c, articles_table.c
+        rows = conn.execute(sa.select(m.data, m.sentence, m.sentence_index, m.date_text, m.date_start, m.date_end,
+                                      m.precision, m.title, m.article_id, a.published, a.title.label("atitle"))
+                            .join(articles_table, a.article_id == m.article_id)
+                            .where(m.event_id == event_id).order_by(m.id)).mappings().all()
+        conn.execute(event_keys_table.delete().where(event_keys_table.c.event_id == event_id))
+        if not rows:
+            conn.execute(events_table.delete().where(events_table.c.event_id == event_id))
+            return
+        old = conn.execute(sa.select(events_table).where(events_table.c.event_id == event_id)).mappings().first()
+        recs = [_mention_record(dict(r), dict(old)) for r in rows]
+        canonical: dict[str, Any] = {**recs[0], **{k: _from_json_list(recs[0][k]) for k in LIST_COLUMNS}}
+        for rec in recs[1:]:
+            canonical = merge_rows(canonical, {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}})
+        update = {c: canonical.get(c) for c in EVENT_COLUMNS[1:]}
+        update.update({k: _json_list(canonical[k]) for k in LIST_COLUMNS})
+        update.update(article_id=rows[0]["article_id"], published=rows[0]["published"],
+                      article_title=rows[0]["atitle"], mentions=len(rows),
+                      first_reported=min(r["published"] for r in rows),
+                      last_reported=max(r["published"] for r in rows))
+        conn.execute(_UPDATE_EVENT, {**update, "b_event_id": event_id})
+        self._put_keys(conn, event_id, update, _keys_of(update))
 
     def _put_keys(self, conn: sa.Connection, event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> None:
         rows = _key_rows(event_id, rec, keys)
@@ -622,7 +695,10 @@ class Store:
 
 
 def _migrate_1_to_2(conn: sa.Connection) -> None:
-    """Version 1 had no candidate-key index: build ``event_keys`` from the stored events."""
+    """Version 1 had no candidate-key index and no mention copies: add both."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("mentions")}
+    if "data" not in columns:
+        conn.execute(sa.text("ALTER TABLE mentions ADD COLUMN data TEXT NOT NULL DEFAULT ''"))
     event_keys_table.create(conn, checkfirst=True)
     cols = events_table.c
     rows = conn.execute(sa.select(cols.event_id, cols.date_start, cols.date_end, cols.precision,

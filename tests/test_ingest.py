@@ -197,3 +197,22 @@ def test_ingest_cli_progress_and_summary(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "ingest: 2 new articles, 0 already known, 0 failed;" in proc.stdout
     assert "article" in proc.stderr  # the tqdm bar
+
+
+def test_ingest_real_date_updates_a_guessed_one(tmp_path, capsys):
+    path = tmp_path / "undated.txt"
+    path.write_text("Carney and Xi meet at APEC summit\n\n" + STORY, encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert run_ingest([str(path)], url, None, 1, None, progress=False) == 0
+    with open_store(url) as s:
+        counts = s.counts()
+    capsys.readouterr()
+    assert run_ingest([str(path)], url, date(2025, 11, 1), 1, None, progress=False) == 0
+    assert capsys.readouterr().out.startswith(
+        "ingest: 0 new articles, 0 already known, 1 updated with a new publication date, 0 failed;")
+    with open_store(url) as s:
+        arts = s.articles_frame()
+        assert s.counts()["articles"] == counts["articles"] == 1
+    assert arts["published"].tolist() == ["2025-11-01"] and not arts["published_assumed"].any()
+    assert run_ingest([str(path)], url, None, 1, None, progress=False) == 0  # a guess never overrides
+    assert capsys.readouterr().out.startswith("ingest: 0 new articles, 1 already known, 0 failed;")

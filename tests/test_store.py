@@ -167,13 +167,16 @@ def test_store_records_schema_version(store_url):
 def test_store_migrates_version_1(store_url):
     with open_store(store_url) as s:
         s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
-        with s.engine.begin() as conn:  # rewind to the version 1 layout: no candidate-key table
+        with s.engine.begin() as conn:  # rewind to the version 1 layout: no key table, no mention copies
             store_mod.event_keys_table.drop(conn)
+            conn.execute(sa.text("ALTER TABLE mentions DROP COLUMN data"))
             conn.execute(store_mod.meta_table.update().values(value="1"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
         result = s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2")))
         assert result.mentions_merged == 1
+        assert s.remove_article("a2")  # rebuilt from the migrated (column-only) first mention
+        assert s.events_frame().loc[0, "mentions"] == 1
 
 
 @pytest.mark.parametrize("version,message", [("99", "newer than this Timeline"), ("0", "cannot be migrated")])
@@ -251,3 +254,43 @@ def test_store_sqlite_runs_in_wal_mode(tmp_path):
     with open_store(f"sqlite:///{tmp_path / 't.db'}") as s:
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def _n_keys(store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(sa.func.count()).select_from(store_mod.event_keys_table)).scalar_one()
+
+
+def test_store_replaces_article_when_a_real_date_arrives(store):
+    guessed = make_article("a1", "2026-11-29", "Carney meets Xi", published_assumed=True)
+    first = store.add_article(guessed, frame(meeting_xi()))
+    assert first.new and not first.replaced
+    # The same text again with a guessed date: kept as it is.
+    assert store.add_article(guessed, frame(meeting_xi())) == AddResult(False, 0, 0, ())
+    dated = make_article("a1", "2025-11-01", "Carney meets Xi")
+    again = store.add_article(dated, frame(meeting_xi()))
+    assert (again.new, again.replaced, again.events_added) == (False, True, 1)
+    arts = store.articles_frame()
+    assert arts["published"].tolist() == ["2025-11-01"] and not arts["published_assumed"].any()
+    events = store.events_frame()
+    assert len(events) == 1 and events.loc[0, "first_reported"] == "2025-11-01"
+    assert store.counts() == {"articles": 1, "events": 1, "mentions": 1}
+    # An explicit date never yields to a guess, and the same explicit date is a no-op.
+    assert not store.add_article(guessed, frame(meeting_xi())).replaced
+    assert store.add_article(dated, frame(meeting_xi())) == AddResult(False, 0, 0, ())
+
+
+def test_store_remove_article_rebuilds_merged_events(store):
+    year = meeting_xi("y1", "2025-01-01", "year", "Carney held talks with Xi in 2025")
+    store.add_article(make_article("a1", "2025-12-01", "Year story"), frame(year))
+    store.add_article(make_article("a2", "2025-11-01", "Day story"),
+                      frame(meeting_xi("d1", title="Carney held talks with Xi at the APEC summit")))
+    assert store.events_frame().loc[0, "precision"] == "day"
+    assert store.remove_article("a2")
+    row = store.events_frame().iloc[0]
+    assert (row["event_id"], row["precision"], row["date_start"], row["mentions"]) == ("y1", "year", "2025-01-01", 1)
+    assert row["article_ids"] == ("a1",) and row["first_reported"] == row["last_reported"] == "2025-12-01"
+    assert store.event_sources("y1")["article_id"].tolist() == ["a1"]
+    assert not store.remove_article("a2")
+    assert store.remove_article("a1")
+    assert store.counts() == {"articles": 0, "events": 0, "mentions": 0} and _n_keys(store) == 0
