@@ -18,7 +18,7 @@ from pipeline.timex_lex import lexicon
 
 __all__ = ["tag_timexes", "timex_record"]
 
-MIN_DATE, MAX_DATE = date(1, 1, 1), date(9999, 12, 31)
+MAX_DATE = date(9999, 12, 31)
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 MOD_OF_PMOD = {
     "early": "START", "earlier": "START", "beginning": "START", "start": "START", "dawn": "START",
@@ -40,7 +40,7 @@ MOD_OF_APPROX = {
 # Prepositions that make a bare season/month/number read as a time ("in May", "since 2017").
 TIME_PREPS = frozenset(
     "in since until till by from to during before after through throughout of early late mid "
-    "last next this that between and or around about until, into every each past".split())
+    "last next this that between and or around about into every each past".split())
 # Words before a 4-digit number that make it an identifier, not a year.
 NOT_YEAR_BEFORE = frozenset(
     "no number flight route highway room page pages section article rule boeing airbus model "
@@ -79,9 +79,11 @@ def _value(p: tuple) -> str:
 
 
 def _month_end(y: int, m: int) -> date:
+    """Last day of a month."""
     return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)) if y < 9999 or m < 12 else MAX_DATE
 
 
+# records.PRECISIONS has no "half": a half-year is filed under the next coarser name after quarter.
 PRECISION_OF = {"day": "day", "week": "week", "weekend": "week", "month": "month",
                 "quarter": "quarter", "half": "season", "season": "season", "year": "year",
                 "decade": "decade", "century": "century"}
@@ -211,8 +213,8 @@ def _number(s: str) -> float | None:
     for w in re.split(r"[\s-]+", s):
         if w == "and" or not w:
             continue
-        if w == "half":
-            cur = (cur or 1) * 0.5 if not seen else cur + 0.5
+        if w == "half":   # "a half", "one half" ("two and a half" is handled above)
+            cur = (cur or 1) * 0.5
             seen = True
             continue
         if w == "hundred":
@@ -263,11 +265,11 @@ def _duration(n: float | None, unit: str) -> str:
     whole = int(n)
     frac = n - whole
     if frac > 1e-9 and small and factor and abs(frac * factor - round(frac * factor)) < 1e-9:
+        # "2 1/2 years" -> P2Y6M; a day and a half needs the time designator: P1DT12H
         rest = round(frac * factor)
         head = "%d%s" % (whole, letter) if whole else ""
-        if is_time or letter in ("Y", "Q"):
-            return p + head + "%d%s" % (rest, small)
-        return p + head + "T%d%s" % (rest, small) if small in ("H",) else p + head + "%d%s" % (rest, small)
+        sep = "T" if small == "H" and not is_time else ""
+        return p + head + sep + "%d%s" % (rest, small)
     if frac > 1e-9:
         return p + ("%g" % n) + letter
     return p + "%d%s" % (whole, letter)
