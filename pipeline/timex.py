@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from pipeline.records import Timex
@@ -464,6 +464,7 @@ def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
 
 
 def _holiday(name: str, y: int) -> date:
+    """Date of a named holiday in year ``y``."""
     lx = lexicon()
     if name in lx.holiday_fixed:
         m, d = lx.holiday_fixed[name]
@@ -489,12 +490,12 @@ def _pmod(m) -> str:
     if not g:
         return ""
     g = re.sub(r"\s+", " ", g.lower())
-    g = re.sub(r"^the |^very | of$| of in$| in$", "", g)
-    g = re.sub(r"^very |\s+of(\s+in)?$", "", g)
+    g = re.sub(r"^(?:the )?(?:very )?|(?: of)?(?: in)?$", "", g)   # "the very end of" -> "end"
     return MOD_OF_PMOD.get(g, "")
 
 
 def _amod(m) -> str:
+    """TIMEX3 mod for an about/nearly/more-than hedge group."""
     g = m.groupdict().get("amod")
     return MOD_OF_APPROX.get(re.sub(r"\s+", " ", g.strip().lower()), "") if g else ""
 
@@ -533,7 +534,7 @@ def _dateparse(s: str, dct: date) -> date | None:
 
     try:
         r = dateparser.parse(s, languages=["en"], settings={
-            "RELATIVE_BASE": __import__("datetime").datetime(dct.year, dct.month, dct.day),
+            "RELATIVE_BASE": datetime(dct.year, dct.month, dct.day),
             "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True})
     except Exception:  # dateparser may choke on odd strings: treat as not a date
         return None
