@@ -37,15 +37,6 @@ MOD_OF_APPROX = {
     "at most": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
     "not more than": "EQUAL_OR_LESS", "only": "", "the better part of": "APPROX",
 }
-# Prepositions that make a bare season/month/number read as a time ("in May", "since 2017").
-TIME_PREPS = frozenset(
-    "in since until till by from to during before after through throughout of early late mid "
-    "last next this that between and or around about into every each past".split())
-# Words before a 4-digit number that make it an identifier, not a year.
-NOT_YEAR_BEFORE = frozenset(
-    "no number flight route highway room page pages section article rule boeing airbus model "
-    "code type form chapter interstate paragraph resolution bill hr s amendment "
-    "ticker zip channel apartment suite box pier gate terminal item lot unit".split())
 
 
 # ------------------------------------------------------------------------------------------
@@ -342,8 +333,6 @@ class _Doc:
         return m.group(1).lower() if m else ""
 
 
-REPORTING = frozenset("said says say told added noted according reported announced stated explained "
-                      "insisted claimed argued warned confirmed".split())
 PREV_WORD = re.compile(r"([A-Za-z$#][\w.'-]*)[\s,]*\Z")
 NEXT_WORD = re.compile(r"[\s,]*([\w$%][\w'-]*)")
 
@@ -361,7 +350,7 @@ def _scan_tense(lx, words: list, leftward: bool) -> str:
                 return "future"
             if lw != "set":
                 continue
-        if lw in REPORTING:
+        if lw in lx.reporting_verbs:
             if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
                 # "said Friday": the expression dates the report itself
                 return "present" if lw.endswith("s") or lw == "say" else "past"
@@ -623,7 +612,7 @@ def _ambiguous_month_ok(doc, m) -> bool:
         return True
     if word in ("may", "march") or len(word) == 3:
         pw = doc.prev_word(m.start("month"))
-        if pw not in TIME_PREPS and not (pw == "the" and m["month"][:1].isupper()):
+        if pw not in doc.lx.time_preps and not (pw == "the" and m["month"][:1].isupper()):
             return False
         nw = doc.next_word(m.end())
         if word == "march" and nw in ("on", "against", "toward", "towards", "through", "into", "to"):
@@ -786,13 +775,13 @@ def _h_year(doc, m):
     fy = m["fy"]
     if not fy and not m["pmod"]:
         pw = doc.prev_word(s)
-        if pw.rstrip(".") in NOT_YEAR_BEFORE or pw in ("$", "#") or doc.text[max(0, s - 1):s] in ("$", "#", "£", "€"):
+        if pw.rstrip(".") in doc.lx.not_year_before or pw in ("$", "#") or doc.text[max(0, s - 1):s] in ("$", "#", "£", "€"):
             return None
         nw = doc.next_word(m.end())
         if nw in doc.lx.quantity_nouns or doc.text[m.end():m.end() + 1] in ("%", "'"):
             return None
         # an out-of-range bare number is more likely a quantity than a year
-        if not (1500 <= y <= doc.dct.year + 60) and pw not in TIME_PREPS:
+        if not (1500 <= y <= doc.dct.year + 60) and pw not in doc.lx.time_preps:
             return None
     p = ("year", y)
     suf = (m["suf"] or "").lower()
@@ -805,10 +794,10 @@ def _h_spelledyear(doc, m):
     if y is None or not 1000 <= y <= 2199:
         return None
     if m["sy"].lower().startswith("two thousand") and not m["pre"]:
-        if doc.prev_word(m.start()) not in TIME_PREPS or doc.next_word(m.end()) in doc.lx.quantity_nouns:
+        if doc.prev_word(m.start()) not in doc.lx.time_preps or doc.next_word(m.end()) in doc.lx.quantity_nouns:
             return None
         nxt = doc.next_word(m.end())
-        if nxt and nxt.isalpha() and nxt not in TIME_PREPS and nxt not in ("and", "when", "the"):
+        if nxt and nxt.isalpha() and nxt not in doc.lx.time_preps and nxt not in ("and", "when", "the"):
             return None
     p = ("year", y)
     return "DATE", _value(p), "", p, "explicit"
@@ -860,7 +849,7 @@ def _h_season(doc, m):
         return "DATE", _value(p), _pmod(m), p, "narrative"
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
         pw = doc.prev_word(m.start())
-        if pw not in TIME_PREPS and pw != "over":
+        if pw not in doc.lx.time_preps and pw != "over":
             return None
         if word == "fall" and (rel != "the" or doc.next_word(m.end()) in ("of", "in")):
             return None
@@ -1136,18 +1125,14 @@ def _h_ago(doc, m):
     return "DATE", _value(p), amod, p, basis
 
 
-RATE_NOUNS = frozenset("million billion thousand dollars cents percent seats flights shares "
-                       "barrels tons times people".split())
 
 
 def _is_rate(doc, pos: int) -> bool:
     """True when the word before ``pos`` is an amount ("$500 million a year", "358,000 a month")."""
     pw = doc.prev_word(pos)
-    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in RATE_NOUNS or pw in doc.lx.quantity_nouns
-                         or pw in RATE_UNITS)
+    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in doc.lx.rate_words or pw in doc.lx.quantity_nouns)
 
 
-RATE_UNITS = frozenset("seconds minutes hours days nights weeks months times".split())
 
 
 

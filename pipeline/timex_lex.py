@@ -32,6 +32,10 @@ class Lexicon:
     present_cues: frozenset
     not_past_ed: frozenset
     quantity_nouns: frozenset
+    time_preps: frozenset     # words before a bare month/season/number that make it a time
+    not_year_before: frozenset
+    reporting_verbs: frozenset
+    rate_words: frozenset     # amounts before "a year" that make it a rate ("$5 million a year")
     rules: tuple              # (name, compiled regex), in priority order
     boundary: re.Pattern      # sentence boundaries, for clause tense
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
@@ -200,5 +204,8 @@ def lexicon() -> Lexicon:
         decade_word=dict(raw["decade_words"]), holiday_fixed=hol_fixed, holiday_movable=hol_mov,
         future_cues=frozenset(raw["future_cues"]), past_cues=frozenset(raw["past_cues"]),
         present_cues=frozenset(raw["present_cues"]), not_past_ed=frozenset(raw["not_past_ed"]),
-        quantity_nouns=frozenset(raw["quantity_nouns"]), rules=rules, boundary=boundary,
+        quantity_nouns=frozenset(raw["quantity_nouns"]), time_preps=frozenset(raw["time_preps"]),
+        not_year_before=frozenset(raw["not_year_before"]),
+        reporting_verbs=frozenset(raw["reporting_verbs"]), rate_words=frozenset(raw["rate_words"]),
+        rules=rules, boundary=boundary,
     )
