@@ -277,7 +277,7 @@ class _Doc:
     """Per-document state: text, dct, sentence starts, and the narrative anchor."""
 
     __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
-                 "last_day", "story", "story_pos", "pos")
+                 "last_day", "story", "story_pos", "pos", "story_used")
 
     def __init__(self, text: str, dct: date):
         self.text, self.dct, self.lx = text, dct, lexicon()
@@ -289,6 +289,7 @@ class _Doc:
         self.story = None           # date of the last explicit day mentioned, and where
         self.story_pos = -10**9
         self.pos = 0                # start of the expression being resolved
+        self.story_used = False     # the expression took its year from the story, not the dct
         self._tense = {}
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
@@ -382,6 +383,7 @@ def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
     story = doc.story_at(doc.pos)
     if story is not None and not rel and abs(story.year - doc.dct.year) >= STORY_GAP_YEARS:
         # a story told in another year: "On March 3, 1980 ... in June" is June 1980
+        doc.story_used = True
         best = min((abs((yy * 12 + month) - (story.year * 12 + story.month)), yy)
                    for yy in (story.year - 1, story.year, story.year + 1))
         return best[1]
@@ -1381,6 +1383,8 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         res = _safe(doc, c)  # re-resolve in text order so the narrative anchor is right
         if res is None:
             continue
+        if doc.story_used and res[4] == "relative":
+            res = res[:4] + ("narrative",) + res[5:]
         tx = _build(doc, c, res)
         if tx is not None:
             out.append(tx)
@@ -1432,7 +1436,7 @@ def _overlaps(taken: list, s: int, e: int) -> bool:
 
 def _safe(doc: _Doc, c):
     """Run a rule handler; any failure on odd input just drops the candidate."""
-    doc.pos = c[0]
+    doc.pos, doc.story_used = c[0], False
     try:
         return HANDLERS[c[3]](doc, c[4])
     except (ValueError, KeyError, TypeError, OverflowError, AttributeError, IndexError, ZeroDivisionError):
