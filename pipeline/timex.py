@@ -588,7 +588,7 @@ def _h_md(doc, m):
     day = _day_num(m["day"])
     if day is None:
         return None
-    if not m["day"][:1].isdigit() and not m["year"] and not m["wd"] and " of " not in m.group(0).lower():
+    if not m["day"][:1].isdigit() and not m["year"] and not m.groupdict().get("wd") and " of " not in m.group(0).lower():
         return None  # a spelled day needs a year, a weekday or "the first of May"
     if m["year"]:
         p = ("day", int(m["year"]), mo, day)
