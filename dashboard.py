@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from pipeline.query import Filters, filter_events
+from pipeline.query import Filters
 from pipeline.records import DATE_BASES, PRECISIONS
 from ui import auth, data, detail, figures, urlstate
 from ui import ingest as adding
@@ -20,6 +20,7 @@ from ui.labels import country_name, country_option, type_label
 st.set_page_config(page_title="Timeline", page_icon="🗓️", layout="wide",
                    initial_sidebar_state="expanded")
 
+MAX_ARTICLE_OPTIONS = 300  # source-article choices listed (most reporting first)
 TABLE_ROWS = 2_000          # rows sent to the table; the downloads always hold every filtered row
 ANY = "any"
 TABLE_COLUMNS = ("date_start", "date_end", "precision", "title", "date_text", "countries", "actors",
@@ -157,11 +158,12 @@ def _touch_pair() -> None:
 def _sidebar(loaded: data.Loaded) -> None:
     """The filter widgets, each option with the count of events it would leave."""
     current = _current_state(loaded).filters
+    masks = data.filter_masks(loaded, current)
     sb = st.sidebar
     sb.header("Filters")
 
     def facet(label: str, key: str, facet_name: str, fmt, help_text: str, source_values) -> None:
-        counts = data.facet_counts(loaded, current, facet_name)
+        counts = data.facet_counts(loaded, current, facet_name, masks)
         options = sorted(set(source_values), key=lambda v: (-counts.get(v, 0), str(v)))
         chosen = [v for v in S.get(key, []) if v in set(options)]
         S[key] = chosen
@@ -194,8 +196,13 @@ def _sidebar(loaded: data.Loaded) -> None:
                         "from the story's thread, from a known summit, or the publication day")
     if len(loaded.articles):
         titles = dict(zip(loaded.articles["article_id"], loaded.articles["title"]))
-        counts = data.facet_counts(loaded, current, "articles")
-        sb.multiselect("Source article", list(titles), key="w_article", placeholder="All",
+        counts = data.facet_counts(loaded, current, "articles", masks)
+        # Thousands of articles would make a slow list: offer the most reporting ones (and any chosen).
+        chosen = [a for a in S.get("w_article", []) if a in titles]
+        top = sorted(counts, key=lambda a: (-counts[a], titles.get(a, "")))[:MAX_ARTICLE_OPTIONS]
+        options = list(dict.fromkeys(chosen + [a for a in top if a in titles]))
+        S.w_article = chosen
+        sb.multiselect("Source article", options, key="w_article", placeholder="All",
                        format_func=lambda a: data.option_label((titles.get(a) or a)[:70], counts.get(a, 0)))
     sb.button("Reset filters", on_click=_reset_filters, width="stretch")
 
@@ -218,7 +225,7 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
         rug = loaded.articles.loc[loaded.articles["article_id"].isin(shown), "published"]
     fig, info = figures.timeline_figure(view, state.lane, state.color, rug=rug,
                                         highlight=tuple(S.get("new_ids", ())), selected=state.event,
-                                        pairs=pairs)
+                                        pairs=pairs, days=loaded.days_for(view))
     S._aggregated = info.aggregated
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]
@@ -249,9 +256,7 @@ def _detail(loaded: data.Loaded, url: str, where: str) -> None:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def _sources(url: str, version: str, event_id: str) -> pd.DataFrame:
-    from pipeline.store import open_store
-    with open_store(url) as store:
-        return store.event_sources(event_id)
+    return data.event_sources(url, data.load_cached(url, version), event_id)
 
 
 def _table(view: pd.DataFrame) -> None:
@@ -299,7 +304,8 @@ def _relations(loaded: data.Loaded) -> None:
     c2.selectbox("and", codes, key="w_pair_b", format_func=country_option, on_change=_touch_pair)
     window = c3.select_slider("Rolling mean over", (90, 180, 365, 730), value=365,
                               format_func=lambda d: f"{d} days", key="w_window")
-    fig, n = figures.relations_figure(loaded.events, S.w_pair_a, S.w_pair_b, window)
+    fig, n = figures.relations_figure(loaded.pair_events(S.w_pair_a, S.w_pair_b), S.w_pair_a,
+                                      S.w_pair_b, window)
     S._relations_ids = [list(t.customdata) if t.customdata is not None else [] for t in fig.data]
     st.caption(f"{n} scored events name both countries. Goldstein scores run from −10 "
                "(military attack) to +10 (military assistance). Click a point for its detail.")
@@ -308,6 +314,10 @@ def _relations(loaded: data.Loaded) -> None:
 
 
 def _add_articles(url: str) -> None:
+    if data.is_read_only(url):
+        st.info("This dashboard shows a read-only Parquet snapshot: adding articles needs a store "
+                "(set TIMELINE_DB to a database URL).")
+        return
     secret = auth.editor_secret(os.environ, _secrets())
     if secret and not S.get("editor_ok"):
         st.info("This dashboard is shared: anyone can explore, share and download, but adding "
@@ -418,7 +428,7 @@ def main() -> None:
     state = _current_state(loaded)
     with tab_time:
         # Controls first so the URL reflects them before anything slow renders.
-        view = filter_events(loaded.events, state.filters)
+        view = data.filtered_view(loaded, state.filters)
         _timeline(loaded, view, _current_state(loaded))
     with tab_rel:
         _relations(loaded)

@@ -3,7 +3,12 @@ import pandas as pd
 import pytest
 
 from pipeline.query import Filters, filter_events
-from ui.data import Loaded, facet_counts, load, option_label, store_version
+from dataclasses import replace
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ui.data import facet_counts, filtered_view, load, option_label, store_version
 from ui.sample import fill_store, synthetic_events
 
 
@@ -32,9 +37,46 @@ def test_data_facet_counts_match_the_filter(loaded, facet, column, filters):
     counts = facet_counts(loaded, filters, facet)
     for option, n in counts.items():
         # Choosing this option (instead of the facet's current choice) leaves exactly n events.
-        from dataclasses import replace
         chosen = replace(filters, **{facet: (option,)})
         assert len(filter_events(loaded.events, chosen)) == n
+
+
+@pytest.mark.parametrize("filters", [
+    Filters(),
+    Filters(countries=("CAN",)),
+    Filters(countries=("CAN", "CHN"), topics=("trade", "energy")),
+    Filters(actors=("Xi Jinping",), types=("04",)),
+    Filters(articles=("0000000000000001", "0000000000000003")),
+    Filters(countries=("CAN",), date_from=pd.Timestamp("2005-01-01").date(),
+            date_to=pd.Timestamp("2015-12-31").date(), min_precision="month"),
+    Filters(q="event 1", bases=("explicit",)),
+    Filters(countries=("ZZZ",)),
+])
+def test_data_filtered_view_equals_filter_events(loaded, filters):
+    fast = filtered_view(loaded, filters)
+    assert fast.index.tolist() == filter_events(loaded.events, filters).index.tolist()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(countries=st.lists(st.sampled_from(["CAN", "CHN", "USA", "FRA", "ZZZ"]), max_size=3),
+       topics=st.lists(st.sampled_from(["trade", "energy", "climate", "none"]), max_size=2),
+       types=st.lists(st.sampled_from(["04", "17", "1", "010"]), max_size=2),
+       precision=st.sampled_from(["", "day", "month", "year"]))
+def test_data_filtered_view_matches_filter_events_on_random_filters(loaded, countries, topics, types,
+                                                                     precision):
+    filters = Filters(countries=tuple(countries), topics=tuple(topics), types=tuple(types),
+                      min_precision=precision)
+    assert (filtered_view(loaded, filters).index.tolist()
+            == filter_events(loaded.events, filters).index.tolist())
+    for facet in ("countries", "topics", "types"):
+        for option, n in facet_counts(loaded, filters, facet).items():
+            assert len(filter_events(loaded.events, replace(filters, **{facet: (option,)}))) == n
+
+
+def test_data_pair_events(loaded):
+    both = loaded.pair_events("CAN", "CHN")
+    assert all("CAN" in c and "CHN" in c for c in both["countries"])
+    assert len(both) == sum(1 for c in loaded.events["countries"] if "CAN" in c and "CHN" in c)
 
 
 def test_data_type_counts(loaded):

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from pipeline.query import Filters, filter_events
 from pipeline.records import EVENT_COLUMNS
 from pipeline.store import default_db_url, open_store
-from ui.figures import explode_column, lane_pairs, subset_pairs
+from ui.figures import day_arrays, explode_column, lane_pairs, subset_pairs
 from ui.labels import type_label, type_root
 
 EXTRA = ("mentions", "first_reported", "last_reported", "article_ids", "sources")
@@ -25,8 +25,26 @@ def db_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get("TIMELINE_DB") or default_db_url()
 
 
+def parquet_path(url: str) -> Path | None:
+    """The file of a read-only Parquet snapshot URL (``parquet:///abs/path`` or ``*.parquet``), else None."""
+    if url.startswith("parquet://"):
+        return Path(url[len("parquet://"):])
+    if url.endswith(".parquet") and "://" not in url:
+        return Path(url)
+    return None
+
+
+def is_read_only(url: str) -> bool:
+    """True for sources the dashboard can explore but not add to (Parquet snapshots)."""
+    return parquet_path(url) is not None
+
+
 def store_version(url: str) -> str:
     """A cheap token that changes whenever the store's contents change (file times, else counts)."""
+    snapshot = parquet_path(url)
+    if snapshot is not None:
+        stat = snapshot.stat()
+        return f"{stat.st_mtime_ns}:{stat.st_size}"
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
@@ -51,7 +69,7 @@ class Loaded:
     articles: pd.DataFrame
     version: str
     _cache: dict = field(default_factory=dict, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def _memo(self, key, make):
         with self._lock:
@@ -67,6 +85,35 @@ class Loaded:
         """(row, lane label) pairs over all events."""
         return self._memo(("lane", lane), lambda: lane_pairs(self.events, lane))
 
+    def factorized(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """(codes per exploded pair, unique values) of a list column."""
+        def make():
+            codes, uniques = pd.factorize(pd.Series(self.exploded(column)[1], dtype=object))
+            return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+        return self._memo(("fact", column), make)
+
+    def factorized_roots(self) -> tuple[np.ndarray, np.ndarray]:
+        """(code per event, unique values) of the CAMEO roots."""
+        def make():
+            codes, uniques = pd.factorize(pd.Series(self.type_roots(), dtype=object))
+            return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+        return self._memo("fact_roots", make)
+
+    def any_of(self, column: str, wanted: tuple[str, ...]) -> np.ndarray:
+        """Row mask: events whose list ``column`` holds any of ``wanted``."""
+        rows, _ = self.exploded(column)
+        codes, uniques = self.factorized(column)
+        hit_codes = np.flatnonzero(np.isin(uniques, np.asarray(list(wanted), dtype=object)))
+        mask = np.zeros(len(self.events), dtype=bool)
+        if len(hit_codes):
+            mask[rows[np.isin(codes, hit_codes)]] = True
+        return mask
+
+    def pair_events(self, a: str, b: str) -> pd.DataFrame:
+        """The events naming both countries ``a`` and ``b`` (memoised: the relations view)."""
+        return self._memo(("pair", a, b), lambda: self.events[self.any_of("countries", (a,))
+                                                              & self.any_of("countries", (b,))])
+
     def type_roots(self) -> np.ndarray:
         """The CAMEO root of every event."""
         return self._memo("roots", lambda: self.events["event_code"].map(type_root).to_numpy(dtype=object))
@@ -79,6 +126,12 @@ class Loaded:
             return str(self.events["date_start"].min())[:10], str(self.events["date_end"].max())[:10]
         return self._memo("bounds", make)
 
+    def days_for(self, view: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(start, end) numpy days of the events of a filtered view."""
+        starts, ends = self._memo("days", lambda: day_arrays(self.events))
+        positions = view.index.to_numpy()
+        return starts[positions], ends[positions]
+
     def lane_pairs_for(self, view: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
         """Lane pairs of a filtered view of ``events`` (rows renumbered to the view's positions)."""
         return subset_pairs(self.lanes(lane), view.index.to_numpy(), len(self.events))
@@ -89,8 +142,36 @@ def empty_events() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in list(EVENT_COLUMNS) + list(EXTRA)})
 
 
+def _load_parquet(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events (and the articles they name) from an exported Parquet snapshot."""
+    events = pd.read_parquet(path)
+    for col in EVENT_COLUMNS + EXTRA:
+        if col not in events:
+            events[col] = None
+    for col in ("countries", "actors", "topics", "regions", "article_ids", "sources"):
+        events[col] = [tuple(v) if v is not None and not isinstance(v, str) else
+                       tuple(x for x in (v or "").split(";") if x) for v in events[col]]
+    # A snapshot may lack the store's provenance columns: one reporting article per event.
+    missing = events["article_ids"].map(len) == 0
+    if missing.any():
+        events.loc[missing, "article_ids"] = pd.Series([(a,) for a in events.loc[missing, "article_id"]],
+                                                       index=events.index[missing], dtype=object)
+        events.loc[missing, "sources"] = pd.Series([(t,) for t in events.loc[missing, "article_title"]],
+                                                   index=events.index[missing], dtype=object)
+    arts = events.drop_duplicates("article_id")
+    articles = pd.DataFrame({"article_id": arts["article_id"].to_numpy(),
+                             "title": arts["article_title"].to_numpy(), "url": "", "source": "",
+                             "published": arts["published"].to_numpy(), "published_assumed": False,
+                             "ingested_at": "", "n_events": 0})
+    return events[list(EVENT_COLUMNS) + list(EXTRA)], articles
+
+
 def load(url: str) -> Loaded:
-    """Read events and articles from the store at ``url`` (uncached; raises StoreError)."""
+    """Read events and articles from the store (or Parquet snapshot) at ``url`` (uncached)."""
+    snapshot = parquet_path(url)
+    if snapshot is not None:
+        events, articles = _load_parquet(snapshot)
+        return Loaded(events.reset_index(drop=True), articles, store_version(url))
     with open_store(url) as store:
         events = store.events_frame()
         articles = store.articles_frame()
@@ -105,24 +186,80 @@ def load_cached(url: str, version: str) -> Loaded:
     return load(url)
 
 
-def facet_counts(loaded: Loaded, filters: Filters, facet: str) -> dict[str, int]:
+def event_sources(url: str, loaded: Loaded, event_id: str) -> pd.DataFrame:
+    """The articles reporting ``event_id`` (from the store, or from the snapshot's own columns)."""
+    if parquet_path(url) is None:
+        with open_store(url) as store:
+            return store.event_sources(event_id)
+    row = loaded.events[loaded.events["event_id"] == event_id]
+    if row.empty:
+        return pd.DataFrame(columns=["article_id", "title", "url", "source", "published"])
+    ids = row["article_ids"].iloc[0]
+    arts = loaded.articles.set_index("article_id")
+    return pd.DataFrame([{"article_id": a, "title": arts["title"].get(a, ""), "url": "", "source": "",
+                          "published": arts["published"].get(a, "")} for a in ids])
+
+
+# The list-valued filters: Filters field -> events column. "Any of them" is the semantics of
+# pipeline.query.filter_events, computed here from cached (row, value) arrays instead of per row.
+LIST_FACETS = {"countries": "countries", "topics": "topics", "actors": "actors", "articles": "article_ids"}
+
+
+def _scalar_mask(loaded: Loaded, filters: Filters) -> np.ndarray | None:
+    """The rows passing the non-list filters (via filter_events itself), None when none is set."""
+    scalar = replace(filters, **{f: () for f in LIST_FACETS})
+    if scalar.is_empty():
+        return None
+    mask = np.zeros(len(loaded.events), dtype=bool)
+    mask[filter_events(loaded.events, scalar).index.to_numpy()] = True
+    return mask
+
+
+def _combine(masks) -> np.ndarray | None:
+    out = None
+    for m in masks:
+        if m is not None:
+            out = m.copy() if out is None else (out & m)
+    return out
+
+
+def filter_masks(loaded: Loaded, filters: Filters) -> dict[str, np.ndarray | None]:
+    """One boolean row mask per set filter group ("_scalar" plus each list facet); None = no restriction."""
+    masks: dict[str, np.ndarray | None] = {"_scalar": _scalar_mask(loaded, filters)}
+    for facet, column in LIST_FACETS.items():
+        wanted = getattr(filters, facet)
+        masks[facet] = loaded.any_of(column, wanted) if wanted else None
+    return masks
+
+
+def filtered_view(loaded: Loaded, filters: Filters,
+                  masks: dict[str, np.ndarray | None] | None = None) -> pd.DataFrame:
+    """The events passing ``filters``: the same rows, in the same order, as ``filter_events``."""
+    masks = masks if masks is not None else filter_masks(loaded, filters)
+    combined = _combine(masks.values())
+    return loaded.events if combined is None else loaded.events[combined]
+
+
+def facet_counts(loaded: Loaded, filters: Filters, facet: str,
+                 masks: dict[str, np.ndarray | None] | None = None) -> dict[str, int]:
     """Events per option of one facet under every OTHER filter: what choosing each option leaves."""
-    column = {"countries": "countries", "topics": "topics", "actors": "actors", "types": None,
-              "articles": "article_ids"}[facet]
-    others = replace(filters, **{facet: ()})
-    view = filter_events(loaded.events, others)
-    if column is None:
-        roots = pd.Series(loaded.type_roots()[view.index.to_numpy()])
-        return {k: int(v) for k, v in roots[roots != ""].value_counts().items()}
+    masks = masks if masks is not None else filter_masks(loaded, filters)
+    if facet == "types":
+        others = _combine([m for k, m in masks.items() if k != "_scalar"]
+                          + [_scalar_mask(loaded, replace(filters, types=()))])
+        codes, uniques = loaded.factorized_roots()
+        keep = codes if others is None else codes[others]
+        counts = np.bincount(keep, minlength=len(uniques))
+        return {str(u): int(c) for u, c in zip(uniques, counts) if c and u}
+    column = LIST_FACETS[facet]
     if column not in loaded.events:
         return {}
-    rows, values = loaded.exploded(column)
-    if len(view) != len(loaded.events):
-        inside = np.zeros(len(loaded.events), dtype=bool)
-        inside[view.index.to_numpy()] = True
-        values = values[inside[rows]] if len(rows) else values
-    counts = pd.Series(values, dtype=object).value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
+    others = _combine([m for k, m in masks.items() if k != facet])
+    rows, _ = loaded.exploded(column)
+    codes, uniques = loaded.factorized(column)
+    keep = codes if others is None else codes[others[rows]]
+    counts = np.bincount(keep, minlength=len(uniques))
+    return {str(u): int(c) for u, c in zip(uniques, counts) if c}
 
 
 def option_label(label: str, count: int | None) -> str:

@@ -91,6 +91,14 @@ def subset_pairs(pairs: tuple[np.ndarray, np.ndarray], positions: np.ndarray,
     return mapped[keep], labels[keep]
 
 
+def day_arrays(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(start, end) of every event as numpy days."""
+    if len(df) == 0:
+        empty = np.zeros(0, dtype="datetime64[D]")
+        return empty, empty
+    return _days(df["date_start"]), _days(df["date_end"])
+
+
 def _days(values: pd.Series) -> np.ndarray:
     """ISO date strings to numpy days (any year 1..9999; bad values become NaT)."""
     text = values.astype(str).str.slice(0, 10)
@@ -170,11 +178,15 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
                     rug: pd.Series | None = None, highlight: tuple[str, ...] = (),
                     selected: str = "", aggregate_above: int = AGGREGATE_ABOVE,
                     webgl_above: int = WEBGL_ABOVE,
-                    pairs: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[go.Figure, TimelineInfo]:
+                    pairs: tuple[np.ndarray, np.ndarray] | None = None,
+                    days: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[go.Figure, TimelineInfo]:
     """The swimlane timeline of ``df``: markers for single days, translucent bars for periods."""
     rows, labels = pairs if pairs is not None else lane_pairs(df, lane)
-    starts_all = _days(df["date_start"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
-    ends_all = _days(df["date_end"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
+    if days is not None:
+        starts_all, ends_all = days
+    else:
+        starts_all = _days(df["date_start"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
+        ends_all = _days(df["date_end"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
     lanes = _top(labels, MAX_LANES)
     if len(set(labels)) > MAX_LANES:
         keep = set(lanes)

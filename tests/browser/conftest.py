@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -42,14 +43,15 @@ def free_port() -> int:
 class DashboardServer:
     """``streamlit run dashboard.py`` against one store, stopped on exit."""
 
-    def __init__(self, db_url: str, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, db_url: str, extra_env: dict[str, str] | None = None,
+                 script: Path = REPO / "dashboard.py") -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}/"
-        env = {**os.environ, "TIMELINE_DB": db_url, **(extra_env or {})}
-        env.pop("TIMELINE_EDITOR_SECRET", None) if "TIMELINE_EDITOR_SECRET" not in (extra_env or {}) else None
-        self.log = open(Path(db_url.replace("sqlite:///", "")).with_suffix(f".{self.port}.log"), "w")
+        env = {k: v for k, v in os.environ.items() if k != "TIMELINE_EDITOR_SECRET"}
+        env.update({"TIMELINE_DB": db_url, **(extra_env or {})})
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(REPO / "dashboard.py"),
+            [sys.executable, "-m", "streamlit", "run", str(script),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
@@ -60,7 +62,8 @@ class DashboardServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}")
+                self.log.seek(0)
+                raise RuntimeError(f"streamlit exited with {self.proc.returncode}: {self.log.read()[-2000:]}")
             try:
                 with urllib.request.urlopen(self.base + "_stcore/health", timeout=2) as r:
                     if r.status == 200:
