@@ -334,3 +334,21 @@ def test_geo_trie_regex_prefers_longest():
 
 def test_geo_data_dir_is_in_repo():
     assert DATA_DIR == Path(__file__).resolve().parent.parent / "data" / "geo"
+
+
+def test_geo_data_text_lists_parse():
+    names = {n for _, n in pycountry_names()}
+    with (DATA_DIR / "excluded_names.txt").open(encoding="utf-8") as f:
+        excluded = [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+    # Every excluded name is one pycountry would otherwise give (or the bare "Congo").
+    assert all(n in names or n == "Congo" or n in {c.name for c in pycountry.countries} for n in excluded)
+    with (DATA_DIR / "not_countries.txt").open(encoding="utf-8") as f:
+        blocked = [ln.strip() for ln in f if ln.strip() and not ln.startswith("#")]
+    assert len(blocked) == len(set(blocked))
+    assert all(gazetteer().entries[b].kind == "block" for b in blocked)
+
+
+def test_geo_data_reassign_rules_use_valid_codes():
+    for rule in gazetteer().context["reassign"]:
+        assert rule["from"] in VALID_ISO3 and rule["to"] in VALID_ISO3
+        assert rule["surfaces"] and rule["cues"]
