@@ -2,17 +2,19 @@
 
 One compiled trie regex finds every candidate (whole words, case as written); context rules
 then drop the candidates that are people ("Michael Jordan"), US places ("Lebanon, Pa.",
-"north Georgia"), organisations ("American Red Cross", "Bank of America"), languages
-("speaks French"), regions ("Latin America") or other senses ("Turkey dinner"). Rules that need
-the whole document (is this US local news? is the country otherwise named?) run only when an
-ambiguous candidate was found, so plain text costs one regex pass.
+"north Georgia"), organisations ("American Red Cross"), languages ("speaks French") or other
+senses ("Turkey dinner"); phrases such as "Latin America" or "Bank of America" are listed in
+data/geo/not_countries.txt and swallow the country word inside them. Rules that need the whole
+document (is this US local news? is the country otherwise named?) count cue words lazily, only
+when an ambiguous candidate asks, so plain text costs one regex pass. Word lists live in
+data/geo/context.yaml.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
-from pipeline.geo_data import Gazetteer, gazetteer, word_regex
+from pipeline.geo_data import gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
 
 _PREV_WORD = re.compile(r"([A-Za-z][\w'’-]*\.?)[ \t]+$")
@@ -61,9 +63,8 @@ def _title_case_line(text: str, start: int, end: int) -> bool:
 class _Doc:
     """Lazy document-level evidence: counts of cue words, computed on first use."""
 
-    def __init__(self, text: str, gaz: Gazetteer):
+    def __init__(self, text: str):
         self.text = text
-        self.gaz = gaz
         self._counts: dict[frozenset, int] = {}
 
     def count(self, words: frozenset[str]) -> int:
@@ -286,7 +287,7 @@ def tag_countries(text: str) -> list[GeoMention]:
     if not cands:
         return []
 
-    doc = _Doc(text, gaz)
+    doc = _Doc(text)
     persons: set[str] = set()
     local_places: set[str] = set()
     kept: list[list] = []

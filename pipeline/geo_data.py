@@ -36,7 +36,6 @@ class Gazetteer:
     region_pattern: re.Pattern
     context: dict
     conflicts: list[tuple[str, str, str]] = field(default_factory=list)
-    names_by_iso3: dict[str, set[str]] = field(default_factory=dict)
 
 
 def _rows(path: Path) -> list[list[str]]:
@@ -87,6 +86,7 @@ def trie_regex(words: list[str]) -> str:
         node[""] = {}
 
     def emit(node: dict) -> str:
+        """The regex for the subtree under ``node``."""
         # "" marks the end of a word; children are tried before it so longer forms win.
         ends = "" in node
         alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
@@ -144,11 +144,6 @@ def gazetteer() -> Gazetteer:
     for phrase in _lines(DATA_DIR / "not_countries.txt"):
         _add(entries, conflicts, phrase, Entry("", "block"))
 
-    names_by_iso3: dict[str, set[str]] = {}
-    for s, e in entries.items():
-        if e.kind in ("name", "demonym"):
-            names_by_iso3.setdefault(e.iso3, set()).add(s)
-
     # (?<!\w) / (?!\w): whole words only; the trie makes the longest listed form win.
     pattern = re.compile(r"(?<![\w])(?:" + trie_regex(sorted(entries)) + r")(?![\w])")
 
@@ -167,7 +162,7 @@ def gazetteer() -> Gazetteer:
     for key in ("country_cues", "other_sense_cues"):
         context[key] = {k: frozenset(v) for k, v in context[key].items()}
     context["us_states_unambiguous"] = context["us_states"] - context["states_in_lists"]
-    return Gazetteer(entries, pattern, regions, region_pattern, context, conflicts, names_by_iso3)
+    return Gazetteer(entries, pattern, regions, region_pattern, context, conflicts)
 
 
 @lru_cache(maxsize=None)
