@@ -352,3 +352,27 @@ def test_geo_data_reassign_rules_use_valid_codes():
     for rule in gazetteer().context["reassign"]:
         assert rule["from"] in VALID_ISO3 and rule["to"] in VALID_ISO3
         assert rule["surfaces"] and rule["cues"]
+
+
+# Where the curated demonyms knowingly differ from countrynames: "Dominican" in news is nearly
+# always the Dominican Republic (Dominica shares the word); "Mauritian" is Mauritius's demonym
+# (countrynames maps it to Mauritania).
+DEMONYM_EXCEPTIONS = {("Dominican", "DOM"), ("Mauritian", "MUS")}
+
+
+def test_geo_demonyms_agree_with_countrynames_when_known():
+    with (DATA_DIR / "demonyms.yaml").open(encoding="utf-8") as f:
+        data = yaml.safe_load(f)
+    checked, disagreements = 0, []
+    for iso3, forms in data.items():
+        for form in forms:
+            other = countrynames.to_code_3(form)
+            if not other:
+                continue
+            if "-" in other:
+                other = pycountry.countries.get(alpha_2=other.split("-")[0]).alpha_3
+            checked += 1
+            if other != iso3 and (form, iso3) not in DEMONYM_EXCEPTIONS:
+                disagreements.append((form, iso3, other))
+    assert checked > 150          # the cross-check covers most of the list
+    assert disagreements == []
