@@ -162,6 +162,8 @@ def gazetteer() -> Gazetteer:
     for key in ("country_cues", "other_sense_cues"):
         context[key] = {k: frozenset(v) for k, v in context[key].items()}
     context["us_states_unambiguous"] = context["us_states"] - context["states_in_lists"]
+    # Dateline forms ("ATHENS -") are as ambiguous as the names they spell.
+    context["us_place_names"] = context["us_place_names"] | {s.upper() for s in context["us_place_names"]}
     return Gazetteer(entries, pattern, regions, region_pattern, context, conflicts)
 
 

@@ -124,6 +124,7 @@ MUST_NOT_FIND = [
     "Georgia's newest utility regulator faces ethics fines.",
     "Chad Foster and Jordan Smith scored; Chad was named captain.",
     "United Russia won the regional vote.",
+    "ATHENS - The Clarke County school board met Tuesday; county commissioners agreed.",
     "General Franco ruled for decades; Sino was a word.",
     "Tension on the Korean Peninsula rose.",
     "Ms. French said the budget passed. Monica French is the treasurer.",
