@@ -25,6 +25,7 @@ _COMMA_PREV = re.compile(r"([A-Z][\w'’.-]*),[ \t]+$")
 _POSSESSIVE_NEXT = re.compile(r"^['’]s[ \t]+([a-z]+)")
 _US_ROAD = re.compile(r"^(?:-|[ \t]+)\d")
 _CAPITAL_PAIR = re.compile(r"^[ \t]+(?:and|or)[ \t]+([A-Z][\w'’.-]*(?:[ \t][A-Z][\w'’.-]*)?)")
+_SPACES = re.compile(r"\s+")
 _WORDS = re.compile(r"[A-Za-z][\w'’-]*")
 _WINDOW = 60  # characters of context looked at around a candidate
 _PUNCT = ".,;:!?)\"'”’"
@@ -281,6 +282,9 @@ def tag_countries(text: str) -> list[GeoMention]:
     for m in gaz.pattern.finditer(text):
         surface = m.group(0)
         entry = gaz.entries.get(surface)
+        if entry is None:
+            surface = _SPACES.sub(" ", surface)     # "United\n States" -> "United States"
+            entry = gaz.entries.get(surface)
         if entry is None or entry.kind == "block":
             continue
         cands.append([m.start(), m.end(), surface, entry.iso3, entry.kind])
@@ -340,7 +344,7 @@ def tag_countries(text: str) -> list[GeoMention]:
                 iso3 = rule["to"]    # "Congo ... Brazzaville"; "Korean" in a story on the North
         if kind == "combining":
             kind = "demonym"         # "Sino-US": reported as the nationality word it stands for
-        out.append(GeoMention(start, end, surface, iso3, kind))
+        out.append(GeoMention(start, end, text[start:end], iso3, kind))
     return out
 
 
@@ -349,5 +353,5 @@ def tag_regions(text: str) -> list[RegionMention]:
     if not isinstance(text, str) or not text:
         return []
     gaz = gazetteer()
-    return [RegionMention(m.start(), m.end(), m.group(0), gaz.regions[m.group(0)])
+    return [RegionMention(m.start(), m.end(), m.group(0), gaz.regions[_SPACES.sub(" ", m.group(0))])
             for m in gaz.region_pattern.finditer(text)]

@@ -89,7 +89,10 @@ def trie_regex(words: list[str]) -> str:
         """The regex for the subtree under ``node``."""
         # "" marks the end of a word; children are tried before it so longer forms win.
         ends = "" in node
-        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        # A space in a name matches any run of whitespace: line-wrapped text ("United\n States")
+        # and non-breaking spaces ("South\u00a0Korea") still match.
+        alts = [(r"\s+" if ch == " " else re.escape(ch)) + emit(child)
+                for ch, child in sorted(node.items()) if ch]
         if not alts:
             return ""
         body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"

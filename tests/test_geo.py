@@ -163,6 +163,13 @@ def test_geo_mentions_are_exact_spans():
         assert text[m.start:m.end] == m.text
 
 
+def test_geo_names_across_line_breaks_and_nbsp():
+    text = "the United\n            States and South\u00a0Korea, not Latin\nAmerica"
+    assert [(m.iso3, m.text) for m in tag_countries(text)] == [
+        ("USA", "United\n            States"), ("KOR", "South\u00a0Korea")]
+    assert [r.region for r in tag_regions("the European\nUnion")] == ["EU"]
+
+
 @pytest.mark.parametrize("text,kind", [
     ("Beijing said it would retaliate.", "capital"),
     ("The Kremlin denied it.", "seat"),
