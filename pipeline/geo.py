@@ -17,8 +17,10 @@ from collections import Counter
 from pipeline.geo_data import gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
 
-_PREV_WORD = re.compile(r"([A-Za-z][\w'’-]*\.?)[ \t]+$")
-_NEXT_WORD = re.compile(r"^[ \t]+([\w][\w'’.-]*)")
+# Words are neighbours across spaces or one line break (wrapped text), not across a blank line.
+_GAP = r"(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
+_PREV_WORD = re.compile(r"([A-Za-z][\w'’-]*\.?)" + _GAP + "$")
+_NEXT_WORD = re.compile(r"^" + _GAP + r"([\w][\w'’.-]*)")
 _NEXT_CAP_SEQ = re.compile(r"^((?:[ \t]+(?:[A-Z][\w'’.&-]*|of|and|for|the|&)){1,6})")
 _COMMA_NEXT = re.compile(r"^,[ \t]+([A-Z][\w.]*(?:[ \t]+[A-Z][\w.]*)?)")
 _COMMA_PREV = re.compile(r"([A-Z][\w'’.-]*),[ \t]+$")

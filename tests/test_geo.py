@@ -104,6 +104,7 @@ MUST_NOT_FIND = [
     "North American trade talks and Latin American markets; South America and the Americas.",
     "New Mexico and New England are not countries, and neither is Indiana.",
     "Michael Jordan scored 40 points. Jordan later retired.",
+    "a dunk by Michael\n            Jordan, the Bulls guard",
     "Mr. Jordan said the Jordan River was low.",
     "Coach Chad Walker praised Chad Boyer.",
     "The guinea pig and the Guinea pig club.",
