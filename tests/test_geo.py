@@ -85,6 +85,7 @@ MUST_FIND = [
     ("NAIROBI, Kenya (AP) - The ambassador told Kenya Television that Kenya would cooperate.",
      [("NAIROBI", "KEN"), ("Kenya", "KEN"), ("Kenya", "KEN"), ("Kenya", "KEN")]),
     ("Real Madrid beat a team from Madrid's rival Spain.", [("Madrid", "ESP"), ("Spain", "ESP")]),
+    ("Israel and Syria held talks; on TV, a dunk by Michael\n            Jordan.", [("Israel", "ISR"), ("Syria", "SYR")]),
     ("Scotland, Wales and Northern Ireland are in the U.K.",
      [("Scotland", "GBR"), ("Wales", "GBR"), ("Northern Ireland", "GBR"), ("U.K.", "GBR")]),
 ]
@@ -104,7 +105,6 @@ MUST_NOT_FIND = [
     "North American trade talks and Latin American markets; South America and the Americas.",
     "New Mexico and New England are not countries, and neither is Indiana.",
     "Michael Jordan scored 40 points. Jordan later retired.",
-    "a dunk by Michael\n            Jordan, the Bulls guard",
     "Mr. Jordan said the Jordan River was low.",
     "Coach Chad Walker praised Chad Boyer.",
     "The guinea pig and the Guinea pig club.",
