@@ -133,7 +133,10 @@ def _country_iso3(name: str) -> str:
     name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
     if not name:
         return ""
-    code = countrynames.to_code_3(name) or ""
+    try:
+        code = countrynames.to_code_3(name) or ""
+    except (KeyError, ValueError):   # the library fails on some short codes such as "UN"
+        return ""
     if code.startswith("GB-"):
         return "GBR"
     return code if len(code) == 3 and code.isalpha() else ""

@@ -83,6 +83,7 @@ def test_knowledge_resolves_reference(text, dct, tense, span, name, start, end, 
         "The NATO alliance has 32 members.",
         "APEC economies account for most of world trade.",
         "The summit of the mountain was cold.",
+        "the G20 in UN",
         "",
     ],
 )
