@@ -200,6 +200,7 @@ def load_actors() -> list[dict]:
 def _file_attributes(entry: _Entry, when: date | None) -> tuple[str, str]:
     """Role and country of a known actor: the term covering ``when``, else the latest one."""
     def covers(row: tuple) -> bool:
+        """True when the term of ``row`` includes ``when`` (end date exclusive)."""
         return when is not None and (row[2] is None or row[2] <= when) and \
             (row[3] is None or when < row[3])
     current = [row for row in entry.rows if covers(row)]
@@ -290,6 +291,7 @@ def _appositive() -> re.Pattern[str]:
     names, capitals, demonyms = _country_tables()
 
     def alternation(values) -> str:
+        """Regex alternation of literal values, longest first."""
         return "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
 
     roles = alternation(set(lex["role_map"]) | set(lex["title_map"]))

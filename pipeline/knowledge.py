@@ -184,6 +184,7 @@ def _choose(candidates: list[dict], dct: date, tense: str) -> dict | None:
             return min(after, key=lambda row: row["start_date"])
 
     def distance(row: dict) -> int:
+        """Days between ``dct`` and the summit (0 when it falls within)."""
         if row["start_date"] <= dct <= row["end_date"]:
             return 0
         return min(abs((row["start_date"] - dct).days), abs((row["end_date"] - dct).days))

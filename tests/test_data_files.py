@@ -152,3 +152,10 @@ def test_data_files_summits_keep_the_reference_rows():
             for row in _rows(DATA / "knowledge" / "summits.csv")}
     for key, value in reference.items():
         assert rows[key] == value
+
+
+def test_data_files_cameo_triggers_start_on_a_word():
+    from pipeline.cameo import _LETTERS, _row_first_chars
+    for row in _rows(DATA / "cameo" / "triggers.csv"):
+        # The scan tries rows only at word starts, so a row must begin with a letter or digit.
+        assert _row_first_chars(row["pattern"]) <= _LETTERS, row["pattern"]
