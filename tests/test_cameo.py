@@ -47,6 +47,9 @@ from pipeline.records import EventCode
         ("Relations broke down a year later.", "161"),
         ("The public inquiry's final report was released in January.", "090"),
         ("Carney spent four days in China last week.", "042"),
+        ("The new trade agreement was signed in Buenos Aires on Nov. 30, 2018.", "057"),
+        ("Canada is preparing for the joint review of the Canada-United States-Mexico "
+         "Agreement.", "010"),
         ("The weather was mild.", "010"),
         ("", "010"),
     ],
