@@ -50,6 +50,11 @@ from pipeline.records import EventCode
         ("The new trade agreement was signed in Buenos Aires on Nov. 30, 2018.", "057"),
         ("Canada is preparing for the joint review of the Canada-United States-Mexico "
          "Agreement.", "010"),
+        ("A federal appeals court has reinstated his conviction.", "116"),
+        ("The FAA released air traffic control tapes from the crash.", "010"),
+        ("Workers went on strike at the port.", "143"),
+        ("The telecommunications concern said the coupon rate is fixed.", "010"),
+        ("Malaysians must seize the chance to transform the economy.", "010"),
         ("The weather was mild.", "010"),
         ("", "010"),
     ],
