@@ -359,6 +359,7 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
     base = run.start()
     role = iso3 = ""
     former = cued = False
+    after_title = -1    # index of the word after the last title read
     i = 0
     while i < len(words):
         if keys[i] == "'s":
@@ -398,8 +399,11 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
             continue
         size, title = _longest(words, i, lex["title_map"], lex["max_title_words"], lower=True)
         if size:
-            role, cued = title, True
+            # "Justice Minister": a title right after a title is one role.
+            role = f"{role} {title}" if cued and role and after_title == i else title
+            cued = True
             i += size
+            after_title = i
             continue
         if low in lex["honorific_set"]:
             cued = True

@@ -55,6 +55,8 @@ def _actors(text: str, **kwargs) -> dict[str, tuple[str, str, str]]:
          {"Ursula von der Leyen": ("person", "President of the European Commission", ""),
           "Xi Jinping": ("person", "President", "CHN")}),
         ("China's president Xi Jinping said.", {"Xi Jinping": ("person", "President", "CHN")}),
+        ("Justice Minister David Lametti said.",
+         {"David Lametti": ("person", "Justice Minister", "")}),
         ("British Columbia Finance Minister Michael de Jong said.",
          {"Michael de Jong": ("person", "British Columbia Finance Minister", "")}),
         ("Former minister Anne McLellan of Edmonton spoke.",
