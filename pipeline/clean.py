@@ -109,8 +109,9 @@ def _rules() -> _Rules:
     lead = (rf"^(?:{place}{agency}(?:,\s*(?:{date_nc}|{mon}\s+{day}){agency})?{dash}"
             rf"(?:{date_nc}(?:{dash}|\s*$))?|{date_nc}{dash})")
     particles = frozenset(junk["name_particles"])
-    name_word = r"(?:[A-Z][\w'\u2019.-]*|" + "|".join(map(re.escape, particles)) + ")"
-    name = rf"[A-Z][\w'\u2019.-]*(?:\s+{name_word}){{0,4}}"
+    # Possessive quantifiers: a failed match must not retry every split of a long line.
+    name_word = r"(?:[A-Z][\w'\u2019.-]*+|(?:" + "|".join(map(re.escape, particles)) + r")\b)"
+    name = rf"[A-Z][\w'\u2019.-]*+(?:\s+{name_word}){{0,4}}+"
     leads = "|".join(sorted(map(re.escape, junk["byline_leads"]), key=len, reverse=True))
     # Joining words between names are lowercase; the names themselves must be capitalised.
     byline = (rf"^\(?(?i:{leads})\s+(?:the\s+)?(?P<name>{name}(?:\s*(?:,|(?i:and)|&|;)\s*{name})*)"
@@ -253,21 +254,30 @@ def _blocks(lines: list[str]) -> list[list[str]]:
     return [b for b in blocks if b]
 
 
+def _continues(prev: str, line: str) -> bool:
+    """True when a sentence runs on from ``prev`` into ``line`` ("... Mr." + "Smith said")."""
+    tail = prev[-60:]
+    return all(sent.end != len(tail) for sent in split_sentences(f"{tail} {line[:60]}"))
+
+
 def _join_wrapped(block: list[str], wrapped: bool) -> list[str]:
     """Turn a block's lines into paragraphs, re-joining lines a hard wrap cut.
 
-    A line continues the previous one when the previous line stops mid-sentence, or when the
-    text is hard-wrapped (``wrapped``: blank lines separate paragraphs and the block's lines
-    are long), which also re-joins a wrap after "Mr." or "Jan.".
+    A line continues the previous one when the previous line stops mid-sentence; in hard-wrapped
+    text (``wrapped``: blank lines separate paragraphs and the block's lines are long) also when
+    the sentence runs on past a period ("Mr." / "Smith said"). A wrap at a sentence end starts a
+    new paragraph, which costs nothing: a sentence ends there anyway.
     """
     wrapped = wrapped and len(block) > 1 and all(
         len(ln) >= MIN_WRAPPED_LINE_CHARS for ln in block[:-1])
     paras: list[list[str]] = []
     for ln in block:
-        if paras and ln[0] not in _BULLETS:
+        # Bullets and labelled teasers ("EXCERPT: ...") always start a paragraph.
+        if paras and ln[0] not in _BULLETS and not _rules().label.match(ln):
             prev = paras[-1][-1]
-            if wrapped or (prev[-1] not in _TERMINAL
-                           and (ln[0].islower() or ln[0].isdigit() or len(prev) >= 50)):
+            open_end = prev[-1] not in _TERMINAL
+            if (wrapped and (open_end or _continues(prev, ln))) or (
+                    open_end and (ln[0].islower() or ln[0].isdigit() or len(prev) >= 50)):
                 paras[-1].append(ln)
                 continue
         paras.append([ln])
@@ -375,17 +385,21 @@ def _clean(raw: str, known_title: str) -> CleanedText:
     when: date | None = None
     updated: date | None = None
     byline = ""
-    seen = 0
+    seen = 0      # content lines passed: the window counts neither teasers nor lifted lines
     for i, ln in enumerate(lines):
-        if not ln:
+        if not ln or r.label.match(ln):
             continue
-        seen += 1
-        if seen > DATE_LINE_WINDOW:
-            break
+        if seen >= DATE_LINE_WINDOW:
+            # Past the top only bylines are lifted: a line "By Jane Doe" is never body text.
+            name = parse_byline(ln)
+            if name:
+                byline = byline or name
+                lines[i] = ""
+            continue
         d = parse_date_line(ln)
         if d is not None:
             lab = r.date_line.match(ln)
-            if lab and "updat" in lab.group("label").lower() or lab and "modif" in lab.group("label").lower():
+            if lab and lab.group("label").lower().startswith(("updat", "last", "modif")):
                 updated = updated or d
             else:
                 when = when or d
@@ -395,6 +409,8 @@ def _clean(raw: str, known_title: str) -> CleanedText:
         if name:
             byline = byline or name
             lines[i] = ""
+            continue
+        seen += 1
     blocks = _blocks(lines)
     # The headline: a "Title:" line, or the first line when it reads like one.
     head = known_title.strip()
@@ -414,6 +430,8 @@ def _clean(raw: str, known_title: str) -> CleanedText:
     blank_separated = len(blocks) >= 3
     for block in blocks:
         for p in _join_wrapped(block, blank_separated):
+            if is_junk_line(p):
+                continue    # a widget line split by a hard wrap ("Follow us on" / "Twitter")
             m = r.label.match(p)
             if m:
                 p = p[m.end():].strip()
@@ -422,24 +440,33 @@ def _clean(raw: str, known_title: str) -> CleanedText:
             else:
                 paras.append((p, False))
     # Lone author names right under the headline, before the text starts.
-    while paras and not paras[0][1] and is_name_line(paras[0][0]):
-        byline = byline or paras[0][0]
-        paras.pop(0)
-    # The dateline opens the first real paragraph: "OTTAWA, Dec. 10, 2018 — ...".
-    place = ""
-    for i, (p, excerpt) in enumerate(paras[:3]):
-        if excerpt:
+    # (A teaser may come first: look past it.)
+    lead = next((i for i, (_, excerpt) in enumerate(paras) if not excerpt), len(paras))
+    while lead < len(paras) and not paras[lead][1] and is_name_line(paras[lead][0]):
+        byline = byline or paras[lead][0]
+        paras.pop(lead)
+    # The dateline opens the first real paragraph: "OTTAWA, Dec. 10, 2018 — ...". It is lifted
+    # before repeats are dropped (a teaser repeats the text after the dateline), and looked for
+    # again if dropping repeats uncovered a new first paragraph.
+    first = next((i for i, (_, excerpt) in enumerate(paras) if not excerpt), None)
+    when_d, place = None, ""
+    if first is not None:
+        rest, when_d, place = split_dateline(paras[first][0])
+        paras[first] = (rest, False)
+    text_paras = [p for p in _dedupe([(p, e) for p, e in paras if p])]
+    while text_paras:
+        if is_name_line(text_paras[0]):    # a byline uncovered by dropping a repeat above it
+            name = text_paras.pop(0)
+            byline = byline or name
             continue
-        rest, d, pl = split_dateline(p)
-        if d is not None or pl:
-            when = when or d
-            place = pl
-            if rest:
-                paras[i] = (rest, False)
-            else:
-                paras.pop(i)
+        if when_d is None and not place:
+            rest, when_d, place = split_dateline(text_paras[0])
+            if not rest:
+                text_paras.pop(0)
+                continue
+            text_paras[0] = rest
         break
-    text_paras = _dedupe(paras)
+    when = when or when_d
     # After the body: bylines, lone names, credits and widget labels.
     while text_paras:
         last = text_paras[-1]
@@ -455,6 +482,4 @@ def _clean(raw: str, known_title: str) -> CleanedText:
         m = r.credit.search(text_paras[-1])
         if m and m.start() > 0:
             text_paras[-1] = text_paras[-1][:m.start()].rstrip()
-    hk = _para_key(head)
-    text_paras = [p for p in text_paras if _para_key(p) != hk]
     return CleanedText(head, "\n\n".join(text_paras), when or updated, byline, place)
