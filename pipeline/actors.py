@@ -92,6 +92,9 @@ class _Mention:
     fallback: str = ""          # file actor to use when the text gives no antecedent
     cue_single: bool = False    # one word after a title: may be a known person's surname
     namesake: bool = False      # a leader's name used by someone else: no file attributes
+    weak: bool = False          # an alias after an unknown word: link only within the text
+    first: str = ""             # an unknown run without cue: its first word and its end,
+    first_end: int = -1         # which alone may be a short form ("Robertson Says ...")
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
@@ -129,6 +132,7 @@ def _lexicon() -> dict:
     lex["former_set"] = {w.lower() for w in lex["former_words"]}
     lex["leader_set"] = set(lex["leader_roles"])
     lex["namesake_set"] = {r.lower() for r in lex["namesake_roles"]}
+    lex["org_word_set"] = set(lex["org_words"])
     lex["surname_first_set"] = set(lex["surname_first"])
     lex["stop_set"] = set(lex["stopwords"])
     lex["max_title_words"] = max(len(t.split()) for t in lex["titles"] + lex["honorifics"])
@@ -360,6 +364,7 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
     role = iso3 = ""
     former = cued = False
     after_title = -1    # index of the word after the last title read
+    after_unknown = -1  # index of the word after the last unknown capitalised words
     i = 0
     while i < len(words):
         if keys[i] == "'s":
@@ -381,6 +386,9 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
                 mention.iso3 = iso3
                 mention.deferred = surface in single
                 mention.fallback = canonical if mention.deferred else ""
+                # "Trooper Matt Blair", "Chris Cuomo": an alias right after an unknown
+                # capitalised word links only to a full name met in the text, never to the file.
+                mention.weak = mention.deferred and after_unknown == i
                 _apply_appositive(text, mention)
                 mention.namesake = _is_namesake(entries[canonical], mention.role)
             found.append(mention)
@@ -427,12 +435,21 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
             i += 1
             continue
         # An unknown capitalised word: a name if a cue says so.
+        if not cued and i == 0:
+            cue = _cue_before(text, base + pieces[i].start())
+            if cue:
+                role, iso3 = cue
+                cued = True
         j = i
         while j < len(words) and j - i < MAX_UNKNOWN_NAME_WORDS and keys[j] != "'s" and (
                 keys[j] in _NAME_PARTICLES and j > i or keys[j] not in _PARTICLES
                 and words[j] not in lex["stop_set"]
                 and words[j] not in names and (j == i or words[j] not in demonyms)
-                and words[j].lower() not in lex["title_map"] and keys[j] not in surfaces):
+                and words[j].lower() not in lex["title_map"]
+                and (cued and j > i and keys[j] in single
+                     or keys[j] not in surfaces and not _longest(keys, j, surfaces, MAX_NAME_WORDS)[0])):
+            # After a cue a surname that is also a leader's alias is part of this name:
+            # "Mayor Chuck Blair" is not Tony Blair.
             j += 1
         j = max(j, i + 1)   # always move on, whatever the word is
         while j > i + 1 and keys[j - 1] in _PARTICLES:
@@ -444,13 +461,14 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
             role, cued = " ".join([*words[i:j], title]), True
             i = j + size
             continue
+        if j < len(words) and words[j] in lex["org_word_set"]:
+            # "General Sessions Court", "Walker County Hospital": the name of a place or body.
+            role = iso3 = ""
+            former = cued = False
+            i = j + 1
+            continue
         start, end = base + pieces[i].start(), base + pieces[j - 1].end()
         mention = _Mention(start, end, " ".join(words[i:j]))
-        if not cued and i == 0:
-            cue = _cue_before(text, start)
-            if cue:
-                role, iso3 = cue
-                cued = True
         mention.role = f"former {role}" if former and role else role
         mention.iso3 = iso3
         if j - i == 1:
@@ -461,11 +479,12 @@ def _scan_run(text: str, run: re.Match[str], found: list[_Mention]) -> None:
                 _apply_appositive(text, mention)
             found.append(mention)
         else:
-            # Bare words: kept only if one turns out to be a short form of a name in the text.
-            for k in range(i, j):
-                if keys[k] not in _PARTICLES:
-                    found.append(_Mention(base + pieces[k].start(), base + pieces[k].end(),
-                                          words[k], deferred=True))
+            # Kept only if the text names this person in full elsewhere ("Kristy Campbell",
+            # "Abu Jaafar" for "Mohammed Abu Jaafar"), or if the first word is a short form
+            # of such a name ("Robertson Says ..."); see _resolve_short_forms.
+            found.append(_Mention(start, end, mention.name, deferred=True,
+                                  first_end=base + pieces[i].end(), first=words[i]))
+            after_unknown = j
         role = iso3 = ""
         former = cued = False
         i = j
@@ -504,17 +523,36 @@ def _resolve_short_forms(mentions: list[_Mention]) -> list[_Mention]:
         if mention.kind == "person" and not mention.deferred:
             for short in _short_forms(mention):
                 antecedents.setdefault(short, []).append((mention.start, mention.name))
+    full_names = {m.name for m in mentions if m.kind == "person" and not m.deferred
+                  and " " in m.name}
     kept = []
     for mention in mentions:
         if not mention.deferred:
             kept.append(mention)
             continue
+        if mention.first:
+            # An unknown run of capitalised words with no cue.
+            words = mention.name.split()
+            whole = next((n for n in sorted(full_names) if len(words) > 1
+                          and n.split()[-len(words):] == words), None)
+            if whole:
+                mention.name = whole
+            elif mention.first in antecedents:
+                mention.end, mention.name = mention.first_end, mention.first
+            else:
+                continue
+            if mention.name == whole:
+                mention.deferred = False
+                kept.append(mention)
+                continue
         # A file alias ("Trudeau") is keyed by its surface: the text's own full name wins.
         key = mention.surface if mention.fallback else mention.name
         surface_candidates = antecedents.get(key)
         if surface_candidates:
             before = [c for c in surface_candidates if c[0] < mention.start]
             chosen = max(before)[1] if before else min(surface_candidates)[1]
+        elif mention.weak:
+            continue
         elif mention.fallback:
             chosen = mention.fallback
         elif mention.cue_single:

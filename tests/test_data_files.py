@@ -124,7 +124,7 @@ def test_data_files_actor_aliases_point_at_one_actor():
 def test_data_files_actor_lexicon_lists():
     lexicon = yaml.safe_load((DATA / "actors" / "lexicon.yaml").read_text(encoding="utf-8"))
     for key in ("titles", "honorifics", "role_nouns", "former_words", "leader_roles",
-                "group_references", "surname_first", "stopwords"):
+                "group_references", "surname_first", "stopwords", "namesake_roles", "org_words"):
         assert lexicon[key] and all(isinstance(w, str) and w.strip() for w in lexicon[key]), key
     assert set(lexicon["leader_roles"]) <= set(lexicon["titles"])
 
