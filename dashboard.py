@@ -21,8 +21,9 @@ st.set_page_config(page_title="Timeline", page_icon="🗓️", layout="wide",
                    initial_sidebar_state="expanded")
 
 MAX_ARTICLE_OPTIONS = 300  # source-article choices listed (most reporting first)
-TABLE_ROWS = 2_000          # rows sent to the table; the downloads always hold every filtered row
+TABLE_ROWS = 500            # rows sent to the table; the downloads always hold every filtered row
 ANY = "any"
+TAB_LABELS = {"timeline": "Timeline", "relations": "Relations", "add": "Add articles"}
 TABLE_COLUMNS = ("date_start", "date_end", "precision", "title", "date_text", "countries", "actors",
                  "topics", "event_code", "goldstein", "mentions", "event_id")
 S = st.session_state
@@ -62,6 +63,8 @@ def _seed_from_url(loaded: data.Loaded) -> None:
         notices.append("ignored event: not in the store")
     if state.pair:
         S.w_pair_a, S.w_pair_b = state.pair
+        S._pair_touched = True
+    S.main_tab = TAB_LABELS[state.tab]
     S._notices = notices
     S._seeded = True
 
@@ -84,9 +87,10 @@ def _current_state(loaded: data.Loaded) -> urlstate.ViewState:
     pair = ()
     if S.get("w_pair_a") and S.get("w_pair_b") and S.get("_pair_touched"):
         pair = (S.w_pair_a, S.w_pair_b)
+    tab = {v: k for k, v in TAB_LABELS.items()}.get(S.get("main_tab"), urlstate.DEFAULT_TAB)
     return urlstate.ViewState(filters, S.get("w_lane", urlstate.DEFAULT_LANE),
                               S.get("w_color", urlstate.DEFAULT_COLOR), S.get("event", ""),
-                              bool(S.get("w_rug", False)), pair)
+                              bool(S.get("w_rug", False)), pair, tab)
 
 
 def _write_url(state: urlstate.ViewState) -> None:
@@ -417,39 +421,46 @@ def main() -> None:
     st.title("Timeline")
     for note in S.get("_notices", []):
         st.caption(f"⚠ {note}")
-    tab_time, tab_rel, tab_add = st.tabs(["Timeline", "Relations", "Add articles"])
+    # Lazy tabs: only the open one runs, so the first page carries just the timeline.
+    tab_time, tab_rel, tab_add = st.tabs(list(TAB_LABELS.values()), key="main_tab", on_change="rerun")
     if loaded.events.empty:
-        with tab_time:
-            _empty_state()
-        with tab_add:
-            _add_articles(url)
+        if tab_add.open:
+            with tab_add:
+                _add_articles(url)
+        else:
+            with tab_time if tab_time.open else tab_rel:
+                _empty_state()
+        _write_url(_current_state(loaded))
         return
     _sidebar(loaded)
-    state = _current_state(loaded)
-    with tab_time:
-        # Controls first so the URL reflects them before anything slow renders.
-        view = data.filtered_view(loaded, state.filters)
-        _timeline(loaded, view, _current_state(loaded))
-    with tab_rel:
-        _relations(loaded)
-        _detail(loaded, url, "rel")
+    view = None
+    if tab_time.open:
+        with tab_time:
+            view = data.filtered_view(loaded, _current_state(loaded).filters)
+            _timeline(loaded, view, _current_state(loaded))
+    if tab_rel.open:
+        with tab_rel:
+            _relations(loaded)
+            _detail(loaded, url, "rel")
     state = _current_state(loaded)
     _write_url(state)
     with st.sidebar:
         st.divider()
         st.markdown("**Share this view** (copy link)")
         st.code(urlstate.share_url(st.context.url or "", state), language=None, wrap_lines=True)
-    with tab_time:
-        m1, m2, m3 = st.columns(3)
-        m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
-        m2.metric("Articles", f"{len(loaded.articles):,}")
-        m3.metric("Countries", f"{len(set(loaded.lane_pairs_for(view, 'country')[1]) - {figures.NONE_LANE}):,}")
-        _detail(loaded, url, "time")
-        _table(view)
-        _downloads(view)
-    with tab_add:
-        _add_articles(url)
-
+    if view is not None:
+        with tab_time:
+            m1, m2, m3 = st.columns(3)
+            m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
+            m2.metric("Articles", f"{len(loaded.articles):,}")
+            countries = set(loaded.lane_pairs_for(view, "country")[1]) - {figures.NONE_LANE}
+            m3.metric("Countries", f"{len(countries):,}")
+            _detail(loaded, url, "time")
+            _table(view)
+            _downloads(view)
+    if tab_add.open:
+        with tab_add:
+            _add_articles(url)
 
 try:
     main()

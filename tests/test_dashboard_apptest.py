@@ -217,8 +217,10 @@ def test_dashboard_table_selection_opens_detail_and_url(app):
 
 
 def test_dashboard_relations_pair_defaults_to_canada_china(app):
-    at = app()
-    spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+    at = app(tab="relations")
+    # Lazy tabs: only the relations chart is built when its tab is open.
+    assert len(at.get("plotly_chart")) == 1
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     points = spec["data"][0]
     assert len(points["customdata"]) == 5      # the five scored CAN-CHN events
     assert min(_arr(points["y"])) == -5.0 and max(_arr(points["y"])) == 8.0
@@ -226,7 +228,7 @@ def test_dashboard_relations_pair_defaults_to_canada_china(app):
 
 def test_dashboard_viewer_cannot_add_without_the_secret(app, monkeypatch):
     monkeypatch.setenv("TIMELINE_EDITOR_SECRET", "s3cret")
-    at = app()
+    at = app(tab="add")
     assert not any(ta.label == "Article text" for ta in at.text_area)
     secret = _by_label(at.text_input, "Editor secret")
     secret.set_value("wrong")
@@ -239,13 +241,13 @@ def test_dashboard_viewer_cannot_add_without_the_secret(app, monkeypatch):
 
 
 def test_dashboard_open_run_allows_adding(app):
-    at = app()
+    at = app(tab="add")
     assert any(ta.label == "Article text" for ta in at.text_area)
     assert any("2 MB" in m.value for m in at.markdown)
 
 
 def test_dashboard_empty_paste_is_a_clear_error(app, store_url):
-    at = app()
+    at = app(tab="add")
     before = len(_stored(store_url))
     next(b for b in at.button if b.label == "Read articles").click().run()
     assert any("Nothing to add" in e.value for e in at.error)
@@ -258,7 +260,9 @@ def test_dashboard_adds_a_pasted_article(tmp_path, monkeypatch):
     fill_store(url, EVENTS.head(1), TITLES)
     monkeypatch.setenv("TIMELINE_DB", url)
     monkeypatch.delenv("TIMELINE_EDITOR_SECRET", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["tab"] = "add"
+    at.run()
     _by_label(at.text_area, "Article text").set_value(
         "Canada and China sign canola deal\n\nOn March 3, 2026, Canada and China signed a canola agreement in Ottawa.")
     next(b for b in at.button if b.label == "Read articles").click().run()
@@ -271,6 +275,15 @@ def test_dashboard_adds_a_pasted_article(tmp_path, monkeypatch):
     added = arts[arts["title"] == "Canada and China sign canola deal"]
     assert len(added) == 1 and added["published"].iloc[0] == "2026-03-04"
     assert any("starred" in i.value for i in at.info) or not at.session_state["new_ids"]
+
+
+def test_dashboard_relations_pair_comes_from_the_url(app):
+    at = app(tab="relations", pair=["CAN", "USA"])
+    assert _by_label(at.selectbox, "Country").value == "CAN"
+    assert _by_label(at.selectbox, "and").value == "USA"
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(spec["data"][0]["customdata"]) == 2     # the scored events naming CAN and USA
+    assert _qp(at, "pair") == ["CAN", "USA"] and _qp(at, "tab") == ["relations"]
 
 
 def test_dashboard_empty_store_explains_how_to_start(tmp_path, monkeypatch):

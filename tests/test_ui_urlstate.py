@@ -22,6 +22,7 @@ from ui.urlstate import ViewState, parse_query, restrict, share_url, to_query
     ({"lane": "actor", "color": "goldstein", "event": "ABCDEF0123", "rug": "1"},
      ViewState(lane="actor", color="goldstein", event="ABCDEF0123", rug=True)),
     ({"pair": ["CAN", "CHN"]}, ViewState(pair=("CAN", "CHN"))),
+    ({"tab": "relations"}, ViewState(tab="relations")),
 ])
 def test_urlstate_parses_valid_parameters(params, expected):
     state, notices = parse_query(params)
@@ -40,6 +41,7 @@ def test_urlstate_parses_valid_parameters(params, expected):
     ({"event": "not-an-id!"}, "event"),
     ({"basis": "guess"}, "basis"),
     ({"pair": ["CAN"]}, "pair"),
+    ({"tab": "admin"}, "tab"),
     ({"utm_source": "mail"}, "utm_source"),
     ({"type": ["'; drop table"]}, "type"),
     ({"q": "a\x00b"}, "q"),
@@ -57,7 +59,8 @@ def test_urlstate_ignores_bad_parameters_with_notice(params, fragment):
                       types=("04",), date_from=date(2017, 1, 1), date_to=date(2026, 2, 1),
                       q="canola", min_precision="month", bases=("explicit",),
                       articles=("0123456789abcdef",)),
-              lane="topic", color="type", event="deadbeef01", rug=True, pair=("CAN", "CHN")),
+              lane="topic", color="type", event="deadbeef01", rug=True, pair=("CAN", "CHN"),
+              tab="relations"),
 ])
 def test_urlstate_round_trips(state):
     assert parse_query(to_query(state)) == (state, [])

@@ -16,6 +16,8 @@ from pipeline.records import DATE_BASES, PRECISIONS
 
 LANES: tuple[str, ...] = ("country", "topic", "actor", "type")
 COLORS: tuple[str, ...] = ("topic", "type", "goldstein")
+TABS: tuple[str, ...] = ("timeline", "relations", "add")
+DEFAULT_TAB = "timeline"
 DEFAULT_LANE = "country"
 DEFAULT_COLOR = "topic"
 
@@ -40,6 +42,7 @@ class ViewState:
     event: str = ""                   # selected event id ("" = none)
     rug: bool = False                 # show article publication dates as a rug
     pair: tuple[str, ...] = ()        # relations view: two ISO3 codes
+    tab: str = DEFAULT_TAB            # which view is open: timeline, relations or add
 
 
 def _values(params: Mapping[str, object], key: str) -> list[str]:
@@ -68,7 +71,7 @@ def _parse_date(text: str) -> date | None:
 
 
 _KNOWN = frozenset({"country", "topic", "actor", "type", "from", "to", "q", "prec", "basis",
-                    "article", "lane", "color", "event", "rug", "pair"})
+                    "article", "lane", "color", "event", "rug", "pair", "tab"})
 
 
 def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
@@ -132,6 +135,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     min_precision = choice("prec", PRECISIONS, "")
     lane = choice("lane", LANES, DEFAULT_LANE)
     color = choice("color", COLORS, DEFAULT_COLOR)
+    tab = choice("tab", TABS, DEFAULT_TAB)
 
     q_values = _raw_first(params, "q")
     q = q_values[:_MAX_VALUE_CHARS] if q_values.isprintable() else ""
@@ -157,7 +161,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
                       types=types, date_from=dates["from"], date_to=dates["to"], q=q.strip(),
                       min_precision=min_precision, bases=tuple(dict.fromkeys(bases)),
                       articles=articles)
-    return ViewState(filters, lane, color, event, rug, pair), notices
+    return ViewState(filters, lane, color, event, rug, pair, tab), notices
 
 
 def _raw_first(params: Mapping[str, object], key: str) -> str:
@@ -195,6 +199,8 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         out["event"] = [state.event]
     if state.rug:
         out["rug"] = ["1"]
+    if state.tab != DEFAULT_TAB:
+        out["tab"] = [state.tab]
     return out
 
 
