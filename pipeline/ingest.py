@@ -32,6 +32,7 @@ DUMP_SUFFIXES = (".jsonl", ".csv")
 MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
 DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
+WRITE_BATCH = 16          # finished articles written per store transaction (each stays atomic)
 WINDOW_PER_WORKER = 4      # units in flight (running or awaiting their turn to be written) per worker
 
 
@@ -332,7 +333,7 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
         runner: Any = _Dask(scheduler)
         window = WINDOW_PER_WORKER * max(1, len(runner.client.scheduler_info().get("workers", {})) or 1)
     elif workers <= 1:
-        runner, window = _Serial(), 1
+        runner, window = _Serial(), WRITE_BATCH
     else:
         runner, window = _Local(workers), WINDOW_PER_WORKER * workers
     pending: dict[Any, int] = {}         # future -> sequence number
@@ -356,8 +357,12 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
                     pending[runner.submit(item)] = submitted
                 submitted += 1
             if next_seq in done:
-                _write(store, done.pop(next_seq), labels.pop(next_seq, ""), summary, bar)
-                next_seq += 1
+                # The run of finished units that are next in input order goes in one transaction.
+                batch = []
+                while next_seq in done and len(batch) < WRITE_BATCH:
+                    batch.append((done.pop(next_seq), labels.pop(next_seq, "")))
+                    next_seq += 1
+                _write_batch(store, batch, summary, bar)
                 continue
             if not pending:
                 if exhausted and not done:
@@ -370,17 +375,25 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
     return summary
 
 
-def _write(store, outcome: Outcome | str, label: str, summary: Summary, bar: tqdm | None) -> None:
+def _write_batch(store, batch: list[tuple[Outcome | str, str]], summary: Summary, bar: tqdm | None) -> None:
+    """Record failures and write the good articles of ``batch`` in one store transaction."""
+    good: list[tuple[Outcome, str]] = []
+    for outcome, label in batch:
+        if isinstance(outcome, str):
+            summary.failed.append(outcome)
+        elif outcome.error or outcome.article is None:
+            msg = outcome.error or f"{label}: no article"
+            summary.failed.append(msg if msg.startswith(label) or not label else f"{label}: {msg}")
+        else:
+            good.append((outcome, label))
+    results = store.add_articles([(o.article, o.events) for o, _ in good]) if good else []
+    for (outcome, label), result in zip(good, results):
+        _count(outcome, label, result, summary, bar)
     if bar is not None:
-        bar.update(1)
-    if isinstance(outcome, str):
-        summary.failed.append(outcome)
-        return
-    if outcome.error or outcome.article is None:
-        msg = outcome.error or f"{label}: no article"
-        summary.failed.append(msg if msg.startswith(label) or not label else f"{label}: {msg}")
-        return
-    result = store.add_article(outcome.article, outcome.events)
+        bar.update(len(batch))
+
+
+def _count(outcome: Outcome, label: str, result, summary: Summary, bar: tqdm | None) -> None:
     if result.new or result.replaced:
         if result.new:
             summary.new += 1

@@ -6,6 +6,7 @@ country/actor keys, and ``merge_rows`` to fold a new mention into the canonical 
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -74,8 +75,14 @@ def _as_date(value: Any) -> date | None:
         return value
     if not isinstance(value, str) or len(value) < 10:
         return None
+    return _parse_iso(value[:10])
+
+
+@functools.lru_cache(maxsize=16384)
+def _parse_iso(text: str) -> date | None:
+    # Cached: the store compares many candidates sharing a handful of dates.
     try:
-        return date.fromisoformat(value[:10])
+        return date.fromisoformat(text)
     except ValueError:
         return None
 

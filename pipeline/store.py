@@ -7,6 +7,7 @@ keys make a repeated or concurrent ingest of the same article a no-op.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -154,8 +155,11 @@ _CAND_FINER = (sa.select(_ek.event_id).where(_KEYS, _ek.date_start >= sa.bindpar
                .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES))
 _CAND_IDS = sa.union(_CAND_SAME, sa.select(_CAND_COARSER.subquery().c.event_id),
                      sa.select(_CAND_FINER.subquery().c.event_id)).subquery()
-# One round trip per mention: the candidate events themselves.
-_CANDIDATES = sa.select(events_table).where(events_table.c.event_id.in_(sa.select(_CAND_IDS.c.event_id))) \
+# One round trip per mention: the candidate events, with what the merge decision reads.
+_COMPARE_COLUMNS = ("event_id", "date_start", "date_end", "precision", "event_code", "quad_class", "countries",
+                    "actors", "title", "sentence")
+_EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
+_CANDIDATES = sa.select(*[events_table.c[n] for n in _COMPARE_COLUMNS]).where(events_table.c.event_id.in_(sa.select(_CAND_IDS.c.event_id))) \
     .order_by(events_table.c.event_id)
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
@@ -278,6 +282,12 @@ def _json_list(value: Any) -> str:
     return json.dumps(sorted(set(items)), ensure_ascii=False)
 
 
+@functools.lru_cache(maxsize=65536)
+def _json_set(text: str) -> frozenset[str]:
+    """A stored list cell as a set; cached because the same party lists recur across events."""
+    return frozenset(_from_json_list(text))
+
+
 def _from_json_list(text: Any) -> tuple[str, ...]:
     if not text:
         return ()
@@ -342,6 +352,17 @@ def _event_record(row: dict[str, Any], article: Article) -> dict[str, Any]:
     return rec
 
 
+def _insert_ignoring_duplicates(table: sa.Table, backend: str):
+    """INSERT that skips rows whose primary key exists (SQLite and PostgreSQL: ON CONFLICT DO NOTHING)."""
+    if backend == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+        return insert(table).on_conflict_do_nothing()
+    if backend == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+        return insert(table).on_conflict_do_nothing()
+    return table.insert()
+
+
 def _should_replace(stored_published: str, stored_assumed: bool, article: Article) -> bool:
     """A known article is stored again only when it now comes with a different, real date."""
     if article.published_assumed:
@@ -363,6 +384,25 @@ def _mention_record(row: dict[str, Any], fallback: dict[str, Any]) -> dict[str, 
     return rec
 
 
+_UPDATED_COLUMNS = DATE_FIELDS + tuple(sorted(LIST_COLUMNS)) + (
+    "event_code", "goldstein", "quad_class", "confidence", "mentions", "first_reported", "last_reported")
+
+
+def _merged(target: dict[str, Any], rec: dict[str, Any], pub: str) -> dict[str, Any]:
+    """The canonical event row (storage form) after folding mention ``rec`` into ``target``."""
+    as_lists = {k: _from_json_list(target[k]) for k in LIST_COLUMNS}
+    new = merge_rows({**target, **as_lists}, {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}})
+    out = dict(target)
+    out.update({k: new[k] for k in DATE_FIELDS})
+    out.update({k: _json_list(new[k]) for k in LIST_COLUMNS})
+    out.update(event_code=_text(new.get("event_code")), goldstein=_num(new.get("goldstein"), float),
+               quad_class=_num(new.get("quad_class"), int), confidence=_num(new.get("confidence"), float),
+               mentions=int(target["mentions"]) + 1,
+               first_reported=min(target["first_reported"] or pub, pub),
+               last_reported=max(target["last_reported"] or pub, pub))
+    return out
+
+
 def _new_event_id(mention_id: str, article_id: str, taken: set[str]) -> str:
     """The canonical id of a new event: the extractor's id unless another event already has it."""
     if mention_id not in taken:
@@ -370,13 +410,33 @@ def _new_event_id(mention_id: str, article_id: str, taken: set[str]) -> str:
     return hashlib.sha256(f"{article_id}:{mention_id}".encode()).hexdigest()[:16]
 
 
+def _code_root(rec: dict[str, Any]) -> str:
+    return _text(rec.get("event_code"))[:2]
+
+
 def _keys_of(rec: dict[str, Any]) -> set[str]:
-    """The candidate-lookup keys of an event row (list columns as JSON text)."""
+    """The candidate-lookup keys of an event row (list columns as JSON text).
+
+    Each party key is filed bare and with the event's CAMEO root ("a:Mark Carney|04"; "|" alone
+    when uncoded), so a coded mention only meets events of its root or uncoded ones.
+    """
     countries, actors = _from_json_list(rec.get("countries")), _from_json_list(rec.get("actors"))
-    keys = {"c:" + c for c in countries} | {"a:" + a for a in actors}
+    base = {"c:" + c for c in countries} | {"a:" + a for a in actors}
     if not actors:
-        keys |= {"n:" + c for c in countries}
-    return {k[:255] for k in keys}
+        base |= {"n:" + c for c in countries}
+    root = _code_root(rec)
+    keys = {k[:250] for k in base}
+    return keys | {f"{k}|{root}" for k in keys}
+
+
+def _event_keys(ev: dict[str, Any]) -> frozenset[str]:
+    """``_keys_of`` of a pending event, cached on its party lists and code."""
+    return _keys_cached(ev.get("countries") or "", ev.get("actors") or "", _code_root(ev))
+
+
+@functools.lru_cache(maxsize=16384)
+def _keys_cached(countries: str, actors: str, root: str) -> frozenset[str]:
+    return frozenset(_keys_of({"countries": countries, "actors": actors, "event_code": root}))
 
 
 def _lookup_keys(rec: dict[str, Any]) -> list[str]:
@@ -384,14 +444,19 @@ def _lookup_keys(rec: dict[str, Any]) -> list[str]:
 
     A mention naming actors can only join an event sharing one of them, or an event naming no
     actor that shares a country (two different actor sets conflict); one naming no actor can
-    join any event sharing a country.
+    join any event sharing a country. A coded mention looks among events of its CAMEO root and
+    uncoded events only (different roots never merge).
     """
     countries, actors = _from_json_list(rec.get("countries")), _from_json_list(rec.get("actors"))
     if actors:
-        keys = {"a:" + a for a in actors} | {"n:" + c for c in countries}
+        base = {"a:" + a for a in actors} | {"n:" + c for c in countries}
     else:
-        keys = {"c:" + c for c in countries}
-    return sorted(k[:255] for k in keys)
+        base = {"c:" + c for c in countries}
+    base = {k[:250] for k in base}
+    root = _code_root(rec)
+    if root:
+        return sorted({f"{k}|{root}" for k in base} | {f"{k}|" for k in base})
+    return sorted(base)
 
 
 def _key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> list[dict[str, Any]]:
@@ -409,6 +474,7 @@ class Store:
         self.engine = engine
         self.url = url
         self.backend = url.get_backend_name()
+        self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
 
     # ----- schema -------------------------------------------------------------------------
     def _write_conn(self) -> sa.Connection:
@@ -477,6 +543,23 @@ class Store:
                 time.sleep(0.2 * (attempt + 1))
         raise StoreError(f"store {_safe_url(self.url)} stayed locked by another writer: {_one_line(last)}")
 
+    def add_articles(self, items: list[tuple[Article, pd.DataFrame]]) -> list[AddResult]:
+        """Store several articles in one transaction (each whole or not at all, in order)."""
+        prepared = [(a, [] if e is None or e.empty else e.to_dict("records")) for a, e in items]
+        for attempt in range(WRITE_RETRIES):
+            try:
+                with self._write_conn() as conn, conn.begin():
+                    self._lock(conn)
+                    return [self._add(conn, article, rows) for article, rows in prepared]
+            except sa_exc.IntegrityError:
+                # Another ingest stored one of them meanwhile: fall back to one transaction each.
+                return [self.add_article(a, e) for a, e in items]
+            except sa_exc.OperationalError as err:
+                if "locked" not in str(err).lower() and "busy" not in str(err).lower():
+                    raise StoreError(f"cannot write to store {_safe_url(self.url)}: {_one_line(err)}") from None
+                time.sleep(0.2 * (attempt + 1))
+        return [self.add_article(a, e) for a, e in items]
+
     def has_article(self, article_id: str) -> bool:
         """True when the article is already stored."""
         with self.engine.connect() as conn:
@@ -505,38 +588,30 @@ class Store:
             "published_assumed": bool(article.published_assumed), "text": _text(article.text),
             "path": _text(article.path), "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "n_events": 0})
+        # Events this article creates or changes are kept here and written in a few batched
+        # statements at the end; later mentions of the same article see them through ``pending``.
+        pending: dict[str, dict[str, Any]] = {}
+        created: list[str] = []
+        stored_dates: dict[str, tuple[str, str]] = {}   # event id -> (date_start, precision) in the database
         for row in rows:
             rec = _event_record(row, article)
             mention_id = rec["event_id"] or f"row{len(seen)}"
             if mention_id in seen:
                 continue
             seen.add(mention_id)
-            target = self._find_match(conn, rec)
+            target = self._find_match(conn, rec, pending)
             if target is None:
                 event_id = _new_event_id(mention_id, article.article_id, taken)
                 taken.add(event_id)
-                conn.execute(_INSERT_EVENT, {**rec, "event_id": event_id, "mentions": 1, "first_reported": pub,
-                                             "last_reported": pub})
-                self._put_keys(conn, event_id, rec, _keys_of(rec))
+                pending[event_id] = {**rec, "event_id": event_id, "mentions": 1, "first_reported": pub,
+                                     "last_reported": pub}
+                created.append(event_id)
                 added += 1
             else:
                 event_id = target["event_id"]
-                new = merge_rows(target, {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}})
-                update = {k: new[k] for k in DATE_FIELDS}
-                update.update({k: _json_list(new[k]) for k in LIST_COLUMNS})
-                update.update(event_code=_text(new.get("event_code")), goldstein=_num(new.get("goldstein"), float),
-                              quad_class=_num(new.get("quad_class"), int),
-                              confidence=_num(new.get("confidence"), float),
-                              mentions=int(target["mentions"]) + 1,
-                              first_reported=min(target["first_reported"] or pub, pub),
-                              last_reported=max(target["last_reported"] or pub, pub))
-                conn.execute(_UPDATE_EVENT, {**update, "b_event_id": event_id})
-                if update["precision"] != target["precision"] or update["date_start"] != target["date_start"]:
-                    conn.execute(_MOVE_KEYS, {"b_event_id": event_id, "date_start": update["date_start"],
-                                              "date_end": update["date_end"],
-                                              "rank": PRECISIONS.index(update["precision"])})
-                old_keys = _keys_of({k: _json_list(target[k]) for k in ("countries", "actors")})
-                self._put_keys(conn, event_id, update, _keys_of(update) - old_keys)
+                if event_id not in pending:
+                    stored_dates[event_id] = (target["date_start"], target["precision"])
+                pending[event_id] = _merged(target, rec, pub)
                 merged += 1
             mention_rows.append({
                 "event_id": event_id, "article_id": article.article_id, "mention_id": mention_id,
@@ -544,6 +619,21 @@ class Store:
                 "date_start": rec["date_start"], "date_end": rec["date_end"], "precision": rec["precision"],
                 "title": rec["title"], "data": json.dumps(rec, ensure_ascii=False)})
             event_ids.append(event_id)
+        if created:
+            conn.execute(_INSERT_EVENT, [pending[e] for e in created])
+        changed = [e for e in pending if e in stored_dates]
+        if changed:
+            conn.execute(_UPDATE_EVENT, [{**{k: pending[e][k] for k in _UPDATED_COLUMNS}, "b_event_id": e}
+                                         for e in changed])
+            moved = [e for e in changed if stored_dates[e] != (pending[e]["date_start"], pending[e]["precision"])]
+            if moved:
+                conn.execute(_MOVE_KEYS, [{"b_event_id": e, "date_start": pending[e]["date_start"],
+                                           "date_end": pending[e]["date_end"],
+                                           "rank": PRECISIONS.index(pending[e]["precision"])} for e in moved])
+        key_rows = [k for e, ev in pending.items() for k in _key_rows(e, ev, _keys_of(ev))]
+        if key_rows:
+            # Keys an updated event already had are skipped (ON CONFLICT DO NOTHING).
+            conn.execute(self._insert_key, key_rows)
         if mention_rows:
             conn.execute(_INSERT_MENTION, mention_rows)
         conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(seen)})
@@ -594,10 +684,15 @@ class Store:
     def _put_keys(self, conn: sa.Connection, event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> None:
         rows = _key_rows(event_id, rec, keys)
         if rows:
-            conn.execute(_INSERT_KEY, rows)
+            conn.execute(self._insert_key, rows)
 
-    def _find_match(self, conn: sa.Connection, rec: dict[str, Any]) -> dict[str, Any] | None:
-        """The best canonical event reporting the same happening as ``rec``, via the key index."""
+    def _find_match(self, conn: sa.Connection, rec: dict[str, Any],
+                    pending: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+        """The best canonical event reporting the same happening as ``rec`` (storage form), or None.
+
+        Stored events are found through the key index; events this article already created or
+        changed (``pending``) are compared directly, in their current form.
+        """
         if rec["precision"] not in MERGEABLE_PRECISIONS or not rec["date_start"]:
             return None
         keys = _lookup_keys(rec)
@@ -609,17 +704,36 @@ class Store:
             return None
         params = {"keys": keys, "s": rec["date_start"], "e": rec["date_end"], "lo": lo,
                   "r": PRECISIONS.index(rec["precision"])}
-        mention = {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}}
-        best, best_score = None, -1.0
-        for cand in conn.execute(_CANDIDATES, params).mappings():
-            cand = dict(cand)
-            for k in LIST_COLUMNS:
-                cand[k] = _from_json_list(cand[k])
+        mention = {**rec, "countries": _json_set(rec["countries"]), "actors": _json_set(rec["actors"])}
+        best_id, best_score = None, -1.0
+
+        def consider(cand: dict[str, Any]) -> None:
+            nonlocal best_id, best_score
+            cand = {**cand, "countries": _json_set(cand["countries"]), "actors": _json_set(cand["actors"])}
             decision = compare(cand, mention)
             if decision.same and (decision.score > best_score
-                                  or (decision.score == best_score and cand["event_id"] < best["event_id"])):
-                best, best_score = cand, decision.score
-        return best
+                                  or (decision.score == best_score and cand["event_id"] < best_id)):
+                best_id, best_score = cand["event_id"], decision.score
+
+        # Only the columns the decision reads; the winner's full row is fetched afterwards.
+        for row in conn.execute(_CANDIDATES, params):
+            if row[0] not in pending:
+                consider(dict(zip(_COMPARE_COLUMNS, row)))
+        s_, e_, r_ = params["s"], params["e"], params["r"]
+        wanted = set(keys)
+        for ev in pending.values():
+            # The same date relations the index query applies (cheap string tests first).
+            if ev["precision"] not in MERGEABLE_PRECISIONS:
+                continue
+            ev_s, ev_e, ev_r = ev["date_start"], ev["date_end"], PRECISIONS.index(ev["precision"])
+            if ((ev_s == s_ and ev_e == e_) or (ev_r > r_ and ev_s <= s_ and ev_e >= e_)
+                    or (ev_r < r_ and ev_s >= s_ and ev_e <= e_)) and not wanted.isdisjoint(_event_keys(ev)):
+                consider(ev)
+        if best_id is None:
+            return None
+        if best_id in pending:
+            return pending[best_id]
+        return dict(conn.execute(_EVENT_BY_ID, {"eid": best_id}).mappings().one())
 
     # ----- reading ------------------------------------------------------------------------
     def events_frame(self) -> pd.DataFrame:
@@ -702,11 +816,11 @@ def _migrate_1_to_2(conn: sa.Connection) -> None:
     event_keys_table.create(conn, checkfirst=True)
     cols = events_table.c
     rows = conn.execute(sa.select(cols.event_id, cols.date_start, cols.date_end, cols.precision,
-                                  cols.countries, cols.actors)).mappings().all()
+                                  cols.countries, cols.actors, cols.event_code)).mappings().all()
     for row in rows:
         key_rows = _key_rows(row["event_id"], dict(row), _keys_of(dict(row)))
         if key_rows:
-            conn.execute(_INSERT_KEY, key_rows)
+            conn.execute(_INSERT_KEY, key_rows)  # a fresh table: no duplicates
 
 
 MIGRATIONS = {1: _migrate_1_to_2}

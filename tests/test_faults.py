@@ -84,11 +84,11 @@ KILL_MID_ARTICLE = textwrap.dedent("""
     s = store_mod.open_store(sys.argv[1])
     real = store_mod.Store._find_match
     calls = []
-    def dying(self, conn, rec):
+    def dying(self, conn, rec, *rest):
         calls.append(rec)
-        if len(calls) == 3:  # the article row and two events are written, not yet committed
+        if len(calls) == 3:  # the article row is written and two mentions handled, nothing committed
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(self, conn, rec)
+        return real(self, conn, rec, *rest)
     store_mod.Store._find_match = dying
     rows = [make_event(f"e{i}", f"2025-0{i + 1}-01", None, "day", f"Event {i}", ["CAN"]) for i in range(5)]
     s.add_article(make_article("dies"), pd.DataFrame(rows, columns=list(EVENT_COLUMNS)))

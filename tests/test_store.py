@@ -144,11 +144,11 @@ def test_store_article_is_one_transaction(store, monkeypatch):
     calls = {"n": 0}
     real = store_mod.Store._find_match
 
-    def failing(self, conn, rec):
+    def failing(self, conn, rec, *rest):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("crash in the middle of an article")
-        return real(self, conn, rec)
+        return real(self, conn, rec, *rest)
 
     monkeypatch.setattr(store_mod.Store, "_find_match", failing)
     with pytest.raises(RuntimeError):
@@ -294,3 +294,15 @@ def test_store_remove_article_rebuilds_merged_events(store):
     assert not store.remove_article("a2")
     assert store.remove_article("a1")
     assert store.counts() == {"articles": 0, "events": 0, "mentions": 0} and _n_keys(store) == 0
+
+
+def test_store_add_articles_writes_a_batch_in_order(store):
+    items = [(make_article("a1", "2025-11-01"), frame(meeting_xi())),
+             (make_article("a2", "2025-11-02"), frame(meeting_xi("x2", title="Xi Jinping met Mark Carney"))),
+             (make_article("a1", "2025-11-01"), frame(meeting_xi())),
+             (make_article("a3", "2025-11-03"), frame())]
+    results = store.add_articles(items)
+    assert [(r.new, r.events_added, r.mentions_merged) for r in results] == [
+        (True, 1, 0), (True, 0, 1), (False, 0, 0), (True, 0, 0)]
+    assert store.counts() == {"articles": 3, "events": 1, "mentions": 2}
+    assert store.add_articles([]) == []
