@@ -216,3 +216,41 @@ def test_ingest_real_date_updates_a_guessed_one(tmp_path, capsys):
     assert arts["published"].tolist() == ["2025-11-01"] and not arts["published_assumed"].any()
     assert run_ingest([str(path)], url, None, 1, None, progress=False) == 0  # a guess never overrides
     assert capsys.readouterr().out.startswith("ingest: 0 new articles, 1 already known, 0 failed;")
+
+
+class _CountingStore:
+    """Stands in for the store: records how many articles were written, in which order."""
+
+    def __init__(self):
+        self.written: list[str] = []
+
+    def add_articles(self, items):
+        from pipeline.store import AddResult
+        self.written += [a.article_id for a, _ in items]
+        return [AddResult(True, len(e), 0, ()) for _, e in items]
+
+
+def _story_units(n):
+    return [Unit(f"rec{i}", "dump.jsonl", date(2025, 11, 1), title=f"Story number {i} about Carney and Xi",
+                 text=STORY + f" This is report {i}.") for i in range(n)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ingest_keeps_a_bounded_window_in_flight(workers):
+    from pipeline import ingest
+    store = _CountingStore()
+    pulled = {"n": 0, "max_ahead": 0}
+
+    def units():
+        for unit in _story_units(40):
+            pulled["max_ahead"] = max(pulled["max_ahead"], pulled["n"] - len(store.written))
+            pulled["n"] += 1
+            yield unit
+
+    summary = ingest.ingest_units(store, units(), workers, None, ingest.Summary())
+    window = ingest.WRITE_BATCH if workers == 1 else ingest.WINDOW_PER_WORKER * workers
+    assert summary.new == 40 and not summary.failed
+    assert 0 < pulled["max_ahead"] <= window
+    # Written in input order whatever order the workers finished in.
+    expected = [process_unit(u).article.article_id for u in _story_units(40)]
+    assert store.written == expected
