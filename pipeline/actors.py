@@ -44,7 +44,8 @@ SURNAME_FIRST_ISO3 = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM"}
 
 _CAP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
 _LOW = "a-zß-öø-ÿ\u0100-\u017f"
-_ABBREV = r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|Jr|Sr)\."
+_ABBREV = (r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|Jr|Sr|Sgt|Cpl|Const|Det|"
+           r"Insp|Supt|Capt|Maj|Hon|Cmdr)\.")
 _DOTTED = r"(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
 _INITIAL = rf"(?:[{_CAP}]\.){{1,3}}(?=[ \t])"
 _WORD = rf"[{_CAP}][{_LOW}{_CAP}0-9]*(?:['’-](?!s\b)[{_LOW}{_CAP}]+)*"
@@ -259,6 +260,9 @@ def _cue_before(text: str, start: int) -> tuple[str, str] | None:
     if not words:
         return None
     clean = [w.strip("\"“”‘(") for w in words]
+    if clean[-1].endswith(",") and len(clean[-1]) > 1:
+        # A role set off by a comma: "Bush's spokeswoman, Kristy Campbell, said".
+        clean[-1] = clean[-1][:-1]
     role = ""
     for size in range(min(lex["max_role_words"], len(clean)), 0, -1):
         phrase = " ".join(clean[-size:]).lower()
