@@ -84,6 +84,29 @@ def test_article_html_page_main_text_title_and_meta_date():
         assert junk not in art.text
 
 
+def test_article_html_messy_page_widgets_inside_article():
+    art = read_article(FIXTURES / "messy-page.html", today=TODAY)
+    assert art.title == "China lifts some canola curbs, Ottawa says"
+    assert (art.published, art.source) == (date(2025, 11, 4), "The Northern Wire")
+    assert art.text.split("\n\n") == [
+        "China has lifted some restrictions on Canadian canola shipments, the agriculture minister "
+        "said on Tuesday, in the first sign of relief for farmers since the duties were imposed in March.",
+        "The minister said talks with Chinese counterparts would continue next week and that the "
+        "remaining duties on canola oil and meal were still in place.",
+        "Industry groups welcomed the move but warned that prices would take months to recover.",
+    ]
+
+
+def test_article_html_in_cp1252():
+    page = ("<html><head><meta charset='windows-1252'><title>Caf\u00e9 talks</title></head><body><article>"
+            "<h1>Caf\u00e9 talks</h1><p>Officials met at a caf\u00e9 in Montr\u00e9al on Monday \u2014 "
+            "\u201cquietly\u201d, aides said \u2014 to discuss the canola dispute and next steps.</p>"
+            "</article></body></html>")
+    art = read_article_bytes(page.encode("cp1252"), "cafe.html", date(2025, 5, 5))
+    assert art.title == "Caf\u00e9 talks"
+    assert "caf\u00e9 in Montr\u00e9al on Monday \u2014 \u201cquietly\u201d" in art.text
+
+
 @pytest.mark.parametrize("fixture, published, title", [
     ("jsonld-page.html", date(2025, 1, 28), "Inquiry Report Released"),   # JSON-LD datePublished
     ("undated-page.html", date(2026, 1, 19), "Trade Review Looms"),       # dateline in the text

@@ -32,6 +32,8 @@ def paragraphs(c: CleanedText) -> list[str]:
     "ON NOW", "Follow us on:", "d", "• en", "EN | FR", "Share this article", "Share on Facebook",
     "Advertisement", "Story continues below advertisement", "Read more: Canada and China trade barbs",
     "Subscribe to our newsletter", "We use cookies to improve your experience.", "Skip to content",
+    "Sign up for our free newsletter.", "Please enable JavaScript to view the comments.",
+    "More from World", "Go to homepage", "Cookie settings",
     "Menu", "Photo: Jane Doe/Reuters", "Copyright 2025 Prairie Ledger", "All rights reserved.",
     "5 min read", "Listen to this article", "Tags: Canada, China, trade", "Sign up for alerts",
     "Click here to subscribe", "3 hours ago", "Related stories", "»", "|",
@@ -52,6 +54,13 @@ def test_clean_junk_line_dropped(junk):
     "Advertisers, too, have pulled back from the region since the dispute began in 2019.",
     "Officials said they would subscribe to the joint statement only if tariffs were lifted first.",
     "The cookie maker said its exports to China had fallen by half since 2019, the company said. " * 2,
+    "The cookie maker said exports fell.",
+    "The newsletter reported the talks first.",
+    "Register of lobbyists shows 40 meetings.",
+    "More on that later, officials said.",
+    "Go to war? Not likely, he said.",
+    "Subscribers to the service were told on Monday.",
+    "Photographs of the meeting were released on Friday.",
 ])
 def test_clean_content_lines_kept(line):
     line = line.strip()
