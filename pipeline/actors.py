@@ -6,8 +6,10 @@ How it works, in one pass over the capitalised word runs of the text:
    (heads of state and government, with terms), ``people.csv`` (other officials and
    newsmakers) and ``orgs.csv``. Their names and aliases are looked up by longest match.
 2. Unknown people count only with a cue: a title or courtesy title before the name
-   ("Premier", "Mr."), a role noun before it ("former diplomat Colin Robertson"), or an
-   appositive after it ("Zhao Leji, chairman of China's top legislative body").
+   ("Premier", "Mr.", "Sgt."), a role noun before it ("former diplomat Colin Robertson",
+   "Bush's spokeswoman, Kristy Campbell"), or an appositive after it ("Zhao Leji, chairman of
+   China's top legislative body"). Capitalised words before a body's name ("General Sessions
+   Court") are not people.
 3. A later short form ("Carney", "Meng") is linked to the full name met in the text, nearest
    preceding mention first; a file alias is used only when the text gives no antecedent.
 4. "The two leaders" is linked to the leaders of the sentences just before it.
@@ -44,8 +46,10 @@ SURNAME_FIRST_ISO3 = frozenset({"CHN", "TWN", "HKG", "MAC", "KOR", "PRK", "VNM"}
 
 _CAP = "A-ZÀ-ÖØ-Þ\u0100-\u017f"
 _LOW = "a-zß-öø-ÿ\u0100-\u017f"
-_ABBREV = (r"(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|Jr|Sr|Sgt|Cpl|Const|Det|"
-           r"Insp|Supt|Capt|Maj|Hon|Cmdr)\.")
+# Abbreviations that end with a full stop inside a name or title ("Sgt. Mark Dunakin").
+_ABBREVIATIONS = ("Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|Jr|Sr|Sgt|Cpl|Const|Det|"
+                  "Insp|Supt|Capt|Maj|Hon|Cmdr")
+_ABBREV = rf"(?:{_ABBREVIATIONS})\."
 _DOTTED = r"(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
 _INITIAL = rf"(?:[{_CAP}]\.){{1,3}}(?=[ \t])"
 _WORD = rf"[{_CAP}][{_LOW}{_CAP}0-9]*(?:['’-](?!s\b)[{_LOW}{_CAP}]+)*"
@@ -64,8 +68,7 @@ _PARTICLES = frozenset(_PARTICLE[3:-1].split("|"))
 # the words of an organisation's name ("Bank of Canada").
 _NAME_PARTICLES = _PARTICLES - {"of", "the"}
 _SENTENCE_BREAK = re.compile(r"[.!?][\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n\s*\n")
-_NON_FINAL_ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|St|"
-                               r"Jr|Sr|No|vs)|\b[A-Z])\.$")
+_NON_FINAL_ABBREV = re.compile(rf"(?:\b(?:{_ABBREVIATIONS}|No|vs)|\b[A-Z])\.$")
 
 
 @dataclass
