@@ -23,7 +23,6 @@ class Lexicon:
     number_of: dict           # number word -> value
     ordinal_of: dict          # ordinal word -> value
     vague: frozenset
-    unit_of: dict             # unit word -> (letter, is_time, precision)
     decade_word: dict
     holiday_fixed: dict
     holiday_movable: dict
@@ -63,7 +62,6 @@ def lexicon() -> Lexicon:
     weekday_of = {s: num for num, spellings in raw["weekdays"].values() for s in spellings}
     number_of = {str(k): v for k, v in raw["number_words"].items()}
     ordinal_of = dict(raw["ordinal_words"])
-    unit_of = {k: tuple(v) for k, v in raw["units"].items()}
     hol_fixed = {k: tuple(v) for k, v in raw["holidays_fixed"].items()}
     hol_mov = dict(raw["holidays_movable"])
     vague = frozenset(raw["vague_quantities"])
@@ -200,7 +198,7 @@ def lexicon() -> Lexicon:
         triggers=triggers, digit_rules=digit_rules,
         month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
         weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),
-        number_of=number_of, ordinal_of=ordinal_of, vague=vague, unit_of=unit_of,
+        number_of=number_of, ordinal_of=ordinal_of, vague=vague,
         decade_word=dict(raw["decade_words"]), holiday_fixed=hol_fixed, holiday_movable=hol_mov,
         future_cues=frozenset(raw["future_cues"]), past_cues=frozenset(raw["past_cues"]),
         present_cues=frozenset(raw["present_cues"]), not_past_ed=frozenset(raw["not_past_ed"]),
