@@ -77,12 +77,17 @@ def parse_published(value: str, name: str = "") -> date:
 def article_id_for(title: str, body: str) -> str:
     """Content hash of an article: sha256 hex (16 chars) of the normalised title and body."""
     # The publication date is left out on purpose: the same story read once with --published
-    # and once with an assumed date (or from a .txt and an upload) is one article, so the store
-    # updates it instead of holding two copies with duplicated events. Normalising case and
-    # whitespace keeps re-wrapped or re-encoded copies of a file on the same id.
-    def norm(s: str) -> str:
-        return " ".join(unicodedata.normalize("NFKC", s).casefold().split())
-    return hashlib.sha256(f"{norm(title)}\n{norm(body)}".encode("utf-8")).hexdigest()[:16]
+    # and once with an assumed date (or from a .txt and from an upload) is one article, so the
+    # store keeps one copy (it skips an id it holds) instead of two whose events would count
+    # twice as separate reports. Normalising case and whitespace keeps re-wrapped or re-encoded
+    # copies of a file on the same id.
+    key = f"{_id_text(title)}\n{_id_text(body)}"
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+def _id_text(text: str) -> str:
+    """Text as the content hash sees it: NFKC, casefolded, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def _fallback_title(body: str) -> str:
@@ -219,8 +224,8 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
         raise _error(name, f"cannot read the HTML page ({type(exc).__name__})") from None
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
-        if not re.search(r"<body\b", html, re.IGNORECASE) or not re.search(
-                r"<body\b[^>]*>.*\S.*</body>|<body\b[^>]*>[^<]*\S", html, re.IGNORECASE | re.DOTALL):
+        body = re.search(r"<body\b[^>]*>(\s*)(</body|</html|$)?", html, re.IGNORECASE)
+        if body is None or body.group(2) is not None:
             raise _error(name, "HTML page without a body (no article text)")
         raise _error(name, "no article text found in the HTML page")
     title = _clean_site_title(getattr(doc, "title", "") or "", getattr(doc, "sitename", "") or "")

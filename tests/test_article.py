@@ -206,6 +206,8 @@ def test_article_parse_published_rejects(value):
     ("head.txt", b"Just A Headline\n", "head.txt: no article text left after removing junk lines"),
     ("no-body.html", (FIXTURES / "no-body.html").read_bytes(),
      "no-body.html: HTML page without a body (no article text)"),
+    ("empty-body.html", b"<!doctype html><html><head><title>T</title></head><body>\n </body></html>",
+     "empty-body.html: HTML page without a body (no article text)"),
     ("nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
      "nav.html: no article text found in the HTML page"),
     ("big.txt", b"a" * (MAX_ARTICLE_BYTES + 1),
