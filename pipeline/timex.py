@@ -1183,11 +1183,18 @@ def _h_duration(doc, m):
         return None  # "a quarter" is a fraction more often than three months
     if unit == "half":
         return None
+    amod = _amod(m)
+    if m["upto"]:
+        # "two to three weeks", "12-18 months": at least the lower bound
+        hi = _number(re.sub(r"^\s*(?:to|or)\s+|^\s*[-\u2013]\s*", "", m["upto"].lower()))
+        if n is None or hi is None or hi <= n:
+            return None
+        amod = amod or "EQUAL_OR_MORE"
     val = _duration(n, unit)
     if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
         # "a five-year low": the article belongs to the noun phrase, not the duration
-        return "DURATION", val, _amod(m), None, "", (m.start("num"), m.end())
-    return "DURATION", val, _amod(m), None, ""
+        return "DURATION", val, amod, None, "", (m.start("num"), m.end())
+    return "DURATION", val, amod, None, ""
 
 
 def _h_pluralunit(doc, m):

@@ -175,6 +175,7 @@ MODS = [
     ("He waited about two years.", "two years", "P2Y", "APPROX"),
     ("It took nearly forty years.", "nearly forty years", "P40Y", "LESS_THAN"),
     ("It lasted at least 30 days.", "at least 30 days", "P30D", "EQUAL_OR_MORE"),
+    ("Shipments resume within two to three weeks.", "two to three weeks", "P2W", "EQUAL_OR_MORE"),
     ("Shares would be sold in 1994 or later.", "1994 or later", "1994", "ON_OR_AFTER"),
 ]
 
