@@ -5,6 +5,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.article import (MAX_ARTICLE_BYTES, ArticleError, article_from_text, article_id_for,
                               parse_published, read_article, read_article_bytes)
@@ -283,6 +285,33 @@ def test_article_from_text_empty(raw):
     with pytest.raises(ArticleError) as exc:
         article_from_text(raw, path="x.txt")
     assert str(exc.value) == "x.txt: empty article (no text)"
+
+
+_PIECES = st.sampled_from([b"<html>", b"<body>", b"</body>", b"<p>", b"</p>", b"<script>", b"\x00", b"\xff\xfe",
+                           b"\xef\xbb\xbf", b"\x81", b"\xe9", b"Canada and China met.", b"\n\n", b"ON NOW",
+                           b"OTTAWA, Dec. 10, 2018 \xe2\x80\x94 ", b"<meta property='article:published_time' "
+                           b"content='2025-03-21'>", b"<!doctype html>", b"Title Line\n"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | st.lists(_PIECES, max_size=20).map(b"".join),
+       st.sampled_from(["a.txt", "a.html", "upload", "b.htm"]))
+def test_article_any_bytes_give_article_or_one_line_error(data, name):
+    try:
+        art = read_article_bytes(data, name, today=TODAY)
+    except ArticleError as exc:
+        assert str(exc).startswith(f"{name}: ") and "\n" not in str(exc)
+        return
+    assert isinstance(art, Article) and art.text and isinstance(art.title, str)
+    assert len(art.article_id) == 16 and isinstance(art.published, date)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data" / "articles").glob("[12][0-9][0-9][0-9]-*.txt")),
+                         ids=lambda p: p.name)
+def test_article_sample_corpus_dateline_gives_file_date(path):
+    art = read_article(path, today=TODAY)
+    assert art.published == date.fromisoformat(path.name[:10]) and not art.published_assumed
+    assert art.title and "\n\n" in art.text and not art.text.startswith(path.name[:4])
 
 
 # --- the seed article -------------------------------------------------------------------------
