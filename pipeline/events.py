@@ -212,7 +212,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     Args:
         article: the cleaned article.
         ann: sentences, timexes, countries, regions and actors found in ``article.text``.
-        classify_event: text -> EventCode (the CAMEO stage).
+        classify_event: (text, near offset or None) -> EventCode (the CAMEO stage).
         classify_topics: text -> tuple of topic ids (the topic stage).
         find_summits: (text, dct, tense) -> list[KnowledgeDate] (the knowledge stage).
     Returns:
@@ -232,9 +232,15 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         else:
             clause = article.title
         countries, actors, regions = scope_entities(ann, lo, hi, subject)
-        code: EventCode = classify_event(clause)
-        if code.code == GENERIC_CODE and clause != segment:
-            code = classify_event(segment)
+        if span is not None:
+            # The trigger nearest the date names the happening the date belongs to.
+            code: EventCode = classify_event(clause, span.start - tlo)
+            if code.code == GENERIC_CODE and clause != segment:
+                code = classify_event(segment, span.start - lo)
+        else:
+            code = classify_event(clause)
+            if code.code == GENERIC_CODE:
+                code = classify_event(segment)
         topics = classify_topics(segment if span is not None else f"{article.title}. {sent_text}")
         if span is None:
             d0 = d1 = article.published

@@ -47,7 +47,7 @@ def annotate(article: Article) -> Annotations:
     _check_spans("countries", gm, n)
     rm = tuple(_run("regions", geo.tag_regions, text))
     _check_spans("regions", rm, n)
-    am = tuple(_run("actors", actors.tag_actors, text))
+    am = tuple(_run("actors", actors.tag_actors, text, article.published))
     _check_spans("actors", am, n)
     return Annotations(sents, tx, gm, rm, am)
 

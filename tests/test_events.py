@@ -38,7 +38,7 @@ def _mention(text: str, phrase: str, **kw):
     return s, s + len(phrase)
 
 
-def _code(text: str) -> EventCode:
+def _code(text: str, near: int | None = None) -> EventCode:
     low = text.lower()
     if "arrest" in low:
         return EventCode("173", "Arrest", -5.0, 4)
