@@ -303,6 +303,12 @@ class _Doc:
 
     def tense(self, start: int, end: int) -> str:
         """Best-effort tense (past/present/future) of the clause around [start, end)."""
+        t = self.clause_tense(start, end)
+        return "present" if t == "none" else t
+
+    def clause_tense(self, start: int, end: int) -> str:
+        """Tense cue of the clause around [start, end): past/present/future, "none" without a
+        cue, "" for a possessive date ("Wednesday's ruling")."""
         key = (start, end)
         if key in self._tense:
             return self._tense[key]
@@ -313,7 +319,7 @@ class _Doc:
             self._tense[key] = ""
             return ""
         right = WORD_RE.findall(self.text, end, e)
-        t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "present"
+        t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "none"
         self._tense[key] = t
         return t
 
@@ -1522,20 +1528,22 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
             doc.quarter_pos = s
+    tense = ""
     if typ in ("DURATION", "SET"):
         basis = ""
-    tense = ""
-    if typ in ("DATE", "TIME"):
-        if ds is not None and basis == "relative" and (de < doc.dct or ds > doc.dct):
-            tense = "past" if de < doc.dct else "future"
+    else:
+        # a period wholly before or after the dct fixes the tense of a relative expression;
+        # otherwise the clause decides, and the period only when the clause has no cue
+        before_after = "" if ds is None or ds <= doc.dct <= de else ("past" if de < doc.dct else "future")
+        cue = doc.clause_tense(s, e)
+        if basis == "relative" and before_after:
+            tense = before_after
+        elif cue in ("past", "present", "future"):
+            tense = cue
         else:
-            tense = doc.tense(s, e)
-    if period is None and typ in ("DATE", "TIME"):
-        basis = basis if value[:1].isdigit() else basis
+            tense = before_after or "present"
     return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
-                 date_start=ds, date_end=de, precision=precision,
-                 basis=basis if period is not None or typ in ("DATE", "TIME") else "",
-                 tense=tense)
+                 date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense)
 
 
 def timex_record(doc: dict) -> dict:

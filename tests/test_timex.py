@@ -299,7 +299,7 @@ def test_timex_seed_article():
     for t in got:
         by_text.setdefault(t.text, []).append(t)
     assert [t.value for t in by_text["2017"]] == ["2017"]
-    assert by_text["2017"][0].precision == "year"
+    assert (by_text["2017"][0].precision, by_text["2017"][0].tense) == ("year", "past")
     assert [t.value for t in by_text["2018"]] == ["2018"]
     assert [t.value for t in by_text["2021"]] == ["2021"]
     thu, fri = by_text["Thursday"][0], by_text["Friday"][0]
