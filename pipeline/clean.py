@@ -106,8 +106,10 @@ def _rules() -> _Rules:
              r"(?:,\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2}(?=\s*[,(\u2014\u2013-]))?)")
     agency = r"(?:\s*\([^()\n]{1,40}\))?"
     dash = r"\s*(?:\u2014|\u2013|--?)\s*"
+    # A place in title case ("Ottawa, Jan. 13, 2026 —") only counts with a full date after it.
+    tplace = r"(?P<tplace>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
     lead = (rf"^(?:{place}{agency}(?:,\s*(?:{date_nc}|{mon}\s+{day}){agency})?{dash}"
-            rf"(?:{date_nc}(?:{dash}|\s*$))?|{date_nc}{dash})")
+            rf"(?:{date_nc}(?:{dash}|\s*$))?|{tplace},\s*{date_nc}{agency}{dash}|{date_nc}{dash})")
     particles = frozenset(junk["name_particles"])
     # Possessive quantifiers: a failed match must not retry every split of a long line.
     name_word = r"(?:[A-Z][\w'\u2019.-]*+|(?:" + "|".join(map(re.escape, particles)) + r")\b)"
@@ -196,7 +198,7 @@ def split_dateline(paragraph: str) -> tuple[str, date | None, str]:
     m = _rules().dateline_lead.match(paragraph)
     if not m:
         return paragraph, None, ""
-    place = (m.group("place") or "").strip(" ,")
+    place = (m.group("place") or m.group("tplace") or "").strip(" ,")
     when = _find_date(m.group(0))
     if len(place) < 2 and when is None:
         return paragraph, None, ""
@@ -425,6 +427,14 @@ def _clean(raw: str, known_title: str) -> CleanedText:
         elif not known_title and _is_headline(first):
             head = first
             blocks[0] = blocks[0][1:]
+            # A one- or two-word kicker ("Analysis", "World News") sits above the real headline.
+            nxt = blocks[0][0] if blocks[0] else (blocks[1][0] if len(blocks) > 1 else "")
+            if len(head.split()) <= 2 and len(nxt.split()) >= 3 and _is_headline(nxt):
+                head = nxt
+                if blocks[0]:
+                    blocks[0] = blocks[0][1:]
+                else:
+                    blocks[1] = blocks[1][1:]
     paras: list[tuple[str, bool]] = []
     # Blank lines between paragraphs make multi-line blocks hard wraps.
     blank_separated = len(blocks) >= 3

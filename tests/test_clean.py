@@ -80,6 +80,9 @@ def test_clean_content_lines_kept(line):
     pytest.param(f"OTTAWA, Dec. 10, 2018 — {P1}\n\n{P2}", "", P1, id="no-headline-dateline-first"),
     pytest.param(f"Is Canada Ready For The Trade Review?\n\n{P1}", "Is Canada Ready For The Trade Review?",
                  P1, id="question-headline"),
+    pytest.param(f"Analysis\n\n{HEAD}\n\n{P1}", HEAD, P1, id="kicker-above-headline"),
+    pytest.param(f"World News\n{HEAD}\n{P1}", HEAD, P1, id="kicker-same-block"),
+    pytest.param(f"Canola\n\n{P1}", "Canola", P1, id="one-word-headline"),
 ])
 def test_clean_headline(raw, title, first):
     c = clean_text(raw)
@@ -108,6 +111,11 @@ def test_clean_known_title_removes_repeated_headline():
     ("ST. JOHN'S, N.L., Tuesday, Jan. 13, 2026 — It snowed.", date(2026, 1, 13), "ST. JOHN'S, N.L.",
      "It snowed."),
     ("Jan. 13, 2026 — Talks began.", date(2026, 1, 13), "", "Talks began."),
+    ("WASHINGTON (AP) — The talks began.", None, "WASHINGTON", "The talks began."),
+    ("Ottawa, Jan. 13, 2026 — Talks began.", date(2026, 1, 13), "Ottawa", "Talks began."),
+    ("Hong Kong, 13 January 2026 (Reuters) - Talks began.", date(2026, 1, 13), "Hong Kong", "Talks began."),
+    ("Ottawa — Talks began.", None, "", "Ottawa — Talks began."),
+    ("Canada, China and Japan - three of them - met.", None, "", "Canada, China and Japan - three of them - met."),
     ("OTTAWA, Feb. 30, 2026 — Bad date.", None, "OTTAWA", "Bad date."),
     ("Canada - a country of many regions - voted.", None, "", "Canada - a country of many regions - voted."),
     ("Canada said on Dec. 10, 2018 that it would act.", None, "",
