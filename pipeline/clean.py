@@ -242,7 +242,8 @@ def _is_headline(line: str) -> bool:
         return False
     if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018"):
         return False
-    return split_dateline(line)[2] == "" or len(line.split()) > 12
+    rest, when, place = split_dateline(line)
+    return when is None and not (place and not rest)    # a dateline on its own is not a headline
 
 
 def _blocks(lines: list[str]) -> list[list[str]]:

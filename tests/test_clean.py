@@ -83,6 +83,8 @@ def test_clean_content_lines_kept(line):
     pytest.param(f"Analysis\n\n{HEAD}\n\n{P1}", HEAD, P1, id="kicker-above-headline"),
     pytest.param(f"World News\n{HEAD}\n{P1}", HEAD, P1, id="kicker-same-block"),
     pytest.param(f"Canola\n\n{P1}", "Canola", P1, id="one-word-headline"),
+    pytest.param(f"BEIJING (Reuters) - Jan 13, 2026\n\n{P1}", "", P1, id="dateline-line-is-not-headline"),
+    pytest.param(f"US — China Talks Resume\n\n{P1}", "US — China Talks Resume", P1, id="dash-headline"),
 ])
 def test_clean_headline(raw, title, first):
     c = clean_text(raw)
