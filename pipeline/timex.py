@@ -1232,7 +1232,7 @@ def _h_set(doc, m):
         return "SET", _duration(1, unit), "", None, ""
     if m["unit2"]:
         unit = _unit_name(m["unit2"])
-        if m["q"].lower() == "per" and _is_rate(doc, m.start()):
+        if m["q"].lower() == "per":   # "instructions per second", "$5 per day": a rate
             return None
         n = _number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
@@ -1278,6 +1278,8 @@ def _h_narr(doc, m):
     pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
     if (pod or unit == "day") and doc.last_day is not None:
         ds = doc.last_day   # "the next morning": the day the story is at
+    elif (pod or unit == "day") and n == 0:
+        return None         # "that day" with no day mentioned before: nothing to point at
     else:
         ds = _range(doc.anchor or _of_date(doc.dct, "day"))[0]
     u = "day" if pod else unit
