@@ -373,10 +373,7 @@ def clean_text(raw: str, title: str = "") -> CleanedText:
     """
     if not isinstance(raw, str):
         return CleanedText("", "")
-    try:
-        return _clean(raw, title if isinstance(title, str) else "")
-    except RecursionError:    # pathological input must not stop the batch
-        return CleanedText(title if isinstance(title, str) else "", "")
+    return _clean(raw, title if isinstance(title, str) else "")
 
 
 def _clean(raw: str, known_title: str) -> CleanedText:
