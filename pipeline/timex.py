@@ -728,11 +728,15 @@ def _h_quarter(doc, m):
 
 def _h_qcode(doc, m):
     code = m["qn"]
-    y = int(m["year"]) if m["year"] else None
-    if y is None:
-        return None if code.startswith("H") else None
-    p = ("quarter" if code[0] == "Q" else "half", y, int(code[1]))
-    return "DATE", _value(p), "", p, "explicit"
+    q = int(code[1])
+    if m["year"]:
+        y, basis = int(m["year"]), "explicit"
+    else:   # "Q3", "H1": the last such period when told in the past tense
+        past = doc.tense(m.start(), m.end()) == "past"
+        cur = (doc.dct.month - 1) // (3 if code[0] == "Q" else 6) + 1
+        y, basis = doc.dct.year - (past and q > cur), "relative"
+    p = ("quarter" if code[0] == "Q" else "half", y, q)
+    return "DATE", _value(p), "", p, basis
 
 
 QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means that quarter
@@ -786,7 +790,7 @@ def _h_year(doc, m):
         if pw.rstrip(".") in doc.lx.not_year_before or pw in ("$", "#") or doc.text[max(0, s - 1):s] in ("$", "#", "£", "€"):
             return None
         nw = doc.next_word(m.end())
-        if nw in doc.lx.quantity_nouns or doc.text[m.end():m.end() + 1] in ("%", "'"):
+        if nw in doc.lx.quantity_nouns or doc.text[m.end():m.end() + 1] == "%":
             return None
         # an out-of-range bare number is more likely a quantity than a year
         if not (1500 <= y <= doc.dct.year + 60) and pw not in doc.lx.time_preps:

@@ -104,6 +104,8 @@ PERIODS = [
     ("The plant will open next summer.", TUE, "next summer", "2026-SU", "season"),
     ("Earnings rose in the third quarter.", date(1989, 10, 26), "the third quarter", "1989-Q3", "quarter"),
     ("Third-quarter profit fell.", date(1989, 10, 26), "Third-quarter", "1989-Q3", "quarter"),
+    ("Sales fell in Q3.", TUE, "Q3", "2025-Q3", "quarter"),
+    ("H2 profit rose sharply.", TUE, "H2", "2025-H2", "season"),
     ("Growth was strong in the 1990s.", TUE, "1990s", "199", "decade"),
     ("Rates were high in the '80s.", TUE, "'80s", "198", "decade"),
     ("Borders moved in the 20th century.", TUE, "the 20th century", "19", "century"),
