@@ -16,7 +16,7 @@ import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 
-from pipeline.clean import clean_text
+from pipeline.clean import clean_text, normalize_text
 from pipeline.records import Article
 from pipeline.sentences import split_sentences
 
@@ -134,13 +134,14 @@ def article_from_text(raw: str, published: date | None = None, *, url: str = "",
     if not isinstance(raw, str) or not raw.strip():
         raise _error(name, "empty article (no text)")
     today = today or date.today()
-    cleaned = clean_text(raw, title.strip() if isinstance(title, str) else "")
+    # A given headline is untrusted text too: same spaces and characters as the body.
+    title = " ".join(normalize_text(title).split()) if isinstance(title, str) else ""
+    cleaned = clean_text(raw, title)
     if not cleaned.body:
         raise _error(name, "no article text left after removing junk lines")
     found = found_date if _in_window(found_date, today) else cleaned.dateline
     pub, assumed = _resolve_published(published, found, today, name)
-    head = (title.strip() if isinstance(title, str) else "") or cleaned.title \
-        or _fallback_title(cleaned.body)
+    head = title or cleaned.title or _fallback_title(cleaned.body)
     return Article(article_id_for(head, cleaned.body), head, cleaned.body, pub, assumed,
                    url or "", source or "", path or "")
 

@@ -37,7 +37,8 @@ MAX_DATELINE_YEAR = 2100
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t\v\f"), " ")
 _BREAKS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\r"): "\n", ord("\x85"): "\n"}
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Control characters, and lone surrogates (from lenient decoders) that cannot be encoded.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _MULTISPACE = re.compile(r" {2,}")
 _TERMINAL = ".!?:;\"'\u201d\u2019)\u00bb\u2026]"
 _KEY_JUNK = re.compile(r"\W+")

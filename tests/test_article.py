@@ -280,6 +280,13 @@ def test_article_unreadable_file(tmp_path, monkeypatch):
     assert str(exc.value) == f"{path}: permission denied"
 
 
+def test_article_lone_surrogates_are_dropped():
+    art = article_from_text(f"{HEAD}\n\nCanada \ud800and China met on Monday.", today=TODAY)
+    assert art.text == "Canada and China met on Monday."
+    art = article_from_text("Canada and China met on Monday.", title="Talks\udfff \u00a0Resume", today=TODAY)
+    assert art.title == "Talks Resume"
+
+
 @pytest.mark.parametrize("raw", ["", "   \n ", None])
 def test_article_from_text_empty(raw):
     with pytest.raises(ArticleError) as exc:

@@ -252,6 +252,7 @@ def test_clean_single_newline_paragraphs_stay_separate():
     f"{HEAD}\n\n{P1[:10]}\u200b{P1[10:]}\n\n\t{P2}  ",
     f"{HEAD}\u2029{P1}\u2029{P2}",
     f"  {HEAD}  \n\n\n\n{P1}\n\n\n{P2}\x00\x07",
+    f"{HEAD}\n\n{P1}\ud800\n\n{P2}\udfff",
 ])
 def test_clean_normalises_whitespace_and_invisibles(raw):
     c = clean_text(raw)
