@@ -670,8 +670,8 @@ def _quarter_year(doc, q: int, tense: str) -> int:
     """Year of a quarter named without one ("the third quarter")."""
     y = doc.dct.year
     cq = (doc.dct.month - 1) // 3 + 1
-    if tense == "past" and q > cq:
-        return y - 1
+    if tense != "future" and q > cq:
+        return y - 1   # a quarter not yet begun is only meant when the clause looks ahead
     return y
 
 
@@ -732,9 +732,12 @@ def _h_qcode(doc, m):
     if m["year"]:
         y, basis = int(m["year"]), "explicit"
     else:   # "Q3", "H1": the last such period when told in the past tense
-        past = doc.tense(m.start(), m.end()) == "past"
+        if doc.prev_word(m.start()) not in doc.lx.time_preps and \
+                doc.next_word(m.end()) not in doc.lx.period_nouns:
+            return None   # "the Audi Q3", "H1 visas": a name, not a period
+        ahead = doc.tense(m.start(), m.end()) == "future"
         cur = (doc.dct.month - 1) // (3 if code[0] == "Q" else 6) + 1
-        y, basis = doc.dct.year - (past and q > cur), "relative"
+        y, basis = doc.dct.year - (not ahead and q > cur), "relative"
     p = ("quarter" if code[0] == "Q" else "half", y, q)
     return "DATE", _value(p), "", p, basis
 

@@ -35,6 +35,7 @@ class Lexicon:
     not_year_before: frozenset
     reporting_verbs: frozenset
     rate_words: frozenset     # amounts before "a year" that make it a rate ("$5 million a year")
+    period_nouns: frozenset   # nouns after "Q3"/"H1" that make it a reporting period
     rules: tuple              # (name, compiled regex), in priority order
     boundary: re.Pattern      # sentence boundaries, for clause tense
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
@@ -205,5 +206,6 @@ def lexicon() -> Lexicon:
         quantity_nouns=frozenset(raw["quantity_nouns"]), time_preps=frozenset(raw["time_preps"]),
         not_year_before=frozenset(raw["not_year_before"]),
         reporting_verbs=frozenset(raw["reporting_verbs"]), rate_words=frozenset(raw["rate_words"]),
+        period_nouns=frozenset(raw["period_nouns"]),
         rules=rules, boundary=boundary,
     )
