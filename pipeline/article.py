@@ -29,10 +29,10 @@ MAX_CONTROL_PER_CENT = 5               # inclusive: control bytes in a text samp
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 
-# Leading bytes of common binary formats (checked before any decoding).
-_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"BZh",
-          b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0", b"Rar!", b"7z\xbc\xaf", b"OggS", b"ID3",
-          b"RIFF", b"\x00\x00\x01\x00", b"SQLite format 3")
+# Leading bytes of common binary formats (checked before any decoding). Only signatures no
+# English text starts with; other binaries are caught by their NUL and control bytes.
+_MAGIC = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"PK\x03\x04", b"\x1f\x8b",
+          b"\x7fELF", b"\xd0\xcf\x11\xe0", b"Rar!\x1a", b"7z\xbc\xaf", b"SQLite format 3")
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))

@@ -1,6 +1,9 @@
 """Tests for pipeline.article: encodings, HTML, publication dates, bad input, ids, the seed."""
 from __future__ import annotations
 
+import gzip
+import io
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -25,6 +28,14 @@ EXPECTED_BODY = ("Exporters in Montréal said the “renewed” talks were a rel
                  "association agreed. Prices could rise by 5 per cent.")
 LATIN1_TEXT = TEXT.replace("“", '"').replace("”", '"').replace("’", "'").replace("—", "-")
 LATIN1_BODY = EXPECTED_BODY.replace("“", '"').replace("”", '"').replace("’", "'")
+
+
+def _zip_bytes() -> bytes:
+    """A small .docx-like zip archive."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("word/document.xml", TEXT)
+    return buf.getvalue()
 
 
 # --- encodings --------------------------------------------------------------------------------
@@ -131,6 +142,12 @@ def test_article_upload_html_sniffed_by_name_or_content(name):
     assert art.path == name
 
 
+def test_article_text_starting_like_a_weak_signature_is_text():
+    art = read_article_bytes(b"MZANSI Traders Eye Chinese Market\n\nTraders said on Monday they would "
+                             b"look to China.\n", "mzansi.txt", date(2025, 1, 1))
+    assert art.title == "MZANSI Traders Eye Chinese Market"
+
+
 def test_article_text_with_angle_brackets_is_not_html():
     raw = f"{HEAD}\n\nOfficials said tariffs <b>rose</b> and 3 < 5 on the list of complaints filed.\n"
     art = read_article_bytes(raw.encode(), "note.txt", date(2025, 1, 1))
@@ -202,6 +219,9 @@ def test_article_parse_published_rejects(value):
     ("carney.bin", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "carney.bin: not a text or HTML file (binary data)"),
     ("carney.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "carney.txt: not a text or HTML file (binary data)"),
     ("noise.txt", bytes(range(256)) * 8, "noise.txt: not a text or HTML file (binary data)"),
+    ("article.txt.gz", gzip.compress(TEXT.encode()), "article.txt.gz: not a text or HTML file (binary data)"),
+    ("article.docx", _zip_bytes(), "article.docx: not a text or HTML file (binary data)"),
+    ("a.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" * 20, "a.exe: not a text or HTML file (binary data)"),
     ("odd.txt", b"Canada \x81\x8d\x8f\x90\x9d and China \x81\x8d talks \x9d\x90",
      "odd.txt: cannot decode the text (not UTF-8, UTF-16, cp1252 or Latin-1)"),
     ("junk.txt", b"ON NOW\n\nFollow us on:\n\nd\n", "junk.txt: no article text left after removing junk lines"),
