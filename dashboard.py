@@ -263,8 +263,8 @@ def _sources(url: str, version: str, event_id: str) -> pd.DataFrame:
     return data.event_sources(url, data.load_cached(url, version), event_id)
 
 
-def _table(view: pd.DataFrame) -> None:
-    shown = view.sort_values(["date_start", "date_end"], ascending=False, kind="stable").head(TABLE_ROWS)
+def _table(loaded: data.Loaded, view: pd.DataFrame) -> None:
+    shown = loaded.latest(view, TABLE_ROWS)
     table = shown.reindex(columns=list(TABLE_COLUMNS)).copy()
     for col in ("countries", "actors", "topics"):
         table[col] = table[col].map(lambda v: ", ".join(v) if isinstance(v, (tuple, list)) else (v or ""))
@@ -432,12 +432,14 @@ def main() -> None:
                 _empty_state()
         _write_url(_current_state(loaded))
         return
-    _sidebar(loaded)
     view = None
+    # The chart is sent before the sidebar (filters are read from session state, which the URL
+    # seeded), so the browser starts drawing it first.
     if tab_time.open:
         with tab_time:
             view = data.filtered_view(loaded, _current_state(loaded).filters)
             _timeline(loaded, view, _current_state(loaded))
+    _sidebar(loaded)
     if tab_rel.open:
         with tab_rel:
             _relations(loaded)
@@ -453,10 +455,10 @@ def main() -> None:
             m1, m2, m3 = st.columns(3)
             m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
             m2.metric("Articles", f"{len(loaded.articles):,}")
-            countries = set(loaded.lane_pairs_for(view, "country")[1]) - {figures.NONE_LANE}
+            countries = set(pd.unique(loaded.lane_pairs_for(view, "country")[1])) - {figures.NONE_LANE}
             m3.metric("Countries", f"{len(countries):,}")
             _detail(loaded, url, "time")
-            _table(view)
+            _table(loaded, view)
             _downloads(view)
     if tab_add.open:
         with tab_add:

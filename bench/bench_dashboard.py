@@ -92,6 +92,16 @@ BASELINE_APP = textwrap.dedent('''
 ''')
 
 
+FLOOR_APP = textwrap.dedent('''
+    """The floor on this machine: a Streamlit page with a two-point Plotly chart."""
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    st.title("Floor")
+    st.plotly_chart(go.Figure(go.Scatter(x=[1, 2], y=[1, 2])))
+''')
+
+
 def navigation_times(base_url: str, runs: int, timeout_s: float) -> tuple[float, list[float]]:
     """(cold, warm list): seconds from page.goto to the chart drawn, fresh browser context each time."""
     from conftest import CHROMIUM, CHROMIUM_ARGS
@@ -165,6 +175,16 @@ def main() -> int:
     from ui.sample import synthetic_events
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
+    floor_script = tmp / "floor.py"
+    floor_script.write_text(FLOOR_APP)
+    fsrv = DashboardServer("sqlite://", script=floor_script)
+    try:
+        fsrv.wait()
+        _, floor = navigation_times(fsrv.base, a.runs, timeout_s=60)
+    finally:
+        fsrv.stop()
+    print(f"floor (Streamlit page with a 2-point Plotly chart): median {fmt(statistics.median(floor))} "
+          f"({', '.join(fmt(x) for x in floor)})", flush=True)
     for n in a.sizes:
         print(f"\n--- {n:,} events ---", flush=True)
         t0 = time.perf_counter()
@@ -196,7 +216,7 @@ def main() -> int:
         finally:
             srv.stop()
         ours = statistics.median(warm)
-        print(f"timeline dashboard: cold {fmt(cold)}, warm median {fmt(ours)} "
+        print(f"timeline dashboard (first visit, fresh browser profile): cold {fmt(cold)}, warm median {fmt(ours)} "
               f"({', '.join(fmt(x) for x in warm)})")
 
         base = float("nan")

@@ -73,6 +73,16 @@ def test_data_filtered_view_matches_filter_events_on_random_filters(loaded, coun
             assert len(filter_events(loaded.events, replace(filters, **{facet: (option,)}))) == n
 
 
+@pytest.mark.parametrize("filters", [Filters(), Filters(countries=("CAN",)), Filters(topics=("trade",))])
+def test_data_latest_events_of_a_view(loaded, filters):
+    view = filtered_view(loaded, filters)
+    latest = loaded.latest(view, 7)
+    expected = view.sort_values(["date_start", "date_end"], ascending=False).head(7)
+    assert list(zip(latest["date_start"], latest["date_end"])) == list(zip(expected["date_start"],
+                                                                           expected["date_end"]))
+    assert set(latest.index) <= set(view.index)
+
+
 def test_data_pair_events(loaded):
     both = loaded.pair_events("CAN", "CHN")
     assert all("CAN" in c and "CHN" in c for c in both["countries"])
