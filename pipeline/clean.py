@@ -25,6 +25,8 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "clean"
 MAX_JUNK_LINE_CHARS = 120     # inclusive: longer lines are content, never pattern-matched junk
 MAX_TITLE_CHARS = 200         # inclusive: a longer first line is a paragraph, not a headline
 MAX_TITLE_WORDS = 30          # inclusive
+MAX_QUESTION_TITLE_WORDS = 15 # inclusive: longer lines ending in "?" or "!" are sentences
+MAX_TRAILERS = 3              # inclusive: short unpunctuated paragraphs dropped after the body
 MAX_NAME_LINE_CHARS = 60      # inclusive: a lone byline name is short
 MAX_TRAILER_WORDS = 8         # inclusive: unpunctuated short paragraphs after the body are junk
 MIN_WRAPPED_LINE_CHARS = 30   # inclusive: shorter lines in a block are separate lines, not a wrap
@@ -106,7 +108,7 @@ def _rules() -> _Rules:
     place = (rf"(?P<place>[{up}][{up}.'\u2019-]+(?: [{up}][{up}.'\u2019-]+){{0,3}}"
              r"(?:,\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2}(?=\s*[,(\u2014\u2013-]))?)")
     agency = r"(?:\s*\([^()\n]{1,40}\))?"
-    dash = r"\s*(?:\u2014|\u2013|--?)\s*"
+    dash = r"\s*(?:\u2014|\u2013|--?|_)\s*"      # old AP wires use "_" for the dash
     # A place in title case ("Ottawa, Jan. 13, 2026 —") only counts with a full date after it.
     tplace = r"(?P<tplace>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
     lead = (rf"^(?:{place}{agency}(?:,\s*(?:{date_nc}|{mon}\s+{day}){agency})?{dash}"
@@ -239,8 +241,13 @@ def _is_headline(line: str) -> bool:
     """True when a first line reads like a headline rather than a paragraph."""
     if not line or len(line) > MAX_TITLE_CHARS or len(line.split()) > MAX_TITLE_WORDS:
         return False
-    if line.endswith(".") and not line.endswith("..."):
+    bare = line.rstrip("\"'\u201d\u2019)]\u00bb`")     # 'said ``traitor.\'\'' still ends a sentence
+    if bare.endswith(".") and not bare.endswith("..."):
         return False
+    if bare.endswith((":", ";", ",")):
+        return False     # a lead-in ("The Times said in an editorial on Monday:")
+    if bare.endswith(("?", "!")) and len(line.split()) > MAX_QUESTION_TITLE_WORDS:
+        return False     # a long question is the first sentence, not a headline
     if not (line[0].isupper() or line[0].isdigit() or line[0] in "\"'\u201c\u2018"):
         return False
     rest, when, place = split_dateline(line)
@@ -356,8 +363,9 @@ def _dedupe(paras: list[tuple[str, bool]]) -> list[str]:
 
 def _is_trailer(p: str) -> bool:
     """True for a short unpunctuated paragraph after the body (a name, a widget label)."""
+    # Digits mean data ("Total dead: 192"), which a table at the end of a story is made of.
     return (len(p) <= MAX_JUNK_LINE_CHARS and len(p.split()) <= MAX_TRAILER_WORDS
-            and p[-1] not in _TERMINAL.replace(":", ""))
+            and p[-1] not in _TERMINAL.replace(":", "") and not any(c.isdigit() for c in p))
 
 
 def clean_text(raw: str, title: str = "") -> CleanedText:
@@ -477,13 +485,15 @@ def _clean(raw: str, known_title: str) -> CleanedText:
         break
     when = when or when_d
     # After the body: bylines, lone names, credits and widget labels.
+    trailers = 0
     while text_paras:
         last = text_paras[-1]
         name = parse_byline(last)
         if name or is_name_line(last):
             byline = byline or name or last
             text_paras.pop()
-        elif _is_trailer(last):
+        elif trailers < MAX_TRAILERS and _is_trailer(last):
+            trailers += 1
             text_paras.pop()
         else:
             break

@@ -84,6 +84,13 @@ def test_clean_content_lines_kept(line):
     pytest.param(f"World News\n{HEAD}\n{P1}", HEAD, P1, id="kicker-same-block"),
     pytest.param(f"Canola\n\n{P1}", "Canola", P1, id="one-word-headline"),
     pytest.param(f"BEIJING (Reuters) - Jan 13, 2026\n\n{P1}", "", P1, id="dateline-line-is-not-headline"),
+    pytest.param(f"The Times said in an editorial on Monday, Oct. 26:\n\n{P1}", "",
+                 "The Times said in an editorial on Monday, Oct. 26:", id="lead-in-is-not-headline"),
+    pytest.param("The Pentagon said today it will examine the question of whether the remains inside the "
+                 "tomb are, in fact, known?\n\n" + P1, "", "The Pentagon said today it will examine the "
+                 "question of whether the remains inside the tomb are, in fact, known?", id="long-question"),
+    pytest.param("MIAMI _\n\nThe crowd shouted ``traitor.''\n\nHe walked on.", "", "The crowd shouted ``traitor.''",
+                 id="quoted-sentence-is-not-headline"),
     pytest.param(f"US — China Talks Resume\n\n{P1}", "US — China Talks Resume", P1, id="dash-headline"),
 ])
 def test_clean_headline(raw, title, first):
@@ -114,6 +121,8 @@ def test_clean_known_title_removes_repeated_headline():
      "It snowed."),
     ("Jan. 13, 2026 — Talks began.", date(2026, 1, 13), "", "Talks began."),
     ("WASHINGTON (AP) — The talks began.", None, "WASHINGTON", "The talks began."),
+    ("MIAMI _ The crowd rushed forward.", None, "MIAMI", "The crowd rushed forward."),
+    ("HAVANA (AP) --", None, "HAVANA", ""),
     ("Ottawa, Jan. 13, 2026 — Talks began.", date(2026, 1, 13), "Ottawa", "Talks began."),
     ("Hong Kong, 13 January 2026 (Reuters) - Talks began.", date(2026, 1, 13), "Hong Kong", "Talks began."),
     ("Ottawa — Talks began.", None, "", "Ottawa — Talks began."),
@@ -239,6 +248,12 @@ def test_clean_joins_hard_wrapped_lines():
         "The appointment comes months after the envoy left. Mr. Smith said the U.S. had been consulted.",
         "A third paragraph closes the story here.",
     ]
+
+
+def test_clean_table_at_the_end_is_kept():
+    raw = f"{HEAD}\n\n{P1}\n\nKENYA:\nTotal dead: 192\nInjured: 4,877\n\nTANZANIA:\nTotal dead: 10\n"
+    assert paragraphs(clean_text(raw)) == [P1, "KENYA:", "Total dead: 192", "Injured: 4,877", "TANZANIA:",
+                                           "Total dead: 10"]
 
 
 def test_clean_single_newline_paragraphs_stay_separate():
