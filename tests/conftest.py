@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
 import uuid
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,9 @@ import pytest
 from pipeline.records import EVENT_COLUMNS, Article
 
 PG_ENV = "TIMELINE_TEST_PG"
+# Test modules import the plain helpers below as ``timeline_test_helpers``: the name
+# ``conftest`` is ambiguous once sub-folders (tests/browser/) have their own conftest.py.
+sys.modules.setdefault("timeline_test_helpers", sys.modules[__name__])
 
 
 def _pg_admin_url() -> str | None:

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import make_article, make_event
+from timeline_test_helpers import make_article, make_event
 from pipeline.export import (EXPORT_COLUMNS, neutralise_cell, run_export, to_csv_bytes, to_json_bytes,
                              to_jsonl_bytes, to_parquet_bytes, to_timelinejs_bytes)
 from pipeline.query import Filters

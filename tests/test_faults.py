@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import make_corpus
+from timeline_test_helpers import make_article, make_corpus, make_event
 from pipeline.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -97,7 +97,6 @@ KILL_MID_ARTICLE = textwrap.dedent("""
 
 def test_faults_kill_9_inside_a_transaction_leaves_store_as_before(store_url):
     with open_store(store_url) as s:
-        from conftest import make_article, make_event
         from pipeline.records import EVENT_COLUMNS
         s.add_article(make_article("kept"), pd.DataFrame([make_event("k1", "2024-01-01", countries=["CHN"])],
                                                          columns=list(EVENT_COLUMNS)))

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from conftest import make_article, make_event
+from timeline_test_helpers import make_article, make_event
 from pipeline import store as store_mod
 from pipeline.records import EVENT_COLUMNS
 from pipeline.store import SCHEMA_VERSION, AddResult, StoreError, default_db_url, open_store
