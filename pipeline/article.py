@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import html as htmllib
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -41,7 +42,11 @@ _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                          r"<(?:!doctype\s+html|html|head|body|meta|title|article)\b",
                          re.IGNORECASE | re.DOTALL)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_SITE_SUFFIX = re.compile(r"\s+[|\u2013\u2014-]\s+[^|\u2013\u2014]{2,60}$")
+_SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,60}$")      # " | Site name" after a page title
+_INVISIBLE_HTML = re.compile(r"<!--.*?-->|<(head|script|style|noscript|template|title)\b.*?</\1\s*>",
+                             re.IGNORECASE | re.DOTALL)
+MAX_HEAD_SCAN_CHARS = 500_000     # how far into a page <title> and <h1> are looked for
+MAX_HTML_TITLE_CHARS = 300        # inclusive: a longer <h1> is not a headline
 
 
 class ArticleError(ValueError):
@@ -204,13 +209,36 @@ def _looks_html(text: str, name: str) -> bool:
     return _HTML_START.match(text[:2048]) is not None
 
 
-def _clean_site_title(title: str, site: str) -> str:
-    """Drop a " | Site name" suffix from a page title."""
-    title = " ".join((title or "").split())
-    m = _SITE_SUFFIX.search(title)
-    if m and (not site or site.casefold() in m.group().casefold() or len(m.group()) < 40):
-        return title[:m.start()].strip()
-    return title
+def _tag_text(html: str, tag: str) -> str:
+    """The text of the first ``<tag>`` element of a page, tags and entities resolved."""
+    m = re.search(rf"<{tag}\b[^>]*>(.*?)</{tag}\s*>", html[:MAX_HEAD_SCAN_CHARS], re.IGNORECASE | re.DOTALL)
+    if not m:
+        return ""
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", m.group(1))).split())
+
+
+def _has_visible_text(html: str) -> bool:
+    """True when a page shows any words outside its head, scripts, styles and comments."""
+    page = _INVISIBLE_HTML.sub(" ", html[:MAX_HEAD_SCAN_CHARS])
+    return any(ch.isalnum() for ch in htmllib.unescape(re.sub(r"<[^>]*>", " ", page)))
+
+
+def _page_title(html: str, extracted: str, site: str) -> str:
+    """The headline of a page: its <h1> when the <title> carries it, else the extracted title."""
+    head = _tag_text(html, "title")
+    h1 = _tag_text(html, "h1")
+    if h1 and len(h1) <= MAX_HTML_TITLE_CHARS and (not head or h1.casefold() in head.casefold()):
+        return h1
+    extracted = " ".join((extracted or "").split())
+    # The extractor cuts "<title>" at its dashes, which also cuts "Canada - China Talks Resume"
+    # down to "Canada"; a one-word result means the whole <title>, less its site name, is the
+    # better headline.
+    if head and len(extracted.split()) <= 1 and len(head.split()) > 2:
+        if site and head.casefold().endswith(site.casefold()) and len(head) > len(site):
+            return head[:-len(site)].rstrip(" |-:\u2013\u2014")
+        m = _SITE_SUFFIX.search(head)
+        return head[:m.start()].strip() if m else head
+    return extracted
 
 
 def _from_html(html: str, name: str, published, url: str, source: str, today: date) -> Article:
@@ -225,11 +253,10 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
         raise _error(name, f"cannot read the HTML page ({type(exc).__name__})") from None
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
-        body = re.search(r"<body\b[^>]*>(\s*)(</body|</html|$)?", html, re.IGNORECASE)
-        if body is None or body.group(2) is not None:
+        if not _has_visible_text(html):
             raise _error(name, "HTML page without a body (no article text)")
         raise _error(name, "no article text found in the HTML page")
-    title = _clean_site_title(getattr(doc, "title", "") or "", getattr(doc, "sitename", "") or "")
+    title = _page_title(html, getattr(doc, "title", "") or "", getattr(doc, "sitename", "") or "")
     found = None
     if published is None:
         try:

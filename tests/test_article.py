@@ -148,6 +148,26 @@ def test_article_text_starting_like_a_weak_signature_is_text():
     assert art.title == "MZANSI Traders Eye Chinese Market"
 
 
+_PAGE_BODY = ("<p>Canadian and Chinese officials met in Ottawa on Monday to discuss canola tariffs and "
+              "electric vehicle duties, officials said after the meeting ended.</p><p>Both sides agreed "
+              "to meet again next month in Beijing to continue the talks on trade.</p>")
+
+
+@pytest.mark.parametrize("head, h1, title", [
+    ("Canada - China Talks Resume", "", "Canada - China Talks Resume"),
+    ("Canada - China Talks Resume | Daily Example", "", "Canada - China Talks Resume"),
+    ("Talks Resume - Daily Example", "", "Talks Resume"),
+    ("Canada\u2013China relations: a timeline | CBC News", "", "Canada\u2013China relations: a timeline"),
+    ("Canada &amp; China Talks | Daily Example", "Canada &amp; China <em>Talks</em>", "Canada & China Talks"),
+])
+def test_article_html_title(head, h1, title):
+    h1 = f"<h1>{h1}</h1>" if h1 else ""
+    page = f"<html><head><title>{head}</title></head><body>{h1}<div>{_PAGE_BODY}</div></body></html>"
+    art = read_article_bytes(page.encode(), "p.html", date(2025, 1, 1))
+    assert art.title == title
+    assert art.text.startswith("Canadian and Chinese officials met in Ottawa")
+
+
 def test_article_text_with_angle_brackets_is_not_html():
     raw = f"{HEAD}\n\nOfficials said tariffs <b>rose</b> and 3 < 5 on the list of complaints filed.\n"
     art = read_article_bytes(raw.encode(), "note.txt", date(2025, 1, 1))
@@ -230,6 +250,9 @@ def test_article_parse_published_rejects(value):
      "no-body.html: HTML page without a body (no article text)"),
     ("empty-body.html", b"<!doctype html><html><head><title>T</title></head><body>\n </body></html>",
      "empty-body.html: HTML page without a body (no article text)"),
+    ("script-only.html", b"<html><head><title>T</title></head><body><script>var a = 'words';</script>"
+     b"<!-- a comment --></body></html>", "script-only.html: HTML page without a body (no article text)"),
+    ("fragment.html", b"<p>Short note.</p>", "fragment.html: no article text found in the HTML page"),
     ("nav.html", b"<html><body><nav><a href='/'>Home</a></nav></body></html>",
      "nav.html: no article text found in the HTML page"),
     ("big.txt", b"a" * (MAX_ARTICLE_BYTES + 1),
