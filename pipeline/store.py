@@ -481,7 +481,23 @@ class Store:
         # An execution option lives on this Connection only, not on the pooled DBAPI connection.
         return self.engine.connect().execution_options(timeline_write=True)
 
+    def _read_version(self, conn: sa.Connection) -> int | None:
+        """The recorded schema version, or None when the schema version table is missing."""
+        if meta_table.name not in set(sa.inspect(conn).get_table_names()):
+            return None
+        row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
+        return int(row[0]) if row and str(row[0]).isdigit() else 0
+
     def _init_schema(self) -> None:
+        # Read first, without the writer lock: opening an up-to-date store (the dashboard does it
+        # on every refresh) must not wait for an ingest that holds the lock.
+        with self.engine.connect() as conn:
+            version = self._read_version(conn)
+        if version == SCHEMA_VERSION:
+            return
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(f"store {_safe_url(self.url)} has schema version {version}, newer than this "
+                             f"Timeline ({SCHEMA_VERSION}): upgrade Timeline to read it")
         with self._write_conn() as conn, conn.begin():
             self._lock(conn)
             inspector = sa.inspect(conn)

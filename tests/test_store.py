@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import time
 
 import pandas as pd
 import pytest
@@ -306,3 +307,23 @@ def test_store_add_articles_writes_a_batch_in_order(store):
         (True, 1, 0), (True, 0, 1), (False, 0, 0), (True, 0, 0)]
     assert store.counts() == {"articles": 3, "events": 1, "mentions": 2}
     assert store.add_articles([]) == []
+
+
+def test_store_reads_while_a_writer_holds_the_lock(tmp_path):
+    url = f"sqlite:///{tmp_path / 'busy.db'}"
+    with open_store(url) as s:
+        s.add_article(make_article("a1"), frame(meeting_xi()))
+    writer = open_store(url)
+    conn = writer._write_conn()
+    trans = conn.begin()  # BEGIN IMMEDIATE: an ingest in the middle of an article
+    try:
+        conn.execute(store_mod.articles_table.update().values(title="uncommitted"))
+        t0 = time.monotonic()
+        with open_store(url) as reader:  # the dashboard: opens and reads the last committed state
+            assert len(reader.events_frame()) == 1
+            assert reader.articles_frame()["title"].tolist() == ["Article a1"]
+        assert time.monotonic() - t0 < 5
+    finally:
+        trans.rollback()
+        conn.close()
+        writer.close()
