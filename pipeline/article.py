@@ -43,8 +43,7 @@ _HTML_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                          re.IGNORECASE | re.DOTALL)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SITE_SUFFIX = re.compile(r"\s+\|\s+[^|]{2,60}$")      # " | Site name" after a page title
-_INVISIBLE_HTML = re.compile(r"<!--.*?-->|<(head|script|style|noscript|template|title)\b.*?</\1\s*>",
-                             re.IGNORECASE | re.DOTALL)
+_TAG_NAME_ENDS = (">", " ", "\t", "\n", "\r", "/")
 MAX_HEAD_SCAN_CHARS = 500_000     # how far into a page <title> and <h1> are looked for
 MAX_HTML_TITLE_CHARS = 300        # inclusive: a longer <h1> is not a headline
 
@@ -211,16 +210,37 @@ def _looks_html(text: str, name: str) -> bool:
 
 def _tag_text(html: str, tag: str) -> str:
     """The text of the first ``<tag>`` element of a page, tags and entities resolved."""
-    m = re.search(rf"<{tag}\b[^>]*>(.*?)</{tag}\s*>", html[:MAX_HEAD_SCAN_CHARS], re.IGNORECASE | re.DOTALL)
-    if not m:
+    # Plain finds, not a lazy regex: a page of unclosed tags must not take quadratic time.
+    low = html[:MAX_HEAD_SCAN_CHARS].lower()
+    start = low.find(f"<{tag}")
+    # "<title" must end the tag name: skip "<titles", "<h1x".
+    while start >= 0 and low[start + len(tag) + 1:start + len(tag) + 2] not in _TAG_NAME_ENDS:
+        start = low.find(f"<{tag}", start + 1)
+    if start < 0:
         return ""
-    return " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", m.group(1))).split())
+    open_end = low.find(">", start)
+    close = low.find(f"</{tag}", open_end)
+    if open_end < 0 or close < 0:
+        return ""
+    inner = html[open_end + 1:close]
+    return " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", inner)).split())
 
 
 def _has_visible_text(html: str) -> bool:
-    """True when a page shows any words outside its head, scripts, styles and comments."""
-    page = _INVISIBLE_HTML.sub(" ", html[:MAX_HEAD_SCAN_CHARS])
-    return any(ch.isalnum() for ch in htmllib.unescape(re.sub(r"<[^>]*>", " ", page)))
+    """True when a page's body shows any words outside scripts, styles and comments."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        root = lxml_html.document_fromstring(html[:MAX_HEAD_SCAN_CHARS])
+    except (ValueError, etree.ParserError):
+        return False
+    body = root.find("body")
+    if body is None:
+        return False
+    for node in body.xpath(".//script|.//style|.//noscript|.//template"):
+        node.drop_tree()
+    return any(ch.isalnum() for ch in body.text_content())
 
 
 def _page_title(html: str, extracted: str, site: str) -> str:
