@@ -427,7 +427,9 @@ def run_ingest(paths: list[str], db: str | None, published: date | None = None, 
     files, errors = expand_paths(list(paths))
     summary = Summary(failed=list(errors))
     n_workers = workers if workers and workers > 0 else default_workers()
-    bar = tqdm(total=None, unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True,
+    # Files are counted up front; records inside dumps are not known until they are read.
+    has_dumps = any(f.suffix.lower() in DUMP_SUFFIXES for f in files)
+    bar = tqdm(total=None if has_dumps else len(files), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True,
                desc="ingest")
     try:
         ingest_units(store, iter_units(files, published), n_workers, scheduler, summary, bar)

@@ -22,9 +22,11 @@ MERGEABLE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "quarter", "sea
 # The widest date range a mergeable mention can span (a leap year), in days; the store uses it
 # to bound its indexed candidate lookup.
 MAX_MERGE_SPAN_DAYS = 366
-# Two actor or country sets that share something but overlap less than this (and neither
-# contains the other) name different parties: "Carney met Xi" vs "Carney met Takaichi".
-SET_CONFLICT_JACCARD = 0.5
+# Two actor or country sets that share something name different parties when the shared part
+# is at most this share of the smaller set: "Carney met Xi" vs "Carney met Takaichi" (1 of 2).
+# Measured on the smaller set so that incidental extra names ("Meng, Huawei, Ren Zhengfei" vs
+# "Meng, Huawei, Kovrig, Spavor") do not split one happening.
+SET_CONFLICT_OVERLAP = 0.5
 SCORE_THRESHOLD = 0.62
 # When neither mention carries an event code, wording is the only guard against merging an
 # arrest with a release, so it must be nearly identical.
@@ -137,8 +139,8 @@ def _set_score(x: frozenset[str], y: frozenset[str]) -> tuple[float, bool, bool]
         return 0.0, False, True
     if x <= y or y <= x:
         return 1.0, True, False
-    jac = inter / len(x | y)
-    return jac, True, jac < SET_CONFLICT_JACCARD
+    overlap = inter / min(len(x), len(y))
+    return inter / len(x | y), True, overlap <= SET_CONFLICT_OVERLAP
 
 
 def text_similarity(a: Any, b: Any) -> float:
