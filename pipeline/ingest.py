@@ -47,6 +47,7 @@ class Unit:
     source: str = ""
     title: str = ""
     text: str | None = None         # None: read the file at ``path``
+    data: bytes | None = None       # the file's bytes, shipped by the client to remote workers
 
 
 @dataclass(slots=True)
@@ -114,7 +115,8 @@ def read_manifest(folder: Path) -> dict[str, dict[str, str]]:
             for rec in csv.DictReader(fh):
                 name = _clean_field(rec.get("file"))
                 if name:
-                    rows[Path(name).name] = {k: _clean_field(rec.get(k)) for k in ("published", "source", "url", "title")}
+                    rows[Path(name).name] = {k: _clean_field(rec.get(k))
+                                             for k in ("published", "source", "url", "title")}
     except (OSError, csv.Error):
         return {}
     return rows
@@ -230,11 +232,13 @@ def _csv_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
 
 def process_unit(unit: Unit) -> Outcome:
     """Read and extract one unit (runs on a worker); never raises."""
-    from pipeline.article import ArticleError, article_from_text, article_id_for, read_article
+    from pipeline.article import (ArticleError, article_from_text, article_id_for, read_article,
+                                  read_article_bytes)
     from pipeline.extract import extract_article
     try:
         if unit.text is None:
-            article = read_article(unit.path, unit.published)
+            article = (read_article_bytes(unit.data, unit.path, unit.published) if unit.data is not None
+                       else read_article(unit.path, unit.published))
             article = replace(article, url=unit.url or article.url, source=unit.source or article.source)
             if unit.title and unit.title != article.title:
                 # The manifest's headline wins over the one guessed from the text; the id
@@ -304,6 +308,10 @@ class _Dask:
         self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
 
     def submit(self, unit: Unit):
+        if unit.text is None and unit.data is None:
+            # Cluster workers need not share this machine's files: ship the bytes (the window
+            # bounds how many are in flight).
+            unit = replace(unit, data=_read_bytes(unit.path))
         return self.client.submit(process_unit, unit, pure=False)
 
     def wait(self, pending: set) -> set:
@@ -312,6 +320,16 @@ class _Dask:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _read_bytes(path: str) -> bytes | None:
+    """A file's bytes for a remote worker (None: let the worker report the problem)."""
+    from pipeline.article import MAX_ARTICLE_BYTES
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_ARTICLE_BYTES + 1)
+    except OSError:
+        return None
 
 
 def _result(fut) -> Outcome:
@@ -429,7 +447,8 @@ def run_ingest(paths: list[str], db: str | None, published: date | None = None, 
     n_workers = workers if workers and workers > 0 else default_workers()
     # Files are counted up front; records inside dumps are not known until they are read.
     has_dumps = any(f.suffix.lower() in DUMP_SUFFIXES for f in files)
-    bar = tqdm(total=None if has_dumps else len(files), unit="article", file=sys.stderr, disable=not progress, dynamic_ncols=True,
+    bar = tqdm(total=None if has_dumps else len(files), unit="article", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True,
                desc="ingest")
     try:
         ingest_units(store, iter_units(files, published), n_workers, scheduler, summary, bar)

@@ -159,8 +159,9 @@ _CAND_IDS = sa.union(_CAND_SAME, sa.select(_CAND_COARSER.subquery().c.event_id),
 _COMPARE_COLUMNS = ("event_id", "date_start", "date_end", "precision", "event_code", "quad_class", "countries",
                     "actors", "title", "sentence")
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
-_CANDIDATES = sa.select(*[events_table.c[n] for n in _COMPARE_COLUMNS]).where(events_table.c.event_id.in_(sa.select(_CAND_IDS.c.event_id))) \
-    .order_by(events_table.c.event_id)
+_CANDIDATES = (sa.select(*[events_table.c[n] for n in _COMPARE_COLUMNS])
+               .where(events_table.c.event_id.in_(sa.select(_CAND_IDS.c.event_id)))
+               .order_by(events_table.c.event_id))
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 

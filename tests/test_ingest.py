@@ -254,3 +254,14 @@ def test_ingest_keeps_a_bounded_window_in_flight(workers):
     # Written in input order whatever order the workers finished in.
     expected = [process_unit(u).article.article_id for u in _story_units(40)]
     assert store.written == expected
+
+
+def test_ingest_shipped_bytes_equal_reading_the_file(tmp_path):
+    folder = _write_sample_folder(tmp_path, 3)
+    for unit in iter_units(sorted(folder.glob("*.txt")), None):
+        from_path = process_unit(unit)
+        shipped = process_unit(Unit(unit.label, unit.path, unit.published, unit.url, unit.source, unit.title,
+                                    data=Path(unit.path).read_bytes()))
+        assert shipped.error == from_path.error == ""
+        assert shipped.article == from_path.article
+        pd.testing.assert_frame_equal(shipped.events, from_path.events)
