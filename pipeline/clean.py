@@ -44,6 +44,7 @@ _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _MULTISPACE = re.compile(r" {2,}")
 _TERMINAL = ".!?:;\"'\u201d\u2019)\u00bb\u2026]"
 _KEY_JUNK = re.compile(r"\W+")
+_THREE_ALNUM = re.compile(r"[^\W_](?:[\W_]*[^\W_]){2}")   # three letters or digits, anything between
 _BULLETS = "-*\u2022\u00b7\u25aa\u2013\u2014>"
 
 
@@ -161,7 +162,7 @@ def is_junk_line(line: str) -> bool:
     """True for a navigation, widget, share, cookie or stray-letter line."""
     r = _rules()
     key = _line_key(line)
-    if sum(ch.isalnum() for ch in key) <= 2 and not any(ch in ".!?" for ch in key):
+    if _THREE_ALNUM.search(key) is None and not any(ch in ".!?" for ch in key):
         return True    # stray letters and symbols: "d", "|", "»", "•", but not a quoted "No."
     if key in r.exact:
         return True
