@@ -131,7 +131,7 @@ def test_figures_hover_shows_dates_written_and_resolved():
 @pytest.mark.parametrize("n, aggregated, webgl", [
     (100, False, False),
     (5_000, False, True),
-    (30_000, True, True),
+    (30_000, True, False),    # counts per lane and year: a few hundred cells, drawn as SVG
 ])
 def test_figures_switch_to_webgl_then_aggregate(n, aggregated, webgl):
     df = synthetic_events(n)
@@ -203,3 +203,21 @@ def test_figures_relations_show_collapse_and_repair():
 def test_figures_relations_empty_pair():
     fig, n = relations_figure(frame(event("a", "2016-09-01", "2016-09-01", "day")), "CAN", "CHN")
     assert n == 0 and isinstance(fig, go.Figure)
+
+
+@pytest.mark.parametrize("n", [300, 30_000])
+def test_figures_many_lanes_merge_into_other(n):
+    df = synthetic_events(n)
+    df["actors"] = [(f"Actor {i % 60}",) for i in range(n)]
+    fig, info = timeline_figure(df, lane="actor")
+    assert len(info.lanes) == 41 and info.lanes[-1] == "(other)"
+    shown = {y for t in fig.data for y in (t.y if t.y is not None else [])}
+    assert "(other)" in shown and shown <= set(info.lanes)
+
+
+def test_figures_categorical_pairs_give_the_same_figure():
+    df = synthetic_events(300)
+    rows, labels = lane_pairs(df, "country")
+    plain, _ = timeline_figure(df, pairs=(rows, labels))
+    cat, _ = timeline_figure(df, pairs=(rows, pd.Categorical(labels)))
+    assert plain.to_json() == cat.to_json()

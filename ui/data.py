@@ -83,7 +83,11 @@ class Loaded:
 
     def lanes(self, lane: str) -> tuple[np.ndarray, np.ndarray]:
         """(row, lane label) pairs over all events."""
-        return self._memo(("lane", lane), lambda: lane_pairs(self.events, lane))
+        def make():
+            rows, labels = lane_pairs(self.events, lane)
+            # Categorical: filtered views subset integer codes, not a million Python strings.
+            return rows, pd.Categorical(labels)
+        return self._memo(("lane", lane), make)
 
     def factorized(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """(codes per exploded pair, unique values) of a list column."""

@@ -131,7 +131,7 @@ def axis_range(starts: np.ndarray, ends: np.ndarray) -> list[str]:
 
 
 def _top(labels: np.ndarray, limit: int) -> list[str]:
-    counts = pd.Series(labels).value_counts(sort=True)
+    counts = pd.Series(labels, dtype=object).value_counts(sort=True)
     return [str(x) for x in counts.index[:limit]]
 
 
@@ -187,16 +187,25 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
     else:
         starts_all = _days(df["date_start"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
         ends_all = _days(df["date_end"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
-    lanes = _top(labels, MAX_LANES)
-    if len(set(labels)) > MAX_LANES:
+    # Work on integer lane codes: a million pairs are grouped without touching Python strings.
+    if isinstance(labels, pd.Categorical):
+        codes, names = labels.codes.astype(np.int64), np.asarray(labels.categories, dtype=object)
+    else:
+        codes, names = pd.factorize(pd.Series(labels, dtype=object), sort=False)
+        names = np.asarray(names, dtype=object)
+    per_code = np.bincount(codes, minlength=len(names)) if len(codes) else np.zeros(len(names), np.int64)
+    # Busiest lanes first; ties by name, so the figure does not depend on encounter order.
+    order = [i for i in np.lexsort((names.astype(str), -per_code)) if per_code[i] > 0]
+    lanes = [str(names[i]) for i in order[:MAX_LANES]]
+    if len(order) > MAX_LANES:
         keep = set(lanes)
-        labels = np.array([x if x in keep else OTHER for x in labels], dtype=object)
+        names = np.array([x if x in keep else OTHER for x in names], dtype=object)
         lanes.append(OTHER)
     if len(rows) > aggregate_above:
-        fig, info = _aggregate_figure(rows, labels, starts_all, ends_all, lanes, len(df))
+        fig, info = _aggregate_figure(rows, codes, names, starts_all, lanes, len(df), webgl_above)
     else:
-        fig, info = _event_figure(df, rows, labels, starts_all, ends_all, lanes, color,
-                                  webgl_above, highlight, selected)
+        fig, info = _event_figure(df, rows, names[codes] if len(codes) else np.array([], dtype=object),
+                                  starts_all, ends_all, lanes, color, webgl_above, highlight, selected)
     _layout(fig, axis_range(starts_all, ends_all), lanes, rug)
     return fig, info
 
@@ -270,31 +279,37 @@ def _period(starts: np.ndarray) -> str:
     return "year" if span > 3650 else "month" if span > 365 else "day"
 
 
-def _aggregate_figure(rows, labels, starts_all, ends_all, lanes, n_events) -> tuple[go.Figure, TimelineInfo]:
+def _aggregate_figure(rows, codes, names, starts_all, lanes, n_events,
+                      webgl_above: int = WEBGL_ABOVE) -> tuple[go.Figure, TimelineInfo]:
     starts = starts_all[rows]
     good = ~np.isnat(starts)
-    starts, labels = starts[good], labels[good]
+    starts, codes = starts[good], codes[good]
     period = _period(starts)
     unit = {"year": "Y", "month": "M", "day": "D"}[period]
-    bins = starts.astype(f"datetime64[{unit}]")
-    frame = pd.DataFrame({"lane": labels, "bin": bins.astype(np.int64)})
-    counts = frame.groupby(["lane", "bin"], sort=False).size().reset_index(name="n")
-    first = counts["bin"].to_numpy().astype(f"datetime64[{unit}]")
+    bins = starts.astype(f"datetime64[{unit}]").astype(np.int64)
+    lane_ids, lane_of_code = np.unique(names, return_inverse=True)   # merge codes mapped to "(other)"
+    lane_codes = lane_of_code[codes]
+    base = bins.min() if len(bins) else 0
+    span = int(bins.max() - base + 1) if len(bins) else 1
+    cells, n = np.unique(lane_codes.astype(np.int64) * span + (bins - base), return_counts=True)
+    first = (cells % span + base).astype(f"datetime64[{unit}]")
+    lane = lane_ids[cells // span].astype(object)
     lo = first.astype("datetime64[D]")
     hi = (first + 1).astype("datetime64[D]") - 1
     mid = lo + (hi - lo) // 2
-    n = counts["n"].to_numpy()
-    lane = counts["lane"].to_numpy(dtype=object)
     lo_s, hi_s = np.datetime_as_string(lo, unit="D"), np.datetime_as_string(hi, unit="D")
     hover = [f"<b>{escape(l)}</b><br>{a} – {b}<br>{c:,} events" for l, a, b, c in zip(lane, lo_s, hi_s, n)]
+    counts = cells
     size = 6 + 22 * np.sqrt(n / max(int(n.max()), 1))
-    fig = go.Figure(go.Scattergl(
+    # Software-rendered WebGL is slow to start: a few thousand cells draw faster as SVG.
+    webgl = len(counts) > webgl_above
+    fig = go.Figure((go.Scattergl if webgl else go.Scatter)(
         x=np.datetime_as_string(mid, unit="D"), y=lane, mode="markers",
         marker=dict(size=size, color=np.log10(n + 1), colorscale="Viridis", opacity=0.8,
                     colorbar=dict(title=dict(text="events (log10)"), thickness=12)),
         customdata=np.stack([lo_s, hi_s], axis=1), hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", name=f"events per {period}"))
-    return fig, TimelineInfo(True, n_events, len(counts), tuple(lanes), True, period)
+    return fig, TimelineInfo(True, n_events, len(counts), tuple(lanes), webgl, period)
 
 
 def _layout(fig: go.Figure, x_range: list[str], lanes: list[str], rug: pd.Series | None) -> None:
