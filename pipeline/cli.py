@@ -26,9 +26,10 @@ def _split_multi(values: list[str] | None) -> tuple[str, ...]:
 
 
 def _date_arg(value: str) -> date:
+    from pipeline.article import ArticleError, parse_published
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_published(value)
+    except ArticleError:
         raise argparse.ArgumentTypeError(f"invalid date {value!r}: expected YYYY-MM-DD") from None
 
 

@@ -23,7 +23,7 @@ TIMEX_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")
 class Article:
     """One cleaned article: headline as ``title``, cleaned body as ``text``."""
 
-    article_id: str          # content hash of title + text + published (hex, 16 chars)
+    article_id: str          # content hash of the normalised title + text (hex, 16 chars)
     title: str
     text: str                # cleaned body, without the title
     published: date

@@ -73,7 +73,7 @@ def test_cli_extract_huge_file_is_refused(tmp_path):
     assert "huge.txt" in res.stderr and "Traceback" not in res.stderr
 
 
-@pytest.mark.parametrize("value", ["2026-13-01", "yesterday", "13/01/2026"])
+@pytest.mark.parametrize("value", ["2026-13-01", "yesterday", "13/01/2026", "20260113"])
 def test_cli_extract_invalid_published_is_a_usage_error(value):
     res = run_cli("extract", str(SEED), "--published", value)
     assert res.returncode == 2
