@@ -43,17 +43,18 @@ def _n_articles(path: Path) -> int:
         return 0
 
 
-@pytest.mark.timeout(60)
-@pytest.mark.parametrize("kill_after", [1, 7])
-def test_faults_kill_9_then_rerun_equals_clean_run(tmp_path, kill_after):
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("kill_after,workers", [(1, 1), (10, 2)])
+def test_faults_kill_9_then_rerun_equals_clean_run(tmp_path, kill_after, workers):
+    n = 24
     corpus = tmp_path / "corpus"
-    make_corpus(corpus, 24)
+    make_corpus(corpus, n)
     clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
     assert subprocess.run(_ingest_cmd([corpus], clean_url), cwd=REPO, capture_output=True,
                           timeout=60).returncode == 0
     db = tmp_path / "killed.db"
     url = f"sqlite:///{db}"
-    proc = subprocess.Popen(_ingest_cmd([corpus], url), cwd=REPO, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(_ingest_cmd([corpus], url, workers), cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 40
     while _n_articles(db) < kill_after and proc.poll() is None and time.monotonic() < deadline:
@@ -61,12 +62,12 @@ def test_faults_kill_9_then_rerun_equals_clean_run(tmp_path, kill_after):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     partial = _n_articles(db)
-    assert partial < 24, "the ingest finished before it could be killed"
+    assert partial < n, "the ingest finished before it could be killed"
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     rerun = subprocess.run(_ingest_cmd([corpus], url), cwd=REPO, capture_output=True, text=True, timeout=60)
     assert rerun.returncode == 0, rerun.stderr
-    assert f"{24 - partial} new articles, {partial} already known" in rerun.stdout
+    assert f"{n - partial} new articles, {partial} already known" in rerun.stdout
     counts, events, arts = _state(url)
     clean_counts, clean_events, clean_arts = _state(clean_url)
     assert counts == clean_counts
