@@ -38,8 +38,8 @@ def _seed_from_url(loaded: data.Loaded) -> None:
     state, notices = urlstate.parse_query(params)
     ev = loaded.events
     state, more = urlstate.restrict(
-        state, countries=set(loaded.exploded("countries")[1]), topics=set(loaded.exploded("topics")[1]),
-        actors=set(loaded.exploded("actors")[1]), types=set(loaded.type_roots()))
+        state, countries=set(loaded.factorized("countries")[1]), topics=set(loaded.factorized("topics")[1]),
+        actors=set(loaded.factorized("actors")[1]), types=set(loaded.type_roots()))
     notices += more
     f = state.filters
     S.w_country, S.w_topic, S.w_actor, S.w_type = (list(f.countries), list(f.topics),
@@ -176,11 +176,11 @@ def _sidebar(loaded: data.Loaded) -> None:
                        placeholder="All")
 
     facet("Countries", "w_country", "countries", country_option,
-          "Events involving any of these countries", loaded.exploded("countries")[1])
+          "Events involving any of these countries", loaded.factorized("countries")[1])
     facet("Topics", "w_topic", "topics", str, "Events on any of these topics",
-          loaded.exploded("topics")[1])
+          loaded.factorized("topics")[1])
     facet("Actors", "w_actor", "actors", str, "Events naming any of these people or organisations",
-          loaded.exploded("actors")[1])
+          loaded.factorized("actors")[1])
     roots = [r for r in set(loaded.type_roots()) if r]
     facet("Event types (CAMEO)", "w_type", "types", type_label, "CAMEO root codes", roots)
     lo, hi = loaded.date_bounds()
@@ -199,8 +199,8 @@ def _sidebar(loaded: data.Loaded) -> None:
                    help="How the date was found: written out, relative to the publication, "
                         "from the story's thread, from a known summit, or the publication day")
     if len(loaded.articles):
-        titles = dict(zip(loaded.articles["article_id"], loaded.articles["title"]))
-        counts = data.facet_counts(loaded, current, "articles", masks)
+        titles = loaded.article_titles()
+        counts = data.facet_counts(loaded, current, "articles", masks, limit=MAX_ARTICLE_OPTIONS)
         # Thousands of articles would make a slow list: offer the most reporting ones (and any chosen).
         chosen = [a for a in S.get("w_article", []) if a in titles]
         top = sorted(counts, key=lambda a: (-counts[a], titles.get(a, "")))[:MAX_ARTICLE_OPTIONS]
@@ -296,7 +296,7 @@ def _downloads(view: pd.DataFrame) -> None:
 
 
 def _relations(loaded: data.Loaded) -> None:
-    codes = sorted(set(loaded.exploded("countries")[1]), key=country_name)
+    codes = sorted(set(loaded.factorized("countries")[1]), key=country_name)
     if len(codes) < 2:
         st.info("The relations view needs events involving at least two countries.")
         return

@@ -89,6 +89,15 @@ def test_data_pair_events(loaded):
     assert len(both) == sum(1 for c in loaded.events["countries"] if "CAN" in c and "CHN" in c)
 
 
+@pytest.mark.parametrize("limit", [1, 3, 1000])
+def test_data_facet_counts_limit_keeps_the_largest(loaded, limit):
+    full = facet_counts(loaded, Filters(), "articles")
+    top = facet_counts(loaded, Filters(), "articles", limit=limit)
+    assert len(top) == min(limit, len(full))
+    assert all(full[k] == v for k, v in top.items())
+    assert min(top.values()) >= sorted(full.values(), reverse=True)[len(top) - 1]
+
+
 def test_data_type_counts(loaded):
     counts = facet_counts(loaded, Filters(), "types")
     assert sum(counts.values()) == len(loaded.events)

@@ -118,6 +118,10 @@ class Loaded:
         return self._memo(("pair", a, b), lambda: self.events[self.any_of("countries", (a,))
                                                               & self.any_of("countries", (b,))])
 
+    def article_titles(self) -> dict[str, str]:
+        """article_id -> title of every stored article."""
+        return self._memo("titles", lambda: dict(zip(self.articles["article_id"], self.articles["title"])))
+
     def type_roots(self) -> np.ndarray:
         """The CAMEO root of every event."""
         return self._memo("roots", lambda: self.events["event_code"].map(type_root).to_numpy(dtype=object))
@@ -255,8 +259,12 @@ def filtered_view(loaded: Loaded, filters: Filters,
 
 
 def facet_counts(loaded: Loaded, filters: Filters, facet: str,
-                 masks: dict[str, np.ndarray | None] | None = None) -> dict[str, int]:
-    """Events per option of one facet under every OTHER filter: what choosing each option leaves."""
+                 masks: dict[str, np.ndarray | None] | None = None,
+                 limit: int | None = None) -> dict[str, int]:
+    """Events per option of one facet under every OTHER filter: what choosing each option leaves.
+
+    With ``limit``, only the ``limit`` options with the most events (ties broken arbitrarily).
+    """
     masks = masks if masks is not None else filter_masks(loaded, filters)
     if facet == "types":
         others = _combine([m for k, m in masks.items() if k != "_scalar"]
@@ -273,7 +281,10 @@ def facet_counts(loaded: Loaded, filters: Filters, facet: str,
     codes, uniques = loaded.factorized(column)
     keep = codes if others is None else codes[others[rows]]
     counts = np.bincount(keep, minlength=len(uniques))
-    return {str(u): int(c) for u, c in zip(uniques, counts) if c}
+    nonzero = np.flatnonzero(counts)
+    if limit is not None and len(nonzero) > limit:
+        nonzero = nonzero[np.argpartition(-counts[nonzero], limit - 1)[:limit]]
+    return {str(uniques[i]): int(counts[i]) for i in nonzero}
 
 
 def option_label(label: str, count: int | None) -> str:
