@@ -213,7 +213,7 @@ def _sidebar(loaded: data.Loaded) -> None:
 
 # ----- main views ------------------------------------------------------------------------
 def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState) -> None:
-    c1, c2, c3 = st.columns([2, 2, 1])
+    c1, c2, c3 = st.columns([5, 4, 2])
     c1.radio("Swimlanes", urlstate.LANES, key="w_lane", horizontal=True,
              format_func=lambda x: {"type": "event type"}.get(x, x))
     c2.radio("Colour by", urlstate.COLORS, key="w_color", horizontal=True,

@@ -300,3 +300,17 @@ def test_dashboard_unreadable_store_is_a_message(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("Cannot open the event store" in e.value for e in at.error)
+
+
+def test_dashboard_parquet_snapshot_is_read_only(tmp_path, monkeypatch):
+    from pipeline.export import to_parquet_bytes
+
+    path = tmp_path / "snapshot.parquet"
+    path.write_bytes(to_parquet_bytes(EVENTS))
+    monkeypatch.setenv("TIMELINE_DB", f"parquet://{path}")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["tab"] = "add"
+    at.run()
+    assert not at.exception and not at.error
+    assert any("read-only" in i.value for i in at.info)
+    assert not any(ta.label == "Article text" for ta in at.text_area)

@@ -125,3 +125,24 @@ def test_data_lane_pairs_for_a_view(loaded):
     ("Canada (CAN)", 12, "Canada (CAN) · 12"), ("trade", 1234, "trade · 1,234"), ("x", None, "x")])
 def test_data_option_label(label, count, expected):
     assert option_label(label, count) == expected
+
+
+def test_data_reads_an_exported_parquet_snapshot(tmp_path):
+    from pipeline.export import to_parquet_bytes
+    from ui.data import event_sources, is_read_only, parquet_path
+
+    events = synthetic_events(25, seed=5)
+    path = tmp_path / "snapshot.parquet"
+    path.write_bytes(to_parquet_bytes(events))
+    url = f"parquet://{path}"
+    assert parquet_path(url) == path and is_read_only(url) and not is_read_only("sqlite:///x.db")
+    snap = load(url)
+    assert list(snap.events["event_id"]) == list(events["event_id"])
+    assert all(isinstance(v, tuple) for v in snap.events["countries"])
+    assert list(snap.events["countries"]) == list(events["countries"])
+    # Without the store's provenance columns, each event is reported by its own article.
+    first = snap.events.iloc[0]
+    sources = event_sources(url, snap, first["event_id"])
+    assert list(sources["article_id"]) == [first["article_id"]]
+    assert filtered_view(snap, Filters(countries=("CAN",))).index.tolist() == \
+        filter_events(snap.events, Filters(countries=("CAN",))).index.tolist()
