@@ -610,6 +610,7 @@ class Store:
         pending: dict[str, dict[str, Any]] = {}
         created: list[str] = []
         stored_dates: dict[str, tuple[str, str]] = {}   # event id -> (date_start, precision) in the database
+        filed: dict[str, frozenset[str]] = {}            # event id -> keys the database already holds
         for row in rows:
             rec = _event_record(row, article)
             mention_id = rec["event_id"] or f"row{len(seen)}"
@@ -628,6 +629,8 @@ class Store:
                 event_id = target["event_id"]
                 if event_id not in pending:
                     stored_dates[event_id] = (target["date_start"], target["precision"])
+                    # Keys only grow with an event's parties, so its current keys are all filed.
+                    filed[event_id] = _event_keys(target)
                 pending[event_id] = _merged(target, rec, pub)
                 merged += 1
             mention_rows.append({
@@ -647,7 +650,8 @@ class Store:
                 conn.execute(_MOVE_KEYS, [{"b_event_id": e, "date_start": pending[e]["date_start"],
                                            "date_end": pending[e]["date_end"],
                                            "rank": PRECISIONS.index(pending[e]["precision"])} for e in moved])
-        key_rows = [k for e, ev in pending.items() for k in _key_rows(e, ev, _keys_of(ev))]
+        key_rows = [k for e, ev in pending.items()
+                    for k in _key_rows(e, ev, _event_keys(ev) - filed.get(e, frozenset()))]
         if key_rows:
             # Keys an updated event already had are skipped (ON CONFLICT DO NOTHING).
             conn.execute(self._insert_key, key_rows)
