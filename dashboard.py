@@ -13,7 +13,7 @@ import streamlit as st
 
 from pipeline.query import Filters
 from pipeline.records import DATE_BASES, PRECISIONS
-from ui import auth, data, detail, figures, urlstate
+from ui import auth, data, detail, figures, selection, urlstate
 from ui import ingest as adding
 from ui.labels import country_name, country_option, type_label
 
@@ -109,29 +109,18 @@ def _on_chart_select() -> None:
         return
     if S.get("_aggregated"):
         # Drill down: the selected cells' periods become the date range.
-        spans = [p.get("customdata") for p in points if p.get("customdata")]
-        if spans:
-            S.w_dates = (date.fromisoformat(min(s[0] for s in spans)),
-                         date.fromisoformat(max(s[1] for s in spans)))
+        span = selection.drill_range(points)
+        if span:
+            S.w_dates = span
         return
-    S.event = _point_event(points[0], S.get("_chart_ids", []))
-
-
-def _point_event(point: dict, trace_ids: list) -> str:
-    custom = point.get("customdata")
-    if isinstance(custom, str):
-        return custom
-    try:
-        return str(trace_ids[point["curve_number"]][point["point_index"]])
-    except (KeyError, IndexError, TypeError):
-        return ""
+    S.event = selection.event_from_points(points, S.get("_chart_ids", [])) or S.get("event", "")
 
 
 def _on_relations_select() -> None:
     sel = S.get("relations_chart")
     points = (sel or {}).get("selection", {}).get("points", []) if sel else []
     if points:
-        S.event = _point_event(points[0], S.get("_relations_ids", []))
+        S.event = selection.event_from_points(points, S.get("_relations_ids", [])) or S.get("event", "")
 
 
 def _on_table_select() -> None:

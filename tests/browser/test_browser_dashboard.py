@@ -172,3 +172,17 @@ def test_browser_viewer_sees_no_add_form_with_a_secret(tmp_path, page):
         assert page.get_by_label("Article text").count() == 0
     finally:
         srv.stop()
+
+
+def test_browser_narrow_window_still_shows_chart_and_table(server, browser):
+    srv, _ = server
+    ctx = browser.new_context(viewport={"width": 480, "height": 800})
+    page = ctx.new_page()
+    try:
+        _open(page, srv, "?country=CAN")
+        assert page.locator(".js-plotly-plot").first.is_visible()
+        page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=30_000)
+        # Nothing forces the page wider than the window.
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 480 + 1
+    finally:
+        ctx.close()
