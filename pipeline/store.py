@@ -371,17 +371,19 @@ def _should_replace(stored_published: str, stored_assumed: bool, article: Articl
     return stored_assumed or stored_published != article.published.isoformat()
 
 
+# Mention fields kept in their own columns of ``mentions`` (left out of its JSON copy).
+_MENTION_COLUMNS = ("sentence", "sentence_index", "date_text", "date_start", "date_end", "precision", "title")
+
+
 def _mention_record(row: dict[str, Any], fallback: dict[str, Any]) -> dict[str, Any]:
-    """A stored mention as an event row: its JSON copy, else (older stores) its own columns."""
+    """A stored mention as an event row: its columns plus its JSON copy (older stores: the event's)."""
     try:
         rec = json.loads(row["data"]) if row.get("data") else None
     except ValueError:
         rec = None
-    if isinstance(rec, dict):
-        return rec
-    rec = {k: fallback.get(k) for k in EVENT_COLUMNS}
-    rec.update({k: row[k] for k in ("sentence", "sentence_index", "date_text", "date_start", "date_end",
-                                    "precision", "title")})
+    if not isinstance(rec, dict):
+        rec = {k: fallback.get(k) for k in EVENT_COLUMNS}
+    rec.update({k: row[k] for k in _MENTION_COLUMNS})
     return rec
 
 
@@ -637,7 +639,8 @@ class Store:
                 "event_id": event_id, "article_id": article.article_id, "mention_id": mention_id,
                 "sentence": rec["sentence"], "sentence_index": rec["sentence_index"], "date_text": rec["date_text"],
                 "date_start": rec["date_start"], "date_end": rec["date_end"], "precision": rec["precision"],
-                "title": rec["title"], "data": json.dumps(rec, ensure_ascii=False)})
+                "title": rec["title"],
+                "data": json.dumps({k: v for k, v in rec.items() if k not in _MENTION_COLUMNS}, ensure_ascii=False)})
             event_ids.append(event_id)
         if created:
             conn.execute(_INSERT_EVENT, [pending[e] for e in created])
