@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Iterator
 from concurrent import futures as cf
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -284,14 +285,25 @@ class _Local:
     """Runs units on a pool of local processes."""
 
     def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> cf.ProcessPoolExecutor:
         # forkserver: workers start from a clean process with the pipeline preloaded, not from
         # a fork of the client and its open database connections.
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.extract", "pipeline.article", "pipeline.ingest"])
-        self.pool = cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
 
     def submit(self, unit: Unit):
-        return self.pool.submit(process_unit, unit)
+        try:
+            return self.pool.submit(process_unit, unit)
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory, a crash in native code): the units it had
+            # fail with that reason; start a new pool for the rest.
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new_pool()
+            return self.pool.submit(process_unit, unit)
 
     def wait(self, pending: set) -> set:
         return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done

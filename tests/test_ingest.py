@@ -265,3 +265,26 @@ def test_ingest_shipped_bytes_equal_reading_the_file(tmp_path):
         assert shipped.error == from_path.error == ""
         assert shipped.article == from_path.article
         pd.testing.assert_frame_equal(shipped.events, from_path.events)
+
+
+def test_ingest_pool_recovers_from_a_dead_worker():
+    # A worker killed mid-article (out of memory, kill -9) fails its unit with a reason; the
+    # next units run on a fresh pool.
+    import os
+    import signal
+    from pipeline import ingest
+    runner = ingest._Local(1)
+    try:
+        first = runner.submit(_story_units(1)[0])
+        assert ingest._result(first).error == ""   # the pool works and its worker is up
+        long_story = Unit("long", "dump.jsonl", date(2025, 11, 1), title="A very long story",
+                          text=" ".join([STORY] * 300))   # seconds of work: killed before it ends
+        doomed = runner.submit(long_story)
+        for pid in list(runner.pool._processes):
+            os.kill(pid, signal.SIGKILL)
+        outcome = ingest._result(doomed)
+        assert outcome.article is None and outcome.error.startswith("worker failed: ")
+        after = ingest._result(runner.submit(_story_units(3)[2]))
+        assert after.error == "" and after.article.title == "Story number 2 about Carney and Xi"
+    finally:
+        runner.close()
