@@ -109,7 +109,7 @@ def _on_chart_select() -> None:
         return
     if S.get("_aggregated"):
         # Drill down: the selected cells' periods become the date range.
-        span = selection.drill_range(points)
+        span = selection.drill_range(points, S.get("_bounds"))
         if span:
             S.w_dates = span
         return
@@ -175,8 +175,11 @@ def _sidebar(loaded: data.Loaded) -> None:
     lo, hi = loaded.date_bounds()
     if lo:
         lo_d, hi_d = date.fromisoformat(lo), date.fromisoformat(hi)
-        if "w_dates" not in S:
+        dates = S.get("w_dates")
+        if not dates or tuple(dates) == S.get("_bounds"):
+            # Unset, or "everything" under the previous bounds: follow the store as it grows.
             S.w_dates = (lo_d, hi_d)
+        S._bounds = (lo_d, hi_d)
         sb.date_input("Date range", key="w_dates", min_value=lo_d, max_value=hi_d,
                       help="Events overlapping this range")
     sb.text_input("Search", key="w_q", placeholder="title, sentence or actor",

@@ -314,3 +314,11 @@ def test_dashboard_parquet_snapshot_is_read_only(tmp_path, monkeypatch):
     assert not at.exception and not at.error
     assert any("read-only" in i.value for i in at.info)
     assert not any(ta.label == "Article text" for ta in at.text_area)
+
+
+
+def test_dashboard_url_range_beyond_the_data_is_clamped(app):
+    at = app(**{"from": "1990-01-01", "to": "2018-12-31"})
+    assert not at.exception and not at.error
+    assert at.date_input[0].value == (date(2017, 1, 1), date(2018, 12, 31))
+    assert _qp(at, "to") == ["2018-12-31"] and "from" not in at.query_params

@@ -32,3 +32,12 @@ def test_selection_event_from_points(points, expected):
 ])
 def test_selection_drill_range(points, expected):
     assert drill_range(points) == expected
+
+
+@pytest.mark.parametrize("cells, bounds, expected", [
+    (["2010-01-01", "2019-12-31"], (date(2013, 5, 1), date(2026, 1, 16)), (date(2013, 5, 1), date(2019, 12, 31))),
+    (["2026-01-01", "2026-12-31"], (date(2013, 5, 1), date(2026, 1, 16)), (date(2026, 1, 1), date(2026, 1, 16))),
+    (["2000-01-01", "2000-12-31"], (date(2013, 5, 1), date(2026, 1, 16)), (date(2013, 5, 1), date(2013, 5, 1))),
+])
+def test_selection_drill_range_is_clipped_to_the_data(cells, bounds, expected):
+    assert drill_range([{"customdata": cells}], bounds) == expected

@@ -20,8 +20,13 @@ def event_from_points(points: Sequence[dict], trace_ids: Sequence[Sequence[str]]
     return ""
 
 
-def drill_range(points: Sequence[dict]) -> tuple[date, date] | None:
-    """The period covered by selected aggregate cells (customdata [first day, last day]), or None."""
+def drill_range(points: Sequence[dict],
+                bounds: tuple[date, date] | None = None) -> tuple[date, date] | None:
+    """The period covered by selected aggregate cells (customdata [first day, last day]), or None.
+
+    With ``bounds`` (the data's first and last day) the period is clipped to them, since a
+    year cell may start before the earliest event and the date widget refuses such values.
+    """
     starts, ends = [], []
     for point in points or ():
         custom = point.get("customdata")
@@ -33,4 +38,7 @@ def drill_range(points: Sequence[dict]) -> tuple[date, date] | None:
                 continue
     if not starts:
         return None
-    return min(starts), max(ends)
+    lo, hi = min(starts), max(ends)
+    if bounds:
+        lo, hi = min(max(lo, bounds[0]), bounds[1]), max(min(hi, bounds[1]), bounds[0])
+    return lo, hi
