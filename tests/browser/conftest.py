@@ -49,7 +49,8 @@ class DashboardServer:
         self.base = f"http://127.0.0.1:{self.port}/"
         env = {k: v for k, v in os.environ.items() if k != "TIMELINE_EDITOR_SECRET"}
         env.update({"TIMELINE_DB": db_url, **(extra_env or {})})
-        self.log = open(os.environ["TIMELINE_SERVER_LOG"], "w") if os.environ.get("TIMELINE_SERVER_LOG") else tempfile.TemporaryFile(mode="w+")
+        # The server's output is kept for the error message if it dies before answering.
+        self.log = tempfile.TemporaryFile(mode="w+")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(script),
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
