@@ -1,14 +1,16 @@
 """Adding articles from the browser: read an upload or pasted text, run the pipeline, store it."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Callable
 
-from pipeline import article as article_mod
-from pipeline.article import ArticleError, article_from_text
+from pipeline.article import MAX_ARTICLE_BYTES, ArticleError, article_from_text, read_article_bytes
 from pipeline.records import Article
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024     # stated on screen; larger files are refused
+# Stated on screen; larger files are refused (never above what the article reader accepts, and
+# .streamlit/config.toml sets the same 2 MB as the uploader's own limit).
+MAX_UPLOAD_BYTES = min(2 * 1024 * 1024, MAX_ARTICLE_BYTES)
 ACCEPTED_SUFFIXES = (".txt", ".html", ".htm")
 
 
@@ -26,17 +28,7 @@ def read_upload(data: bytes, name: str, published: date | None = None) -> Articl
         raise ArticleError(f"{label} is {len(data) / 1_048_576:.1f} MB: the limit is {limit_text()}")
     if not data.strip():
         raise ArticleError(f"{label} is empty")
-    reader = getattr(article_mod, "read_article_bytes", None)
-    if reader is not None:
-        art = reader(data, label, published)
-    else:
-        if b"\x00" in data[:4096]:
-            raise ArticleError(f"{label} looks like a binary file, not text or HTML")
-        try:
-            raw = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ArticleError(f"{label} is not UTF-8 text") from None
-        art = article_from_text(raw, published, path=label)
+    art = read_article_bytes(data, label, published)
     return _checked(art, label)
 
 
@@ -57,11 +49,8 @@ def _checked(art: Article, label: str) -> Article:
 
 
 def with_published(art: Article, published: date) -> Article:
-    """The same article with a confirmed publication date (a new content id, as the store expects)."""
-    if art.published == published and not art.published_assumed:
-        return art
-    return article_from_text(art.title + "\n\n" + art.text, published, url=art.url, source=art.source,
-                             path=art.path, title=art.title)
+    """The same article with the publication date the analyst confirmed (the id does not depend on it)."""
+    return replace(art, published=published, published_assumed=False)
 
 
 def ingest(art: Article, url: str, progress: Callable[[float, str], None] = lambda f, m: None):
