@@ -43,10 +43,13 @@ class MergeDecision:
 
 
 def _get(row: Any, key: str, default: Any = None) -> Any:
-    try:
-        value = row[key]
-    except (KeyError, IndexError, TypeError):
-        return default
+    if type(row) is dict:  # the store's rows: the fast path
+        value = row.get(key)
+    else:
+        try:
+            value = row[key]
+        except (KeyError, IndexError, TypeError):
+            return default
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return default
     return value
@@ -54,6 +57,8 @@ def _get(row: Any, key: str, default: Any = None) -> Any:
 
 def as_set(value: Any) -> frozenset[str]:
     """Normalise a list cell (tuple, list, JSON text, ';'-joined text or NaN) to a set of strings."""
+    if type(value) is frozenset:
+        return value
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return frozenset()
     if isinstance(value, str):
