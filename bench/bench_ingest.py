@@ -132,7 +132,8 @@ t0 = time.perf_counter()
 code = run_ingest([{folder!r}], {db!r}, None, {workers}, None, progress=False)
 wall = time.perf_counter() - t0
 stop.set()
-print(json.dumps({{"code": code, "wall": wall,
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({{"code": code, "wall": wall, "client_cpu": usage.ru_utime + usage.ru_stime,
                   "client_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "worker_kb": peak["single"], "workers_total_kb": peak["total"]}}))
 """
@@ -194,7 +195,7 @@ def main() -> int:
             ok &= per_worker >= TARGET_WORDS_PER_S_PER_WORKER
             print(f"ingest, {workers} worker(s): {aps:8.1f} articles/s {wps:>10,.0f} words/s "
                   f"({per_worker:,.0f} words/s per worker; ratio to baseline {wps / b_wps:.2f}); "
-                  f"wall {r['wall']:.1f} s; peak RSS client {r['client_kb'] / 1024:.0f} MB, "
+                  f"wall {r['wall']:.1f} s, client CPU {r['client_cpu']:.1f} s; peak RSS client {r['client_kb'] / 1024:.0f} MB, "
                   f"largest worker {r['worker_kb'] / 1024:.0f} MB, all workers {r['workers_total_kb'] / 1024:.0f} MB; "
                   f"store {db.stat().st_size / 2**20:.1f} MB")
             print(f"   {r['summary']}")
