@@ -271,13 +271,14 @@ def _duration(n: float | None, unit: str) -> str:
 # ------------------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+CLAUSE_REACH = 400   # chars scanned either side of an expression for tense cues
 
 
 class _Doc:
     """Per-document state: text, dct, sentence starts, and the narrative anchor."""
 
     __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
-                 "last_day", "story", "story_pos", "pos", "story_used")
+                 "last_day", "story", "story_pos", "pos", "story_used", "_has_quarter")
 
     def __init__(self, text: str, dct: date):
         self.text, self.dct, self.lx = text, dct, lexicon()
@@ -291,6 +292,7 @@ class _Doc:
         self.pos = 0                # start of the expression being resolved
         self.story_used = False     # the expression took its year from the story, not the dct
         self._tense = {}
+        self._has_quarter = None
 
     def sentence(self, start: int, end: int) -> tuple[int, int]:
         """Bounds of the sentence holding [start, end)."""
@@ -313,6 +315,8 @@ class _Doc:
         if key in self._tense:
             return self._tense[key]
         s, e = self.sentence(start, end)
+        # a clause rarely reaches further; the cap keeps run-on text linear
+        s, e = max(s, start - CLAUSE_REACH), min(e, end + CLAUSE_REACH)
         left = WORD_RE.findall(self.text, s, start)
         if self.text.startswith(("'s", "\u2019s"), end):
             # "Wednesday's ruling": a possessive date names something already reported
@@ -322,6 +326,12 @@ class _Doc:
         t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "none"
         self._tense[key] = t
         return t
+
+    def mentions_quarter(self) -> bool:
+        """Whether the text speaks of quarters at all (earnings news), computed once."""
+        if self._has_quarter is None:
+            self._has_quarter = QUARTER_WORD.search(self.text) is not None
+        return self._has_quarter
 
     def story_at(self, pos: int) -> date | None:
         """The explicit day given earlier in the same sentence ("On March 3, 1980 ... in June")."""
@@ -341,7 +351,7 @@ class _Doc:
 
 
 PREV_WORD = re.compile(r"([A-Za-z$#][\w.'-]*)[\s,]*\Z")
-NEXT_WORD = re.compile(r"[\s,]*([\w$%][\w'-]*)")
+NEXT_WORD = re.compile(r"[\s,]{0,40}([\w$%][\w'-]{0,40})")
 
 
 def _scan_tense(lx, words: list, leftward: bool) -> str:
@@ -759,7 +769,7 @@ def _h_yearearlier(doc, m):
 
 def _h_period(doc, m):
     """ "the latest period", "the same period last year": the quarter an earnings report is about."""
-    if doc.quarter is None and not QUARTER_WORD.search(doc.text):
+    if doc.quarter is None and not doc.mentions_quarter():
         return None  # no reporting period in this text: "period" is just a word
     adj = re.sub(r"\s+", " ", m["adj"].lower())
     cur = doc.quarter or _shift(_of_date(doc.dct, "quarter"), -1, "quarter")

@@ -79,7 +79,7 @@ def lexicon() -> Lexicon:
     numw = [w for w in number_of if w not in ("a", "an", "half")] + ["thousand"]
     NUMW = _alt(numw)
     NUMBER = (r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?(?!\d)|(?:(?:a|an)\s+)?" + NUMW
-              + r"(?:(?:[\s-]+|\s+and\s+)" + NUMW + r")*(?:\s+and\s+a\s+half)?|a\s+half|a|an)")
+              + r"(?:(?:[\s-]+|\s+and\s+)" + NUMW + r"){0,4}(?:\s+and\s+a\s+half)?|a\s+half|a|an)")
     VAGUE = _alt(list(vague) + ["a few more", "a couple more", "several more", "the few"])
     UNIT = (r"(?P<unit>(?:(?:trading|business|working|calendar|school)\s+)?(?:second|minute|hour|day|"
             r"night|week|weekend|fortnight|month|quarter|year|decade|centur(?:y|ies))s?)")
@@ -113,6 +113,8 @@ def lexicon() -> Lexicon:
     DAYREF = (r"(?:(?:,\s*|\s+)(?:on\s+)?(?P<dayref>" + WEEKDAY2 + r"|today|yesterday|tomorrow|"
               r"(?:" + _alt(month_full + month_abbr, cap=True) + r")\.?\s+\d{1,2}(?!\d)))?")
 
+    # Repetitions are bounded ({0,4}): an unbounded one backtracks quadratically on long runs
+    # of numbers or number words.
     pats = [
         # Explicit numeric dates: ISO, then slashed/dotted day-month-year (resolved with dateparser).
         ("iso", r"\b(?P<y>" + YEAR4 + r")(?P<sep>[-/])(?P<m>0[1-9]|1[0-2])(?:(?P=sep)(?P<d>[0-3]\d))?(?:T(?P<th>[0-2]\d):(?P<tm>[0-5]\d))?(?![\d-])"),
@@ -123,7 +125,7 @@ def lexicon() -> Lexicon:
         ("dmy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
         ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year)"),
         ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
-        ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-))*)(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
+        ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-)){0,4})(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -327,6 +329,16 @@ def test_timex_trigger_windows_find_every_match(text):
             if m.end() > m.start()}
     windowed = {(s, e, name) for s, e, _, name, _ in _candidates(text)}
     assert windowed == full
+
+
+@pytest.mark.parametrize("text", ["2017 " * 20000, "two three four five " * 20000,
+                                  "the third " * 20000 + "quarter", "x" * 400000])
+def test_timex_long_runs_stay_linear(text):
+    # an unbounded repetition in a pattern once made runs of numbers take minutes
+    t0 = time.perf_counter()
+    got = tag_timexes(text, TUE)
+    assert time.perf_counter() - t0 < 20
+    assert all(text[t.start:t.end] == t.text for t in got)
 
 
 def test_timex_record_shape():
