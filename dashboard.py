@@ -39,13 +39,13 @@ def _seed_from_url(loaded: data.Loaded) -> None:
     ev = loaded.events
     state, more = urlstate.restrict(
         state, countries=set(loaded.factorized("countries")[1]), topics=set(loaded.factorized("topics")[1]),
-        actors=set(loaded.factorized("actors")[1]), types=set(loaded.type_roots()))
+        actors=set(loaded.factorized("actors")[1]), types=set(loaded.factorized_roots()[1]))
     notices += more
     f = state.filters
     S.w_country, S.w_topic, S.w_actor, S.w_type = (list(f.countries), list(f.topics),
                                                    list(f.actors), list(f.types))
     S.w_basis = list(f.bases)
-    known_articles = set(loaded.articles["article_id"]) if len(loaded.articles) else set()
+    known_articles = loaded.article_titles()
     S.w_article = [a for a in f.articles if a in known_articles]
     if len(S.w_article) != len(f.articles):
         notices.append("ignored article: not in the store")
@@ -170,7 +170,7 @@ def _sidebar(loaded: data.Loaded) -> None:
           loaded.factorized("topics")[1])
     facet("Actors", "w_actor", "actors", str, "Events naming any of these people or organisations",
           loaded.factorized("actors")[1])
-    roots = [r for r in set(loaded.type_roots()) if r]
+    roots = [r for r in loaded.factorized_roots()[1] if r]
     facet("Event types (CAMEO)", "w_type", "types", type_label, "CAMEO root codes", roots)
     lo, hi = loaded.date_bounds()
     if lo:
