@@ -122,6 +122,18 @@ def _narrow(ds: date, de: date, mod: str) -> tuple[date, date]:
     return ds + timedelta(days=third), de - timedelta(days=third)
 
 
+def _rest_of_period(text: str, ds: date, de: date, mod: str, basis: str, dct: date) -> tuple[date, date]:
+    """Narrow a period for its mod; "later this year" is the rest of the year after the dct and
+    "earlier this year" the part before it, not a fixed third."""
+    low = text.lower()
+    if basis == "relative" and ds < dct < de:
+        if low.startswith("later") and mod == "END":
+            return dct + timedelta(days=1), de
+        if low.startswith("earlier") and mod == "START":
+            return ds, dct - timedelta(days=1)
+    return _narrow(ds, de, mod)
+
+
 def _shift(p: tuple, n: int, unit: str) -> tuple | None:
     """Move a period by n units (day/week/month/quarter/year/decade/century), keeping granularity
     where sensible and coarsening to the unit otherwise."""
@@ -1532,7 +1544,7 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             ds, de = _range(period)
         except (ValueError, OverflowError):
             return None
-        ds, de = _narrow(ds, de, mod)
+        ds, de = _rest_of_period(text[s:e], ds, de, mod, basis, doc.dct)
         precision = PRECISION_OF[period[0]]
         # Dates resolved against the dct only re-anchor the narrative when they name a day:
         # "a year earlier" after "last year" still means a year before the report.

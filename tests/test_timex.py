@@ -375,3 +375,15 @@ def test_timex_property_any_unicode(text, dct):
     for t in tag_timexes(text, dct):
         assert text[t.start:t.end] == t.text
         assert (t.date_start is None) == (t.date_end is None)
+
+
+@pytest.mark.parametrize("text,dct,start,end", [
+    ("Talks are due later this year.", date(2026, 1, 13), date(2026, 1, 14), date(2026, 12, 31)),
+    ("Prices rose earlier this year.", date(2026, 1, 13), date(2026, 1, 1), date(2026, 1, 12)),
+    ("A vote is expected later this month.", date(2026, 1, 13), date(2026, 1, 14), date(2026, 1, 31)),
+    ("Elections are due late this year.", date(2026, 1, 13), date(2026, 9, 2), date(2026, 12, 31)),
+])
+def test_timex_later_this_period_is_the_rest_of_it(text, dct, start, end):
+    (t,) = [x for x in tag_timexes(text, dct) if x.type == "DATE"]
+    assert (t.date_start, t.date_end) == (start, end)
+    assert t.value == str(dct.year) or t.value == dct.strftime("%Y-%m")
