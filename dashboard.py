@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline.query import Filters
@@ -214,14 +215,22 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
     if view.empty:
         st.info("No event matches these filters. Widen the date range or clear some filters.")
         return
-    pairs = loaded.lane_pairs_for(view, state.lane)
+    pairs = loaded.lane_pairs_for(view, state.lane)   # cheap: integer indexing of cached arrays
     rug = None
     if state.rug and len(loaded.articles):
         shown = set(view["article_id"])
         rug = loaded.articles.loc[loaded.articles["article_id"].isin(shown), "published"]
-    fig, info = figures.timeline_figure(view, state.lane, state.color, rug=rug,
-                                        highlight=tuple(S.get("new_ids", ())), selected=state.event,
-                                        pairs=pairs, days=loaded.days_for(view))
+    highlight = tuple(S.get("new_ids", ()))
+
+    def build():
+        return figures.timeline_figure(view, state.lane, state.color, rug=rug, highlight=highlight,
+                                       selected=state.event, pairs=pairs, days=loaded.days_for(view))
+    if state.filters.is_empty() and not highlight and not state.event:
+        # The landing view is the same for every visitor: build it once per store version.
+        fig, info = loaded.memo(("landing", state.lane, state.color, state.rug), build)
+        fig = go.Figure(fig)   # a private copy: Streamlit may restyle the figure it is given
+    else:
+        fig, info = build()
     S._aggregated = info.aggregated
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]

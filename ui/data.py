@@ -71,6 +71,10 @@ class Loaded:
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
+    def memo(self, key, make):
+        """``make()`` computed once per key for this loaded store (for results that never change)."""
+        return self._memo(("user",) + tuple(key), make)
+
     def _memo(self, key, make):
         with self._lock:
             if key not in self._cache:
