@@ -1,6 +1,7 @@
 """The event store on SQLite and (when TIMELINE_TEST_PG is set) PostgreSQL, with hand-built input."""
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -111,7 +112,8 @@ def test_store_candidate_lookup_uses_index(store, query):
     if store.backend != "sqlite":
         pytest.skip("query plan checked on SQLite")
     stmt = getattr(store_mod, query)
-    params = {"keys": ["c:CAN", "a:Mark Carney"], "s": "2025-10-31", "e": "2025-10-31", "lo": "2024-10-30", "r": 0}
+    params = {**store_mod.key_params(["c:CAN", "a:Mark Carney"]), "s": "2025-10-31", "e": "2025-10-31",
+              "lo": "2024-10-30", "r": 0}
     with store.engine.connect() as conn:
         sql = str(stmt.params(params).compile(conn, compile_kwargs={"literal_binds": True}))
         rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
@@ -255,6 +257,18 @@ def test_store_sqlite_runs_in_wal_mode(tmp_path):
     with open_store(f"sqlite:///{tmp_path / 't.db'}") as s:
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_store_finds_partners_past_the_key_slots(store):
+    # A mention with more lookup keys than the query has slots still finds its event.
+    many = [f"Official {i}" for i in range(store_mod.KEY_SLOTS + 3)]
+    store.add_article(make_article("a1"), frame(make_event("e1", "2025-05-05", None, "day", "Summit of officials",
+                                                           ["CAN"], many[-1:], "040", 1)))
+    result = store.add_article(make_article("a2"), frame(make_event("e2", "2025-05-05", None, "day",
+                                                                    "Summit of officials", ["CAN"], many, "040", 1)))
+    assert len(store_mod._lookup_keys({"countries": '["CAN"]', "actors": json.dumps(many),
+                                       "event_code": "040"})) > store_mod.KEY_SLOTS
+    assert result.mentions_merged == 1
 
 
 def _n_keys(store) -> int:
