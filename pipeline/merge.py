@@ -110,7 +110,8 @@ def date_range(row: Any) -> tuple[date, date] | None:
 
 def dates_compatible(a: Any, b: Any) -> bool:
     """Same period, or the coarser mention's period contains the finer one's."""
-    if _get(a, "precision") not in MERGEABLE_PRECISIONS or _get(b, "precision") not in MERGEABLE_PRECISIONS:
+    pa, pb = _get(a, "precision"), _get(b, "precision")
+    if pa not in MERGEABLE_PRECISIONS or pb not in MERGEABLE_PRECISIONS:
         return False
     ra, rb = date_range(a), date_range(b)
     if ra is None or rb is None:
@@ -118,9 +119,10 @@ def dates_compatible(a: Any, b: Any) -> bool:
     if ra == rb:
         return True
     # A year-precise "in 2025" may join "on 31 October 2025", never two different days.
-    coarse, fine = (ra, rb) if _rank(_get(a, "precision")) > _rank(_get(b, "precision")) else (rb, ra)
-    if _rank(_get(a, "precision")) == _rank(_get(b, "precision")):
+    rank_a, rank_b = _rank(pa), _rank(pb)
+    if rank_a == rank_b:
         return False
+    coarse, fine = (ra, rb) if rank_a > rank_b else (rb, ra)
     return coarse[0] <= fine[0] and fine[1] <= coarse[1]
 
 
