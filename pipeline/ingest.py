@@ -267,7 +267,7 @@ def _first_line(text: str) -> str:
 
 
 class _Serial:
-    """Runs units in this process (one worker)."""
+    """Runs units in this process (``--workers 0``)."""
 
     def submit(self, unit: Unit) -> cf.Future:
         fut: cf.Future = cf.Future()
@@ -362,7 +362,7 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
     if scheduler:
         runner: Any = _Dask(scheduler)
         window = WINDOW_PER_WORKER * max(1, len(runner.client.scheduler_info().get("workers", {})) or 1)
-    elif workers <= 1:
+    elif workers <= 0:
         runner, window = _Serial(), WRITE_BATCH
     else:
         runner, window = _Local(workers), WINDOW_PER_WORKER * workers
@@ -456,7 +456,9 @@ def run_ingest(paths: list[str], db: str | None, published: date | None = None, 
         return 1
     files, errors = expand_paths(list(paths))
     summary = Summary(failed=list(errors))
-    n_workers = workers if workers and workers > 0 else default_workers()
+    # None: all cores; 0: the pipeline runs in this process (no worker processes); N: N workers,
+    # the client writing to the store while they extract.
+    n_workers = default_workers() if workers is None or workers < 0 else workers
     # Files are counted up front; records inside dumps are not known until they are read.
     has_dumps = any(f.suffix.lower() in DUMP_SUFFIXES for f in files)
     bar = tqdm(total=None if has_dumps else len(files), unit="article", file=sys.stderr, disable=not progress,

@@ -40,7 +40,7 @@ def _snapshot(url: str) -> tuple[dict, pd.DataFrame]:
 def test_dask_ingest_through_local_cluster_equals_serial(tmp_path, capsys):
     folder = _sample_folder(tmp_path, 8)
     serial = f"sqlite:///{tmp_path / 'serial.db'}"
-    assert run_ingest([str(folder)], serial, None, 1, None, progress=False) == 0
+    assert run_ingest([str(folder)], serial, None, 0, None, progress=False) == 0
     cluster_db = f"sqlite:///{tmp_path / 'cluster.db'}"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, local_directory=str(tmp_path / "dask")) as cluster:

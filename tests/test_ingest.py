@@ -125,7 +125,7 @@ def test_ingest_csv_dump(tmp_path):
 def test_ingest_end_to_end_is_idempotent(tmp_path, capsys):
     folder = _write_sample_folder(tmp_path, 4)
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert run_ingest([str(folder)], url, None, 1, None, progress=False) == 0
+    assert run_ingest([str(folder)], url, None, 0, None, progress=False) == 0
     first = capsys.readouterr().out
     assert first.startswith("ingest: 4 new articles, 0 already known, 0 failed;")
     with open_store(url) as s:
@@ -134,7 +134,7 @@ def test_ingest_end_to_end_is_idempotent(tmp_path, capsys):
     assert counts["articles"] == 4 and counts["mentions"] >= counts["events"]
     assert not arts["published_assumed"].any()
     before = _events(url)
-    assert run_ingest([str(folder), str(folder / "*.txt")], url, None, 1, None, progress=False) == 0
+    assert run_ingest([str(folder), str(folder / "*.txt")], url, None, 0, None, progress=False) == 0
     again = capsys.readouterr().out
     assert again.startswith("ingest: 0 new articles, 4 already known, 0 failed; 0 events added, 0 mentions merged")
     with open_store(url) as s:
@@ -145,7 +145,7 @@ def test_ingest_end_to_end_is_idempotent(tmp_path, capsys):
 def test_ingest_parallel_equals_serial(tmp_path, capsys):
     folder = _write_sample_folder(tmp_path, 6)
     serial, parallel = f"sqlite:///{tmp_path / 's.db'}", f"sqlite:///{tmp_path / 'p.db'}"
-    assert run_ingest([str(folder)], serial, None, 1, None, progress=False) == 0
+    assert run_ingest([str(folder)], serial, None, 0, None, progress=False) == 0
     assert run_ingest([str(folder)], parallel, None, 2, None, progress=False) == 0
     capsys.readouterr()
     pd.testing.assert_frame_equal(_events(serial), _events(parallel))
@@ -174,7 +174,7 @@ def test_ingest_warns_on_assumed_publication_date(tmp_path, capsys):
     path = tmp_path / "undated.txt"
     path.write_text("Carney and Xi meet at APEC summit\n\n" + STORY, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert run_ingest([str(path)], url, None, 1, None, progress=False) == 0
+    assert run_ingest([str(path)], url, None, 0, None, progress=False) == 0
     captured = capsys.readouterr()
     assert f"warning: {path}: no publication date given or found" in captured.err
     with open_store(url) as s:
@@ -184,7 +184,7 @@ def test_ingest_warns_on_assumed_publication_date(tmp_path, capsys):
 def test_ingest_unusable_store_is_one_line(tmp_path, capsys):
     bad = tmp_path / "bad.db"
     bad.write_text("hello " * 100)
-    assert run_ingest([str(SAMPLES)], f"sqlite:///{bad}", None, 1, None, progress=False) == 1
+    assert run_ingest([str(SAMPLES)], f"sqlite:///{bad}", None, 0, None, progress=False) == 1
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and "\n" not in err
 
@@ -203,18 +203,18 @@ def test_ingest_real_date_updates_a_guessed_one(tmp_path, capsys):
     path = tmp_path / "undated.txt"
     path.write_text("Carney and Xi meet at APEC summit\n\n" + STORY, encoding="utf-8")
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-    assert run_ingest([str(path)], url, None, 1, None, progress=False) == 0
+    assert run_ingest([str(path)], url, None, 0, None, progress=False) == 0
     with open_store(url) as s:
         counts = s.counts()
     capsys.readouterr()
-    assert run_ingest([str(path)], url, date(2025, 11, 1), 1, None, progress=False) == 0
+    assert run_ingest([str(path)], url, date(2025, 11, 1), 0, None, progress=False) == 0
     assert capsys.readouterr().out.startswith(
         "ingest: 0 new articles, 0 already known, 1 updated with a new publication date, 0 failed;")
     with open_store(url) as s:
         arts = s.articles_frame()
         assert s.counts()["articles"] == counts["articles"] == 1
     assert arts["published"].tolist() == ["2025-11-01"] and not arts["published_assumed"].any()
-    assert run_ingest([str(path)], url, None, 1, None, progress=False) == 0  # a guess never overrides
+    assert run_ingest([str(path)], url, None, 0, None, progress=False) == 0  # a guess never overrides
     assert capsys.readouterr().out.startswith("ingest: 0 new articles, 1 already known, 0 failed;")
 
 
@@ -235,7 +235,7 @@ def _story_units(n):
                  text=STORY + f" This is report {i}.") for i in range(n)]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("workers", [0, 1, 2])
 def test_ingest_keeps_a_bounded_window_in_flight(workers):
     from pipeline import ingest
     store = _CountingStore()
@@ -248,7 +248,7 @@ def test_ingest_keeps_a_bounded_window_in_flight(workers):
             yield unit
 
     summary = ingest.ingest_units(store, units(), workers, None, ingest.Summary())
-    window = ingest.WRITE_BATCH if workers == 1 else ingest.WINDOW_PER_WORKER * workers
+    window = ingest.WRITE_BATCH if workers == 0 else ingest.WINDOW_PER_WORKER * workers
     assert summary.new == 40 and not summary.failed
     assert 0 < pulled["max_ahead"] <= window
     # Written in input order whatever order the workers finished in.
