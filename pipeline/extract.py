@@ -52,25 +52,46 @@ def annotate(article: Article) -> Annotations:
     return Annotations(sents, tx, gm, rm, am)
 
 
+# Column dtypes that pandas would not infer from an empty table (or from None cells).
+_NUMERIC_DTYPES = {"goldstein": "float64", "confidence": "float64", "sentence_index": "int64",
+                   "date_char_start": "int64", "date_char_end": "int64"}
+
+
 def events_frame(events: list[Event], article: Article | None = None) -> pd.DataFrame:
     """Return events as a DataFrame with exactly the columns of ``EVENT_COLUMNS``."""
-    rows = []
-    for e in events:
-        rows.append({
-            "event_id": e.event_id, "article_id": e.article_id,
-            "date_start": e.date_start.isoformat(), "date_end": e.date_end.isoformat(),
-            "precision": e.precision, "timex_value": e.timex_value, "date_text": e.date_text,
-            "date_basis": e.date_basis, "tense": e.tense, "title": e.title, "sentence": e.sentence,
-            "countries": e.countries, "actors": e.actors, "topics": e.topics,
-            "event_code": e.event_code, "goldstein": e.goldstein, "confidence": e.confidence,
-            "regions": e.regions, "quad_class": e.quad_class, "sentence_index": e.sentence_index,
-            "date_char_start": e.date_offset[0], "date_char_end": e.date_offset[1],
-            "published": article.published.isoformat() if article else "",
-            "article_title": article.title if article else "",
-        })
-    frame = pd.DataFrame(rows, columns=list(EVENT_COLUMNS))
-    return frame.astype({"goldstein": "float64", "confidence": "float64", "sentence_index": "int64",
-                         "date_char_start": "int64", "date_char_end": "int64"})
+    if not events:
+        return pd.DataFrame({c: pd.Series(dtype=_NUMERIC_DTYPES.get(c, "object")) for c in EVENT_COLUMNS})
+    nan = float("nan")
+    published = article.published.isoformat() if article else ""
+    title = article.title if article else ""
+    # Built column by column: one DataFrame per article is on the hot path of every ingest.
+    cols = {
+        "event_id": [e.event_id for e in events],
+        "article_id": [e.article_id for e in events],
+        "date_start": [e.date_start.isoformat() for e in events],
+        "date_end": [e.date_end.isoformat() for e in events],
+        "precision": [e.precision for e in events],
+        "timex_value": [e.timex_value for e in events],
+        "date_text": [e.date_text for e in events],
+        "date_basis": [e.date_basis for e in events],
+        "tense": [e.tense for e in events],
+        "title": [e.title for e in events],
+        "sentence": [e.sentence for e in events],
+        "countries": [e.countries for e in events],
+        "actors": [e.actors for e in events],
+        "topics": [e.topics for e in events],
+        "event_code": [e.event_code for e in events],
+        "goldstein": [nan if e.goldstein is None else float(e.goldstein) for e in events],
+        "confidence": [float(e.confidence) for e in events],
+        "regions": [e.regions for e in events],
+        "quad_class": [e.quad_class for e in events],
+        "sentence_index": [int(e.sentence_index) for e in events],
+        "date_char_start": [int(e.date_offset[0]) for e in events],
+        "date_char_end": [int(e.date_offset[1]) for e in events],
+        "published": [published] * len(events),
+        "article_title": [title] * len(events),
+    }
+    return pd.DataFrame(cols, columns=list(EVENT_COLUMNS))
 
 
 def extract_events(article: Article) -> list[Event]:
