@@ -400,10 +400,13 @@ def _clean(raw: str, known_title: str) -> CleanedText:
         if not ln or r.label.match(ln):
             continue
         if seen >= DATE_LINE_WINDOW:
-            # Past the top only bylines are lifted: a line "By Jane Doe" is never body text.
+            # Past the top only bylines and date lines are lifted: "By Jane Doe" or
+            # "Published: 13 January 2026" is never body text (its date is too far down to trust).
             name = parse_byline(ln)
             if name:
                 byline = byline or name
+                lines[i] = ""
+            elif parse_date_line(ln) is not None:
                 lines[i] = ""
             continue
         d = parse_date_line(ln)
