@@ -53,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("paths", nargs="+", metavar="PATH")
     i.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     i.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD for every input")
-    i.add_argument("--workers", type=int, help="parallel worker processes (default: all cores)")
+    i.add_argument("--workers", type=int,
+                   help="parallel worker processes (default: all cores; 0 runs in this process)")
     i.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://HOST:8786")
     i.add_argument("--no-progress", action="store_true", help="no progress bar")
 
