@@ -160,6 +160,9 @@ def text_similarity(a: Any, b: Any) -> float:
     return best
 
 
+GENERIC_EVENT_CODE = "010"   # CAMEO "make public statement", the coder's no-trigger default
+
+
 def compare(a: Any, b: Any) -> MergeDecision:
     """Compare two mentions through every gate and return the verdict with its score."""
     if not dates_compatible(a, b):
@@ -178,7 +181,8 @@ def compare(a: Any, b: Any) -> MergeDecision:
         return MergeDecision(False, 0.0, "no shared party")
     text = text_similarity(a, b)
     score = round(0.35 * actor_sim + 0.25 * country_sim + 0.4 * text, 4)
-    coded = bool(_get(a, "event_code", "")) and bool(_get(b, "event_code", ""))
+    # "010" is what the coder gives when no trigger word matched: no more evidence than no code.
+    coded = all(str(_get(x, "event_code", "") or "") not in ("", GENERIC_EVENT_CODE) for x in (a, b))
     if not coded and text < UNCODED_TEXT_THRESHOLD:
         return MergeDecision(False, score, "wording (uncoded)")
     if score < SCORE_THRESHOLD:

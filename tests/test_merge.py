@@ -52,12 +52,22 @@ SAME = [
         actors=["Meng Wanzhou", "Huawei", "Ren Zhengfei"], code="173", quad=4),
      ev("2018-12-01", title="Canada arrested Huawei executive Meng Wanzhou in Vancouver", countries=["CAN", "CHN"],
         actors=["Meng Wanzhou", "Huawei", "Michael Kovrig", "Michael Spavor"], code="173", quad=4)),
+    ("generic statement code, same wording",
+     ev("2026-01-16", title="Carney said the talks with Xi were frank", countries=["CAN"], actors=[CARNEY],
+        code="010", quad=1),
+     ev("2026-01-16", title="Carney said the talks with Xi were frank.", countries=["CAN"], actors=[CARNEY],
+        code="010", quad=1)),
     ("uncoded but the same sentence",
      ev("2021-09-24", title="Kovrig and Spavor returned to Canada", countries=["CAN"], actors=[KOVRIG]),
      ev("2021-09-24", title="Kovrig and Spavor returned to Canada.", countries=["CAN"], actors=[KOVRIG])),
 ]
 
 DIFFERENT = [
+    ("generic statement code is no evidence: similar but different wording",
+     ev("2025-03-20", "month", title="Canada announced new rules for canola exporters", countries=["CAN"],
+        code="010", quad=1),
+     ev("2025-03-20", "month", title="Canada announced new rules for steel importers", countries=["CAN", "CHN"],
+        code="010", quad=1)),
     ("two different meetings on the same day",
      ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"], actors=[CARNEY, XI],
         code="040", quad=1),
