@@ -44,6 +44,8 @@ _LEADING_JOINERS = re.compile(
     r"^(?:and|but|or|so|then|while|whereas|after|before|as|when|followed by|with|which|who|that)\b[\s,]*",
     re.IGNORECASE,
 )
+# A title needs this many words besides the date expression, else the wider clause is used.
+MIN_TITLE_WORDS = 3
 # The CAMEO code a classifier gives when no trigger word matched ("make public statement").
 GENERIC_CODE = "010"
 # The subject noun phrase of a news sentence is its leading run of capitalised words
@@ -228,6 +230,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         segment = text[lo:hi] if span is not None else sent_text
         if span is not None:
             tlo, thi = title_bounds(text, lo, hi, span.start, span.end)
+            if len(text[tlo:span.start].split()) + len(text[span.end:thi].split()) < MIN_TITLE_WORDS:
+                tlo, thi = lo, hi   # "In March 2019," alone names no happening: use the clause around it
             clause = text[tlo:thi]
         else:
             clause = article.title

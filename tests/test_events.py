@@ -235,3 +235,11 @@ def test_events_build_events_nothing_dated_gives_only_the_news():
     assert [e.date_basis for e in events] == ["publication"]
     empty = build_events(_article(""), Annotations((), (), (), (), ()), _code, _topics, _no_summits)
     assert empty == []
+
+
+def test_events_title_never_just_the_date():
+    text = "In March 2019, China suspended the canola export permits of two Canadian companies."
+    tx = (_timex(text, "March 2019", "2019-03", date(2019, 3, 1), date(2019, 3, 31), "month"),)
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
+                          _code, _topics, _no_summits)
+    assert events[0].title.startswith("In March 2019, China suspended")
