@@ -35,10 +35,11 @@ class Filters:
 
 def _has_any(cells: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
     want = set(wanted)
-    return cells.map(lambda v: bool(want.intersection(_as_tuple(v))))
+    return cells.map(lambda v: bool(want.intersection(as_cells(v))))
 
 
-def _as_tuple(value) -> tuple[str, ...]:
+def as_cells(value) -> tuple[str, ...]:
+    """The values of a list cell: a tuple, a ";"-joined string, or missing (NaN/None)."""
     if value is None or (isinstance(value, float) and value != value):
         return ()
     if isinstance(value, str):
@@ -78,6 +79,6 @@ def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.q:
         needle = filters.q.casefold()
         hay = (events["title"].fillna("").astype(str) + "\n" + events["sentence"].fillna("").astype(str)
-               + "\n" + events["actors"].map(lambda v: ";".join(_as_tuple(v))))
+               + "\n" + events["actors"].map(lambda v: ";".join(as_cells(v))))
         mask &= hay.str.casefold().str.contains(needle, regex=False)
     return events[mask]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import sys
 import uuid
 from datetime import date
@@ -116,3 +117,21 @@ def make_corpus(folder: Path, n: int) -> list[str]:
 def corpus_factory():
     """Factory writing a generated corpus of distinct articles into a folder."""
     return make_corpus
+
+
+SAMPLE_ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
+
+
+def write_sample_folder(tmp_path: Path, n: int = 4) -> Path:
+    """A copy of the first ``n`` sample articles with their manifest rows."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    with (SAMPLE_ARTICLES / "manifest.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))[:n]
+    for row in rows:
+        shutil.copy(SAMPLE_ARTICLES / row["file"], folder / row["file"])
+    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["file", "published", "source", "url", "title"])
+        writer.writeheader()
+        writer.writerows(rows)
+    return folder

@@ -1,34 +1,14 @@
 """Scale-out: ingest through a real Dask distributed cluster on loopback, same result as one process."""
 from __future__ import annotations
 
-import csv
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from pipeline.ingest import run_ingest
 from pipeline.store import open_store
-
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "data" / "articles"
+from timeline_test_helpers import write_sample_folder
 
 distributed = pytest.importorskip("distributed")
-
-
-def _sample_folder(tmp_path: Path, n: int) -> Path:
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    with (SAMPLES / "manifest.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))[:n]
-    for row in rows:
-        shutil.copy(SAMPLES / row["file"], folder / row["file"])
-    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
 
 
 def _snapshot(url: str) -> tuple[dict, pd.DataFrame]:
@@ -38,7 +18,7 @@ def _snapshot(url: str) -> tuple[dict, pd.DataFrame]:
 
 @pytest.mark.timeout(120)
 def test_dask_ingest_through_local_cluster_equals_serial(tmp_path, capsys):
-    folder = _sample_folder(tmp_path, 8)
+    folder = write_sample_folder(tmp_path, 8)
     serial = f"sqlite:///{tmp_path / 'serial.db'}"
     assert run_ingest([str(folder)], serial, None, 0, None, progress=False) == 0
     cluster_db = f"sqlite:///{tmp_path / 'cluster.db'}"
@@ -60,7 +40,7 @@ def test_dask_ingest_through_local_cluster_equals_serial(tmp_path, capsys):
 
 def test_dask_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr("pipeline.ingest.DASK_CONNECT_TIMEOUT", "2s")
-    folder = _sample_folder(tmp_path, 1)
+    folder = write_sample_folder(tmp_path, 1)
     code = run_ingest([str(folder)], f"sqlite:///{tmp_path / 'x.db'}", None, None, "tcp://127.0.0.1:9",
                       progress=False)
     err = capsys.readouterr().err.strip()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import subprocess
 import sys
 from datetime import date
@@ -14,6 +13,7 @@ import pytest
 
 from pipeline.ingest import Unit, expand_paths, iter_units, parse_date_value, process_unit, run_ingest
 from pipeline.store import open_store
+from timeline_test_helpers import write_sample_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "articles"
@@ -21,20 +21,6 @@ STORY = ("Canadian Prime Minister Mark Carney met Chinese President Xi Jinping o
          "on the sidelines of the APEC summit in Gyeongju, South Korea. The two leaders agreed to "
          "resume regular talks between Ottawa and Beijing. Officials said trade in canola was discussed.")
 
-
-def _write_sample_folder(tmp_path: Path, n: int = 4) -> Path:
-    """A copy of the first ``n`` sample articles with their manifest rows."""
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    with (SAMPLES / "manifest.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))[:n]
-    for row in rows:
-        shutil.copy(SAMPLES / row["file"], folder / row["file"])
-    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["file", "published", "source", "url", "title"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder
 
 
 def _events(url: str) -> pd.DataFrame:
@@ -69,7 +55,7 @@ def test_ingest_parse_date_value(value, expected):
 
 
 def test_ingest_manifest_gives_dates_and_published_overrides(tmp_path):
-    folder = _write_sample_folder(tmp_path, 2)
+    folder = write_sample_folder(tmp_path, 2)
     with (folder / "manifest.csv").open(encoding="utf-8") as fh:
         rows = {r["file"]: r for r in csv.DictReader(fh)}
     units = list(iter_units(sorted(folder.glob("*.txt")), None))
@@ -123,7 +109,7 @@ def test_ingest_csv_dump(tmp_path):
 
 
 def test_ingest_end_to_end_is_idempotent(tmp_path, capsys):
-    folder = _write_sample_folder(tmp_path, 4)
+    folder = write_sample_folder(tmp_path, 4)
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     assert run_ingest([str(folder)], url, None, 0, None, progress=False) == 0
     first = capsys.readouterr().out
@@ -143,7 +129,7 @@ def test_ingest_end_to_end_is_idempotent(tmp_path, capsys):
 
 
 def test_ingest_parallel_equals_serial(tmp_path, capsys):
-    folder = _write_sample_folder(tmp_path, 6)
+    folder = write_sample_folder(tmp_path, 6)
     serial, parallel = f"sqlite:///{tmp_path / 's.db'}", f"sqlite:///{tmp_path / 'p.db'}"
     assert run_ingest([str(folder)], serial, None, 0, None, progress=False) == 0
     assert run_ingest([str(folder)], parallel, None, 2, None, progress=False) == 0
@@ -190,7 +176,7 @@ def test_ingest_unusable_store_is_one_line(tmp_path, capsys):
 
 
 def test_ingest_cli_progress_and_summary(tmp_path):
-    folder = _write_sample_folder(tmp_path, 2)
+    folder = write_sample_folder(tmp_path, 2)
     url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(folder), "--db", url, "--workers", "1"],
                           cwd=REPO, capture_output=True, text=True, timeout=120)
@@ -257,7 +243,7 @@ def test_ingest_keeps_a_bounded_window_in_flight(workers):
 
 
 def test_ingest_shipped_bytes_equal_reading_the_file(tmp_path):
-    folder = _write_sample_folder(tmp_path, 3)
+    folder = write_sample_folder(tmp_path, 3)
     for unit in iter_units(sorted(folder.glob("*.txt")), None):
         from_path = process_unit(unit)
         shipped = process_unit(Unit(unit.label, unit.path, unit.published, unit.url, unit.source, unit.title,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from pipeline.query import as_cells
 from ui.labels import country_name, type_label, type_root
 
 AGGREGATE_ABOVE = 20_000     # lane rows in view above which the timeline shows counts
@@ -38,20 +39,12 @@ def escape(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _cells(value) -> tuple[str, ...]:
-    if value is None or (isinstance(value, float) and value != value):
-        return ()
-    if isinstance(value, str):
-        return tuple(x for x in value.split(";") if x)
-    return tuple(value)
-
-
 def explode_column(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
     """(row positions, values) of a list column, one pair per value; rows with none are left out."""
     n = len(df)
     if n == 0 or column not in df:
         return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
-    cells = df[column].map(_cells).tolist()
+    cells = df[column].map(as_cells).tolist()
     lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=n)
     rows = np.repeat(np.arange(n), lengths)
     values = np.array(list(itertools.chain.from_iterable(cells)), dtype=object)
@@ -138,7 +131,7 @@ def _top(labels: np.ndarray, limit: int) -> list[str]:
 def _color_keys(df: pd.DataFrame, color: str) -> np.ndarray:
     if color == "type":
         return df["event_code"].map(type_root).map(type_label).to_numpy(dtype=object)
-    first = df["topics"].map(lambda v: (_cells(v) or ("(no topic)",))[0])
+    first = df["topics"].map(lambda v: (as_cells(v) or ("(no topic)",))[0])
     return first.to_numpy(dtype=object)
 
 
@@ -147,8 +140,8 @@ def _hover(df: pd.DataFrame) -> np.ndarray:
     def one(row) -> str:
         start, end = str(row.date_start)[:10], str(row.date_end)[:10]
         resolved = start if start == end else f"{start} – {end}"
-        countries = ", ".join(_cells(row.countries)[:6])
-        actors = ", ".join(_cells(row.actors)[:4])
+        countries = ", ".join(as_cells(row.countries)[:6])
+        actors = ", ".join(as_cells(row.actors)[:4])
         source = row.article_title if isinstance(row.article_title, str) else ""
         return ("<b>" + escape(row.title) + "</b><br>"
                 + "“" + escape(row.date_text) + "” → " + escape(resolved)
@@ -344,7 +337,7 @@ def relations_figure(df: pd.DataFrame, a: str, b: str, window_days: int = 365) -
     if df.empty:
         sub = df
     else:
-        both = df["countries"].map(lambda v: a in _cells(v) and b in _cells(v))
+        both = df["countries"].map(lambda v: a in as_cells(v) and b in as_cells(v))
         sub = df[both]
         sub = sub[pd.to_numeric(sub["goldstein"], errors="coerce").notna()]
     fig = go.Figure()
