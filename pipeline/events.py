@@ -44,6 +44,8 @@ _LEADING_JOINERS = re.compile(
     r"^(?:and|but|or|so|then|while|whereas|after|before|as|when|followed by|with|which|who|that)\b[\s,]*",
     re.IGNORECASE,
 )
+# Anaphoric dates ("the same day", "that same week") that name no date of their own.
+_SAME_AS = re.compile(r"\bsame\b", re.IGNORECASE)
 # A title needs this many words besides the date expression, else the wider clause is used.
 MIN_TITLE_WORDS = 3
 # The CAMEO code a classifier gives when no trigger word matched ("make public statement").
@@ -288,6 +290,10 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             # A summit reference dates more finely than a bare year inside it ("the 2025 APEC summit").
             spans = [s for s in spans if not any(s.start < r.end and r.start < s.end for r in refs)]
             spans = sorted(spans + refs, key=lambda s: s.start)
+        if len(spans) > 1:
+            # "freed on the same day in September 2021": "the same day" points at the sentence's
+            # own date, not at the story's last one.
+            spans = [s for s in spans if not (s.basis == "narrative" and _SAME_AS.search(s.text))] or spans
         if not spans:
             continue
         subject = sentence_subject(ann, sentence) if len(spans) > 1 else ()

@@ -243,3 +243,16 @@ def test_events_title_never_just_the_date():
     events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
                           _code, _topics, _no_summits)
     assert events[0].title.startswith("In March 2019, China suspended")
+
+
+def test_events_same_day_defers_to_the_sentences_own_date():
+    text = "Meng was arrested on December 1, 2018. The three were freed on the same day in September 2021."
+    tx = (
+        _timex(text, "December 1, 2018", "2018-12-01", date(2018, 12, 1), date(2018, 12, 1), "day"),
+        _timex(text, "the same day", "2018-12-01", date(2018, 12, 1), date(2018, 12, 1), "day", "narrative"),
+        _timex(text, "September 2021", "2021-09", date(2021, 9, 1), date(2021, 9, 30), "month"),
+    )
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
+                          _code, _topics, _no_summits)
+    assert [(e.date_text, e.date_start) for e in events] == [
+        ("December 1, 2018", date(2018, 12, 1)), ("September 2021", date(2021, 9, 1))]
