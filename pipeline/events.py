@@ -287,8 +287,12 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         refs = knowledge_spans(find_summits(sentence.text, article.published, tense_hint),
                                sentence.start)
         if refs:
-            # A summit reference dates more finely than a bare year inside it ("the 2025 APEC summit").
+            # A summit reference dates more finely than a bare year inside it ("the 2025 APEC summit"),
+            # and a day the sentence names inside the summit ("meeting in Gyeongju on Friday") more
+            # finely than the summit: one happening, one event.
             spans = [s for s in spans if not any(s.start < r.end and r.start < s.end for r in refs)]
+            refs = [r for r in refs if not any(
+                r.date_start <= s.date_start and s.date_end <= r.date_end for s in spans)]
             spans = sorted(spans + refs, key=lambda s: s.start)
         if len(spans) > 1:
             # "freed on the same day in September 2021": "the same day" points at the sentence's

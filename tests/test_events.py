@@ -256,3 +256,18 @@ def test_events_same_day_defers_to_the_sentences_own_date():
                           _code, _topics, _no_summits)
     assert [(e.date_text, e.date_start) for e in events] == [
         ("December 1, 2018", date(2018, 12, 1)), ("September 2021", date(2021, 9, 1))]
+
+
+def test_events_day_inside_a_summit_is_one_event():
+    text = "APEC leaders are meeting in Gyeongju on Friday, officials said."
+    phrase = "APEC leaders are meeting in Gyeongju"
+
+    def summits(sentence, dct, tense=""):
+        s = sentence.index(phrase)
+        return [KnowledgeDate(s, s + len(phrase), phrase, "APEC 2025", "APEC",
+                              date(2025, 10, 31), date(2025, 11, 1), "KOR", "Gyeongju")]
+
+    tx = (_timex(text, "Friday", "2025-10-31", date(2025, 10, 31), date(2025, 10, 31), "day", "relative"),)
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
+                          _code, _topics, summits)
+    assert [(e.date_text, e.date_basis) for e in events] == [("Friday", "relative")]
