@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("bench_timex.py", []),
     ("bench_pipeline.py", []),
+    ("bench_semantics.py", []),
     ("bench_ingest.py", []),
     ("bench_dashboard.py", []),
     ("eval_timex.py", []),
