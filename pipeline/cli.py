@@ -134,18 +134,8 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
             _err(f"{path}: cannot read: {exc.strerror or exc}")
             failed += 1
     events = pd.concat(frames, ignore_index=True) if frames else empty_events()
-    if fmt == "csv":
-        from pipeline.export import to_csv_bytes
-        out.write(to_csv_bytes(events))
-    else:
-        records = [{k: (list(v) if isinstance(v, tuple) else v) for k, v in row.items()}
-                   for row in events.to_dict(orient="records")]
-        records = [{k: (None if isinstance(v, float) and v != v else v) for k, v in r.items()} for r in records]
-        if fmt == "json":
-            out.write(json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8") + b"\n")
-        else:
-            for r in records:
-                out.write(json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n")
+    from pipeline.export import export_bytes
+    out.write(export_bytes(events, fmt))
     out.flush()
     return 1 if failed else 0
 
