@@ -87,10 +87,12 @@ def make_event_id(article_id: str, sentence: str, date_text: str, value: str, st
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
+_PRECISION_RANK = {p: i for i, p in enumerate(PRECISIONS)}
+
+
 def coarser(a: str, b: str) -> str:
     """Return the coarser of two precisions."""
-    rank = {p: i for i, p in enumerate(PRECISIONS)}
-    return a if rank.get(a, 0) >= rank.get(b, 0) else b
+    return a if _PRECISION_RANK.get(a, 0) >= _PRECISION_RANK.get(b, 0) else b
 
 
 def tense_of(date_start: date, date_end: date, published: date) -> str:
