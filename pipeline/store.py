@@ -12,6 +12,7 @@ import hashlib
 import json
 import math
 import os
+import sqlite3
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
@@ -213,6 +214,29 @@ def _check_sqlite_path(url: sa.engine.URL) -> None:
             raise StoreError(f"{path} is not a SQLite database: choose another file with --db or move it away")
 
 
+def _ensure_wal(cur: Any) -> None:
+    """Switch the database to WAL mode, waiting out other connections that are doing the same.
+
+    WAL is a property of the file, so only the first opening of a new store changes it. That
+    change needs an exclusive lock and SQLite answers "database is locked" at once, without its
+    busy handler, when several processes open a brand-new store together; so retry with backoff.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.01
+    while True:
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+                return
+            cur.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            text = str(err).lower()
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
 def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
@@ -224,7 +248,7 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         cur.execute("PRAGMA foreign_keys = ON")
         if (url.database or ":memory:") != ":memory:":
-            cur.execute("PRAGMA journal_mode = WAL")
+            _ensure_wal(cur)
             # NORMAL is crash-safe in WAL mode against process death; only power loss may drop
             # the last commits, never corrupt the file.
             cur.execute("PRAGMA synchronous = NORMAL")

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import sqlite3
 import stat
 import sys
 import time
@@ -257,6 +259,56 @@ def test_store_sqlite_runs_in_wal_mode(tmp_path):
     with open_store(f"sqlite:///{tmp_path / 't.db'}") as s:
         with s.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+class _LockedCursor:
+    """A cursor whose first ``busy`` switches to WAL fail as SQLite does when another opener races."""
+
+    def __init__(self, busy: int, error: str = "database is locked"):
+        self.busy, self.error, self.mode, self.sets = busy, error, "delete", 0
+
+    def execute(self, sql: str):
+        if sql == "PRAGMA journal_mode = WAL":
+            self.sets += 1
+            if self.sets <= self.busy:
+                raise sqlite3.OperationalError(self.error)
+            self.mode = "wal"
+        return self
+
+    def fetchone(self):
+        return (self.mode,)
+
+
+def test_store_wal_switch_waits_out_a_racing_opener():
+    cur = _LockedCursor(busy=3)
+    store_mod._ensure_wal(cur)
+    assert (cur.mode, cur.sets) == ("wal", 4)
+
+
+def test_store_wal_switch_does_not_hide_other_errors():
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        store_mod._ensure_wal(_LockedCursor(busy=1, error="disk I/O error"))
+
+
+def _open_and_count(url: str, barrier) -> str:
+    barrier.wait()
+    try:
+        with open_store(url) as s:
+            return str(s.counts())
+    except StoreError as err:
+        return f"error: {err}"
+
+
+@pytest.mark.timeout(120)
+def test_store_many_processes_open_a_new_store_at_once(tmp_path):
+    """CI once saw "database is locked" when two ingests created the same new store together."""
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    for round_ in range(4):
+        url = f"sqlite:///{tmp_path / f'race{round_}.db'}"
+        barrier = ctx.Manager().Barrier(8)
+        with ctx.Pool(8) as pool:
+            results = pool.starmap(_open_and_count, [(url, barrier)] * 8)
+        assert not [r for r in results if r.startswith("error")], results
 
 
 def test_store_finds_partners_past_the_key_slots(store):
