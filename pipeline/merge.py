@@ -108,33 +108,70 @@ def date_range(row: Any) -> tuple[date, date] | None:
     return start, end
 
 
-def dates_compatible(a: Any, b: Any) -> bool:
-    """Same period, or the coarser mention's period contains the finer one's."""
-    pa, pb = _get(a, "precision"), _get(b, "precision")
-    if pa not in MERGEABLE_PRECISIONS or pb not in MERGEABLE_PRECISIONS:
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """What the merge gates read of one mention, normalised once (see ``prepare``).
+
+    The store compares each new mention with a few dozen candidates and meets the same candidate
+    again and again: preparing both sides once makes each comparison a handful of tuple and set
+    operations.
+    """
+
+    rank: int                        # precision rank; -1 when the precision never merges
+    period: tuple[date, date] | None
+    code: str
+    quad: int | None
+    actors: frozenset[str]
+    countries: frozenset[str]
+    texts: tuple[str, str]           # casefolded title and sentence ("" when missing)
+    coded: bool                      # carries a real event code (not empty, not the generic one)
+
+
+def prepare(row: Any) -> Mention:
+    """The merge-relevant fields of an event row (dict, pandas row, or a ``Mention`` as is)."""
+    if type(row) is Mention:
+        return row
+    precision = _get(row, "precision")
+    code = str(_get(row, "event_code", "") or "")
+    quad = _get(row, "quad_class")
+    return Mention(
+        rank=_rank(precision) if precision in MERGEABLE_PRECISIONS else -1,
+        period=date_range(row),
+        code=code,
+        quad=None if quad in (None, "") else int(quad),
+        actors=as_set(_get(row, "actors")),
+        countries=as_set(_get(row, "countries")),
+        texts=(str(_get(row, "title", "") or "").casefold(), str(_get(row, "sentence", "") or "").casefold()),
+        coded=code not in ("", GENERIC_EVENT_CODE),
+    )
+
+
+def _periods_compatible(a: Mention, b: Mention) -> bool:
+    if a.rank < 0 or b.rank < 0 or a.period is None or b.period is None:
         return False
-    ra, rb = date_range(a), date_range(b)
-    if ra is None or rb is None:
-        return False
-    if ra == rb:
+    if a.period == b.period:
         return True
     # A year-precise "in 2025" may join "on 31 October 2025", never two different days.
-    rank_a, rank_b = _rank(pa), _rank(pb)
-    if rank_a == rank_b:
+    if a.rank == b.rank:
         return False
-    coarse, fine = (ra, rb) if rank_a > rank_b else (rb, ra)
+    coarse, fine = (a.period, b.period) if a.rank > b.rank else (b.period, a.period)
     return coarse[0] <= fine[0] and fine[1] <= coarse[1]
+
+
+def dates_compatible(a: Any, b: Any) -> bool:
+    """Same period, or the coarser mention's period contains the finer one's."""
+    return _periods_compatible(prepare(a), prepare(b))
+
+
+def _codes_compatible(a: Mention, b: Mention) -> bool:
+    if a.code and b.code and a.code[:2] != b.code[:2]:
+        return False
+    return a.quad is None or b.quad is None or a.quad == b.quad
 
 
 def codes_compatible(a: Any, b: Any) -> bool:
     """Event codes agree on their CAMEO root (first two digits) and quad class when both are known."""
-    ca, cb = str(_get(a, "event_code", "") or ""), str(_get(b, "event_code", "") or "")
-    if ca and cb and ca[:2] != cb[:2]:
-        return False
-    qa, qb = _get(a, "quad_class"), _get(b, "quad_class")
-    if qa not in (None, "") and qb not in (None, "") and int(qa) != int(qb):
-        return False
-    return True
+    return _codes_compatible(prepare(a), prepare(b))
 
 
 def _set_score(x: frozenset[str], y: frozenset[str]) -> tuple[float, bool, bool]:
@@ -150,40 +187,46 @@ def _set_score(x: frozenset[str], y: frozenset[str]) -> tuple[float, bool, bool]
     return inter / len(x | y), True, overlap <= SET_CONFLICT_OVERLAP
 
 
+def _text_similarity(a: Mention, b: Mention) -> float:
+    best = 0.0
+    for ta, tb in zip(a.texts, b.texts):
+        if ta and tb:
+            best = max(best, fuzz.token_sort_ratio(ta, tb) / 100.0)
+    return best
+
+
 def text_similarity(a: Any, b: Any) -> float:
     """Wording similarity 0..1 of two mentions: the best of their titles' and sentences' ratios."""
-    best = 0.0
-    for key in ("title", "sentence"):
-        ta, tb = str(_get(a, key, "") or ""), str(_get(b, key, "") or "")
-        if ta and tb:
-            best = max(best, fuzz.token_sort_ratio(ta.casefold(), tb.casefold()) / 100.0)
-    return best
+    return _text_similarity(prepare(a), prepare(b))
 
 
 GENERIC_EVENT_CODE = "010"   # CAMEO "make public statement", the coder's no-trigger default
 
 
 def compare(a: Any, b: Any) -> MergeDecision:
-    """Compare two mentions through every gate and return the verdict with its score."""
-    if not dates_compatible(a, b):
+    """Compare two mentions through every gate and return the verdict with its score.
+
+    ``a`` and ``b`` are event rows or ``Mention`` records from ``prepare`` (faster when the same
+    mention is compared many times).
+    """
+    a, b = prepare(a), prepare(b)
+    if not _periods_compatible(a, b):
         return MergeDecision(False, 0.0, "date")
-    if not codes_compatible(a, b):
+    if not _codes_compatible(a, b):
         return MergeDecision(False, 0.0, "event_code")
-    actor_sim, actor_shared, actor_conflict = _set_score(as_set(_get(a, "actors")), as_set(_get(b, "actors")))
-    country_sim, country_shared, country_conflict = _set_score(
-        as_set(_get(a, "countries")), as_set(_get(b, "countries")))
+    actor_sim, actor_shared, actor_conflict = _set_score(a.actors, b.actors)
     if actor_conflict:
         return MergeDecision(False, 0.0, "actors")
+    country_sim, country_shared, country_conflict = _set_score(a.countries, b.countries)
     if country_conflict:
         return MergeDecision(False, 0.0, "countries")
     if not (actor_shared or country_shared):
         # Nothing names the parties in common: not enough to call it one happening.
         return MergeDecision(False, 0.0, "no shared party")
-    text = text_similarity(a, b)
+    text = _text_similarity(a, b)
     score = round(0.35 * actor_sim + 0.25 * country_sim + 0.4 * text, 4)
     # "010" is what the coder gives when no trigger word matched: no more evidence than no code.
-    coded = all(str(_get(x, "event_code", "") or "") not in ("", GENERIC_EVENT_CODE) for x in (a, b))
-    if not coded and text < UNCODED_TEXT_THRESHOLD:
+    if not (a.coded and b.coded) and text < UNCODED_TEXT_THRESHOLD:
         return MergeDecision(False, score, "wording (uncoded)")
     if score < SCORE_THRESHOLD:
         return MergeDecision(False, score, "score")

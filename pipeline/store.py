@@ -25,7 +25,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from pipeline.merge import DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, compare, merge_rows
+from pipeline.merge import (DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, Mention, compare, merge_rows,
+                            prepare)
 from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, Article
 
 REPO = Path(__file__).resolve().parent.parent
@@ -312,12 +313,6 @@ def _json_list(value: Any) -> str:
     return json.dumps(sorted(set(items)), ensure_ascii=False)
 
 
-@functools.lru_cache(maxsize=65536)
-def _json_set(text: str) -> frozenset[str]:
-    """A stored list cell as a set; cached because the same party lists recur across events."""
-    return frozenset(_from_json_list(text))
-
-
 def _from_json_list(text: Any) -> tuple[str, ...]:
     if not text:
         return ()
@@ -500,6 +495,14 @@ def _lookup_keys(rec: dict[str, Any]) -> list[str]:
     return sorted(base)
 
 
+@functools.lru_cache(maxsize=65536)
+def _prepared_candidate(row: tuple) -> Mention:
+    """A candidate row of the key query, prepared for ``compare``; cached on the whole row, so
+    an event met again (most are: mentions of one story share parties and dates) costs a lookup,
+    and an event changed by a merge since is a different row."""
+    return prepare(dict(zip(_COMPARE_COLUMNS, row)))
+
+
 def key_params(keys: list[str]) -> dict[str, str]:
     """Bind values for the KEY_SLOTS key slots of the candidate query (1..KEY_SLOTS keys)."""
     return {f"k{i}": keys[i] if i < len(keys) else keys[0] for i in range(KEY_SLOTS)}
@@ -521,6 +524,7 @@ class Store:
         self.url = url
         self.backend = url.get_backend_name()
         self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
+        self._candidates_sql: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
 
     # ----- schema -------------------------------------------------------------------------
     def _write_conn(self) -> sa.Connection:
@@ -753,6 +757,21 @@ class Store:
         if rows:
             conn.execute(self._insert_key, rows)
 
+    def _candidate_rows(self, conn: sa.Connection, params: dict[str, Any]) -> list[tuple]:
+        """Run the candidate query straight on the driver: it runs once per mention, and
+        SQLAlchemy's per-statement bookkeeping cost as much as the query itself."""
+        if self._candidates_sql is None:
+            compiled = _CANDIDATES.compile(dialect=self.engine.dialect)
+            self._candidates_sql = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
+        sql, order, fixed = self._candidates_sql
+        values = {**fixed, **params}
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(sql, tuple(values[name] for name in order) if order else values)
+            return cur.fetchall()
+        finally:
+            cur.close()
+
     def _find_match(self, conn: sa.Connection, rec: dict[str, Any],
                     pending: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         """The best canonical event reporting the same happening as ``rec`` (storage form), or None.
@@ -770,24 +789,23 @@ class Store:
         except ValueError:
             return None
         params = {"s": rec["date_start"], "e": rec["date_end"], "lo": lo, "r": PRECISIONS.index(rec["precision"])}
-        mention = {**rec, "countries": _json_set(rec["countries"]), "actors": _json_set(rec["actors"])}
+        mention = prepare(rec)
         best_id, best_score = None, -1.0
 
-        def consider(cand: dict[str, Any]) -> None:
+        def consider(event_id: str, cand: Mention) -> None:
             nonlocal best_id, best_score
-            cand = {**cand, "countries": _json_set(cand["countries"]), "actors": _json_set(cand["actors"])}
             decision = compare(cand, mention)
             if decision.same and (decision.score > best_score
-                                  or (decision.score == best_score and cand["event_id"] < best_id)):
-                best_id, best_score = cand["event_id"], decision.score
+                                  or (decision.score == best_score and event_id < best_id)):
+                best_id, best_score = event_id, decision.score
 
         # Only the columns the decision reads; the winner's full row is fetched afterwards.
         seen: set[str] = set()
         for start in range(0, len(keys), KEY_SLOTS):
-            for row in conn.execute(_CANDIDATES, {**params, **key_params(keys[start:start + KEY_SLOTS])}):
+            for row in self._candidate_rows(conn, {**params, **key_params(keys[start:start + KEY_SLOTS])}):
                 if row[0] not in pending and row[0] not in seen:
                     seen.add(row[0])
-                    consider(dict(zip(_COMPARE_COLUMNS, row)))
+                    consider(row[0], _prepared_candidate(row))
         s_, e_, r_ = params["s"], params["e"], params["r"]
         wanted = set(keys)
         for ev in pending.values():
@@ -797,7 +815,7 @@ class Store:
             ev_s, ev_e, ev_r = ev["date_start"], ev["date_end"], PRECISIONS.index(ev["precision"])
             if ((ev_s == s_ and ev_e == e_) or (ev_r > r_ and ev_s <= s_ and ev_e >= e_)
                     or (ev_r < r_ and ev_s >= s_ and ev_e <= e_)) and not wanted.isdisjoint(_event_keys(ev)):
-                consider(ev)
+                consider(ev["event_id"], prepare(ev))
         if best_id is None:
             return None
         if best_id in pending:
