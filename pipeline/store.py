@@ -30,7 +30,7 @@ from pipeline.merge import (DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIO
 from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, Article
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
 BUSY_TIMEOUT_S = 60
 WRITE_RETRIES = 5
@@ -126,7 +126,7 @@ event_keys_table = sa.Table(
     sa.Column("date_end", sa.String(10), nullable=False),
     sa.Column("rank", sa.Integer, nullable=False),
     sa.PrimaryKeyConstraint("key", "event_id", name="pk_event_keys"),
-    sa.Index("ix_event_keys_lookup", "key", "date_start"),
+    sa.Index("ix_event_keys_rank", "key", "rank", "date_start"),
     sa.Index("ix_event_keys_event", "event_id"),
 )
 # Inclusive cap on the candidates one lookup returns per date relation: a year-precise mention in a
@@ -149,26 +149,45 @@ _ek = event_keys_table.c
 # the statement then compiles once and is reused as is, which matters at one query per mention.
 KEY_SLOTS = 12
 _KEYS = _ek.key.in_([sa.bindparam(f"k{i}", type_=sa.String) for i in range(KEY_SLOTS)])
-# Same period; a coarser period containing it; a finer period inside it (see merge.dates_compatible).
-_CAND_SAME = sa.select(_ek.event_id).where(_KEYS, _ek.date_start == sa.bindparam("s"),
-                                           _ek.date_end == sa.bindparam("e")).distinct()
-_CAND_COARSER = (sa.select(_ek.event_id).where(_KEYS, _ek.date_start >= sa.bindparam("lo"),
-                                               _ek.date_start <= sa.bindparam("s"), _ek.date_end >= sa.bindparam("e"),
-                                               _ek.rank > sa.bindparam("r"))
-                 .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES))
-_CAND_FINER = (sa.select(_ek.event_id).where(_KEYS, _ek.date_start >= sa.bindparam("s"),
-                                             _ek.date_start <= sa.bindparam("e"), _ek.date_end <= sa.bindparam("e"),
-                                             _ek.rank < sa.bindparam("r"))
-               .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES))
-_CAND_IDS = sa.union(_CAND_SAME, sa.select(_CAND_COARSER.subquery().c.event_id),
-                     sa.select(_CAND_FINER.subquery().c.event_id)).subquery()
+# Precision ranks that can merge, and the candidate query for a mention of each rank: events
+# sharing a key whose period is the same, a coarser one containing it, or a finer one inside it
+# (see merge.dates_compatible). The ranks are spelled out in each statement so that the index
+# (key, rank, date_start) is searched rank by rank: a coarser lookup for a day then never walks
+# the year's worth of day-precise events filed under a busy key such as "c:CHN".
+MERGE_RANKS: tuple[int, ...] = tuple(PRECISIONS.index(p) for p in MERGEABLE_PRECISIONS)
 # One round trip per mention: the candidate events, with what the merge decision reads.
 _COMPARE_COLUMNS = ("event_id", "date_start", "date_end", "precision", "event_code", "quad_class", "countries",
                     "actors", "title", "sentence")
+
+
+def _ranks(ranks: Iterable[int]) -> sa.ColumnElement[bool]:
+    return _ek.rank.in_([sa.literal_column(str(int(r))) for r in ranks])
+
+
+@functools.lru_cache(maxsize=None)
+def candidates_statement(rank: int) -> sa.Select:
+    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo)."""
+    parts: list[sa.Select] = [sa.select(_ek.event_id).where(
+        _KEYS, _ranks(MERGE_RANKS), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
+    coarser = [r for r in MERGE_RANKS if r > rank]
+    finer = [r for r in MERGE_RANKS if r < rank]
+    if coarser:
+        parts.append(sa.select(sa.select(_ek.event_id).where(
+            _KEYS, _ranks(coarser), _ek.date_start >= sa.bindparam("lo"), _ek.date_start <= sa.bindparam("s"),
+            _ek.date_end >= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
+            .subquery().c.event_id))
+    if finer:
+        parts.append(sa.select(sa.select(_ek.event_id).where(
+            _KEYS, _ranks(finer), _ek.date_start >= sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"),
+            _ek.date_end <= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
+            .subquery().c.event_id))
+    ids = sa.union(*parts).subquery()
+    return (sa.select(*[events_table.c[n] for n in _COMPARE_COLUMNS])
+            .where(events_table.c.event_id.in_(sa.select(ids.c.event_id)))
+            .order_by(events_table.c.event_id))
+
+
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
-_CANDIDATES = (sa.select(*[events_table.c[n] for n in _COMPARE_COLUMNS])
-               .where(events_table.c.event_id.in_(sa.select(_CAND_IDS.c.event_id)))
-               .order_by(events_table.c.event_id))
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 
@@ -253,6 +272,7 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
             # NORMAL is crash-safe in WAL mode against process death; only power loss may drop
             # the last commits, never corrupt the file.
             cur.execute("PRAGMA synchronous = NORMAL")
+            cur.execute("PRAGMA cache_size = -65536")
         cur.close()
 
     @sa_event.listens_for(engine, "begin")
@@ -524,7 +544,8 @@ class Store:
         self.url = url
         self.backend = url.get_backend_name()
         self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
-        self._candidates_sql: tuple[str, tuple[str, ...], dict[str, Any]] | None = None
+        # Compiled candidate statements per precision rank: (SQL, bind order, fixed binds).
+        self._candidates_sql: dict[int, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
 
     # ----- schema -------------------------------------------------------------------------
     def _write_conn(self) -> sa.Connection:
@@ -760,10 +781,11 @@ class Store:
     def _candidate_rows(self, conn: sa.Connection, params: dict[str, Any]) -> list[tuple]:
         """Run the candidate query straight on the driver: it runs once per mention, and
         SQLAlchemy's per-statement bookkeeping cost as much as the query itself."""
-        if self._candidates_sql is None:
-            compiled = _CANDIDATES.compile(dialect=self.engine.dialect)
-            self._candidates_sql = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
-        sql, order, fixed = self._candidates_sql
+        rank = params["r"]
+        if rank not in self._candidates_sql:
+            compiled = candidates_statement(rank).compile(dialect=self.engine.dialect)
+            self._candidates_sql[rank] = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
+        sql, order, fixed = self._candidates_sql[rank]
         values = {**fixed, **params}
         cur = conn.connection.driver_connection.cursor()
         try:
@@ -910,4 +932,10 @@ def _migrate_1_to_2(conn: sa.Connection) -> None:
             conn.execute(_INSERT_KEY, key_rows)  # a fresh table: no duplicates
 
 
-MIGRATIONS = {1: _migrate_1_to_2}
+def _migrate_2_to_3(conn: sa.Connection) -> None:
+    """Version 2 indexed candidate keys by (key, date_start); version 3 by (key, rank, date_start)."""
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_event_keys_lookup"))
+    next(ix for ix in event_keys_table.indexes if ix.name == "ix_event_keys_rank").create(conn, checkfirst=True)
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
