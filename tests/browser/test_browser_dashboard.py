@@ -167,7 +167,7 @@ def test_browser_viewer_sees_no_add_form_with_a_secret(tmp_path, page):
     try:
         srv.wait()
         _open(page, srv)
-        page.get_by_role("tab", name="Add articles").click()
+        page.get_by_text("Add articles", exact=True).click()
         page.get_by_text("needs the editor secret").wait_for(timeout=30_000)
         assert page.get_by_label("Article text").count() == 0
     finally:
