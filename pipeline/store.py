@@ -272,6 +272,8 @@ def _sqlite_engine(url: sa.engine.URL) -> sa.engine.Engine:
             # NORMAL is crash-safe in WAL mode against process death; only power loss may drop
             # the last commits, never corrupt the file.
             cur.execute("PRAGMA synchronous = NORMAL")
+            # 64 MB of page cache (the default is 2 MB): the writer revisits the key index and
+            # the events it merges into all the time; 2,500 stored articles already fill ~170 MB.
             cur.execute("PRAGMA cache_size = -65536")
             # Checkpoint the WAL into the database every ~40 MB rather than every 4 MB: pages an
             # ingest rewrites again and again (the key index) are then copied back far fewer times.
