@@ -18,11 +18,10 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
 
-# The embedded default store, built from the sample articles on first start.
-$(DB_FILE): $(STAMP)
+# The embedded default store gets the sample articles on every start: re-ingesting adds nothing
+# (the summary says "already known"), and a store that exists but is empty still gets them.
+sample: install
 	$(PY) -m pipeline ingest data/articles --db sqlite:///$(DB_FILE)
-
-sample: $(DB_FILE)
 
 run: install sample
 	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false

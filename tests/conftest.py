@@ -19,6 +19,19 @@ PG_ENV = "TIMELINE_TEST_PG"
 sys.modules.setdefault("timeline_test_helpers", sys.modules[__name__])
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_default_store(tmp_path_factory):
+    """Nothing a test runs may touch the user's default store (data/timeline.db): a test (or a
+    CLI or dashboard it starts) that forgets its own --db gets a throwaway store instead."""
+    saved = os.environ.get("TIMELINE_DB")
+    os.environ["TIMELINE_DB"] = f"sqlite:///{tmp_path_factory.mktemp('default-store') / 'timeline.db'}"
+    yield
+    if saved is None:
+        os.environ.pop("TIMELINE_DB", None)
+    else:
+        os.environ["TIMELINE_DB"] = saved
+
+
 def _pg_admin_url() -> str | None:
     url = os.environ.get(PG_ENV, "").strip()
     if url:
