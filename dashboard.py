@@ -150,19 +150,6 @@ def _keep_a_view() -> None:
         S.main_tab = S.get("_open_view") or TAB_LABELS[urlstate.DEFAULT_TAB]
 
 
-class _View:
-    """One view of the switcher: ``open`` when chosen; a context manager like a tab."""
-
-    def __init__(self, label: str) -> None:
-        self.open = S.get("_open_view") == label
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def _touch_pair() -> None:
     S._pair_touched = True
 
@@ -447,28 +434,24 @@ def main() -> None:
     st.segmented_control("View", list(TAB_LABELS.values()), key="main_tab", label_visibility="collapsed",
                          on_change=_keep_a_view)
     S._open_view = S.get("main_tab") or TAB_LABELS[urlstate.DEFAULT_TAB]
-    tab_time, tab_rel, tab_add = (_View(label) for label in TAB_LABELS.values())
+    timeline_open, relations_open, add_open = (S._open_view == label for label in TAB_LABELS.values())
     if loaded.events.empty:
-        if tab_add.open:
-            with tab_add:
-                _add_articles(url)
+        if add_open:
+            _add_articles(url)
         else:
-            with tab_time if tab_time.open else tab_rel:
-                _empty_state()
+            _empty_state()
         _write_url(_current_state(loaded))
         return
     view = None
     # The chart is sent before the sidebar (filters are read from session state, which the URL
     # seeded), so the browser starts drawing it first.
-    if tab_time.open:
-        with tab_time:
-            view = data.filtered_view(loaded, _current_state(loaded).filters)
-            _timeline(loaded, view, _current_state(loaded))
+    if timeline_open:
+        view = data.filtered_view(loaded, _current_state(loaded).filters)
+        _timeline(loaded, view, _current_state(loaded))
     _sidebar(loaded)
-    if tab_rel.open:
-        with tab_rel:
-            _relations(loaded)
-            _detail(loaded, url, "rel")
+    if relations_open:
+        _relations(loaded)
+        _detail(loaded, url, "rel")
     state = _current_state(loaded)
     _write_url(state)
     with st.sidebar:
@@ -476,18 +459,16 @@ def main() -> None:
         st.markdown("**Share this view** (copy link)")
         st.code(urlstate.share_url(st.context.url or "", state), language=None, wrap_lines=True)
     if view is not None:
-        with tab_time:
-            m1, m2, m3 = st.columns(3)
-            m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
-            m2.metric("Articles", f"{len(loaded.articles):,}")
-            countries = set(pd.unique(loaded.lane_pairs_for(view, "country")[1])) - {figures.NONE_LANE}
-            m3.metric("Countries", f"{len(countries):,}")
-            _detail(loaded, url, "time")
-            _table(loaded, view)
-            _downloads(view)
-    if tab_add.open:
-        with tab_add:
-            _add_articles(url)
+        m1, m2, m3 = st.columns(3)
+        m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
+        m2.metric("Articles", f"{len(loaded.articles):,}")
+        countries = set(pd.unique(loaded.lane_pairs_for(view, "country")[1])) - {figures.NONE_LANE}
+        m3.metric("Countries", f"{len(countries):,}")
+        _detail(loaded, url, "time")
+        _table(loaded, view)
+        _downloads(view)
+    if add_open:
+        _add_articles(url)
 
 try:
     main()
