@@ -22,11 +22,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from tqdm import tqdm
 
 from pipeline.records import Article
-from pipeline.store import StoreError, open_store
+from pipeline.store import StorageRows, StoreError, open_store, storage_rows
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 DUMP_SUFFIXES = (".jsonl", ".csv")
@@ -57,7 +56,7 @@ class Outcome:
 
     label: str
     article: Article | None = None
-    events: pd.DataFrame | None = None
+    rows: StorageRows | None = None   # the events, in the form the store writes (store.storage_rows)
     error: str = ""
 
 
@@ -250,7 +249,9 @@ def process_unit(unit: Unit) -> Outcome:
                                         path=unit.label, title=unit.title)
         if not article.text.strip() and not article.title.strip():
             return Outcome(unit.label, error=f"{unit.label}: no article text")
-        events = extract_article(article)
+        # Everything about the rows that needs no store is done here, on the worker, so that the
+        # single writer only merges and writes.
+        rows = storage_rows(article, extract_article(article))
     except ArticleError as err:
         return Outcome(unit.label, error=_first_line(str(err)) if str(err).startswith(unit.label)
                        else f"{unit.label}: {_first_line(str(err))}")
@@ -258,7 +259,7 @@ def process_unit(unit: Unit) -> Outcome:
         return Outcome(unit.label, error=f"{unit.label}: cannot read: {getattr(err, 'strerror', None) or err}")
     except Exception as err:  # noqa: BLE001 - one bad article must not stop the batch
         return Outcome(unit.label, error=f"{unit.label}: {type(err).__name__}: {_first_line(str(err))}")
-    return Outcome(unit.label, article, events)
+    return Outcome(unit.label, article, rows)
 
 
 def _first_line(text: str) -> str:
@@ -416,7 +417,7 @@ def _write_batch(store, batch: list[tuple[Outcome | str, str]], summary: Summary
             summary.failed.append(msg if msg.startswith(label) or not label else f"{label}: {msg}")
         else:
             good.append((outcome, label))
-    results = store.add_articles([(o.article, o.events) for o, _ in good]) if good else []
+    results = store.add_articles([(o.article, o.rows) for o, _ in good]) if good else []
     for (outcome, label), result in zip(good, results):
         _count(outcome, label, result, summary, bar)
     if bar is not None:

@@ -203,6 +203,28 @@ def text_similarity(a: Any, b: Any) -> float:
 GENERIC_EVENT_CODE = "010"   # CAMEO "make public statement", the coder's no-trigger default
 
 
+def _gates(a: Mention, b: Mention) -> tuple[str, float, float]:
+    """The hard gates of ``compare``: (first failed gate or "", actor similarity, country similarity)."""
+    if not _periods_compatible(a, b):
+        return "date", 0.0, 0.0
+    if not _codes_compatible(a, b):
+        return "event_code", 0.0, 0.0
+    actor_sim, actor_shared, actor_conflict = _set_score(a.actors, b.actors)
+    if actor_conflict:
+        return "actors", 0.0, 0.0
+    country_sim, country_shared, country_conflict = _set_score(a.countries, b.countries)
+    if country_conflict:
+        return "countries", 0.0, 0.0
+    if not (actor_shared or country_shared):
+        # Nothing names the parties in common: not enough to call it one happening.
+        return "no shared party", 0.0, 0.0
+    return "", actor_sim, country_sim
+
+
+def _score(actor_sim: float, country_sim: float, text: float) -> float:
+    return round(0.35 * actor_sim + 0.25 * country_sim + 0.4 * text, 4)
+
+
 def compare(a: Any, b: Any) -> MergeDecision:
     """Compare two mentions through every gate and return the verdict with its score.
 
@@ -210,27 +232,43 @@ def compare(a: Any, b: Any) -> MergeDecision:
     mention is compared many times).
     """
     a, b = prepare(a), prepare(b)
-    if not _periods_compatible(a, b):
-        return MergeDecision(False, 0.0, "date")
-    if not _codes_compatible(a, b):
-        return MergeDecision(False, 0.0, "event_code")
-    actor_sim, actor_shared, actor_conflict = _set_score(a.actors, b.actors)
-    if actor_conflict:
-        return MergeDecision(False, 0.0, "actors")
-    country_sim, country_shared, country_conflict = _set_score(a.countries, b.countries)
-    if country_conflict:
-        return MergeDecision(False, 0.0, "countries")
-    if not (actor_shared or country_shared):
-        # Nothing names the parties in common: not enough to call it one happening.
-        return MergeDecision(False, 0.0, "no shared party")
+    reason, actor_sim, country_sim = _gates(a, b)
+    if reason:
+        return MergeDecision(False, 0.0, reason)
     text = _text_similarity(a, b)
-    score = round(0.35 * actor_sim + 0.25 * country_sim + 0.4 * text, 4)
+    score = _score(actor_sim, country_sim, text)
     # "010" is what the coder gives when no trigger word matched: no more evidence than no code.
     if not (a.coded and b.coded) and text < UNCODED_TEXT_THRESHOLD:
         return MergeDecision(False, score, "wording (uncoded)")
     if score < SCORE_THRESHOLD:
         return MergeDecision(False, score, "score")
     return MergeDecision(True, score, "")
+
+
+def merge_score(a: Mention, b: Mention) -> float | None:
+    """The score of ``compare(a, b)`` when it says "same happening", else None.
+
+    The store's hot path: wording similarity is asked for with the lowest value that could
+    still pass (rapidfuzz's ``score_cutoff``), so the many candidates that fail on wording cost
+    little; the verdicts and the scores of merges are exactly those of ``compare``.
+    """
+    reason, actor_sim, country_sim = _gates(a, b)
+    if reason:
+        return None
+    # The least wording similarity that can reach the threshold, a little lower so that rounding
+    # in ``_score`` never drops a pair ``compare`` keeps; the exact test follows.
+    needed = (SCORE_THRESHOLD - 0.35 * actor_sim - 0.25 * country_sim) / 0.4 - 1e-3
+    if not (a.coded and b.coded):
+        needed = max(needed, UNCODED_TEXT_THRESHOLD)
+    cutoff = max(0.0, needed) * 100.0
+    text = 0.0
+    for ta, tb in zip(a.texts, b.texts):
+        if ta and tb:
+            text = max(text, fuzz.token_sort_ratio(ta, tb, score_cutoff=cutoff) / 100.0)
+    if not (a.coded and b.coded) and text < UNCODED_TEXT_THRESHOLD:
+        return None
+    score = _score(actor_sim, country_sim, text)
+    return score if score >= SCORE_THRESHOLD else None
 
 
 def happening_score(a: Any, b: Any) -> float:

@@ -25,7 +25,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-from pipeline.merge import (DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, Mention, compare, merge_rows,
+from pipeline.merge import (DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, Mention, merge_rows, merge_score,
                             prepare)
 from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, Article
 
@@ -541,6 +541,60 @@ def _key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> list[d
              rec["date_start"], "rank": rank} for k in sorted(keys)]
 
 
+@dataclass(frozen=True, slots=True)
+class StorageMention:
+    """One event mention of an article, ready for the writer: everything that needs no store."""
+
+    rec: dict[str, Any]          # the row as the events table stores it (lists as JSON text)
+    mention_id: str              # the extractor's per-article event id
+    data: str                    # the JSON copy kept in the mentions table
+    prepared: Mention            # what the merge gates read (merge.prepare)
+    lookup: tuple[str, ...]      # keys under which its possible partners are filed ("" : none)
+    lo: str                      # earliest date_start of a coarser partner (ISO; "" : no lookup)
+
+
+@dataclass(frozen=True, slots=True)
+class StorageRows:
+    """An article's event mentions in storage form (``storage_rows``); picklable, so ingest
+    workers build it next to the extraction and the single writer only merges and writes."""
+
+    article_id: str
+    mentions: tuple[StorageMention, ...]
+
+
+def storage_rows(article: Article, events: pd.DataFrame | None) -> StorageRows:
+    """The mentions of ``article`` as the writer stores them: normalised rows, mention copies,
+    merge-ready forms and candidate keys, without duplicate mention ids. Pure: no store needed."""
+    out: list[StorageMention] = []
+    seen: set[str] = set()
+    for row in _rows_of(events):
+        rec = _event_record(row, article)
+        mention_id = rec["event_id"] or f"row{len(seen)}"
+        if mention_id in seen:
+            continue
+        seen.add(mention_id)
+        data = json.dumps({k: v for k, v in rec.items() if k not in _MENTION_COLUMNS}, ensure_ascii=False)
+        lookup: tuple[str, ...] = ()
+        lo = ""
+        if rec["precision"] in MERGEABLE_PRECISIONS and rec["date_start"]:
+            try:
+                lo = (date.fromisoformat(rec["date_end"]) - timedelta(days=MAX_MERGE_SPAN_DAYS)).isoformat()
+            except ValueError:
+                lo = ""
+            if lo:
+                lookup = tuple(_lookup_keys(rec))
+        out.append(StorageMention(rec, mention_id, data, prepare(rec), lookup, lo))
+    return StorageRows(article.article_id, tuple(out))
+
+
+def _as_storage(article: Article, events: pd.DataFrame | StorageRows | None) -> StorageRows:
+    if isinstance(events, StorageRows):
+        if events.article_id != article.article_id:
+            raise ValueError(f"storage rows of article {events.article_id} given for article {article.article_id}")
+        return events
+    return storage_rows(article, events)
+
+
 class Store:
     """A Timeline event store on one SQLAlchemy engine."""
 
@@ -551,6 +605,7 @@ class Store:
         self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
         # Compiled candidate statements per precision rank: (SQL, bind order, fixed binds).
         self._candidates_sql: dict[int, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
+        self._event_sql: tuple[str, tuple[str, ...]] | None = None
 
     # ----- schema -------------------------------------------------------------------------
     def _write_conn(self) -> sa.Connection:
@@ -614,9 +669,10 @@ class Store:
         return int(row[0]) if row else 0
 
     # ----- writing ------------------------------------------------------------------------
-    def add_article(self, article: Article, events: pd.DataFrame) -> AddResult:
-        """Store ``article`` and its event mentions in one transaction, merging into known events."""
-        rows = _rows_of(events)
+    def add_article(self, article: Article, events: pd.DataFrame | StorageRows) -> AddResult:
+        """Store ``article`` and its event mentions (an extractor frame, or ``storage_rows`` of it)
+        in one transaction, merging into known events."""
+        rows = _as_storage(article, events)
         last: BaseException | None = None
         for attempt in range(WRITE_RETRIES):
             try:
@@ -635,9 +691,9 @@ class Store:
                 time.sleep(0.2 * (attempt + 1))
         raise StoreError(f"store {_safe_url(self.url)} stayed locked by another writer: {_one_line(last)}")
 
-    def add_articles(self, items: list[tuple[Article, pd.DataFrame]]) -> list[AddResult]:
+    def add_articles(self, items: list[tuple[Article, pd.DataFrame | StorageRows]]) -> list[AddResult]:
         """Store several articles in one transaction (each whole or not at all, in order)."""
-        prepared = [(a, _rows_of(e)) for a, e in items]
+        prepared = [(a, _as_storage(a, e)) for a, e in items]
         for attempt in range(WRITE_RETRIES):
             try:
                 with self._write_conn() as conn, conn.begin():
@@ -645,12 +701,12 @@ class Store:
                     return [self._add(conn, article, rows) for article, rows in prepared]
             except sa_exc.IntegrityError:
                 # Another ingest stored one of them meanwhile: fall back to one transaction each.
-                return [self.add_article(a, e) for a, e in items]
+                return [self.add_article(a, e) for a, e in prepared]
             except sa_exc.OperationalError as err:
                 if "locked" not in str(err).lower() and "busy" not in str(err).lower():
                     raise StoreError(f"cannot write to store {_safe_url(self.url)}: {_one_line(err)}") from None
                 time.sleep(0.2 * (attempt + 1))
-        return [self.add_article(a, e) for a, e in items]
+        return [self.add_article(a, e) for a, e in prepared]
 
     def has_article(self, article_id: str) -> bool:
         """True when the article is already stored."""
@@ -658,7 +714,7 @@ class Store:
             return conn.execute(sa.select(articles_table.c.article_id)
                                 .where(articles_table.c.article_id == article_id)).first() is not None
 
-    def _add(self, conn: sa.Connection, article: Article, rows: list[dict[str, Any]]) -> AddResult:
+    def _add(self, conn: sa.Connection, article: Article, rows: StorageRows) -> AddResult:
         known = conn.execute(_ARTICLE_STATE, {"aid": article.article_id}).first()
         replaced = False
         if known is not None:
@@ -670,8 +726,7 @@ class Store:
         added = merged = 0
         event_ids: list[str] = []
         mention_rows: list[dict[str, Any]] = []
-        seen: set[str] = set()
-        wanted = sorted({_text(r.get("event_id")) for r in rows} - {""})
+        wanted = sorted({m.rec["event_id"] for m in rows.mentions} - {""})
         taken = {r[0] for r in conn.execute(_EVENTS_EXIST, {"ids": wanted})} if wanted else set()
         # The article row goes first: mentions reference it (foreign key).
         conn.execute(articles_table.insert(), {
@@ -683,22 +738,20 @@ class Store:
         # Events this article creates or changes are kept here and written in a few batched
         # statements at the end; later mentions of the same article see them through ``pending``.
         pending: dict[str, dict[str, Any]] = {}
+        pending_prepared: dict[str, Mention] = {}       # event id -> merge.prepare of its pending row
         pending_keys: dict[str, set[str]] = {}          # lookup key -> pending events filed under it
         created: list[str] = []
         stored_dates: dict[str, tuple[str, str]] = {}   # event id -> (date_start, precision) in the database
         filed: dict[str, frozenset[str]] = {}            # event id -> keys the database already holds
-        for row in rows:
-            rec = _event_record(row, article)
-            mention_id = rec["event_id"] or f"row{len(seen)}"
-            if mention_id in seen:
-                continue
-            seen.add(mention_id)
-            target = self._find_match(conn, rec, pending, pending_keys)
+        for m in rows.mentions:
+            rec = m.rec
+            target = self._find_match(conn, m, pending, pending_prepared, pending_keys)
             if target is None:
-                event_id = _new_event_id(mention_id, article.article_id, taken)
+                event_id = _new_event_id(m.mention_id, article.article_id, taken)
                 taken.add(event_id)
                 pending[event_id] = {**rec, "event_id": event_id, "mentions": 1, "first_reported": pub,
                                      "last_reported": pub}
+                pending_prepared[event_id] = m.prepared
                 created.append(event_id)
                 added += 1
             else:
@@ -708,15 +761,15 @@ class Store:
                     # Keys only grow with an event's parties, so its current keys are all filed.
                     filed[event_id] = _event_keys(target)
                 pending[event_id] = _merged(target, rec, pub)
+                pending_prepared[event_id] = prepare(pending[event_id])
                 merged += 1
             for key in _event_keys(pending[event_id]):
                 pending_keys.setdefault(key, set()).add(event_id)
             mention_rows.append({
-                "event_id": event_id, "article_id": article.article_id, "mention_id": mention_id,
+                "event_id": event_id, "article_id": article.article_id, "mention_id": m.mention_id,
                 "sentence": rec["sentence"], "sentence_index": rec["sentence_index"], "date_text": rec["date_text"],
                 "date_start": rec["date_start"], "date_end": rec["date_end"], "precision": rec["precision"],
-                "title": rec["title"],
-                "data": json.dumps({k: v for k, v in rec.items() if k not in _MENTION_COLUMNS}, ensure_ascii=False)})
+                "title": rec["title"], "data": m.data})
             event_ids.append(event_id)
         if created:
             conn.execute(_INSERT_EVENT, [pending[e] for e in created])
@@ -736,7 +789,7 @@ class Store:
             conn.execute(self._insert_key, key_rows)
         if mention_rows:
             conn.execute(_INSERT_MENTION, mention_rows)
-        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(seen)})
+        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
         return AddResult(not replaced, added, merged, tuple(event_ids), replaced)
 
     def remove_article(self, article_id: str) -> bool:
@@ -802,42 +855,32 @@ class Store:
         finally:
             cur.close()
 
-    def _find_match(self, conn: sa.Connection, rec: dict[str, Any],
-                    pending: dict[str, dict[str, Any]],
+    def _find_match(self, conn: sa.Connection, m: StorageMention, pending: dict[str, dict[str, Any]],
+                    pending_prepared: dict[str, Mention],
                     pending_keys: dict[str, set[str]]) -> dict[str, Any] | None:
-        """The best canonical event reporting the same happening as ``rec`` (storage form), or None.
+        """The best canonical event reporting the same happening as mention ``m``, or None.
 
         Stored events are found through the key index; events this article already created or
         changed (``pending``) are compared directly, in their current form.
         """
-        if rec["precision"] not in MERGEABLE_PRECISIONS or not rec["date_start"]:
-            return None
-        keys = _lookup_keys(rec)
+        keys = m.lookup
         if not keys:
             return None
-        try:
-            lo = (date.fromisoformat(rec["date_end"]) - timedelta(days=MAX_MERGE_SPAN_DAYS)).isoformat()
-        except ValueError:
-            return None
-        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": lo, "r": PRECISIONS.index(rec["precision"])}
-        mention = prepare(rec)
+        rec, mention = m.rec, m.prepared
+        s_, e_, r_ = rec["date_start"], rec["date_end"], mention.rank
+        params = {"s": s_, "e": e_, "lo": m.lo, "r": r_}
         best_id, best_score = None, -1.0
-
-        def consider(event_id: str, cand: Mention) -> None:
-            nonlocal best_id, best_score
-            decision = compare(cand, mention)
-            if decision.same and (decision.score > best_score
-                                  or (decision.score == best_score and event_id < best_id)):
-                best_id, best_score = event_id, decision.score
-
         # Only the columns the decision reads; the winner's full row is fetched afterwards.
         seen: set[str] = set()
         for start in range(0, len(keys), KEY_SLOTS):
             for row in self._candidate_rows(conn, {**params, **key_params(keys[start:start + KEY_SLOTS])}):
-                if row[0] not in pending and row[0] not in seen:
-                    seen.add(row[0])
-                    consider(row[0], _prepared_candidate(row))
-        s_, e_, r_ = params["s"], params["e"], params["r"]
+                event_id = row[0]
+                if event_id in pending or event_id in seen:
+                    continue
+                seen.add(event_id)
+                score = merge_score(_prepared_candidate(row), mention)
+                if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
+                    best_id, best_score = event_id, score
         sharing: set[str] = set()
         for key in keys:
             sharing.update(pending_keys.get(key, ()))
@@ -849,12 +892,31 @@ class Store:
             ev_s, ev_e, ev_r = ev["date_start"], ev["date_end"], PRECISIONS.index(ev["precision"])
             if ((ev_s == s_ and ev_e == e_) or (ev_r > r_ and ev_s <= s_ and ev_e >= e_)
                     or (ev_r < r_ and ev_s >= s_ and ev_e <= e_)):
-                consider(event_id, prepare(ev))
+                score = merge_score(pending_prepared[event_id], mention)
+                if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
+                    best_id, best_score = event_id, score
         if best_id is None:
             return None
         if best_id in pending:
             return pending[best_id]
-        return dict(conn.execute(_EVENT_BY_ID, {"eid": best_id}).mappings().one())
+        return self._event_row(conn, best_id)
+
+    def _event_row(self, conn: sa.Connection, event_id: str) -> dict[str, Any]:
+        """One stored event as a dict, read straight on the driver (once per merged mention)."""
+        if self._event_sql is None:
+            compiled = _EVENT_BY_ID.compile(dialect=self.engine.dialect)
+            self._event_sql = (compiled.string, tuple(compiled.positiontup or ()))
+        sql, order = self._event_sql
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(sql, (event_id,) * len(order) if order else {"eid": event_id})
+            names = [d[0] for d in cur.description]
+            row = cur.fetchone()
+        finally:
+            cur.close()
+        if row is None:
+            raise StoreError(f"event {event_id} vanished from the store during an ingest")
+        return dict(zip(names, row))
 
     # ----- reading ------------------------------------------------------------------------
     def events_frame(self) -> pd.DataFrame:

@@ -213,7 +213,7 @@ class _CountingStore:
     def add_articles(self, items):
         from pipeline.store import AddResult
         self.written += [a.article_id for a, _ in items]
-        return [AddResult(True, len(e), 0, ()) for _, e in items]
+        return [AddResult(True, len(e.mentions), 0, ()) for _, e in items]
 
 
 def _story_units(n):
@@ -250,7 +250,7 @@ def test_ingest_shipped_bytes_equal_reading_the_file(tmp_path):
                                     data=Path(unit.path).read_bytes()))
         assert shipped.error == from_path.error == ""
         assert shipped.article == from_path.article
-        pd.testing.assert_frame_equal(shipped.events, from_path.events)
+        assert shipped.rows == from_path.rows and len(shipped.rows.mentions) > 0
 
 
 def test_ingest_pool_recovers_from_a_dead_worker():
