@@ -7,6 +7,7 @@ keys make a repeated or concurrent ingest of the same article a no-op.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -14,10 +15,12 @@ import math
 import os
 import sqlite3
 import time
+import uuid
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pandas as pd
 import sqlalchemy as sa
@@ -30,7 +33,7 @@ from pipeline.merge import (DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIO
 from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, Article
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
 BUSY_TIMEOUT_S = 60
 WRITE_RETRIES = 5
@@ -155,7 +158,7 @@ _KEYS = _ek.key.in_([sa.bindparam(f"k{i}", type_=sa.String) for i in range(KEY_S
 # (key, rank, date_start) is searched rank by rank: a coarser lookup for a day then never walks
 # the year's worth of day-precise events filed under a busy key such as "c:CHN".
 MERGE_RANKS: tuple[int, ...] = tuple(PRECISIONS.index(p) for p in MERGEABLE_PRECISIONS)
-# One round trip per mention: the candidate events, with what the merge decision reads.
+# What the merge decision reads of a candidate event.
 _COMPARE_COLUMNS = ("event_id", "date_start", "date_end", "precision", "event_code", "quad_class", "countries",
                     "actors", "title", "sentence")
 
@@ -166,7 +169,9 @@ def _ranks(ranks: Iterable[int]) -> sa.ColumnElement[bool]:
 
 @functools.lru_cache(maxsize=None)
 def candidates_statement(rank: int) -> sa.Select:
-    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo)."""
+    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo): the ids
+    of the events it may merge with, in id order. What the merge gates read of each comes from
+    the writer's cache of prepared events, or from ``events`` for those it does not hold."""
     parts: list[sa.Select] = [sa.select(_ek.event_id).where(
         _KEYS, _ranks(MERGE_RANKS), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
     coarser = [r for r in MERGE_RANKS if r > rank]
@@ -182,11 +187,17 @@ def candidates_statement(rank: int) -> sa.Select:
             _ek.date_end <= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
             .subquery().c.event_id))
     ids = sa.union(*parts).subquery()
-    return (sa.select(*[events_table.c[n] for n in _COMPARE_COLUMNS])
-            .where(events_table.c.event_id.in_(sa.select(ids.c.event_id)))
-            .order_by(events_table.c.event_id))
+    return sa.select(ids.c.event_id).order_by(ids.c.event_id)
 
 
+# Events whose prepared form a writer caches are valid while the store's generation is the one
+# that writer last wrote: every write transaction sets a new one.
+_GENERATION_KEY = "generation"
+_GET_GENERATION = sa.select(meta_table.c.value).where(meta_table.c.key == _GENERATION_KEY)
+_SET_GENERATION = meta_table.update().where(meta_table.c.key == _GENERATION_KEY)
+# Prepared events a writer keeps (about 1 kB each): a story's candidates recur mention after
+# mention, so even a cold cache answers most lookups within a few hundred articles.
+GATE_CACHE_SIZE = 65_536
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
@@ -520,14 +531,6 @@ def _lookup_keys(rec: dict[str, Any]) -> list[str]:
     return sorted(base)
 
 
-@functools.lru_cache(maxsize=65536)
-def _prepared_candidate(row: tuple) -> Mention:
-    """A candidate row of the key query, prepared for ``compare``; cached on the whole row, so
-    an event met again (most are: mentions of one story share parties and dates) costs a lookup,
-    and an event changed by a merge since is a different row."""
-    return prepare(dict(zip(_COMPARE_COLUMNS, row)))
-
-
 def key_params(keys: list[str]) -> dict[str, str]:
     """Bind values for the KEY_SLOTS key slots of the candidate query (1..KEY_SLOTS keys)."""
     return {f"k{i}": keys[i] if i < len(keys) else keys[0] for i in range(KEY_SLOTS)}
@@ -606,6 +609,11 @@ class Store:
         # Compiled candidate statements per precision rank: (SQL, bind order, fixed binds).
         self._candidates_sql: dict[int, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         self._event_sql: tuple[str, tuple[str, ...]] | None = None
+        self._gates_sql: dict[int, str] = {}
+        # event id -> merge.prepare of the stored row, valid while the store's generation is
+        # ``self._generation`` (this writer's last commit); see ``_sync_cache``.
+        self._gates: OrderedDict[str, Mention] = OrderedDict()
+        self._generation: str | None = None
 
     # ----- schema -------------------------------------------------------------------------
     def _write_conn(self) -> sa.Connection:
@@ -639,10 +647,12 @@ class Store:
                     raise StoreError(f"{_safe_url(self.url)} holds tables {sorted(tables & ours)} but no Timeline "
                                      "schema version: not a Timeline store; choose another --db")
                 metadata.create_all(conn)
-                conn.execute(meta_table.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)}])
+                conn.execute(meta_table.insert(), [{"key": "schema_version", "value": str(SCHEMA_VERSION)},
+                                                   {"key": _GENERATION_KEY, "value": uuid.uuid4().hex}])
                 return
             row = conn.execute(sa.select(meta_table.c.value).where(meta_table.c.key == "schema_version")).first()
             version = int(row[0]) if row and str(row[0]).isdigit() else 0
+            self._forget()
             if version > SCHEMA_VERSION:
                 raise StoreError(f"store {_safe_url(self.url)} has schema version {version}, newer than this "
                                  f"Timeline ({SCHEMA_VERSION}): upgrade Timeline to read it")
@@ -669,6 +679,29 @@ class Store:
         return int(row[0]) if row else 0
 
     # ----- writing ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sa.Connection]:
+        """A write transaction: the writer lock taken, the cache of prepared events checked
+        against the store's generation, and a new generation recorded with the commit. Any
+        failure drops the cache, which may hold rows of a rolled-back transaction."""
+        try:
+            with self._write_conn() as conn, conn.begin():
+                self._lock(conn)
+                row = conn.execute(_GET_GENERATION).first()
+                if row is None or row[0] != self._generation:
+                    self._gates.clear()   # another process wrote since our last commit
+                token = uuid.uuid4().hex
+                yield conn
+                conn.execute(_SET_GENERATION, {"value": token})
+        except BaseException:
+            self._forget()
+            raise
+        self._generation = token
+
+    def _forget(self) -> None:
+        self._gates.clear()
+        self._generation = None
+
     def add_article(self, article: Article, events: pd.DataFrame | StorageRows) -> AddResult:
         """Store ``article`` and its event mentions (an extractor frame, or ``storage_rows`` of it)
         in one transaction, merging into known events."""
@@ -676,8 +709,7 @@ class Store:
         last: BaseException | None = None
         for attempt in range(WRITE_RETRIES):
             try:
-                with self._write_conn() as conn, conn.begin():
-                    self._lock(conn)
+                with self._writing() as conn:
                     return self._add(conn, article, rows)
             except sa_exc.IntegrityError:
                 # Another ingest stored the same article between our check and insert.
@@ -696,8 +728,7 @@ class Store:
         prepared = [(a, _as_storage(a, e)) for a, e in items]
         for attempt in range(WRITE_RETRIES):
             try:
-                with self._write_conn() as conn, conn.begin():
-                    self._lock(conn)
+                with self._writing() as conn:
                     return [self._add(conn, article, rows) for article, rows in prepared]
             except sa_exc.IntegrityError:
                 # Another ingest stored one of them meanwhile: fall back to one transaction each.
@@ -790,12 +821,13 @@ class Store:
         if mention_rows:
             conn.execute(_INSERT_MENTION, mention_rows)
         conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
+        for event_id, gates in pending_prepared.items():
+            self._remember(event_id, gates)
         return AddResult(not replaced, added, merged, tuple(event_ids), replaced)
 
     def remove_article(self, article_id: str) -> bool:
         """Delete an article and its mentions, rebuilding the events they fed; False when unknown."""
-        with self._write_conn() as conn, conn.begin():
-            self._lock(conn)
+        with self._writing() as conn:
             if conn.execute(_ARTICLE_STATE, {"aid": article_id}).first() is None:
                 return False
             self._remove(conn, article_id)
@@ -811,6 +843,7 @@ class Store:
 
     def _rebuild_event(self, conn: sa.Connection, event_id: str) -> None:
         """Recompute a canonical event from its remaining mentions, in the order they were stored."""
+        self._gates.pop(event_id, None)
         m, a = mentions_table.c, articles_table.c
         rows = conn.execute(sa.select(m.data, m.sentence, m.sentence_index, m.date_text, m.date_start, m.date_end,
                                       m.precision, m.title, m.article_id, a.published, a.title.label("atitle"))
@@ -839,21 +872,61 @@ class Store:
         if rows:
             conn.execute(self._insert_key, rows)
 
-    def _candidate_rows(self, conn: sa.Connection, params: dict[str, Any]) -> list[tuple]:
-        """Run the candidate query straight on the driver: it runs once per mention, and
-        SQLAlchemy's per-statement bookkeeping cost as much as the query itself."""
+    def _driver_rows(self, conn: sa.Connection, sql: str, args: Any) -> list[tuple]:
+        """Run a statement straight on the driver: the writer runs a few per mention, and
+        SQLAlchemy's per-statement bookkeeping cost as much as the queries themselves."""
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.execute(sql, args)
+            return cur.fetchall()
+        finally:
+            cur.close()
+
+    def _candidate_ids(self, conn: sa.Connection, params: dict[str, Any]) -> list[str]:
+        """The ids of the stored events a mention may merge with (``candidates_statement``)."""
         rank = params["r"]
         if rank not in self._candidates_sql:
             compiled = candidates_statement(rank).compile(dialect=self.engine.dialect)
             self._candidates_sql[rank] = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
         sql, order, fixed = self._candidates_sql[rank]
         values = {**fixed, **params}
-        cur = conn.connection.driver_connection.cursor()
-        try:
-            cur.execute(sql, tuple(values[name] for name in order) if order else values)
-            return cur.fetchall()
-        finally:
-            cur.close()
+        return [r[0] for r in self._driver_rows(conn, sql, tuple(values[n] for n in order) if order else values)]
+
+    def _remember(self, event_id: str, gates: Mention) -> None:
+        self._gates[event_id] = gates
+        self._gates.move_to_end(event_id)
+        if len(self._gates) > GATE_CACHE_SIZE:
+            self._gates.popitem(last=False)
+
+    def _gates_of(self, conn: sa.Connection, ids: list[str]) -> list[tuple[str, Mention]]:
+        """(event id, prepared event) of stored events, from the cache or else the events table."""
+        out: list[tuple[str, Mention]] = []
+        missing: list[str] = []
+        cache = self._gates
+        for event_id in ids:
+            gates = cache.get(event_id)
+            if gates is None:
+                missing.append(event_id)
+            else:
+                cache.move_to_end(event_id)
+                out.append((event_id, gates))
+        for start in range(0, len(missing), 50):
+            chunk = missing[start:start + 50]
+            for row in self._driver_rows(conn, self._gates_statement(len(chunk)), tuple(chunk)):
+                gates = prepare(dict(zip(_COMPARE_COLUMNS, row)))
+                self._remember(row[0], gates)
+                out.append((row[0], gates))
+        return out
+
+    def _gates_statement(self, n: int) -> str:
+        """SELECT of the compared columns of ``n`` events by id, in the driver's parameter style."""
+        if n not in self._gates_sql:
+            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+            preparer = self.engine.dialect.identifier_preparer
+            cols = ", ".join(preparer.quote(c) for c in _COMPARE_COLUMNS)
+            self._gates_sql[n] = (f"SELECT {cols} FROM {preparer.quote(events_table.name)} "
+                                  f"WHERE {preparer.quote('event_id')} IN ({', '.join([mark] * n)})")
+        return self._gates_sql[n]
 
     def _find_match(self, conn: sa.Connection, m: StorageMention, pending: dict[str, dict[str, Any]],
                     pending_prepared: dict[str, Mention],
@@ -870,17 +943,16 @@ class Store:
         s_, e_, r_ = rec["date_start"], rec["date_end"], mention.rank
         params = {"s": s_, "e": e_, "lo": m.lo, "r": r_}
         best_id, best_score = None, -1.0
-        # Only the columns the decision reads; the winner's full row is fetched afterwards.
-        seen: set[str] = set()
+        # The winner's full row is fetched afterwards.
+        ids: list[str] = []
         for start in range(0, len(keys), KEY_SLOTS):
-            for row in self._candidate_rows(conn, {**params, **key_params(keys[start:start + KEY_SLOTS])}):
-                event_id = row[0]
-                if event_id in pending or event_id in seen:
-                    continue
-                seen.add(event_id)
-                score = merge_score(_prepared_candidate(row), mention)
-                if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
-                    best_id, best_score = event_id, score
+            ids += self._candidate_ids(conn, {**params, **key_params(keys[start:start + KEY_SLOTS])})
+        if len(keys) > KEY_SLOTS:
+            ids = sorted(set(ids))
+        for event_id, gates in self._gates_of(conn, [e for e in ids if e not in pending]):
+            score = merge_score(gates, mention)
+            if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
+                best_id, best_score = event_id, score
         sharing: set[str] = set()
         for key in keys:
             sharing.update(pending_keys.get(key, ()))
@@ -1012,4 +1084,11 @@ def _migrate_2_to_3(conn: sa.Connection) -> None:
     next(ix for ix in event_keys_table.indexes if ix.name == "ix_event_keys_rank").create(conn, checkfirst=True)
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3}
+def _migrate_3_to_4(conn: sa.Connection) -> None:
+    """Version 4 records a generation that every write changes, so a writer knows whether the
+    events it has cached are still current."""
+    if conn.execute(_GET_GENERATION).first() is None:
+        conn.execute(meta_table.insert(), {"key": _GENERATION_KEY, "value": uuid.uuid4().hex})
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
