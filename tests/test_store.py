@@ -371,3 +371,71 @@ def test_store_reads_while_a_writer_holds_the_lock(tmp_path):
         trans.rollback()
         conn.close()
         writer.close()
+
+
+def _meeting(eid, countries, title="Carney met officials in Gyeongju"):
+    return make_event(eid, "2025-10-31", None, "day", title, countries, [CARNEY], "040", 1)
+
+
+def test_store_writer_sees_what_another_writer_changed(store_url):
+    # Writer A caches event e1 as {CAN, CHN}; writer B then merges a mention into it, so it now
+    # names {CAN, CHN, KOR}. A's next mention, {CHN, KOR}, joins e1 only if A reads the current
+    # row: against the stale {CAN, CHN} the country sets conflict (1 shared of 2).
+    a, b = open_store(store_url), open_store(store_url)
+    try:
+        a.add_article(make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"])))
+        assert b.add_article(make_article("a2"), frame(_meeting("e2", ["CAN", "CHN", "KOR"]))).mentions_merged == 1
+        result = a.add_article(make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"])))
+        assert result.mentions_merged == 1 and result.event_ids == ("e1",)
+        events = a.events_frame()
+        assert len(events) == 1 and events.loc[0, "mentions"] == 3
+    finally:
+        a.close()
+        b.close()
+
+
+def test_store_writer_cache_matches_stored_rows(store_url):
+    # The writer's prepared events are exactly what it would read back from the events table.
+    with open_store(store_url) as s:
+        s.add_article(make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"]), meeting_xi("x1", date="2025-10-30")))
+        s.add_articles([(make_article("a2", "2025-11-02"), frame(_meeting("e2", ["CAN", "CHN", "KOR"]))),
+                        (make_article("a3", "2025-11-03"), frame(meeting_xi("x2", precision="year")))])
+        with s.engine.connect() as conn:
+            rows = conn.execute(sa.select(*[store_mod.events_table.c[n] for n in store_mod._COMPARE_COLUMNS])).all()
+        fresh = {r[0]: store_mod.prepare(dict(zip(store_mod._COMPARE_COLUMNS, r))) for r in rows}
+        assert fresh == dict(s._gates) and set(fresh) == {"e1", "x1"}   # e2 and x2 merged
+        assert fresh["e1"].countries == frozenset({"CAN", "CHN", "KOR"})
+
+
+def test_store_failed_write_leaves_no_cached_rows(store_url, monkeypatch):
+    with open_store(store_url) as s:
+        s.add_article(make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"])))
+
+        real_remember = store_mod.Store._remember
+        calls = []
+
+        def remember_then_fail(event_id, gates):   # the cache is updated, then the write fails
+            calls.append(event_id)
+            real_remember(s, event_id, gates)
+            raise RuntimeError("disk on fire")
+        monkeypatch.setattr(s, "_remember", remember_then_fail)
+        with pytest.raises(RuntimeError, match="disk on fire"):
+            s.add_article(make_article("a2"), frame(_meeting("e2", ["CAN", "CHN", "KOR"])))
+        assert calls == ["e1"] and not s._gates   # the rolled-back merge is not remembered
+        monkeypatch.undo()
+        assert s.counts() == {"articles": 1, "events": 1, "mentions": 1}
+        # The next mention is compared with the stored {CAN, CHN}: {CHN, KOR} conflicts with it.
+        assert s.add_article(make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"]))).events_added == 1
+
+
+def test_store_migrates_version_3(store_url):
+    with open_store(store_url) as s:
+        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        with s.engine.begin() as conn:  # rewind to version 3: no generation recorded
+            conn.execute(store_mod.meta_table.delete().where(store_mod.meta_table.c.key == "generation"))
+            conn.execute(store_mod.meta_table.update().values(value="3"))
+    with open_store(store_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        with s.engine.connect() as conn:
+            assert conn.execute(store_mod._GET_GENERATION).scalar_one()
+        assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
