@@ -157,3 +157,37 @@ def test_merge_rows_keeps_finest_date_and_unions_parties(canonical, mention, exp
 ])
 def test_merge_as_set_reads_every_cell_form(cell, expected):
     assert as_set(cell) == expected
+
+
+def _sample_mentions():
+    """Every event mention of the sample articles, as the store prepares them."""
+    from pathlib import Path
+
+    from pipeline.article import read_article
+    from pipeline.extract import extract_article
+    from pipeline.store import storage_rows
+
+    out = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt"))[:8]:
+        article = read_article(path, None)
+        out += [m.rec for m in storage_rows(article, extract_article(article)).mentions]
+    return out
+
+
+def test_merge_score_agrees_with_compare_on_sample_mentions():
+    # The store's fast path must give compare's verdict, and compare's score for every merge.
+    # Real mentions rarely share a date, so each pair is also tried with the first one's date
+    # moved onto the second's: that is where wording and score decide.
+    from pipeline.merge import MERGEABLE_PRECISIONS, merge_score, prepare
+
+    rows = [r for r in _sample_mentions() if r["precision"] in MERGEABLE_PRECISIONS]
+    dated = ("date_start", "date_end", "precision")
+    verdicts = {"same": 0, "different": 0}
+    for a in rows:
+        for b in rows:
+            for left in (a, {**a, **{k: b[k] for k in dated}}):
+                pa, pb = prepare(left), prepare(b)
+                expected = compare(pa, pb)
+                assert merge_score(pa, pb) == (expected.score if expected.same else None), (left, b)
+                verdicts["same" if expected.same else "different"] += 1
+    assert verdicts["same"] > len(rows) and verdicts["different"] > 10 * len(rows)
