@@ -121,16 +121,20 @@ mentions_table = sa.Table(
 # "n:<country>" while the event names no actor), with the event's period and precision rank, so
 # "events sharing a party whose period equals, contains or lies inside this one" is a few index
 # range scans, never a scan of all events.
+# The rows are their own index, ordered by (key, rank, date_start): on SQLite a WITHOUT ROWID
+# table, so a lookup reads each row where the search lands (no second lookup for date_end and
+# event_id) and a new key dirties one B-tree, not a table and two indexes. An event's keys
+# always carry its current period (moved together), so (key, event_id) stays unique too.
 event_keys_table = sa.Table(
     "event_keys", metadata,
     sa.Column("key", sa.String(255), nullable=False),
-    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id"), nullable=False),
-    sa.Column("date_start", sa.String(10), nullable=False),
-    sa.Column("date_end", sa.String(10), nullable=False),
     sa.Column("rank", sa.Integer, nullable=False),
-    sa.PrimaryKeyConstraint("key", "event_id", name="pk_event_keys"),
-    sa.Index("ix_event_keys_rank", "key", "rank", "date_start"),
+    sa.Column("date_start", sa.String(10), nullable=False),
+    sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id"), nullable=False),
+    sa.Column("date_end", sa.String(10), nullable=False),
+    sa.PrimaryKeyConstraint("key", "rank", "date_start", "event_id", name="pk_event_keys"),
     sa.Index("ix_event_keys_event", "event_id"),
+    sqlite_with_rowid=False,
 )
 # Inclusive cap on the candidates one lookup returns per date relation: a year-precise mention in a
 # huge store could otherwise be compared with every day-precise event of that year. Past a few
@@ -154,8 +158,8 @@ KEY_SLOTS = 12
 _KEYS = _ek.key.in_([sa.bindparam(f"k{i}", type_=sa.String) for i in range(KEY_SLOTS)])
 # Precision ranks that can merge, and the candidate query for a mention of each rank: events
 # sharing a key whose period is the same, a coarser one containing it, or a finer one inside it
-# (see merge.dates_compatible). The ranks are spelled out in each statement so that the index
-# (key, rank, date_start) is searched rank by rank: a coarser lookup for a day then never walks
+# (see merge.dates_compatible). The ranks are spelled out in each statement so that the key
+# table, ordered by (key, rank, date_start), is searched rank by rank: a coarser lookup for a day then never walks
 # the year's worth of day-precise events filed under a busy key such as "c:CHN".
 MERGE_RANKS: tuple[int, ...] = tuple(PRECISIONS.index(p) for p in MERGEABLE_PRECISIONS)
 # What the merge decision reads of a candidate event.
@@ -1064,11 +1068,23 @@ class Store:
 
 
 def _migrate_1_to_2(conn: sa.Connection) -> None:
-    """Version 1 had no candidate-key index and no mention copies: add both."""
+    """Version 1 had no mention copies (and no candidate keys: version 4 builds them)."""
     columns = {c["name"] for c in sa.inspect(conn).get_columns("mentions")}
     if "data" not in columns:
         conn.execute(sa.text("ALTER TABLE mentions ADD COLUMN data TEXT NOT NULL DEFAULT ''"))
-    event_keys_table.create(conn, checkfirst=True)
+
+
+def _migrate_2_to_3(conn: sa.Connection) -> None:
+    """Version 2 indexed candidate keys by (key, date_start); version 4 rebuilds the key table."""
+    conn.execute(sa.text("DROP INDEX IF EXISTS ix_event_keys_lookup"))
+
+
+def _migrate_3_to_4(conn: sa.Connection) -> None:
+    """Version 4 keeps the candidate keys in a table ordered by (key, rank, date_start) and records
+    a generation that every write changes, so a writer knows whether the events it has cached
+    are still current. The key table is rebuilt from the events."""
+    conn.execute(sa.text("DROP TABLE IF EXISTS event_keys"))
+    event_keys_table.create(conn)
     cols = events_table.c
     rows = conn.execute(sa.select(cols.event_id, cols.date_start, cols.date_end, cols.precision,
                                   cols.countries, cols.actors, cols.event_code)).mappings().all()
@@ -1076,17 +1092,6 @@ def _migrate_1_to_2(conn: sa.Connection) -> None:
         key_rows = _key_rows(row["event_id"], dict(row), _keys_of(dict(row)))
         if key_rows:
             conn.execute(_INSERT_KEY, key_rows)  # a fresh table: no duplicates
-
-
-def _migrate_2_to_3(conn: sa.Connection) -> None:
-    """Version 2 indexed candidate keys by (key, date_start); version 3 by (key, rank, date_start)."""
-    conn.execute(sa.text("DROP INDEX IF EXISTS ix_event_keys_lookup"))
-    next(ix for ix in event_keys_table.indexes if ix.name == "ix_event_keys_rank").create(conn, checkfirst=True)
-
-
-def _migrate_3_to_4(conn: sa.Connection) -> None:
-    """Version 4 records a generation that every write changes, so a writer knows whether the
-    events it has cached are still current."""
     if conn.execute(_GET_GENERATION).first() is None:
         conn.execute(meta_table.insert(), {"key": _GENERATION_KEY, "value": uuid.uuid4().hex})
 

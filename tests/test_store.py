@@ -122,7 +122,7 @@ def test_store_candidate_lookup_uses_index(store, precision):
         rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
     detail = " ".join(str(r[-1]) for r in rows)
     assert "SCAN event_keys" not in detail, detail
-    assert detail.count("SEARCH event_keys USING INDEX ix_event_keys_rank (key=? AND rank=?") >= 2, detail
+    assert detail.count("SEARCH event_keys USING PRIMARY KEY (key=? AND rank=?") >= 2, detail
 
 
 def test_store_records_schema_version(store_url):
@@ -147,18 +147,37 @@ def test_store_migrates_version_1(store_url):
         assert s.events_frame().loc[0, "mentions"] == 1
 
 
+def _rewind_key_table(conn, lookup_index: str) -> None:
+    """The key table as versions 2 and 3 had it: a rowid table keyed (key, event_id), plus an index."""
+    conn.execute(sa.text("CREATE TABLE ek_copy AS SELECT key, event_id, date_start, date_end, rank FROM event_keys"))
+    conn.execute(sa.text("DROP TABLE event_keys"))
+    conn.execute(sa.text("CREATE TABLE event_keys (key VARCHAR(255) NOT NULL, event_id VARCHAR(64) NOT NULL "
+                         "REFERENCES events (event_id), date_start VARCHAR(10) NOT NULL, date_end VARCHAR(10) "
+                         "NOT NULL, rank INTEGER NOT NULL, CONSTRAINT pk_event_keys PRIMARY KEY (key, event_id))"))
+    conn.execute(sa.text(f"CREATE INDEX {lookup_index}"))
+    conn.execute(sa.text("CREATE INDEX ix_event_keys_event ON event_keys (event_id)"))
+    conn.execute(sa.text("INSERT INTO event_keys SELECT key, event_id, date_start, date_end, rank FROM ek_copy"))
+    conn.execute(sa.text("DROP TABLE ek_copy"))
+
+
+def _key_table_layout(s):
+    with s.engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        return (inspector.get_pk_constraint("event_keys")["constrained_columns"],
+                {ix["name"] for ix in inspector.get_indexes("event_keys")})
+
+
 def test_store_migrates_version_2(store_url):
     with open_store(store_url) as s:
         s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        keys_before = _n_keys(s)
         with s.engine.begin() as conn:  # rewind to the version 2 layout: keys indexed without the rank
-            conn.execute(sa.text("DROP INDEX ix_event_keys_rank"))
-            conn.execute(sa.text("CREATE INDEX ix_event_keys_lookup ON event_keys (key, date_start)"))
+            _rewind_key_table(conn, "ix_event_keys_lookup ON event_keys (key, date_start)")
             conn.execute(store_mod.meta_table.update().values(value="2"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
-        with s.engine.connect() as conn:
-            names = {ix["name"] for ix in sa.inspect(conn).get_indexes("event_keys")}
-        assert "ix_event_keys_rank" in names and "ix_event_keys_lookup" not in names
+        assert _key_table_layout(s) == (["key", "rank", "date_start", "event_id"], {"ix_event_keys_event"})
+        assert _n_keys(s) == keys_before
         assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
 
 
@@ -431,11 +450,15 @@ def test_store_failed_write_leaves_no_cached_rows(store_url, monkeypatch):
 def test_store_migrates_version_3(store_url):
     with open_store(store_url) as s:
         s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
-        with s.engine.begin() as conn:  # rewind to version 3: no generation recorded
+        keys_before = _n_keys(s)
+        with s.engine.begin() as conn:  # rewind to version 3: keys in a rowid table, no generation
+            _rewind_key_table(conn, "ix_event_keys_rank ON event_keys (key, rank, date_start)")
             conn.execute(store_mod.meta_table.delete().where(store_mod.meta_table.c.key == "generation"))
             conn.execute(store_mod.meta_table.update().values(value="3"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
+        assert _key_table_layout(s) == (["key", "rank", "date_start", "event_id"], {"ix_event_keys_event"})
+        assert _n_keys(s) == keys_before
         with s.engine.connect() as conn:
             assert conn.execute(store_mod._GET_GENERATION).scalar_one()
         assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
