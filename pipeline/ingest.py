@@ -33,7 +33,7 @@ MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
 DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
 WRITE_BATCH = 16          # finished articles written per store transaction (each stays atomic)
-WINDOW_PER_WORKER = 4      # units in flight (running or awaiting their turn to be written) per worker
+WINDOW_PER_WORKER = 16     # units in flight (running or awaiting their turn to be written) per worker
 
 
 @dataclass(frozen=True, slots=True)

@@ -615,7 +615,7 @@ class Store:
         self._event_sql: tuple[str, tuple[str, ...]] | None = None
         self._gates_sql: dict[int, str] = {}
         # event id -> merge.prepare of the stored row, valid while the store's generation is
-        # ``self._generation`` (this writer's last commit); see ``_sync_cache``.
+        # ``self._generation`` (this writer's last commit); see ``_writing``.
         self._gates: OrderedDict[str, Mention] = OrderedDict()
         self._generation: str | None = None
 
