@@ -187,11 +187,12 @@ def _set_score(x: frozenset[str], y: frozenset[str]) -> tuple[float, bool, bool]
     return inter / len(x | y), True, overlap <= SET_CONFLICT_OVERLAP
 
 
-def _text_similarity(a: Mention, b: Mention) -> float:
+def _text_similarity(a: Mention, b: Mention, cutoff: float = 0.0) -> float:
+    """The best of the title and sentence ratios; a ratio under ``cutoff`` (0..100) counts as 0."""
     best = 0.0
     for ta, tb in zip(a.texts, b.texts):
         if ta and tb:
-            best = max(best, fuzz.token_sort_ratio(ta, tb) / 100.0)
+            best = max(best, fuzz.token_sort_ratio(ta, tb, score_cutoff=cutoff) / 100.0)
     return best
 
 
@@ -260,11 +261,7 @@ def merge_score(a: Mention, b: Mention) -> float | None:
     needed = (SCORE_THRESHOLD - 0.35 * actor_sim - 0.25 * country_sim) / 0.4 - 1e-3
     if not (a.coded and b.coded):
         needed = max(needed, UNCODED_TEXT_THRESHOLD)
-    cutoff = max(0.0, needed) * 100.0
-    text = 0.0
-    for ta, tb in zip(a.texts, b.texts):
-        if ta and tb:
-            text = max(text, fuzz.token_sort_ratio(ta, tb, score_cutoff=cutoff) / 100.0)
+    text = _text_similarity(a, b, max(0.0, needed) * 100.0)
     if not (a.coded and b.coded) and text < UNCODED_TEXT_THRESHOLD:
         return None
     score = _score(actor_sim, country_sim, text)

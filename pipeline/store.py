@@ -610,9 +610,8 @@ class Store:
         self.url = url
         self.backend = url.get_backend_name()
         self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
-        # Compiled candidate statements per precision rank: (SQL, bind order, fixed binds).
-        self._candidates_sql: dict[int, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
-        self._event_sql: tuple[str, tuple[str, ...]] | None = None
+        # Statements the writer runs on the driver, compiled once: (SQL, bind order, fixed binds).
+        self._compiled: dict[Any, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         self._gates_sql: dict[int, str] = {}
         # event id -> merge.prepare of the stored row, valid while the store's generation is
         # ``self._generation`` (this writer's last commit); see ``_writing``.
@@ -876,25 +875,31 @@ class Store:
         if rows:
             conn.execute(self._insert_key, rows)
 
-    def _driver_rows(self, conn: sa.Connection, sql: str, args: Any) -> list[tuple]:
+    def _driver_rows(self, conn: sa.Connection, sql: str, args: Any) -> tuple[list[str], list[tuple]]:
         """Run a statement straight on the driver: the writer runs a few per mention, and
-        SQLAlchemy's per-statement bookkeeping cost as much as the queries themselves."""
+        SQLAlchemy's per-statement bookkeeping cost as much as the queries themselves.
+        Returns the column names and the rows."""
         cur = conn.connection.driver_connection.cursor()
         try:
             cur.execute(sql, args)
-            return cur.fetchall()
+            return [d[0] for d in cur.description or ()], cur.fetchall()
         finally:
             cur.close()
+
+    def _run_compiled(self, conn: sa.Connection, name: Any, stmt: sa.Executable,
+                      params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
+        """Run ``stmt`` (compiled once under ``name``) on the driver with ``params``."""
+        if name not in self._compiled:
+            compiled = stmt.compile(dialect=self.engine.dialect)
+            self._compiled[name] = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
+        sql, order, fixed = self._compiled[name]
+        values = {**fixed, **params}
+        return self._driver_rows(conn, sql, tuple(values[n] for n in order) if order else values)
 
     def _candidate_ids(self, conn: sa.Connection, params: dict[str, Any]) -> list[str]:
         """The ids of the stored events a mention may merge with (``candidates_statement``)."""
         rank = params["r"]
-        if rank not in self._candidates_sql:
-            compiled = candidates_statement(rank).compile(dialect=self.engine.dialect)
-            self._candidates_sql[rank] = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params))
-        sql, order, fixed = self._candidates_sql[rank]
-        values = {**fixed, **params}
-        return [r[0] for r in self._driver_rows(conn, sql, tuple(values[n] for n in order) if order else values)]
+        return [r[0] for r in self._run_compiled(conn, ("candidates", rank), candidates_statement(rank), params)[1]]
 
     def _remember(self, event_id: str, gates: Mention) -> None:
         self._gates[event_id] = gates
@@ -916,7 +921,7 @@ class Store:
                 out.append((event_id, gates))
         for start in range(0, len(missing), 50):
             chunk = missing[start:start + 50]
-            for row in self._driver_rows(conn, self._gates_statement(len(chunk)), tuple(chunk)):
+            for row in self._driver_rows(conn, self._gates_statement(len(chunk)), tuple(chunk))[1]:
                 gates = prepare(dict(zip(_COMPARE_COLUMNS, row)))
                 self._remember(row[0], gates)
                 out.append((row[0], gates))
@@ -947,16 +952,10 @@ class Store:
         s_, e_, r_ = rec["date_start"], rec["date_end"], mention.rank
         params = {"s": s_, "e": e_, "lo": m.lo, "r": r_}
         best_id, best_score = None, -1.0
-        # The winner's full row is fetched afterwards.
-        ids: list[str] = []
+        ids: set[str] = set()
         for start in range(0, len(keys), KEY_SLOTS):
-            ids += self._candidate_ids(conn, {**params, **key_params(keys[start:start + KEY_SLOTS])})
-        if len(keys) > KEY_SLOTS:
-            ids = sorted(set(ids))
-        for event_id, gates in self._gates_of(conn, [e for e in ids if e not in pending]):
-            score = merge_score(gates, mention)
-            if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
-                best_id, best_score = event_id, score
+            ids.update(self._candidate_ids(conn, {**params, **key_params(keys[start:start + KEY_SLOTS])}))
+        candidates = self._gates_of(conn, [e for e in sorted(ids) if e not in pending])
         sharing: set[str] = set()
         for key in keys:
             sharing.update(pending_keys.get(key, ()))
@@ -968,31 +967,24 @@ class Store:
             ev_s, ev_e, ev_r = ev["date_start"], ev["date_end"], PRECISIONS.index(ev["precision"])
             if ((ev_s == s_ and ev_e == e_) or (ev_r > r_ and ev_s <= s_ and ev_e >= e_)
                     or (ev_r < r_ and ev_s >= s_ and ev_e <= e_)):
-                score = merge_score(pending_prepared[event_id], mention)
-                if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
-                    best_id, best_score = event_id, score
+                candidates.append((event_id, pending_prepared[event_id]))
+        # The best score wins, ties to the smallest id, so the outcome never depends on order.
+        for event_id, gates in candidates:
+            score = merge_score(gates, mention)
+            if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
+                best_id, best_score = event_id, score
         if best_id is None:
             return None
         if best_id in pending:
             return pending[best_id]
-        return self._event_row(conn, best_id)
+        return self._event_row(conn, best_id)   # the winner's full row, read only now
 
     def _event_row(self, conn: sa.Connection, event_id: str) -> dict[str, Any]:
         """One stored event as a dict, read straight on the driver (once per merged mention)."""
-        if self._event_sql is None:
-            compiled = _EVENT_BY_ID.compile(dialect=self.engine.dialect)
-            self._event_sql = (compiled.string, tuple(compiled.positiontup or ()))
-        sql, order = self._event_sql
-        cur = conn.connection.driver_connection.cursor()
-        try:
-            cur.execute(sql, (event_id,) * len(order) if order else {"eid": event_id})
-            names = [d[0] for d in cur.description]
-            row = cur.fetchone()
-        finally:
-            cur.close()
-        if row is None:
+        names, rows = self._run_compiled(conn, "event", _EVENT_BY_ID, {"eid": event_id})
+        if not rows:
             raise StoreError(f"event {event_id} vanished from the store during an ingest")
-        return dict(zip(names, row))
+        return dict(zip(names, rows[0]))
 
     # ----- reading ------------------------------------------------------------------------
     def events_frame(self) -> pd.DataFrame:
