@@ -57,41 +57,54 @@ _NUMERIC_DTYPES = {"goldstein": "float64", "confidence": "float64", "sentence_in
                    "date_char_start": "int64", "date_char_end": "int64"}
 
 
+_NAN = float("nan")
+# How each column of the event table is read off an ``Event`` (``pub``, ``title``: the article's).
+_COLUMN_VALUES = {
+    "event_id": lambda e, pub, title: e.event_id,
+    "article_id": lambda e, pub, title: e.article_id,
+    "date_start": lambda e, pub, title: e.date_start.isoformat(),
+    "date_end": lambda e, pub, title: e.date_end.isoformat(),
+    "precision": lambda e, pub, title: e.precision,
+    "timex_value": lambda e, pub, title: e.timex_value,
+    "date_text": lambda e, pub, title: e.date_text,
+    "date_basis": lambda e, pub, title: e.date_basis,
+    "tense": lambda e, pub, title: e.tense,
+    "title": lambda e, pub, title: e.title,
+    "sentence": lambda e, pub, title: e.sentence,
+    "countries": lambda e, pub, title: e.countries,
+    "actors": lambda e, pub, title: e.actors,
+    "topics": lambda e, pub, title: e.topics,
+    "event_code": lambda e, pub, title: e.event_code,
+    "goldstein": lambda e, pub, title: _NAN if e.goldstein is None else float(e.goldstein),
+    "confidence": lambda e, pub, title: float(e.confidence),
+    "regions": lambda e, pub, title: e.regions,
+    "quad_class": lambda e, pub, title: e.quad_class,
+    "sentence_index": lambda e, pub, title: int(e.sentence_index),
+    "date_char_start": lambda e, pub, title: int(e.date_offset[0]),
+    "date_char_end": lambda e, pub, title: int(e.date_offset[1]),
+    "published": lambda e, pub, title: pub,
+    "article_title": lambda e, pub, title: title,
+}
+
+
+def _article_fields(article: Article | None) -> tuple[str, str]:
+    return (article.published.isoformat(), article.title) if article else ("", "")
+
+
 def events_frame(events: list[Event], article: Article | None = None) -> pd.DataFrame:
     """Return events as a DataFrame with exactly the columns of ``EVENT_COLUMNS``."""
     if not events:
         return pd.DataFrame({c: pd.Series(dtype=_NUMERIC_DTYPES.get(c, "object")) for c in EVENT_COLUMNS})
-    nan = float("nan")
-    published = article.published.isoformat() if article else ""
-    title = article.title if article else ""
-    # Built column by column: one DataFrame per article is on the hot path of every ingest.
-    cols = {
-        "event_id": [e.event_id for e in events],
-        "article_id": [e.article_id for e in events],
-        "date_start": [e.date_start.isoformat() for e in events],
-        "date_end": [e.date_end.isoformat() for e in events],
-        "precision": [e.precision for e in events],
-        "timex_value": [e.timex_value for e in events],
-        "date_text": [e.date_text for e in events],
-        "date_basis": [e.date_basis for e in events],
-        "tense": [e.tense for e in events],
-        "title": [e.title for e in events],
-        "sentence": [e.sentence for e in events],
-        "countries": [e.countries for e in events],
-        "actors": [e.actors for e in events],
-        "topics": [e.topics for e in events],
-        "event_code": [e.event_code for e in events],
-        "goldstein": [nan if e.goldstein is None else float(e.goldstein) for e in events],
-        "confidence": [float(e.confidence) for e in events],
-        "regions": [e.regions for e in events],
-        "quad_class": [e.quad_class for e in events],
-        "sentence_index": [int(e.sentence_index) for e in events],
-        "date_char_start": [int(e.date_offset[0]) for e in events],
-        "date_char_end": [int(e.date_offset[1]) for e in events],
-        "published": [published] * len(events),
-        "article_title": [title] * len(events),
-    }
+    pub, title = _article_fields(article)
+    # Built column by column: a DataFrame per article is on the hot path of every extraction.
+    cols = {c: [get(e, pub, title) for e in events] for c, get in _COLUMN_VALUES.items()}
     return pd.DataFrame(cols, columns=list(EVENT_COLUMNS))
+
+
+def event_rows(events: list[Event], article: Article | None = None) -> list[dict]:
+    """The rows ``events_frame`` would hold, as plain dicts (no DataFrame: the ingest's fast path)."""
+    pub, title = _article_fields(article)
+    return [{c: get(e, pub, title) for c, get in _COLUMN_VALUES.items()} for e in events]
 
 
 def extract_events(article: Article) -> list[Event]:
@@ -120,5 +133,5 @@ def empty_events() -> pd.DataFrame:
     return events_frame([])
 
 
-__all__ = ["StageError", "annotate", "empty_events", "events_frame", "extract_article",
+__all__ = ["StageError", "annotate", "empty_events", "event_rows", "events_frame", "extract_article",
            "extract_events"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from pipeline.geo_data import gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
@@ -33,8 +34,11 @@ _WINDOW = 60  # characters of context looked at around a candidate
 _PUNCT = ".,;:!?)\"'”’"
 
 
+@lru_cache(maxsize=1024)
 def _prev_word(text: str, start: int) -> str:
-    """The word just before ``start`` (same line, spaces only between), with its final period."""
+    """The word just before ``start`` (same line, spaces only between), with its final period.
+
+    Cached: the tests of one candidate place ask for the same word several times."""
     m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
     return m.group(1) if m else ""
 

@@ -234,7 +234,7 @@ def process_unit(unit: Unit) -> Outcome:
     """Read and extract one unit (runs on a worker); never raises."""
     from pipeline.article import (ArticleError, article_from_text, article_id_for, read_article,
                                   read_article_bytes)
-    from pipeline.extract import extract_article
+    from pipeline.extract import event_rows, extract_events
     try:
         if unit.text is None:
             article = (read_article_bytes(unit.data, unit.path, unit.published) if unit.data is not None
@@ -251,7 +251,7 @@ def process_unit(unit: Unit) -> Outcome:
             return Outcome(unit.label, error=f"{unit.label}: no article text")
         # Everything about the rows that needs no store is done here, on the worker, so that the
         # single writer only merges and writes.
-        rows = storage_rows(article, extract_article(article))
+        rows = storage_rows(article, event_rows(extract_events(article), article))
     except ArticleError as err:
         return Outcome(unit.label, error=_first_line(str(err)) if str(err).startswith(unit.label)
                        else f"{unit.label}: {_first_line(str(err))}")

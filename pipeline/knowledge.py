@@ -128,6 +128,14 @@ def _reference_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{by_leaders}|{by_series}|{by_place})(?![\w-])")
 
 
+@lru_cache(maxsize=1)
+def _prefilter() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(series form, summit place, meeting word) regexes: every reference holds a series form,
+    or a place together with a meeting word, so text with neither skips the full regex."""
+    places = _alternation(p for row in _summits() for p in row["places"])
+    return re.compile(_alternation(_SERIES_FORMS)), re.compile(places), re.compile(_KIND)
+
+
 def _country_iso3(name: str) -> str:
     """Return the ISO3 code of a country name, or "" when it is not a country."""
     name = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
@@ -298,6 +306,9 @@ def find_summit_references(text: str, dct: date, tense: str = "") -> list[Knowle
     if isinstance(dct, datetime):
         dct = dct.date()   # a datetime does not compare with the table's dates
     text = text[:MAX_TEXT_CHARS]
+    series, place, kind = _prefilter()
+    if not series.search(text) and not (kind.search(text) and place.search(text)):
+        return []
     found = []
     for match in _reference_regex().finditer(text):
         reference = _resolve(match, text, dct, tense)

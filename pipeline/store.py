@@ -417,8 +417,11 @@ def _event_record(row: dict[str, Any], article: Article) -> dict[str, Any]:
     return rec
 
 
-def _rows_of(events: pd.DataFrame | None) -> list[dict[str, Any]]:
-    """The rows of an event frame as dicts (column lists zipped: much faster than to_dict)."""
+def _rows_of(events: pd.DataFrame | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """The rows of an event frame as dicts (column lists zipped: much faster than to_dict);
+    rows given as dicts (``extract.event_rows``) are taken as they are."""
+    if isinstance(events, list):
+        return events
     if events is None or events.empty:
         return []
     names = [str(c) for c in events.columns]
@@ -569,9 +572,11 @@ class StorageRows:
     mentions: tuple[StorageMention, ...]
 
 
-def storage_rows(article: Article, events: pd.DataFrame | None) -> StorageRows:
+def storage_rows(article: Article, events: pd.DataFrame | list[dict[str, Any]] | None) -> StorageRows:
     """The mentions of ``article`` as the writer stores them: normalised rows, mention copies,
-    merge-ready forms and candidate keys, without duplicate mention ids. Pure: no store needed."""
+    merge-ready forms and candidate keys, without duplicate mention ids. Pure: no store needed.
+
+    ``events`` is the extractor's frame or the same rows as dicts (``extract.event_rows``)."""
     out: list[StorageMention] = []
     seen: set[str] = set()
     for row in _rows_of(events):

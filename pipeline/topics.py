@@ -67,8 +67,9 @@ def keyword_forms(keyword: str) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _keyword_index() -> tuple[dict[str, frozenset[str]], int]:
-    """Map every keyword form to its topic ids; also return the longest form in words."""
+def _keyword_index() -> tuple[dict[str, frozenset[str]], dict[str, int]]:
+    """Map every keyword form to its topic ids; also map each form's first word to the longest
+    form (in words) that starts with it."""
     index: dict[str, set[str]] = {}
     for topic in _taxonomy():
         for keyword in topic["keywords"]:
@@ -80,20 +81,25 @@ def _keyword_index() -> tuple[dict[str, frozenset[str]], int]:
             form = " ".join(words)
             form = form if _ALL_CAPS.match(form) else form.lower()
             index.setdefault(form, set()).add(topic["id"])
-    longest = max((len(form.split()) for form in index), default=1)
-    return {form: frozenset(ids) for form, ids in index.items()}, longest
+    starts: dict[str, int] = {}
+    for form in index:
+        words = form.split(" ")
+        starts[words[0]] = max(starts.get(words[0], 0), len(words))
+    return {form: frozenset(ids) for form, ids in index.items()}, starts
 
 
 def topic_hits(text: str) -> dict[str, list[str]]:
     """Return, for each topic found in ``text``, the keyword matches that support it."""
     if not isinstance(text, str) or not text:
         return {}
-    index, longest = _keyword_index()
+    index, starts = _keyword_index()
     words = _WORD.findall(text[:MAX_TEXT_CHARS].replace("\u2019", "'"))
     lowered = [w.lower() for w in words]
     hits: dict[str, list[str]] = {}
     i = 0
     while i < len(words):
+        # Only phrases whose first word starts some keyword form can match (most words start none).
+        longest = max(starts.get(words[i], 0), starts.get(lowered[i], 0))
         # Longest phrase first, so "trade war" is trade only and not also military.
         for size in range(min(longest, len(words) - i), 0, -1):
             phrase = " ".join(words[i:i + size])

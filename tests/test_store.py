@@ -462,3 +462,25 @@ def test_store_migrates_version_3(store_url):
         with s.engine.connect() as conn:
             assert conn.execute(store_mod._GET_GENERATION).scalar_one()
         assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
+
+
+def test_storage_rows_from_records_equal_those_from_the_frame():
+    # The ingest builds storage rows from plain dicts (extract.event_rows), skipping the
+    # DataFrame: every sample article must give exactly what the frame gives.
+    from pathlib import Path
+
+    from pipeline.article import read_article
+    from pipeline.extract import event_rows, events_frame, extract_events
+    from pipeline.store import storage_rows
+
+    compared = 0
+    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt")):
+        article = read_article(path, None)
+        events = extract_events(article)
+        rows = event_rows(events, article)
+        assert all(tuple(r) == EVENT_COLUMNS for r in rows)
+        from_rows = storage_rows(article, rows)
+        from_frame = storage_rows(article, events_frame(events, article))
+        assert from_rows == from_frame, path.name
+        compared += len(from_rows.mentions)
+    assert compared > 50
