@@ -467,13 +467,27 @@ _UPDATED_COLUMNS = DATE_FIELDS + tuple(sorted(LIST_COLUMNS)) + (
     "event_code", "goldstein", "quad_class", "confidence", "mentions", "first_reported", "last_reported")
 
 
+_NO_LISTS = {k: () for k in LIST_COLUMNS}
+
+
+def _union_json(a: str, b: str) -> str:
+    """Union of two list cells in storage form (sorted, distinct JSON text)."""
+    if a == b or b == "[]":
+        return a
+    if a == "[]":
+        return b
+    return _json_list(set(_from_json_list(a)) | set(_from_json_list(b)))
+
+
 def _merged(target: dict[str, Any], rec: dict[str, Any], pub: str) -> dict[str, Any]:
-    """The canonical event row (storage form) after folding mention ``rec`` into ``target``."""
-    as_lists = {k: _from_json_list(target[k]) for k in LIST_COLUMNS}
-    new = merge_rows({**target, **as_lists}, {**rec, **{k: _from_json_list(rec[k]) for k in LIST_COLUMNS}})
+    """The canonical event row (storage form) after folding mention ``rec`` into ``target``.
+
+    ``merge_rows`` decides dates, code and confidence; the list cells are united in their JSON
+    form, which spares parsing the many that are equal or empty."""
+    new = merge_rows({**target, **_NO_LISTS}, {**rec, **_NO_LISTS})
     out = dict(target)
     out.update({k: new[k] for k in DATE_FIELDS})
-    out.update({k: _json_list(new[k]) for k in LIST_COLUMNS})
+    out.update({k: _union_json(target[k], rec[k]) for k in LIST_COLUMNS})
     out.update(event_code=_text(new.get("event_code")), goldstein=_num(new.get("goldstein"), float),
                quad_class=_num(new.get("quad_class"), int), confidence=_num(new.get("confidence"), float),
                mentions=int(target["mentions"]) + 1,

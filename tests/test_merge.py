@@ -191,3 +191,18 @@ def test_merge_score_agrees_with_compare_on_sample_mentions():
                 assert merge_score(pa, pb) == (expected.score if expected.same else None), (left, b)
                 verdicts["same" if expected.same else "different"] += 1
     assert verdicts["same"] > len(rows) and verdicts["different"] > 10 * len(rows)
+
+
+def test_wording_similarity_is_token_sort_ratio_of_titles_and_sentences():
+    # prepare() sorts the words once; the ratio of the sorted texts must be rapidfuzz's
+    # token_sort_ratio of the texts as written, the best of title and sentence.
+    from rapidfuzz import fuzz
+
+    from pipeline.merge import _text_similarity, prepare
+
+    rows = _sample_mentions()[:80]
+    for a in rows:
+        for b in rows:
+            expected = max(fuzz.token_sort_ratio(a["title"].casefold(), b["title"].casefold()),
+                           fuzz.token_sort_ratio(a["sentence"].casefold(), b["sentence"].casefold())) / 100.0
+            assert _text_similarity(prepare(a), prepare(b)) == pytest.approx(expected), (a["title"], b["title"])
