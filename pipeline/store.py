@@ -145,11 +145,8 @@ MAX_CANDIDATES = 25
 # Statements built once: SQLAlchemy then reuses their compiled form for every article.
 _ARTICLE_STATE = sa.select(articles_table.c.published, articles_table.c.published_assumed).where(
     articles_table.c.article_id == sa.bindparam("aid"))
-_INSERT_EVENT = events_table.insert()
-_INSERT_MENTION = mentions_table.insert()
 _INSERT_KEY = event_keys_table.insert()
 _UPDATE_EVENT = events_table.update().where(events_table.c.event_id == sa.bindparam("b_event_id"))
-_MOVE_KEYS = event_keys_table.update().where(event_keys_table.c.event_id == sa.bindparam("b_event_id"))
 _SET_N_EVENTS = articles_table.update().where(articles_table.c.article_id == sa.bindparam("aid"))
 _ek = event_keys_table.c
 # A fixed number of key slots (padded by repeating a key) rather than an "expanding" IN list:
@@ -632,6 +629,7 @@ class Store:
         # Statements the writer runs on the driver, compiled once: (SQL, bind order, fixed binds).
         self._compiled: dict[Any, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
         self._gates_sql: dict[int, str] = {}
+        self._write_sql: dict[tuple, str] = {}
         # event id -> merge.prepare of the stored row, valid while the store's generation is
         # ``self._generation`` (this writer's last commit); see ``_writing``.
         self._gates: OrderedDict[str, Mention] = OrderedDict()
@@ -825,23 +823,24 @@ class Store:
                 "title": rec["title"], "data": m.data})
             event_ids.append(event_id)
         if created:
-            conn.execute(_INSERT_EVENT, [pending[e] for e in created])
+            self._write_many(conn, events_table, [pending[e] for e in created])
         changed = [e for e in pending if e in stored_dates]
         if changed:
-            conn.execute(_UPDATE_EVENT, [{**{k: pending[e][k] for k in _UPDATED_COLUMNS}, "b_event_id": e}
-                                         for e in changed])
+            self._write_many(conn, events_table, [{**{k: pending[e][k] for k in _UPDATED_COLUMNS}, "b_event_id": e}
+                                                  for e in changed], where="event_id")
             moved = [e for e in changed if stored_dates[e] != (pending[e]["date_start"], pending[e]["precision"])]
             if moved:
-                conn.execute(_MOVE_KEYS, [{"b_event_id": e, "date_start": pending[e]["date_start"],
-                                           "date_end": pending[e]["date_end"],
-                                           "rank": PRECISIONS.index(pending[e]["precision"])} for e in moved])
+                self._write_many(conn, event_keys_table, [
+                    {"date_start": pending[e]["date_start"], "date_end": pending[e]["date_end"],
+                     "rank": PRECISIONS.index(pending[e]["precision"]), "b_event_id": e} for e in moved],
+                    where="event_id")
         key_rows = [k for e, ev in pending.items()
                     for k in _key_rows(e, ev, _event_keys(ev) - filed.get(e, frozenset()))]
         if key_rows:
             # Keys an updated event already had are skipped (ON CONFLICT DO NOTHING).
-            conn.execute(self._insert_key, key_rows)
+            self._write_many(conn, event_keys_table, key_rows, skip_duplicates=True)
         if mention_rows:
-            conn.execute(_INSERT_MENTION, mention_rows)
+            self._write_many(conn, mentions_table, mention_rows)
         conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
         for event_id, gates in pending_prepared.items():
             self._remember(event_id, gates)
@@ -902,6 +901,51 @@ class Store:
         try:
             cur.execute(sql, args)
             return [d[0] for d in cur.description or ()], cur.fetchall()
+        except self.engine.dialect.loaded_dbapi.Error as err:
+            raise self._wrapped(sql, err) from err
+        finally:
+            cur.close()
+
+    def _wrapped(self, sql: str, err: Exception) -> sa_exc.DBAPIError:
+        """A driver error as SQLAlchemy raises it (IntegrityError, OperationalError...), so the
+        callers' retry and duplicate handling see statements run on the driver too."""
+        return sa_exc.DBAPIError.instance(sql, None, err, self.engine.dialect.loaded_dbapi.Error)
+
+    def _write_many(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
+                    where: str = "", skip_duplicates: bool = False) -> None:
+        """INSERT ``rows`` into ``table`` or, with ``where`` (a column), UPDATE the row whose
+        ``where`` equals each row's "b_<where>" value, in one executemany on the driver.
+
+        Every row has the same keys; they name the columns written. The writer stores dozens of
+        rows per article, and SQLAlchemy's per-row parameter handling cost more than SQLite's
+        own work. Other backends than SQLite and PostgreSQL go through SQLAlchemy."""
+        if self.backend not in ("sqlite", "postgresql"):
+            if where:
+                stmt = table.update().where(table.c[where] == sa.bindparam("b_" + where))
+            else:
+                stmt = _insert_ignoring_duplicates(table, self.backend) if skip_duplicates else table.insert()
+            conn.execute(stmt, rows)
+            return
+        cols = tuple(k for k in rows[0] if k != "b_" + where)
+        name = (table.name, cols, where, skip_duplicates)
+        sql = self._write_sql.get(name)
+        if sql is None:
+            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+            quote = self.engine.dialect.identifier_preparer.quote
+            if where:
+                sets = ", ".join(f"{quote(c)} = {mark}" for c in cols)
+                sql = f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(where)} = {mark}"
+            else:
+                sql = (f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in cols)}) "
+                       f"VALUES ({', '.join([mark] * len(cols))})"
+                       + (" ON CONFLICT DO NOTHING" if skip_duplicates else ""))
+            self._write_sql[name] = sql
+        args = [tuple(r[c] for c in cols) + ((r["b_" + where],) if where else ()) for r in rows]
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            cur.executemany(sql, args)
+        except self.engine.dialect.loaded_dbapi.Error as err:
+            raise self._wrapped(sql, err) from err
         finally:
             cur.close()
 

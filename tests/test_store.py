@@ -484,3 +484,19 @@ def test_storage_rows_from_records_equal_those_from_the_frame():
         assert from_rows == from_frame, path.name
         compared += len(from_rows.mentions)
     assert compared > 50
+
+
+def test_store_driver_writes_raise_sqlalchemy_errors(store):
+    # Rows written straight on the driver must fail the way SQLAlchemy statements do, so that
+    # add_articles' duplicate handling and lock retries see them.
+    from pipeline.store import mentions_table
+
+    store.add_article(make_article("One", "2025-11-01"), frame(meeting_xi()))
+    aid = make_article("One", "2025-11-01").article_id
+    row = {"event_id": "m-xi", "article_id": aid, "mention_id": "m-xi", "sentence": "", "sentence_index": 0,
+           "date_text": "", "date_start": "2025-10-31", "date_end": "2025-10-31", "precision": "day",
+           "title": "", "data": ""}
+    with pytest.raises(sa.exc.IntegrityError):
+        with store.engine.begin() as conn:
+            store._write_many(conn, mentions_table, [row])   # (article_id, mention_id) is unique
+    assert store.counts()["mentions"] == 1
