@@ -25,6 +25,10 @@ MAX_ARTICLE_OPTIONS = 300  # source-article choices listed (most reporting first
 TABLE_ROWS = 500            # rows sent to the table; the downloads always hold every filtered row
 ANY = "any"
 TAB_LABELS = {"timeline": "Timeline", "relations": "Relations", "add": "Add articles"}
+# A new session's first page carries the chart and the filters; what sits under the chart
+# (metrics, detail, table, downloads) follows this many seconds later, or at the first interaction,
+# so the browser draws the chart without rendering the rest at the same time.
+DEFER_BELOW_FOLD_S = 0.8
 TABLE_COLUMNS = ("date_start", "date_end", "precision", "title", "date_text", "countries", "actors",
                  "topics", "event_code", "goldstein", "mentions", "event_id")
 S = st.session_state
@@ -302,6 +306,26 @@ def _downloads(view: pd.DataFrame) -> None:
     S._download_builders = builders   # the exact callables the buttons run (inspected by tests)
 
 
+def _below_fold_ready() -> bool:
+    """True once the parts under the chart may be drawn (see ``DEFER_BELOW_FOLD_S``)."""
+    if S.get("_below_fold"):
+        return True
+    _below_fold_timer()
+    return False
+
+
+@st.fragment(run_every=DEFER_BELOW_FOLD_S)
+def _below_fold_timer() -> None:
+    # Called by the first run of a session, then by its timer or the next full run, whichever
+    # comes first: that second call opens the page in full (one app rerun, and the timer stops
+    # because the fragment is no longer drawn).
+    if S.get("_below_fold_armed"):
+        S._below_fold = True
+        st.rerun()
+    S._below_fold_armed = True
+    st.caption("Loading the event table…")
+
+
 def _relations(loaded: data.Loaded) -> None:
     codes = sorted(set(loaded.factorized("countries")[1]), key=country_name)
     if len(codes) < 2:
@@ -458,7 +482,7 @@ def main() -> None:
         st.divider()
         st.markdown("**Share this view** (copy link)")
         st.code(urlstate.share_url(st.context.url or "", state), language=None, wrap_lines=True)
-    if view is not None:
+    if view is not None and _below_fold_ready():
         m1, m2, m3 = st.columns(3)
         m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
         m2.metric("Articles", f"{len(loaded.articles):,}")

@@ -146,6 +146,7 @@ def filter_change_times(url: str, runs: int) -> tuple[float, list[float]]:
     t0 = time.perf_counter()
     at.run()
     first = time.perf_counter() - t0
+    at.run()   # the deferred part of the first page (a browser's timer run), not a filter change
     if at.exception:
         raise RuntimeError(at.exception[0].message)
     changes = [("Countries", ["CAN"]), ("Topics", ["trade"]), ("Countries", ["CAN", "CHN"]),

@@ -34,6 +34,10 @@ TEXT_KEYS = ("text", "body", "content")
 DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
 WRITE_BATCH = 16          # finished articles written per store transaction (each stays atomic)
 WINDOW_PER_WORKER = 16     # units in flight (running or awaiting their turn to be written) per worker
+# Local workers run at this much lower priority than the client: the client's single writer is the
+# serial stage of the pipeline, and with as many workers as cores it got only about two thirds
+# of a core (2 workers on 2 cores ran no faster than 1 worker).
+WORKER_NICENESS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +298,7 @@ class _Local:
         # a fork of the client and its open database connections.
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.extract", "pipeline.article", "pipeline.ingest"])
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_lower_priority)
 
     def submit(self, unit: Unit):
         try:
@@ -311,6 +315,14 @@ class _Local:
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _lower_priority() -> None:
+    """Worker start-up: yield the CPU to the client's writer (see ``WORKER_NICENESS``)."""
+    try:
+        os.nice(int(os.environ.get("TIMELINE_WORKER_NICENESS", WORKER_NICENESS)))
+    except (OSError, ValueError):   # not permitted or not supported here: run at normal priority
+        pass
 
 
 class _Dask:

@@ -71,7 +71,9 @@ def app(store_url, monkeypatch):
         at = AppTest.from_file(APP, default_timeout=60)
         for key, value in params.items():
             at.query_params[key] = value
-        return at.run()
+        # The first run draws the chart and defers the rest; the second stands for the timer
+        # (or the first interaction) that opens the page in full in a browser.
+        return at.run().run()
     return make
 
 
@@ -275,6 +277,24 @@ def test_dashboard_adds_a_pasted_article(tmp_path, monkeypatch):
     added = arts[arts["title"] == "Canada and China sign canola deal"]
     assert len(added) == 1 and added["published"].iloc[0] == "2026-03-04"
     assert any("starred" in i.value for i in at.info) or not at.session_state["new_ids"]
+
+
+def test_dashboard_first_page_defers_what_is_under_the_chart(store_url, monkeypatch):
+    monkeypatch.setenv("TIMELINE_DB", store_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["event"] = "e03"
+    at.run()
+    assert not at.exception and not at.error
+    assert len(at.get("plotly_chart")) == 1 and len(at.multiselect) >= 4   # the chart and the filters
+    assert "_table_ids" not in at.session_state and not at.get("download_button") and not at.metric
+    assert any("Loading the event table" in c.value for c in at.caption)
+    at.run()   # the timer's run, or any interaction
+    assert not at.exception and not at.error
+    assert set(at.session_state["_table_ids"]) == set(EVENTS["event_id"])
+    assert len(at.get("download_button")) == 3 and any("Meng Wanzhou" in m.value for m in at.markdown)
+    assert not any("Loading the event table" in c.value for c in at.caption)
+    at.run()   # and it stays open
+    assert "_table_ids" in at.session_state and len(at.get("download_button")) == 3
 
 
 def test_dashboard_relations_pair_comes_from_the_url(app):
