@@ -311,9 +311,17 @@ def _has_prefix_in(key: str, sorted_keys: list[str]) -> bool:
 
 def _dedupe(paras: list[tuple[str, bool]]) -> list[str]:
     """Drop repeated paragraphs, prefixes of other paragraphs and teasers the body repeats."""
+    memo: dict[str, list[tuple[str, str]]] = {}
+
+    def sentence_keys(text: str) -> list[tuple[str, str]]:
+        # Body paragraphs are split again at the end: split each text once.
+        if text not in memo:
+            memo[text] = _sentence_keys(text)
+        return memo[text]
+
     body = [p for p, excerpt in paras if not excerpt]
     body_keys = sorted({_para_key(p) for p in body})
-    body_sents = {k for p in body for _, k in _sentence_keys(p)}
+    body_sents = {k for p in body for _, k in sentence_keys(p)}
     sorted_sents = sorted(body_sents)
     kept: list[str] = []
     seen_sent: set[str] = set()
@@ -324,7 +332,7 @@ def _dedupe(paras: list[tuple[str, bool]]) -> list[str]:
         # A teaser keeps only the sentences the body does not already carry, once; a teaser cut
         # mid-sentence ("... on a high-stakes") is a prefix of a body sentence or paragraph.
         parts = []
-        for sent, key in _sentence_keys(text):
+        for sent, key in sentence_keys(text):
             if (not key or key in body_sents or key in seen_sent
                     or _has_prefix_in(key, sorted_sents) or _has_prefix_in(key, body_keys)):
                 continue
@@ -347,7 +355,7 @@ def _dedupe(paras: list[tuple[str, bool]]) -> list[str]:
     # A paragraph whose every sentence appears in another paragraph (a pull quote, a teaser
     # without a label) is a repeat too.
     counts: dict[str, int] = {}
-    per_para = [_sentence_keys(p) for p in out]
+    per_para = [sentence_keys(p) for p in out]
     for sents in per_para:
         for k in {k for _, k in sents}:
             counts[k] = counts.get(k, 0) + 1

@@ -32,8 +32,8 @@ DUMP_SUFFIXES = (".jsonl", ".csv")
 MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
 DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
-WRITE_BATCH = 16          # finished articles written per store transaction (each stays atomic)
-WINDOW_PER_WORKER = 16     # units in flight (running or awaiting their turn to be written) per worker
+WRITE_BATCH = 64          # finished articles written per store transaction (each stays atomic)
+WINDOW_PER_WORKER = 32     # units in flight (running or awaiting their turn to be written) per worker
 # Local workers run at this much lower priority than the client: the client's single writer is the
 # serial stage of the pipeline, and with as many workers as cores it got only about two thirds
 # of a core (2 workers on 2 cores ran no faster than 1 worker).
