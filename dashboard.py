@@ -476,6 +476,7 @@ def main() -> None:
     # A new session's first timeline page stops here (see DEFER_BELOW_FOLD_S).
     full = view is None or _below_fold_ready()
     if full:
+        S._below_fold = True   # only a session's first page waits, not a later switch of view
         _sidebar(loaded)
     else:
         # Hold the sidebar's place so that the page keeps its layout when the filters arrive.

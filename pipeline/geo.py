@@ -283,6 +283,7 @@ def tag_countries(text: str) -> list[GeoMention]:
         return []
     gaz = gazetteer()
     ctx = gaz.context
+    _prev_word.cache_clear()   # it only serves this text: never keep earlier texts alive
     # Candidates: [start, end, surface, iso3, kind].
     cands: list[list] = []
     for m in gaz.pattern.finditer(text):

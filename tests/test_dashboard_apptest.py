@@ -301,6 +301,18 @@ def test_dashboard_first_page_defers_what_is_under_the_chart(store_url, monkeypa
     assert "_table_ids" in at.session_state and len(at.get("download_button")) == 3
 
 
+def test_dashboard_only_the_first_page_waits(store_url, monkeypatch):
+    # A session that starts on another view opens the timeline in full when it switches to it.
+    monkeypatch.setenv("TIMELINE_DB", store_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["tab"] = "relations"
+    at.run()
+    assert not any("Loading" in c.value for c in at.caption)
+    at.session_state["main_tab"] = "Timeline"
+    at.run()
+    assert not at.exception and len(at.multiselect) >= 4 and len(at.get("download_button")) == 3
+
+
 def test_dashboard_relations_pair_comes_from_the_url(app):
     at = app(tab="relations", pair=["CAN", "USA"])
     assert _by_label(at.selectbox, "Country").value == "CAN"
