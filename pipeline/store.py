@@ -33,7 +33,7 @@ from pipeline.merge import (DATE_FIELDS, MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIO
 from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, Article
 
 REPO = Path(__file__).resolve().parent.parent
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
 BUSY_TIMEOUT_S = 60
 WRITE_RETRIES = 5
@@ -124,15 +124,18 @@ mentions_table = sa.Table(
 # The rows are their own index, ordered by (key, rank, date_start): on SQLite a WITHOUT ROWID
 # table, so a lookup reads each row where the search lands (no second lookup for date_end and
 # event_id) and a new key dirties one B-tree, not a table and two indexes. An event's keys
-# always carry its current period (moved together), so (key, event_id) stays unique too.
+# always carry its current period (moved together), so (key, root, event_id) stays unique too.
+# ``root`` is the event's CAMEO root ("" when uncoded): a coded mention searches its root and "",
+# an uncoded one every root, so each party is filed once rather than once bare and once per root.
 event_keys_table = sa.Table(
     "event_keys", metadata,
     sa.Column("key", sa.String(255), nullable=False),
+    sa.Column("root", sa.String(8), nullable=False),
     sa.Column("rank", sa.Integer, nullable=False),
     sa.Column("date_start", sa.String(10), nullable=False),
     sa.Column("event_id", sa.String(64), sa.ForeignKey("events.event_id"), nullable=False),
     sa.Column("date_end", sa.String(10), nullable=False),
-    sa.PrimaryKeyConstraint("key", "rank", "date_start", "event_id", name="pk_event_keys"),
+    sa.PrimaryKeyConstraint("key", "root", "rank", "date_start", "event_id", name="pk_event_keys"),
     sa.Index("ix_event_keys_event", "event_id"),
     sqlite_with_rowid=False,
 )
@@ -169,22 +172,24 @@ def _ranks(ranks: Iterable[int]) -> sa.ColumnElement[bool]:
 
 
 @functools.lru_cache(maxsize=None)
-def candidates_statement(rank: int) -> sa.Select:
-    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo): the ids
-    of the events it may merge with, in id order. What the merge gates read of each comes from
-    the writer's cache of prepared events, or from ``events`` for those it does not hold."""
+def candidates_statement(rank: int, coded: bool = True) -> sa.Select:
+    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo, and
+    root when ``coded``): the ids of the events it may merge with, in id order. A coded mention
+    meets events of its CAMEO root or uncoded ones (different roots never merge). What the merge
+    gates read of each comes from the writer's cache of prepared events, or from ``events``."""
+    keys = sa.and_(_KEYS, _ek.root.in_([sa.bindparam("root", type_=sa.String), sa.literal("")])) if coded else _KEYS
     parts: list[sa.Select] = [sa.select(_ek.event_id).where(
-        _KEYS, _ranks(MERGE_RANKS), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
+        keys, _ranks(MERGE_RANKS), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
     coarser = [r for r in MERGE_RANKS if r > rank]
     finer = [r for r in MERGE_RANKS if r < rank]
     if coarser:
         parts.append(sa.select(sa.select(_ek.event_id).where(
-            _KEYS, _ranks(coarser), _ek.date_start >= sa.bindparam("lo"), _ek.date_start <= sa.bindparam("s"),
+            keys, _ranks(coarser), _ek.date_start >= sa.bindparam("lo"), _ek.date_start <= sa.bindparam("s"),
             _ek.date_end >= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
             .subquery().c.event_id))
     if finer:
         parts.append(sa.select(sa.select(_ek.event_id).where(
-            _KEYS, _ranks(finer), _ek.date_start >= sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"),
+            keys, _ranks(finer), _ek.date_start >= sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"),
             _ek.date_end <= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
             .subquery().c.event_id))
     ids = sa.union(*parts).subquery()
@@ -505,29 +510,28 @@ def _code_root(rec: dict[str, Any]) -> str:
     return _text(rec.get("event_code"))[:2]
 
 
-def _keys_of(rec: dict[str, Any]) -> set[str]:
-    """The candidate-lookup keys of an event row (list columns as JSON text).
-
-    Each party key is filed bare and with the event's CAMEO root ("a:Mark Carney|04"; "|" alone
-    when uncoded), so a coded mention only meets events of its root or uncoded ones.
-    """
+def _keys_of(rec: dict[str, Any]) -> set[tuple[str, str]]:
+    """The candidate-lookup keys of an event row (list columns as JSON text): (party key, CAMEO
+    root) pairs ("a:Mark Carney", "04"); the root is "" when uncoded."""
     countries, actors = _from_json_list(rec.get("countries")), _from_json_list(rec.get("actors"))
     base = {"c:" + c for c in countries} | {"a:" + a for a in actors}
     if not actors:
         base |= {"n:" + c for c in countries}
     root = _code_root(rec)
-    keys = {k[:250] for k in base}
-    return keys | {f"{k}|{root}" for k in keys}
+    return {(k[:250], root) for k in base}
 
 
-def _event_keys(ev: dict[str, Any]) -> frozenset[str]:
+def _event_keys(ev: dict[str, Any]) -> frozenset[tuple[str, str]]:
     """``_keys_of`` of a pending event, cached on its party lists and code."""
     return _keys_cached(ev.get("countries") or "", ev.get("actors") or "", _code_root(ev))
 
 
 @functools.lru_cache(maxsize=16384)
-def _keys_cached(countries: str, actors: str, root: str) -> frozenset[str]:
+def _keys_cached(countries: str, actors: str, root: str) -> frozenset[tuple[str, str]]:
     return frozenset(_keys_of({"countries": countries, "actors": actors, "event_code": root}))
+
+
+ANY_ROOT = "*"   # in the writer's map of pending events: filed under this party key, any root
 
 
 def _lookup_keys(rec: dict[str, Any]) -> list[str]:
@@ -535,19 +539,14 @@ def _lookup_keys(rec: dict[str, Any]) -> list[str]:
 
     A mention naming actors can only join an event sharing one of them, or an event naming no
     actor that shares a country (two different actor sets conflict); one naming no actor can
-    join any event sharing a country. A coded mention looks among events of its CAMEO root and
-    uncoded events only (different roots never merge).
+    join any event sharing a country. (The query narrows the search by CAMEO root.)
     """
     countries, actors = _from_json_list(rec.get("countries")), _from_json_list(rec.get("actors"))
     if actors:
         base = {"a:" + a for a in actors} | {"n:" + c for c in countries}
     else:
         base = {"c:" + c for c in countries}
-    base = {k[:250] for k in base}
-    root = _code_root(rec)
-    if root:
-        return sorted({f"{k}|{root}" for k in base} | {f"{k}|" for k in base})
-    return sorted(base)
+    return sorted({k[:250] for k in base})
 
 
 def key_params(keys: list[str]) -> dict[str, str]:
@@ -559,8 +558,8 @@ def _key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[str]) -> list[d
     if rec.get("precision") not in MERGEABLE_PRECISIONS or not rec.get("date_start"):
         return []
     rank = PRECISIONS.index(rec["precision"])
-    return [{"key": k, "event_id": event_id, "date_start": rec["date_start"], "date_end": rec["date_end"] or
-             rec["date_start"], "rank": rank} for k in sorted(keys)]
+    return [{"key": k, "root": root, "event_id": event_id, "date_start": rec["date_start"],
+             "date_end": rec["date_end"] or rec["date_start"], "rank": rank} for k, root in sorted(keys)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -791,7 +790,7 @@ class Store:
         # statements at the end; later mentions of the same article see them through ``pending``.
         pending: dict[str, dict[str, Any]] = {}
         pending_prepared: dict[str, Mention] = {}       # event id -> merge.prepare of its pending row
-        pending_keys: dict[str, set[str]] = {}          # lookup key -> pending events filed under it
+        pending_keys: dict[tuple[str, str], set[str]] = {}  # (key, root or ANY_ROOT) -> pending events
         created: list[str] = []
         stored_dates: dict[str, tuple[str, str]] = {}   # event id -> (date_start, precision) in the database
         filed: dict[str, frozenset[str]] = {}            # event id -> keys the database already holds
@@ -815,8 +814,9 @@ class Store:
                 pending[event_id] = _merged(target, rec, pub)
                 pending_prepared[event_id] = prepare(pending[event_id])
                 merged += 1
-            for key in _event_keys(pending[event_id]):
-                pending_keys.setdefault(key, set()).add(event_id)
+            for key, root in _event_keys(pending[event_id]):
+                pending_keys.setdefault((key, root), set()).add(event_id)
+                pending_keys.setdefault((key, ANY_ROOT), set()).add(event_id)
             mention_rows.append({
                 "event_id": event_id, "article_id": article.article_id, "mention_id": m.mention_id,
                 "sentence": rec["sentence"], "sentence_index": rec["sentence_index"], "date_text": rec["date_text"],
@@ -962,8 +962,9 @@ class Store:
 
     def _candidate_ids(self, conn: sa.Connection, params: dict[str, Any]) -> list[str]:
         """The ids of the stored events a mention may merge with (``candidates_statement``)."""
-        rank = params["r"]
-        return [r[0] for r in self._run_compiled(conn, ("candidates", rank), candidates_statement(rank), params)[1]]
+        rank, coded = params["r"], bool(params["root"])
+        return [r[0] for r in self._run_compiled(conn, ("candidates", rank, coded),
+                                                 candidates_statement(rank, coded), params)[1]]
 
     def _remember(self, event_id: str, gates: Mention) -> None:
         self._gates[event_id] = gates
@@ -1003,7 +1004,7 @@ class Store:
 
     def _find_match(self, conn: sa.Connection, m: StorageMention, pending: dict[str, dict[str, Any]],
                     pending_prepared: dict[str, Mention],
-                    pending_keys: dict[str, set[str]]) -> dict[str, Any] | None:
+                    pending_keys: dict[tuple[str, str], set[str]]) -> dict[str, Any] | None:
         """The best canonical event reporting the same happening as mention ``m``, or None.
 
         Stored events are found through the key index; events this article already created or
@@ -1014,7 +1015,8 @@ class Store:
             return None
         rec, mention = m.rec, m.prepared
         s_, e_, r_ = rec["date_start"], rec["date_end"], mention.rank
-        params = {"s": s_, "e": e_, "lo": m.lo, "r": r_}
+        root = _code_root(rec)
+        params = {"s": s_, "e": e_, "lo": m.lo, "r": r_, "root": root}
         best_id, best_score = None, -1.0
         ids: set[str] = set()
         for start in range(0, len(keys), KEY_SLOTS):
@@ -1022,7 +1024,8 @@ class Store:
         candidates = self._gates_of(conn, [e for e in sorted(ids) if e not in pending])
         sharing: set[str] = set()
         for key in keys:
-            sharing.update(pending_keys.get(key, ()))
+            for filed_root in ((root, "") if root else (ANY_ROOT,)):
+                sharing.update(pending_keys.get((key, filed_root), ()))
         for event_id in sharing:
             # The same date relations the index query applies (cheap string tests first).
             ev = pending[event_id]
@@ -1124,21 +1127,27 @@ class Store:
 
 
 def _migrate_1_to_2(conn: sa.Connection) -> None:
-    """Version 1 had no mention copies (and no candidate keys: version 4 builds them)."""
+    """Version 1 had no mention copies (and no candidate keys: version 5 builds them)."""
     columns = {c["name"] for c in sa.inspect(conn).get_columns("mentions")}
     if "data" not in columns:
         conn.execute(sa.text("ALTER TABLE mentions ADD COLUMN data TEXT NOT NULL DEFAULT ''"))
 
 
 def _migrate_2_to_3(conn: sa.Connection) -> None:
-    """Version 2 indexed candidate keys by (key, date_start); version 4 rebuilds the key table."""
+    """Version 2 indexed candidate keys by (key, date_start); version 5 rebuilds the key table."""
     conn.execute(sa.text("DROP INDEX IF EXISTS ix_event_keys_lookup"))
 
 
 def _migrate_3_to_4(conn: sa.Connection) -> None:
-    """Version 4 keeps the candidate keys in a table ordered by (key, rank, date_start) and records
-    a generation that every write changes, so a writer knows whether the events it has cached
-    are still current. The key table is rebuilt from the events."""
+    """Version 4 records a generation that every write changes, so a writer knows whether the
+    events it has cached are still current (its key table is rebuilt by the next step)."""
+    if conn.execute(_GET_GENERATION).first() is None:
+        conn.execute(meta_table.insert(), {"key": _GENERATION_KEY, "value": uuid.uuid4().hex})
+
+
+def _migrate_4_to_5(conn: sa.Connection) -> None:
+    """Version 5 files each party key once, with the event's CAMEO root in its own column (version
+    4 filed it bare and again as "key|root"). The key table is rebuilt from the events."""
     conn.execute(sa.text("DROP TABLE IF EXISTS event_keys"))
     event_keys_table.create(conn)
     cols = events_table.c
@@ -1148,8 +1157,6 @@ def _migrate_3_to_4(conn: sa.Connection) -> None:
         key_rows = _key_rows(row["event_id"], dict(row), _keys_of(dict(row)))
         if key_rows:
             conn.execute(_INSERT_KEY, key_rows)  # a fresh table: no duplicates
-    if conn.execute(_GET_GENERATION).first() is None:
-        conn.execute(meta_table.insert(), {"key": _GENERATION_KEY, "value": uuid.uuid4().hex})
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4}
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}

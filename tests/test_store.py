@@ -110,19 +110,39 @@ def test_store_merge_keeps_finest_precision_and_unions(store):
 
 @pytest.mark.parametrize("precision", ["day", "month", "year"])
 def test_store_candidate_lookup_uses_index(store, precision):
-    # The merge lookup must search the key index, rank by rank, never scan every event.
+    # The merge lookup of a coded mention must search the key index by key, root and rank, never
+    # scan every event.
     if store.backend != "sqlite":
         pytest.skip("query plan checked on SQLite")
     rank = store_mod.PRECISIONS.index(precision)
     params = {**store_mod.key_params(["c:CAN", "a:Mark Carney"]), "s": "2025-10-31", "e": "2025-10-31",
-              "lo": "2024-10-30"}
+              "lo": "2024-10-30", "root": "04"}
     with store.engine.connect() as conn:
-        sql = str(store_mod.candidates_statement(rank).params(params)
+        sql = str(store_mod.candidates_statement(rank, True).params(params)
                   .compile(conn, compile_kwargs={"literal_binds": True}))
         rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql).all()
     detail = " ".join(str(r[-1]) for r in rows)
     assert "SCAN event_keys" not in detail, detail
-    assert detail.count("SEARCH event_keys USING PRIMARY KEY (key=? AND rank=?") >= 2, detail
+    assert detail.count("SEARCH event_keys USING PRIMARY KEY (key=? AND root=? AND rank=?") >= 2, detail
+
+
+def test_store_uncoded_mentions_meet_every_root_and_coded_ones_theirs(store):
+    # One filing per party key: an uncoded mention still finds a coded event, a coded mention
+    # finds uncoded events and events of its root, never those of another root.
+    store.add_article(make_article("a1"), frame(make_event("e1", "2025-05-05", None, "day",
+                                                           "Carney met Xi in Gyeongju", ["CAN", "CHN"],
+                                                           [CARNEY, XI], "040", 1)))
+    uncoded = store.add_article(make_article("a2"), frame(make_event(
+        "e2", "2025-05-05", None, "day", "Carney met Xi in Gyeongju", ["CAN", "CHN"], [CARNEY, XI], "", None)))
+    assert uncoded.mentions_merged == 1
+    other_root = store.add_article(make_article("a3"), frame(make_event(
+        "e3", "2025-05-05", None, "day", "Carney met Xi in Gyeongju", ["CAN", "CHN"], [CARNEY, XI], "173", 4)))
+    assert other_root.mentions_merged == 0
+    with store.engine.connect() as conn:
+        roots = {tuple(r) for r in conn.execute(sa.select(store_mod.event_keys_table.c.key,
+                                                          store_mod.event_keys_table.c.root).distinct())}
+    assert ("a:Mark Carney", "04") in roots and ("a:Mark Carney", "17") in roots
+    assert not any("|" in key for key, _ in roots)   # no "key|root" strings any more
 
 
 def test_store_records_schema_version(store_url):
@@ -145,6 +165,9 @@ def test_store_migrates_version_1(store_url):
         assert result.mentions_merged == 1
         assert s.remove_article("a2")  # rebuilt from the migrated (column-only) first mention
         assert s.events_frame().loc[0, "mentions"] == 1
+
+
+KEY_TABLE_PK = ["key", "root", "rank", "date_start", "event_id"]
 
 
 def _rewind_key_table(conn, lookup_index: str) -> None:
@@ -176,7 +199,7 @@ def test_store_migrates_version_2(store_url):
             conn.execute(store_mod.meta_table.update().values(value="2"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
-        assert _key_table_layout(s) == (["key", "rank", "date_start", "event_id"], {"ix_event_keys_event"})
+        assert _key_table_layout(s) == (KEY_TABLE_PK, {"ix_event_keys_event"})
         assert _n_keys(s) == keys_before
         assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
 
@@ -457,10 +480,35 @@ def test_store_migrates_version_3(store_url):
             conn.execute(store_mod.meta_table.update().values(value="3"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
-        assert _key_table_layout(s) == (["key", "rank", "date_start", "event_id"], {"ix_event_keys_event"})
+        assert _key_table_layout(s) == (KEY_TABLE_PK, {"ix_event_keys_event"})
         assert _n_keys(s) == keys_before
         with s.engine.connect() as conn:
             assert conn.execute(store_mod._GET_GENERATION).scalar_one()
+        assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
+
+
+def test_store_migrates_version_4(store_url):
+    with open_store(store_url) as s:
+        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        keys_before = _n_keys(s)
+        with s.engine.begin() as conn:  # rewind to version 4: each key bare and as "key|root"
+            conn.execute(sa.text("CREATE TABLE ek_copy AS SELECT key, root, rank, date_start, event_id, "
+                                 "date_end FROM event_keys"))
+            conn.execute(sa.text("DROP TABLE event_keys"))
+            conn.execute(sa.text("CREATE TABLE event_keys (key VARCHAR(255) NOT NULL, rank INTEGER NOT NULL, "
+                                 "date_start VARCHAR(10) NOT NULL, event_id VARCHAR(64) NOT NULL REFERENCES "
+                                 "events (event_id), date_end VARCHAR(10) NOT NULL, CONSTRAINT pk_event_keys "
+                                 "PRIMARY KEY (key, rank, date_start, event_id))"))
+            for expr in ("key", "key || '|' || root"):
+                conn.execute(sa.text(f"INSERT INTO event_keys SELECT {expr}, rank, date_start, event_id, date_end "
+                                     "FROM ek_copy"))
+            conn.execute(sa.text("DROP TABLE ek_copy"))
+            conn.execute(store_mod.meta_table.update().where(store_mod.meta_table.c.key == "schema_version")
+                         .values(value="4"))
+    with open_store(store_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION
+        assert _key_table_layout(s)[0] == KEY_TABLE_PK
+        assert _n_keys(s) == keys_before
         assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
 
 
