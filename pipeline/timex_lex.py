@@ -188,8 +188,10 @@ def lexicon() -> Lexicon:
                  "year"],
         "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "weekofmonth": ["week"], "period": ["period"],
     }
-    digit_names = {"iso", "numeric", "isoweek", "mdy", "dmy", "year", "decade", "century", "time",
-                   "ago", "duration", "set", "quarter", "qcode"}
+    # Rules that can match without any trigger word: a digit token is their trigger. (Dates
+    # such as "March 3, 2021" always hold a month name and durations a unit word: triggering
+    # them on every digit too scanned most of a date-dense text 14 times over.)
+    digit_names = {"iso", "numeric", "isoweek", "year", "decade", "century", "time", "qcode"}
     index = {name: i for i, (name, _) in enumerate(pats)}
     triggers: dict = {}
     for name, words in trig.items():

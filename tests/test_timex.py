@@ -387,3 +387,31 @@ def test_timex_later_this_period_is_the_rest_of_it(text, dct, start, end):
     (t,) = [x for x in tag_timexes(text, dct) if x.type == "DATE"]
     assert (t.date_start, t.date_end) == (start, end)
     assert t.value == str(dct.year) or t.value == dct.strftime("%Y-%m")
+
+
+def test_timex_every_rule_match_holds_one_of_its_trigger_tokens():
+    # The tagger runs each rule only near its trigger tokens (a digit for the digit rules): that
+    # is exact only if every match of the rule, run over the whole text, holds such a token.
+    from pipeline.timex import TOKEN_RE, lexicon
+
+    lx = lexicon()
+    words_of: dict[int, set[str]] = {}
+    for word, rules in lx.triggers.items():
+        for r in rules:
+            words_of.setdefault(r, set()).add(word)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(
+        (Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt"))]
+    texts.append("Wednesday, the 3rd of March 2021; about 150 years ago; 3-5 business days; every 2 weeks; "
+                 "twice a year; in Q3 2024; the 1990s; 10:30 a.m.; 2024-05-06; 5/6/2024; the third quarter.")
+    checked = 0
+    for text in texts:
+        for r, (name, rx) in enumerate(lx.rules):
+            for m in rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                tokens = TOKEN_RE.findall(m.group().lower())
+                ok = any(t in words_of.get(r, ()) for t in tokens) or (
+                    r in lx.digit_rules and any(t[0].isdigit() for t in tokens))
+                assert ok, (name, m.group())
+                checked += 1
+    assert checked > 300
