@@ -108,7 +108,7 @@ def _place_index() -> dict[str, tuple[int, ...]]:
 def _reference_regex() -> re.Pattern[str]:
     """Compile the summit-reference regex once (series forms and place names from the data)."""
     series = _alternation(_SERIES_FORMS)
-    places = _alternation(p for row in _summits() for p in row["places"])
+    places = _place_alternation()
     by_series = (
         rf"(?:(?P<det>{_DET})\s+)?(?:(?P<ord>{_ORDINAL})\s+)?(?:(?P<year1>{_YEAR})\s+)?"
         rf"(?P<series>{series})(?:[ -]?(?P<num>\d{{1,2}})(?!\d))?(?:\s+(?P<year2>{_YEAR}))?"
@@ -128,12 +128,16 @@ def _reference_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{by_leaders}|{by_series}|{by_place})(?![\w-])")
 
 
+def _place_alternation() -> str:
+    """Regex alternation of every place name of the summit table."""
+    return _alternation(p for row in _summits() for p in row["places"])
+
+
 @lru_cache(maxsize=1)
 def _prefilter() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(series form, summit place, meeting word) regexes: every reference holds a series form,
     or a place together with a meeting word, so text with neither skips the full regex."""
-    places = _alternation(p for row in _summits() for p in row["places"])
-    return re.compile(_alternation(_SERIES_FORMS)), re.compile(places), re.compile(_KIND)
+    return re.compile(_alternation(_SERIES_FORMS)), re.compile(_place_alternation()), re.compile(_KIND)
 
 
 def _country_iso3(name: str) -> str:

@@ -121,7 +121,7 @@ mentions_table = sa.Table(
 # "n:<country>" while the event names no actor), with the event's period and precision rank, so
 # "events sharing a party whose period equals, contains or lies inside this one" is a few index
 # range scans, never a scan of all events.
-# The rows are their own index, ordered by (key, rank, date_start): on SQLite a WITHOUT ROWID
+# The rows are their own index, ordered by (key, root, rank, date_start): on SQLite a WITHOUT ROWID
 # table, so a lookup reads each row where the search lands (no second lookup for date_end and
 # event_id) and a new key dirties one B-tree, not a table and two indexes. An event's keys
 # always carry its current period (moved together), so (key, root, event_id) stays unique too.
@@ -159,7 +159,7 @@ _KEYS = _ek.key.in_([sa.bindparam(f"k{i}", type_=sa.String) for i in range(KEY_S
 # Precision ranks that can merge, and the candidate query for a mention of each rank: events
 # sharing a key whose period is the same, a coarser one containing it, or a finer one inside it
 # (see merge.dates_compatible). The ranks are spelled out in each statement so that the key
-# table, ordered by (key, rank, date_start), is searched rank by rank: a coarser lookup for a day then never walks
+# table, ordered by (key, root, rank, date_start), is searched rank by rank: a coarser lookup for a day then never walks
 # the year's worth of day-precise events filed under a busy key such as "c:CHN".
 MERGE_RANKS: tuple[int, ...] = tuple(PRECISIONS.index(p) for p in MERGEABLE_PRECISIONS)
 # What the merge decision reads of a candidate event.
@@ -898,19 +898,28 @@ class Store:
         """Run a statement straight on the driver: the writer runs a few per mention, and
         SQLAlchemy's per-statement bookkeeping cost as much as the queries themselves.
         Returns the column names and the rows."""
-        cur = conn.connection.driver_connection.cursor()
-        try:
+        with self._cursor(conn, sql) as cur:
             cur.execute(sql, args)
             return [d[0] for d in cur.description or ()], cur.fetchall()
-        except self.engine.dialect.loaded_dbapi.Error as err:
-            raise self._wrapped(sql, err) from err
+
+    @contextlib.contextmanager
+    def _cursor(self, conn: sa.Connection, sql: str) -> Iterator[Any]:
+        """A driver cursor for ``sql``; its errors are raised as SQLAlchemy raises them
+        (IntegrityError, OperationalError...), so the callers' retry and duplicate handling see
+        statements run on the driver too."""
+        dbapi_error = self.engine.dialect.loaded_dbapi.Error
+        cur = conn.connection.driver_connection.cursor()
+        try:
+            yield cur
+        except dbapi_error as err:
+            raise sa_exc.DBAPIError.instance(sql, None, err, dbapi_error) from err
         finally:
             cur.close()
 
-    def _wrapped(self, sql: str, err: Exception) -> sa_exc.DBAPIError:
-        """A driver error as SQLAlchemy raises it (IntegrityError, OperationalError...), so the
-        callers' retry and duplicate handling see statements run on the driver too."""
-        return sa_exc.DBAPIError.instance(sql, None, err, self.engine.dialect.loaded_dbapi.Error)
+    @property
+    def _mark(self) -> str:
+        """The driver's positional placeholder."""
+        return "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
 
     def _write_many(self, conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]],
                     where: str = "", skip_duplicates: bool = False) -> None:
@@ -931,8 +940,7 @@ class Store:
         name = (table.name, cols, where, skip_duplicates)
         sql = self._write_sql.get(name)
         if sql is None:
-            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
-            quote = self.engine.dialect.identifier_preparer.quote
+            mark, quote = self._mark, self.engine.dialect.identifier_preparer.quote
             if where:
                 sets = ", ".join(f"{quote(c)} = {mark}" for c in cols)
                 sql = f"UPDATE {quote(table.name)} SET {sets} WHERE {quote(where)} = {mark}"
@@ -942,13 +950,8 @@ class Store:
                        + (" ON CONFLICT DO NOTHING" if skip_duplicates else ""))
             self._write_sql[name] = sql
         args = [tuple(r[c] for c in cols) + ((r["b_" + where],) if where else ()) for r in rows]
-        cur = conn.connection.driver_connection.cursor()
-        try:
+        with self._cursor(conn, sql) as cur:
             cur.executemany(sql, args)
-        except self.engine.dialect.loaded_dbapi.Error as err:
-            raise self._wrapped(sql, err) from err
-        finally:
-            cur.close()
 
     def _run_compiled(self, conn: sa.Connection, name: Any, stmt: sa.Executable,
                       params: dict[str, Any]) -> tuple[list[str], list[tuple]]:
@@ -995,7 +998,7 @@ class Store:
     def _gates_statement(self, n: int) -> str:
         """SELECT of the compared columns of ``n`` events by id, in the driver's parameter style."""
         if n not in self._gates_sql:
-            mark = "?" if self.engine.dialect.paramstyle == "qmark" else "%s"
+            mark = self._mark
             preparer = self.engine.dialect.identifier_preparer
             cols = ", ".join(preparer.quote(c) for c in _COMPARE_COLUMNS)
             self._gates_sql[n] = (f"SELECT {cols} FROM {preparer.quote(events_table.name)} "
