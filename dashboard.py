@@ -5,7 +5,6 @@ Run with ``make run`` or ``streamlit run dashboard.py``. Every view setting live
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -16,6 +15,7 @@ from pipeline.query import Filters
 from pipeline.records import DATE_BASES, PRECISIONS
 from ui import auth, data, detail, figures, selection, urlstate
 from ui import ingest as adding
+from ui.arrays import NONE_LANE
 from ui.labels import country_name, country_option, type_label
 
 st.set_page_config(page_title="Timeline", page_icon="🗓️", layout="wide",
@@ -496,7 +496,7 @@ def main() -> None:
         m1, m2, m3 = st.columns(3)
         m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
         m2.metric("Articles", f"{len(loaded.articles):,}")
-        countries = set(pd.unique(loaded.lane_pairs_for(view, "country")[1])) - {figures.NONE_LANE}
+        countries = set(pd.unique(loaded.lane_pairs_for(view, "country")[1])) - {NONE_LANE}
         m3.metric("Countries", f"{len(countries):,}")
         _detail(loaded, url, "time")
         _table(loaded, view)

@@ -183,7 +183,7 @@ def main() -> int:
     if not Path(CHROMIUM).exists():
         print(f"chromium not found at {CHROMIUM}: skipped (apt-get install chromium)")
         return 0
-    from ui.sample import synthetic_events
+    from pipeline.synthetic import synthetic_events
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     floor_script = tmp / "floor.py"

@@ -1,7 +1,9 @@
-"""Export the store's canonical events as CSV, JSON, JSONL, Parquet or TimelineJS JSON.
+"""Export the store's canonical events as CSV, JSON, JSONL, Parquet or TimelineJS JSON, and read
+a Parquet export back as a read-only snapshot.
 
 Every format takes the same filtered frame (``pipeline.query.filter_events``, the dashboard's
-filters) and carries ``mentions``, ``first_reported`` and ``last_reported``.
+filters) and carries ``mentions``, ``first_reported`` and ``last_reported``. Cells are typed by
+their kind in ``records.COLUMN_KINDS``.
 """
 from __future__ import annotations
 
@@ -12,20 +14,18 @@ import json
 import math
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any, BinaryIO
 
 import pandas as pd
 
 from pipeline.query import Filters, filter_events
-from pipeline.records import EVENT_COLUMNS, LIST_COLUMNS
+from pipeline.records import ALL_LIST_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, STORE_COLUMNS, list_cell
 
 EXPORT_COLUMNS: tuple[str, ...] = EVENT_COLUMNS + ("mentions", "first_reported", "last_reported", "article_ids")
-EXPORT_LIST_COLUMNS = LIST_COLUMNS | {"article_ids", "sources"}
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "parquet", "timelinejs")
 # A spreadsheet treats a text cell starting with one of these as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-INT_COLUMNS = ("quad_class", "sentence_index", "date_char_start", "date_char_end", "mentions")
-FLOAT_COLUMNS = ("goldstein", "confidence")
 
 
 def _missing(value: Any) -> bool:
@@ -39,27 +39,19 @@ def _missing(value: Any) -> bool:
         return False
 
 
-def _as_list(value: Any) -> list[str]:
-    if _missing(value):
-        return []
-    if isinstance(value, str):
-        return [x for x in value.split(";") if x]
-    return [str(x) for x in value]
-
-
 def _prepare(events: pd.DataFrame) -> pd.DataFrame:
     """The export columns in contract order (missing ones empty), whatever frame comes in."""
     frame = events.copy()
     for col in EXPORT_COLUMNS:
         if col not in frame.columns:
-            frame[col] = [() for _ in range(len(frame))] if col in EXPORT_LIST_COLUMNS else None
+            frame[col] = [() for _ in range(len(frame))] if col in ALL_LIST_COLUMNS else None
     return frame[list(EXPORT_COLUMNS)].reset_index(drop=True)
 
 
 def _plain(value: Any, col: str) -> Any:
     """A JSON-ready cell: lists as lists, missing as None, numbers as numbers, dates as ISO."""
-    if col in EXPORT_LIST_COLUMNS:
-        return _as_list(value)
+    if col in ALL_LIST_COLUMNS:
+        return list(list_cell(value))
     if _missing(value):
         return None
     if col in INT_COLUMNS:
@@ -127,7 +119,7 @@ def to_parquet_bytes(events: pd.DataFrame) -> bytes:
     import pyarrow.parquet as pq
 
     records = _records(events)
-    types = {c: pa.list_(pa.string()) for c in EXPORT_LIST_COLUMNS}
+    types = {c: pa.list_(pa.string()) for c in ALL_LIST_COLUMNS}
     types.update({c: pa.int64() for c in INT_COLUMNS})
     types.update({c: pa.float64() for c in FLOAT_COLUMNS})
     schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
@@ -135,6 +127,30 @@ def to_parquet_bytes(events: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
     pq.write_table(table, buf)
     return buf.getvalue()
+
+
+def read_parquet_snapshot(path: Path | str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Events and the articles they name from a Parquet export (``to_parquet_bytes``), shaped like
+    ``Store.events_frame()`` and ``Store.articles_frame()``: the dashboard explores it read-only."""
+    events = pd.read_parquet(path)
+    for col in EVENT_COLUMNS + STORE_COLUMNS:
+        if col not in events:
+            events[col] = None
+    for col in ALL_LIST_COLUMNS:
+        events[col] = [list_cell(v) for v in events[col]]
+    # A snapshot may lack the store's provenance columns: one reporting article per event.
+    missing = events["article_ids"].map(len) == 0
+    if missing.any():
+        events.loc[missing, "article_ids"] = pd.Series([(a,) for a in events.loc[missing, "article_id"]],
+                                                       index=events.index[missing], dtype=object)
+        events.loc[missing, "sources"] = pd.Series([(t,) for t in events.loc[missing, "article_title"]],
+                                                   index=events.index[missing], dtype=object)
+    arts = events.drop_duplicates("article_id")
+    articles = pd.DataFrame({"article_id": arts["article_id"].to_numpy(),
+                             "title": arts["article_title"].to_numpy(), "url": "", "source": "",
+                             "published": arts["published"].to_numpy(), "published_assumed": False,
+                             "ingested_at": "", "n_events": 0})
+    return events[list(EVENT_COLUMNS) + list(STORE_COLUMNS)], articles
 
 
 def _tl_date(iso: Any, precision: str) -> dict[str, str] | None:
@@ -181,7 +197,7 @@ def to_timelinejs_bytes(events: pd.DataFrame, title: str = "Timeline") -> bytes:
         frame["sources"] = [() for _ in range(len(frame))]
     records = _records(frame)
     for rec, sources in zip(records, frame["sources"].tolist()):
-        rec["sources"] = _as_list(sources)
+        rec["sources"] = list(list_cell(sources))
     slides = [e for e in (_tl_event(r) for r in records) if e is not None]
     doc = {"title": {"text": {"headline": html.escape(title),
                               "text": f"{len(slides)} events"}},

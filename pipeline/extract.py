@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from pipeline import actors, cameo, geo, knowledge, sentences, timex, topics
-from pipeline.records import EVENT_COLUMNS, Article, Event
+from pipeline.records import EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, Article, Event
 from pipeline.events import Annotations, build_events
 
 
@@ -52,9 +52,10 @@ def annotate(article: Article) -> Annotations:
     return Annotations(sents, tx, gm, rm, am)
 
 
-# Column dtypes that pandas would not infer from an empty table (or from None cells).
-_NUMERIC_DTYPES = {"goldstein": "float64", "confidence": "float64", "sentence_index": "int64",
-                   "date_char_start": "int64", "date_char_end": "int64"}
+# Column dtypes that pandas would not infer from an empty table: the numbers an extracted event
+# always has (quad_class is missing where no code was found, so it stays an object column).
+_EMPTY_DTYPES = {**{c: "float64" for c in FLOAT_COLUMNS},
+                 **{c: "int64" for c in INT_COLUMNS if c in EVENT_COLUMNS and c != "quad_class"}}
 
 
 _NAN = float("nan")
@@ -94,7 +95,7 @@ def _article_fields(article: Article | None) -> tuple[str, str]:
 def events_frame(events: list[Event], article: Article | None = None) -> pd.DataFrame:
     """Return events as a DataFrame with exactly the columns of ``EVENT_COLUMNS``."""
     if not events:
-        return pd.DataFrame({c: pd.Series(dtype=_NUMERIC_DTYPES.get(c, "object")) for c in EVENT_COLUMNS})
+        return pd.DataFrame({c: pd.Series(dtype=_EMPTY_DTYPES.get(c, "object")) for c in EVENT_COLUMNS})
     pub, title = _article_fields(article)
     # Built column by column: a DataFrame per article is on the hot path of every extraction.
     cols = {c: [get(e, pub, title) for e in events] for c, get in _COLUMN_VALUES.items()}

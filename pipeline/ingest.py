@@ -25,7 +25,7 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline.records import Article
-from pipeline.store import StorageRows, StoreError, open_store, storage_rows
+from pipeline.storage import StorageRows, storage_rows
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 DUMP_SUFFIXES = (".jsonl", ".csv")
@@ -462,6 +462,8 @@ def _say(line: str, bar: tqdm | None) -> None:
 def run_ingest(paths: list[str], db: str | None, published: date | None = None, workers: int | None = None,
                scheduler: str | None = None, progress: bool = True) -> int:
     """Ingest ``paths`` into the store at ``db``; print a summary; return 0, or 1 if any input failed."""
+    # The client alone writes: workers, which import this module, never load the database code.
+    from pipeline.store import StoreError, open_store
     try:
         store = open_store(db)
     except StoreError as err:

@@ -1,21 +1,21 @@
-"""Cross-article merging: decide whether two event mentions report the same happening.
+"""Cross-article merging: the whole policy of "one event per real happening".
 
 Pure functions over event rows (dicts or pandas rows with the columns of ``EVENT_COLUMNS``).
-The store calls ``same_happening`` for each candidate it finds by date window and shared
-country/actor keys, and ``merge_rows`` to fold a new mention into the canonical event.
+The store only fetches and writes: it finds candidate events through its key index, asks
+``best_match`` which of them (if any) reports the same happening as a new mention, and writes
+what ``fold`` makes of the two. ``compare`` gives the verdict on one pair with its reason.
 """
 from __future__ import annotations
 
 import functools
-import json
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping
+from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
-from pipeline.records import PRECISIONS
+from pipeline.records import LIST_COLUMNS, PRECISIONS, json_list, list_cell
 
 # Coarser mentions ("in the 2010s") say too little to identify a happening: they never merge.
 MERGEABLE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "quarter", "season", "year")
@@ -56,25 +56,10 @@ def _get(row: Any, key: str, default: Any = None) -> Any:
 
 
 def as_set(value: Any) -> frozenset[str]:
-    """Normalise a list cell (tuple, list, JSON text, ';'-joined text or NaN) to a set of strings."""
+    """A list cell in any form (``records.list_cell``) as a set of strings."""
     if type(value) is frozenset:
         return value
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return frozenset()
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                parsed = json.loads(text)
-            except ValueError:
-                parsed = None
-            if isinstance(parsed, list):
-                return frozenset(str(x) for x in parsed if str(x))
-        return frozenset(x.strip() for x in text.split(";") if x.strip())
-    try:
-        return frozenset(str(x) for x in value if x is not None and str(x))
-    except TypeError:
-        return frozenset()
+    return frozenset(list_cell(value))
 
 
 def _as_date(value: Any) -> date | None:
@@ -285,27 +270,51 @@ def same_happening(a: Any, b: Any) -> bool:
     return compare(a, b).same
 
 
-def _union(x: Any, y: Any) -> tuple[str, ...]:
-    return tuple(sorted(as_set(x) | as_set(y)))
+def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> str | None:
+    """The id of the candidate event reporting the same happening as ``mention`` with the best
+    score, ties to the smallest id (so the outcome never depends on the candidates' order);
+    None when none does. ``candidates`` are (event id, ``prepare`` of the event) pairs."""
+    best_id, best_score = None, -1.0
+    for event_id, event in candidates:
+        score = merge_score(event, mention)
+        if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
+            best_id, best_score = event_id, score
+    return best_id
 
 
 DATE_FIELDS: tuple[str, ...] = ("date_start", "date_end", "precision", "timex_value", "date_text", "date_basis")
 
 
-def merge_rows(canonical: Mapping[str, Any], mention: Mapping[str, Any]) -> dict[str, Any]:
-    """Fold ``mention`` into ``canonical``: finest date precision wins; parties and topics unite."""
-    out = dict(canonical)
-    if _rank(_get(mention, "precision")) < _rank(_get(canonical, "precision")):
+def _union_json(a: str, b: str) -> str:
+    """Union of two list cells in the store's form (sorted, distinct JSON text)."""
+    if a == b or b == "[]":
+        return a
+    if a == "[]":
+        return b
+    return json_list(set(list_cell(a)) | set(list_cell(b)))
+
+
+def fold(event: dict[str, Any], mention: dict[str, Any], published: str) -> dict[str, Any]:
+    """The canonical event ``event`` once ``mention``, reported on ``published``, has joined it.
+
+    Both are rows in the store's form (``storage.event_record``; list cells as JSON text). The
+    finest date wins; countries, actors, topics and regions unite; an uncoded event takes the
+    mention's code; the confidence is the higher one; the event counts one more mention and
+    widens its first and last report dates.
+    """
+    out = dict(event)
+    if _rank(mention.get("precision")) < _rank(event.get("precision")):
         for key in DATE_FIELDS:
-            out[key] = _get(mention, key, "")
-    for key in ("countries", "actors", "topics", "regions"):
-        out[key] = _union(_get(canonical, key), _get(mention, key))
-    if not _get(canonical, "event_code", ""):
+            out[key] = mention.get(key) or ""
+    for key in LIST_COLUMNS:
+        out[key] = _union_json(event.get(key) or "[]", mention.get(key) or "[]")
+    if not event.get("event_code"):
         for key in ("event_code", "goldstein", "quad_class"):
-            out[key] = _get(mention, key)
-    conf_a, conf_b = _get(canonical, "confidence", 0.0), _get(mention, "confidence", 0.0)
-    try:
-        out["confidence"] = max(float(conf_a), float(conf_b))
-    except (TypeError, ValueError):
-        out["confidence"] = conf_a
+            out[key] = mention.get(key)
+        out["event_code"] = out["event_code"] or ""
+    conf_a, conf_b = event.get("confidence"), mention.get("confidence")
+    out["confidence"] = max(0.0 if conf_a is None else float(conf_a), 0.0 if conf_b is None else float(conf_b))
+    out["mentions"] = int(event.get("mentions") or 1) + 1
+    out["first_reported"] = min(event.get("first_reported") or published, published)
+    out["last_reported"] = max(event.get("last_reported") or published, published)
     return out

@@ -1,7 +1,10 @@
-"""The one implementation of the event filters, shared by ``export`` and the dashboard.
+"""The event filters: what they mean, shared by ``export`` and the dashboard.
 
-A URL and an export with the same filters give the same rows because both call
-``filter_events`` with the same ``Filters``.
+A URL and an export with the same filters give the same rows: ``export`` calls ``filter_events``
+with the URL's ``Filters``; the dashboard calls it for every filter but the list ones (countries,
+topics, actors, articles), whose "any of them" it computes from arrays cached per loaded store
+(``ui.data.filter_masks``): 0.04 s instead of 0.38 s for countries and topics over a million
+synthetic events. ``tests/test_ui_data.py`` checks that both give the same rows.
 """
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import date
 
 import pandas as pd
 
-from pipeline.records import PRECISIONS
+from pipeline.records import PRECISIONS, list_cell
 
 
 @dataclass(frozen=True)
@@ -35,16 +38,7 @@ class Filters:
 
 def _has_any(cells: pd.Series, wanted: tuple[str, ...]) -> pd.Series:
     want = set(wanted)
-    return cells.map(lambda v: bool(want.intersection(as_cells(v))))
-
-
-def as_cells(value) -> tuple[str, ...]:
-    """The values of a list cell: a tuple, a ";"-joined string, or missing (NaN/None)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ()
-    if isinstance(value, str):
-        return tuple(x for x in value.split(";") if x)
-    return tuple(value)
+    return cells.map(lambda v: bool(want.intersection(list_cell(v))))
 
 
 def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -79,6 +73,6 @@ def filter_events(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:
     if filters.q:
         needle = filters.q.casefold()
         hay = (events["title"].fillna("").astype(str) + "\n" + events["sentence"].fillna("").astype(str)
-               + "\n" + events["actors"].map(lambda v: ";".join(as_cells(v))))
+               + "\n" + events["actors"].map(lambda v: ";".join(list_cell(v))))
         mask &= hay.str.casefold().str.contains(needle, regex=False)
     return events[mask]

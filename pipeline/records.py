@@ -6,8 +6,10 @@ tuple or list, never None.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 # Precision names, finest first. The index is used to compare precisions ("at least month").
 PRECISIONS: tuple[str, ...] = (
@@ -181,5 +183,64 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "published",       # publication date of the reporting article
     "article_title",
 )
-LIST_COLUMNS: frozenset[str] = frozenset({"countries", "actors", "topics", "regions"})
+# Columns the store adds to each canonical event: how many mentions report it, when, and where.
+STORE_COLUMNS: tuple[str, ...] = (
+    "mentions",        # number of mentions (one per reporting sentence) merged into the event
+    "first_reported",  # earliest publication date of a reporting article
+    "last_reported",   # latest publication date of a reporting article
+    "article_ids",     # the reporting articles' ids, earliest first
+    "sources",         # their headlines, in the same order
+)
+
+# The kind of every column, whatever holds the table (DataFrame, store, CSV, Parquet, JSON):
+# text (dates are ISO text), int, float, or list (of strings).
+COLUMN_KINDS: dict[str, str] = {
+    **{c: "text" for c in ("event_id", "article_id", "date_start", "date_end", "precision", "timex_value",
+                           "date_text", "date_basis", "tense", "title", "sentence", "event_code", "published",
+                           "article_title", "first_reported", "last_reported")},
+    **{c: "int" for c in ("quad_class", "sentence_index", "date_char_start", "date_char_end", "mentions")},
+    **{c: "float" for c in ("goldstein", "confidence")},
+    **{c: "list" for c in ("countries", "actors", "topics", "regions", "article_ids", "sources")},
+}
+KINDS: tuple[str, ...] = ("text", "int", "float", "list")
+INT_COLUMNS: frozenset[str] = frozenset(c for c, k in COLUMN_KINDS.items() if k == "int")
+FLOAT_COLUMNS: frozenset[str] = frozenset(c for c, k in COLUMN_KINDS.items() if k == "float")
+# The list columns an extracted event carries (the store adds article_ids and sources).
+LIST_COLUMNS: frozenset[str] = frozenset(c for c in EVENT_COLUMNS if COLUMN_KINDS[c] == "list")
+# Every list column, the store's included.
+ALL_LIST_COLUMNS: frozenset[str] = frozenset(c for c, k in COLUMN_KINDS.items() if k == "list")
 TITLE_MAX_CHARS = 90  # inclusive upper bound on an event title's length
+
+
+def list_cell(value: Any) -> tuple[str, ...]:
+    """The values of a list cell in any of its forms, as a tuple of non-empty strings.
+
+    A tuple (the DataFrame form) is returned as it is; a list, set or array is read item by
+    item; text is JSON (the store's form, ``["CAN", "CHN"]``) or ``;``-joined (CSV's form,
+    ``CAN;CHN``); a missing cell (None, NaN, pd.NA) or any other scalar has no values.
+    """
+    if type(value) is tuple:
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            try:
+                parsed = json.loads(text)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, list):
+                return tuple(s for s in (str(x) for x in parsed if x is not None) if s)
+        return tuple(s for s in (x.strip() for x in text.split(";")) if s)
+    try:
+        items = tuple(value)
+    except TypeError:
+        return ()
+    for x in items:
+        if type(x) is not str or not x:
+            return tuple(s for s in (str(y) for y in items if y is not None) if s)
+    return items   # already non-empty strings: the common case, kept cheap
+
+
+def json_list(value: Any) -> str:
+    """A list cell in the store's form: its distinct values, sorted, as JSON text."""
+    return json.dumps(sorted(set(list_cell(value))), ensure_ascii=False)

@@ -1,22 +1,16 @@
-"""Shared fixtures: store URLs over SQLite and (when a server is given) PostgreSQL, event rows."""
+"""Shared fixtures: store URLs over SQLite and (when a server is given) PostgreSQL, event rows.
+
+The plain helpers behind them live in ``helpers.py``, which test modules import directly."""
 from __future__ import annotations
 
-import csv
 import os
-import shutil
-import sys
 import uuid
-from datetime import date
-from pathlib import Path
 
 import pytest
 
-from pipeline.records import EVENT_COLUMNS, Article
+from helpers import make_article, make_corpus, make_event
 
 PG_ENV = "TIMELINE_TEST_PG"
-# Test modules import the plain helpers below as ``timeline_test_helpers``: the name
-# ``conftest`` is ambiguous once sub-folders (tests/browser/) have their own conftest.py.
-sys.modules.setdefault("timeline_test_helpers", sys.modules[__name__])
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -70,26 +64,6 @@ def store_url(request, tmp_path):
         yield request.getfixturevalue("pg_url")
 
 
-def make_event(event_id: str, date_start: str, date_end: str | None = None, precision: str = "day",
-               title: str = "", countries=(), actors=(), event_code: str = "", quad_class=None, **extra) -> dict:
-    """One event row with every column of EVENT_COLUMNS (hand-built test input)."""
-    row = {c: "" for c in EVENT_COLUMNS}
-    row.update(event_id=event_id, date_start=date_start, date_end=date_end or date_start, precision=precision,
-               title=title, sentence=extra.pop("sentence", title), countries=tuple(countries), actors=tuple(actors),
-               topics=tuple(extra.pop("topics", ())), regions=tuple(extra.pop("regions", ())),
-               event_code=event_code, quad_class=quad_class, goldstein=extra.pop("goldstein", None),
-               confidence=extra.pop("confidence", 0.5), sentence_index=extra.pop("sentence_index", 0),
-               date_char_start=-1, date_char_end=-1, date_basis=extra.pop("date_basis", "explicit"))
-    row.update(extra)
-    return row
-
-
-def make_article(article_id: str, published: str = "2025-11-01", title: str = "", text: str = "Body text.",
-                 **kw) -> Article:
-    """A hand-built Article."""
-    return Article(article_id, title or f"Article {article_id}", text, date.fromisoformat(published), **kw)
-
-
 @pytest.fixture
 def event_row():
     """Factory of hand-built event rows."""
@@ -102,49 +76,7 @@ def article_factory():
     return make_article
 
 
-SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "articles"
-
-
-def make_corpus(folder: Path, n: int) -> list[str]:
-    """Write ``n`` distinct articles (sample articles with a varying closing line) and a manifest."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (SAMPLE_DIR / "manifest.csv").open(encoding="utf-8") as fh:
-        rows = [r for r in csv.DictReader(fh) if (SAMPLE_DIR / r["file"]).is_file()]
-    names, manifest = [], []
-    for i in range(n):
-        row = rows[i % len(rows)]
-        name = f"{i:05d}-{row['file']}"
-        text = (SAMPLE_DIR / row["file"]).read_text(encoding="utf-8")
-        (folder / name).write_text(f"{text}\n\nThis copy was filed by correspondent number {i}.\n",
-                                   encoding="utf-8")
-        manifest.append({**row, "file": name, "title": f"{row['title']} ({i})"})
-        names.append(name)
-    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["file", "published", "source", "url", "title"])
-        writer.writeheader()
-        writer.writerows(manifest)
-    return names
-
-
 @pytest.fixture
 def corpus_factory():
     """Factory writing a generated corpus of distinct articles into a folder."""
     return make_corpus
-
-
-SAMPLE_ARTICLES = Path(__file__).resolve().parents[1] / "data" / "articles"
-
-
-def write_sample_folder(tmp_path: Path, n: int = 4) -> Path:
-    """A copy of the first ``n`` sample articles with their manifest rows."""
-    folder = tmp_path / "articles"
-    folder.mkdir()
-    with (SAMPLE_ARTICLES / "manifest.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))[:n]
-    for row in rows:
-        shutil.copy(SAMPLE_ARTICLES / row["file"], folder / row["file"])
-    with (folder / "manifest.csv").open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["file", "published", "source", "url", "title"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return folder

@@ -13,7 +13,7 @@ from pipeline.export import to_csv_bytes
 from pipeline.query import Filters, filter_events
 from pipeline.records import EVENT_COLUMNS
 from pipeline.store import open_store
-from ui.sample import fill_store
+from pipeline.synthetic import fill_store
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 HOSTILE_TITLE = "<script>alert('t')</script> surtax"

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.ingest import run_ingest
 from pipeline.store import open_store
-from timeline_test_helpers import write_sample_folder
+from helpers import write_sample_folder
 
 distributed = pytest.importorskip("distributed")
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from timeline_test_helpers import make_article, make_event
+from helpers import add_events, make_article, make_event
 from pipeline.export import (EXPORT_COLUMNS, neutralise_cell, run_export, to_csv_bytes, to_json_bytes,
                              to_jsonl_bytes, to_parquet_bytes, to_timelinejs_bytes)
 from pipeline.query import Filters
@@ -34,10 +34,10 @@ def filled_db(tmp_path):
     with open_store(url) as s:
         meet = make_event("meet", "2025-10-31", None, "day", "Carney met Xi in Gyeongju", ["CAN", "CHN"],
                           ["Mark Carney", "Xi Jinping"], "040", 1, goldstein=1.0, topics=("diplomacy",))
-        s.add_article(make_article("a1", "2025-11-01", "Carney and Xi"), _frame(meet))
-        s.add_article(make_article("a2", "2025-11-03", "Xi and Carney"),
+        add_events(s, make_article("a1", "2025-11-01", "Carney and Xi"), _frame(meet))
+        add_events(s, make_article("a2", "2025-11-03", "Xi and Carney"),
                       _frame({**meet, "event_id": "meet2", "title": "Xi Jinping met Mark Carney in Gyeongju"}))
-        s.add_article(make_article("a3", "2019-03-28", "=HYPERLINK(\"http://x\")"), _frame(
+        add_events(s, make_article("a3", "2019-03-28", "=HYPERLINK(\"http://x\")"), _frame(
             make_event("canola", "2019-03-01", "2019-03-31", "month", "-China restricted canola imports",
                        ["CHN", "CAN"], ["@Ministry"], "163", 4, goldstein=-4.0),
             make_event("hogue", "2025-01-01", "2025-12-31", "year", "+Hogue report published", ["CAN"],

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from timeline_test_helpers import make_article, make_corpus, make_event
+from helpers import add_events, make_article, make_corpus, make_event
 from pipeline.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,7 +79,7 @@ KILL_MID_ARTICLE = textwrap.dedent("""
     import os, signal, sys
     import pandas as pd
     sys.path.insert(0, "tests")
-    from conftest import make_article, make_event
+    from helpers import add_events, make_article, make_event
     from pipeline import store as store_mod
     from pipeline.records import EVENT_COLUMNS
     s = store_mod.open_store(sys.argv[1])
@@ -92,14 +92,14 @@ KILL_MID_ARTICLE = textwrap.dedent("""
         return real(self, conn, rec, *rest)
     store_mod.Store._find_match = dying
     rows = [make_event(f"e{i}", f"2025-0{i + 1}-01", None, "day", f"Event {i}", ["CAN"]) for i in range(5)]
-    s.add_article(make_article("dies"), pd.DataFrame(rows, columns=list(EVENT_COLUMNS)))
+    add_events(s, make_article("dies"), pd.DataFrame(rows, columns=list(EVENT_COLUMNS)))
 """)
 
 
 def test_faults_kill_9_inside_a_transaction_leaves_store_as_before(store_url):
     with open_store(store_url) as s:
         from pipeline.records import EVENT_COLUMNS
-        s.add_article(make_article("kept"), pd.DataFrame([make_event("k1", "2024-01-01", countries=["CHN"])],
+        add_events(s, make_article("kept"), pd.DataFrame([make_event("k1", "2024-01-01", countries=["CHN"])],
                                                          columns=list(EVENT_COLUMNS)))
     before = _state(store_url)
     proc = subprocess.run([sys.executable, "-c", KILL_MID_ARTICLE, store_url], cwd=REPO, capture_output=True,

@@ -13,7 +13,7 @@ import pytest
 
 from pipeline.ingest import Unit, expand_paths, iter_units, parse_date_value, process_unit, run_ingest
 from pipeline.store import open_store
-from timeline_test_helpers import write_sample_folder
+from helpers import write_sample_folder
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "articles"

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.merge import as_set, compare, merge_rows, same_happening
+import json
+
+from pipeline.merge import as_set, best_match, compare, fold, prepare, same_happening
 
 CARNEY, XI, TAKAICHI = "Mark Carney", "Xi Jinping", "Sanae Takaichi"
 KOVRIG = "Michael Kovrig"
@@ -130,6 +132,14 @@ def test_merge_distinct_happenings_stay_distinct(name, a, b):
     assert not same_happening(b, a), name
 
 
+def stored(row, mentions=1, reported="2025-11-01"):
+    """A mention in the store's form (list cells as JSON text), as ``fold`` takes it."""
+    out = {**row, **{k: json.dumps(sorted(row[k])) for k in ("countries", "actors")}, "topics": "[]", "regions": "[]",
+           "goldstein": None, "confidence": 0.5, "mentions": mentions, "first_reported": reported,
+           "last_reported": reported}
+    return out
+
+
 @pytest.mark.parametrize("canonical,mention,expect_precision,expect_start", [
     (ev("2025-01-01", "year", countries=["CAN"], actors=[CARNEY], code="040"),
      ev("2025-10-31", countries=["CHN"], actors=[XI]), "day", "2025-10-31"),
@@ -137,13 +147,39 @@ def test_merge_distinct_happenings_stay_distinct(name, a, b):
      ev("2025-01-01", "year", countries=["CHN"], actors=[XI]), "day", "2025-10-31"),
     (ev("2018-12-01", "month", countries=["CAN"]), ev("2018-12-01", countries=["CAN"]), "day", "2018-12-01"),
 ])
-def test_merge_rows_keeps_finest_date_and_unions_parties(canonical, mention, expect_precision, expect_start):
-    out = merge_rows(canonical, mention)
+def test_merge_fold_keeps_finest_date_and_unions_parties(canonical, mention, expect_precision, expect_start):
+    out = fold(stored(canonical), stored(mention), "2025-11-03")
     assert out["precision"] == expect_precision
     assert out["date_start"] == expect_start
-    assert set(out["countries"]) == set(canonical["countries"]) | set(mention["countries"])
-    assert set(out["actors"]) == set(canonical["actors"]) | set(mention["actors"])
+    assert json.loads(out["countries"]) == sorted(set(canonical["countries"]) | set(mention["countries"]))
+    assert json.loads(out["actors"]) == sorted(set(canonical["actors"]) | set(mention["actors"]))
     assert out["event_code"] == (canonical["event_code"] or mention["event_code"])
+
+
+def test_merge_fold_counts_the_mention_and_its_report_dates():
+    event = stored(ev("2025-10-31", countries=["CAN"], code="040"), mentions=2, reported="2025-11-01")
+    later = fold(event, {**stored(ev("2025-10-31", countries=["CHN"])), "confidence": 0.9}, "2025-11-05")
+    assert (later["mentions"], later["first_reported"], later["last_reported"]) == (3, "2025-11-01", "2025-11-05")
+    assert later["confidence"] == 0.9
+    earlier = fold(later, stored(ev("2025-10-31", countries=["CAN"])), "2025-10-31")
+    assert (earlier["mentions"], earlier["first_reported"], earlier["last_reported"]) == (4, "2025-10-31", "2025-11-05")
+    assert event["mentions"] == 2, "fold returns a new row and leaves its input alone"
+
+
+def test_merge_best_match_takes_the_best_score_ties_to_the_smallest_id():
+    mention = prepare(ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"],
+                         actors=[CARNEY, XI], code="040", quad=1))
+    same = prepare(ev("2025-10-31", title="Xi Jinping and Mark Carney met in Gyeongju", countries=["CHN", "CAN"],
+                      actors=[XI, CARNEY], code="040", quad=1))
+    closer = prepare(ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"],
+                        actors=[CARNEY, XI], code="040", quad=1))
+    other = prepare(ev("2025-10-31", title="Carney met Takaichi", countries=["CAN", "JPN"],
+                       actors=[CARNEY, TAKAICHI], code="040", quad=1))
+    assert best_match(mention, [("b", same), ("z", closer), ("a", other)]) == "z"
+    assert best_match(mention, [("z", closer), ("b", same), ("a", other)]) == "z"
+    assert best_match(mention, [("y", closer), ("x", closer)]) == "x"
+    assert best_match(mention, [("a", other)]) is None
+    assert best_match(mention, []) is None
 
 
 @pytest.mark.parametrize("cell,expected", [
@@ -153,7 +189,6 @@ def test_merge_rows_keeps_finest_date_and_unions_parties(canonical, mention, exp
     (float("nan"), set()),
     (None, set()),
     ("", set()),
-    ("[not json", {"[not json"}),
 ])
 def test_merge_as_set_reads_every_cell_form(cell, expected):
     assert as_set(cell) == expected
@@ -165,7 +200,7 @@ def _sample_mentions():
 
     from pipeline.article import read_article
     from pipeline.extract import extract_article
-    from pipeline.store import storage_rows
+    from pipeline.storage import storage_rows
 
     out = []
     for path in sorted((Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt"))[:8]:

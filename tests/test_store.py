@@ -13,9 +13,12 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from timeline_test_helpers import make_article, make_event
+from helpers import add_events, make_article, make_event
+from pipeline import engine as engine_mod
+from pipeline import schema
 from pipeline import store as store_mod
 from pipeline.records import EVENT_COLUMNS
+from pipeline.storage import lookup_keys, storage_rows
 from pipeline.store import SCHEMA_VERSION, AddResult, StoreError, default_db_url, open_store
 
 CARNEY, XI, TAKAICHI = "Mark Carney", "Xi Jinping", "Sanae Takaichi"
@@ -44,7 +47,7 @@ def store(store_url):
 
 def test_store_add_article_reports_what_it_did(store):
     art = make_article("a1", "2025-11-01", "Carney in Gyeongju")
-    result = store.add_article(art, frame(meeting_xi(), meeting_takaichi()))
+    result = add_events(store, art, frame(meeting_xi(), meeting_takaichi()))
     assert result == AddResult(True, 2, 0, ("m-xi", "m-tk"))
     events = store.events_frame()
     assert list(events.columns) == list(EVENT_COLUMNS) + ["mentions", "first_reported", "last_reported",
@@ -63,18 +66,18 @@ def test_store_add_article_reports_what_it_did(store):
 
 def test_store_add_article_is_idempotent(store):
     art = make_article("a1")
-    first = store.add_article(art, frame(meeting_xi()))
-    again = store.add_article(art, frame(meeting_xi()))
+    first = add_events(store, art, frame(meeting_xi()))
+    again = add_events(store, art, frame(meeting_xi()))
     assert first.new and first.events_added == 1
     assert again == AddResult(False, 0, 0, ())
     assert store.counts() == {"articles": 1, "events": 1, "mentions": 1}
 
 
 def test_store_merges_mentions_across_articles(store):
-    store.add_article(make_article("a1", "2025-11-01", "First report"), frame(meeting_xi()))
-    r2 = store.add_article(make_article("a2", "2025-11-05", "Second report"),
+    add_events(store, make_article("a1", "2025-11-01", "First report"), frame(meeting_xi()))
+    r2 = add_events(store, make_article("a2", "2025-11-05", "Second report"),
                            frame(meeting_xi("other-id", title="Xi Jinping and Mark Carney met in Gyeongju")))
-    r3 = store.add_article(make_article("a3", "2025-10-31", "Earlier wire"), frame(meeting_takaichi("t2")))
+    r3 = add_events(store, make_article("a3", "2025-10-31", "Earlier wire"), frame(meeting_takaichi("t2")))
     assert (r2.events_added, r2.mentions_merged, r2.event_ids) == (0, 1, ("m-xi",))
     assert (r3.events_added, r3.mentions_merged) == (1, 0)
     events = store.events_frame().set_index("event_id")
@@ -94,10 +97,10 @@ def test_store_merge_keeps_finest_precision_and_unions(store):
     year = meeting_xi("y1", "2025-01-01", "year", "Carney held talks with Xi in 2025")
     day = make_event("d1", "2025-10-31", None, "day", "Carney held talks with Xi at the APEC summit",
                      ["CAN", "CHN", "KOR"], [CARNEY, XI], "040", 1, topics=("trade",))
-    store.add_article(make_article("a1", "2025-12-01"), frame(year))
-    store.add_article(make_article("a2", "2025-11-01"), frame(day))
+    add_events(store, make_article("a1", "2025-12-01"), frame(year))
+    add_events(store, make_article("a2", "2025-11-01"), frame(day))
     # A third, day-precise mention must still find the event under its refined date.
-    store.add_article(make_article("a3", "2025-11-02"), frame(meeting_xi("z9", title="Carney met Xi at APEC")))
+    add_events(store, make_article("a3", "2025-11-02"), frame(meeting_xi("z9", title="Carney met Xi at APEC")))
     events = store.events_frame()
     assert len(events) == 1
     row = events.iloc[0]
@@ -129,18 +132,18 @@ def test_store_candidate_lookup_uses_index(store, precision):
 def test_store_uncoded_mentions_meet_every_root_and_coded_ones_theirs(store):
     # One filing per party key: an uncoded mention still finds a coded event, a coded mention
     # finds uncoded events and events of its root, never those of another root.
-    store.add_article(make_article("a1"), frame(make_event("e1", "2025-05-05", None, "day",
+    add_events(store, make_article("a1"), frame(make_event("e1", "2025-05-05", None, "day",
                                                            "Carney met Xi in Gyeongju", ["CAN", "CHN"],
                                                            [CARNEY, XI], "040", 1)))
-    uncoded = store.add_article(make_article("a2"), frame(make_event(
+    uncoded = add_events(store, make_article("a2"), frame(make_event(
         "e2", "2025-05-05", None, "day", "Carney met Xi in Gyeongju", ["CAN", "CHN"], [CARNEY, XI], "", None)))
     assert uncoded.mentions_merged == 1
-    other_root = store.add_article(make_article("a3"), frame(make_event(
+    other_root = add_events(store, make_article("a3"), frame(make_event(
         "e3", "2025-05-05", None, "day", "Carney met Xi in Gyeongju", ["CAN", "CHN"], [CARNEY, XI], "173", 4)))
     assert other_root.mentions_merged == 0
     with store.engine.connect() as conn:
-        roots = {tuple(r) for r in conn.execute(sa.select(store_mod.event_keys_table.c.key,
-                                                          store_mod.event_keys_table.c.root).distinct())}
+        roots = {tuple(r) for r in conn.execute(sa.select(schema.event_keys_table.c.key,
+                                                          schema.event_keys_table.c.root).distinct())}
     assert ("a:Mark Carney", "04") in roots and ("a:Mark Carney", "17") in roots
     assert not any("|" in key for key, _ in roots)   # no "key|root" strings any more
 
@@ -154,14 +157,14 @@ def test_store_records_schema_version(store_url):
 
 def test_store_migrates_version_1(store_url):
     with open_store(store_url) as s:
-        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        add_events(s, make_article("a1", "2025-11-01"), frame(meeting_xi()))
         with s.engine.begin() as conn:  # rewind to the version 1 layout: no key table, no mention copies
-            store_mod.event_keys_table.drop(conn)
+            schema.event_keys_table.drop(conn)
             conn.execute(sa.text("ALTER TABLE mentions DROP COLUMN data"))
-            conn.execute(store_mod.meta_table.update().values(value="1"))
+            conn.execute(schema.meta_table.update().values(value="1"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
-        result = s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2")))
+        result = add_events(s, make_article("a2", "2025-11-02"), frame(meeting_xi("x2")))
         assert result.mentions_merged == 1
         assert s.remove_article("a2")  # rebuilt from the migrated (column-only) first mention
         assert s.events_frame().loc[0, "mentions"] == 1
@@ -192,23 +195,23 @@ def _key_table_layout(s):
 
 def test_store_migrates_version_2(store_url):
     with open_store(store_url) as s:
-        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        add_events(s, make_article("a1", "2025-11-01"), frame(meeting_xi()))
         keys_before = _n_keys(s)
         with s.engine.begin() as conn:  # rewind to the version 2 layout: keys indexed without the rank
             _rewind_key_table(conn, "ix_event_keys_lookup ON event_keys (key, date_start)")
-            conn.execute(store_mod.meta_table.update().values(value="2"))
+            conn.execute(schema.meta_table.update().values(value="2"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
         assert _key_table_layout(s) == (KEY_TABLE_PK, {"ix_event_keys_event"})
         assert _n_keys(s) == keys_before
-        assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
+        assert add_events(s, make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
 
 
 @pytest.mark.parametrize("version,message", [("99", "newer than this Timeline"), ("0", "cannot be migrated")])
 def test_store_refuses_unknown_versions(store_url, version, message):
     with open_store(store_url) as s:
         with s.engine.begin() as conn:
-            conn.execute(store_mod.meta_table.update().values(value=version))
+            conn.execute(schema.meta_table.update().values(value=version))
     with pytest.raises(StoreError, match=message):
         open_store(store_url)
 
@@ -250,7 +253,7 @@ def test_store_read_only_folder_check_names_the_folder(tmp_path, monkeypatch):
     folder = tmp_path / "ro"
     folder.mkdir()
     real = os.access
-    monkeypatch.setattr(store_mod.os, "access", lambda p, mode: False if str(p) == str(folder) else real(p, mode))
+    monkeypatch.setattr(engine_mod.os, "access", lambda p, mode: False if str(p) == str(folder) else real(p, mode))
     with pytest.raises(StoreError, match=f"folder {folder} is not writable"):
         open_store(f"sqlite:///{folder / 'timeline.db'}")
 
@@ -268,7 +271,7 @@ def test_store_bad_urls_are_one_clear_error(url, message):
 
 @pytest.mark.parametrize("env,expected", [
     ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
-    ("", f"sqlite:///{store_mod.REPO / 'data' / 'timeline.db'}"),
+    ("", f"sqlite:///{engine_mod.REPO / 'data' / 'timeline.db'}"),
 ])
 def test_store_default_db_url_reads_environment(monkeypatch, env, expected):
     monkeypatch.setenv("TIMELINE_DB", env)
@@ -301,13 +304,13 @@ class _LockedCursor:
 
 def test_store_wal_switch_waits_out_a_racing_opener():
     cur = _LockedCursor(busy=3)
-    store_mod._ensure_wal(cur)
+    engine_mod.ensure_wal(cur)
     assert (cur.mode, cur.sets) == ("wal", 4)
 
 
 def test_store_wal_switch_does_not_hide_other_errors():
     with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
-        store_mod._ensure_wal(_LockedCursor(busy=1, error="disk I/O error"))
+        engine_mod.ensure_wal(_LockedCursor(busy=1, error="disk I/O error"))
 
 
 def _open_and_count(url: str, barrier) -> str:
@@ -334,28 +337,28 @@ def test_store_many_processes_open_a_new_store_at_once(tmp_path):
 def test_store_finds_partners_past_the_key_slots(store):
     # A mention with more lookup keys than the query has slots still finds its event.
     many = [f"Official {i}" for i in range(store_mod.KEY_SLOTS + 3)]
-    store.add_article(make_article("a1"), frame(make_event("e1", "2025-05-05", None, "day", "Summit of officials",
+    add_events(store, make_article("a1"), frame(make_event("e1", "2025-05-05", None, "day", "Summit of officials",
                                                            ["CAN"], many[-1:], "040", 1)))
-    result = store.add_article(make_article("a2"), frame(make_event("e2", "2025-05-05", None, "day",
+    result = add_events(store, make_article("a2"), frame(make_event("e2", "2025-05-05", None, "day",
                                                                     "Summit of officials", ["CAN"], many, "040", 1)))
-    assert len(store_mod._lookup_keys({"countries": '["CAN"]', "actors": json.dumps(many),
+    assert len(lookup_keys({"countries": '["CAN"]', "actors": json.dumps(many),
                                        "event_code": "040"})) > store_mod.KEY_SLOTS
     assert result.mentions_merged == 1
 
 
 def _n_keys(store) -> int:
     with store.engine.connect() as conn:
-        return conn.execute(sa.select(sa.func.count()).select_from(store_mod.event_keys_table)).scalar_one()
+        return conn.execute(sa.select(sa.func.count()).select_from(schema.event_keys_table)).scalar_one()
 
 
 def test_store_replaces_article_when_a_real_date_arrives(store):
     guessed = make_article("a1", "2026-11-29", "Carney meets Xi", published_assumed=True)
-    first = store.add_article(guessed, frame(meeting_xi()))
+    first = add_events(store, guessed, frame(meeting_xi()))
     assert first.new and not first.replaced
     # The same text again with a guessed date: kept as it is.
-    assert store.add_article(guessed, frame(meeting_xi())) == AddResult(False, 0, 0, ())
+    assert add_events(store, guessed, frame(meeting_xi())) == AddResult(False, 0, 0, ())
     dated = make_article("a1", "2025-11-01", "Carney meets Xi")
-    again = store.add_article(dated, frame(meeting_xi()))
+    again = add_events(store, dated, frame(meeting_xi()))
     assert (again.new, again.replaced, again.events_added) == (False, True, 1)
     arts = store.articles_frame()
     assert arts["published"].tolist() == ["2025-11-01"] and not arts["published_assumed"].any()
@@ -363,14 +366,14 @@ def test_store_replaces_article_when_a_real_date_arrives(store):
     assert len(events) == 1 and events.loc[0, "first_reported"] == "2025-11-01"
     assert store.counts() == {"articles": 1, "events": 1, "mentions": 1}
     # An explicit date never yields to a guess, and the same explicit date is a no-op.
-    assert not store.add_article(guessed, frame(meeting_xi())).replaced
-    assert store.add_article(dated, frame(meeting_xi())) == AddResult(False, 0, 0, ())
+    assert not add_events(store, guessed, frame(meeting_xi())).replaced
+    assert add_events(store, dated, frame(meeting_xi())) == AddResult(False, 0, 0, ())
 
 
 def test_store_remove_article_rebuilds_merged_events(store):
     year = meeting_xi("y1", "2025-01-01", "year", "Carney held talks with Xi in 2025")
-    store.add_article(make_article("a1", "2025-12-01", "Year story"), frame(year))
-    store.add_article(make_article("a2", "2025-11-01", "Day story"),
+    add_events(store, make_article("a1", "2025-12-01", "Year story"), frame(year))
+    add_events(store, make_article("a2", "2025-11-01", "Day story"),
                       frame(meeting_xi("d1", title="Carney held talks with Xi at the APEC summit")))
     assert store.events_frame().loc[0, "precision"] == "day"
     assert store.remove_article("a2")
@@ -388,7 +391,7 @@ def test_store_add_articles_writes_a_batch_in_order(store):
              (make_article("a2", "2025-11-02"), frame(meeting_xi("x2", title="Xi Jinping met Mark Carney"))),
              (make_article("a1", "2025-11-01"), frame(meeting_xi())),
              (make_article("a3", "2025-11-03"), frame())]
-    results = store.add_articles(items)
+    results = store.add_articles([(a, storage_rows(a, e)) for a, e in items])
     assert [(r.new, r.events_added, r.mentions_merged) for r in results] == [
         (True, 1, 0), (True, 0, 1), (False, 0, 0), (True, 0, 0)]
     assert store.counts() == {"articles": 3, "events": 1, "mentions": 2}
@@ -398,12 +401,12 @@ def test_store_add_articles_writes_a_batch_in_order(store):
 def test_store_reads_while_a_writer_holds_the_lock(tmp_path):
     url = f"sqlite:///{tmp_path / 'busy.db'}"
     with open_store(url) as s:
-        s.add_article(make_article("a1"), frame(meeting_xi()))
+        add_events(s, make_article("a1"), frame(meeting_xi()))
     writer = open_store(url)
     conn = writer._write_conn()
     trans = conn.begin()  # BEGIN IMMEDIATE: an ingest in the middle of an article
     try:
-        conn.execute(store_mod.articles_table.update().values(title="uncommitted"))
+        conn.execute(schema.articles_table.update().values(title="uncommitted"))
         t0 = time.monotonic()
         with open_store(url) as reader:  # the dashboard: opens and reads the last committed state
             assert len(reader.events_frame()) == 1
@@ -425,9 +428,9 @@ def test_store_writer_sees_what_another_writer_changed(store_url):
     # row: against the stale {CAN, CHN} the country sets conflict (1 shared of 2).
     a, b = open_store(store_url), open_store(store_url)
     try:
-        a.add_article(make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"])))
-        assert b.add_article(make_article("a2"), frame(_meeting("e2", ["CAN", "CHN", "KOR"]))).mentions_merged == 1
-        result = a.add_article(make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"])))
+        add_events(a, make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"])))
+        assert add_events(b, make_article("a2"), frame(_meeting("e2", ["CAN", "CHN", "KOR"]))).mentions_merged == 1
+        result = add_events(a, make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"])))
         assert result.mentions_merged == 1 and result.event_ids == ("e1",)
         events = a.events_frame()
         assert len(events) == 1 and events.loc[0, "mentions"] == 3
@@ -439,11 +442,12 @@ def test_store_writer_sees_what_another_writer_changed(store_url):
 def test_store_writer_cache_matches_stored_rows(store_url):
     # The writer's prepared events are exactly what it would read back from the events table.
     with open_store(store_url) as s:
-        s.add_article(make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"]), meeting_xi("x1", date="2025-10-30")))
-        s.add_articles([(make_article("a2", "2025-11-02"), frame(_meeting("e2", ["CAN", "CHN", "KOR"]))),
-                        (make_article("a3", "2025-11-03"), frame(meeting_xi("x2", precision="year")))])
+        add_events(s, make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"]), meeting_xi("x1", date="2025-10-30")))
+        batch = [(make_article("a2", "2025-11-02"), frame(_meeting("e2", ["CAN", "CHN", "KOR"]))),
+                 (make_article("a3", "2025-11-03"), frame(meeting_xi("x2", precision="year")))]
+        s.add_articles([(a, storage_rows(a, e)) for a, e in batch])
         with s.engine.connect() as conn:
-            rows = conn.execute(sa.select(*[store_mod.events_table.c[n] for n in store_mod._COMPARE_COLUMNS])).all()
+            rows = conn.execute(sa.select(*[schema.events_table.c[n] for n in store_mod._COMPARE_COLUMNS])).all()
         fresh = {r[0]: store_mod.prepare(dict(zip(store_mod._COMPARE_COLUMNS, r))) for r in rows}
         assert fresh == dict(s._gates) and set(fresh) == {"e1", "x1"}   # e2 and x2 merged
         assert fresh["e1"].countries == frozenset({"CAN", "CHN", "KOR"})
@@ -451,7 +455,7 @@ def test_store_writer_cache_matches_stored_rows(store_url):
 
 def test_store_failed_write_leaves_no_cached_rows(store_url, monkeypatch):
     with open_store(store_url) as s:
-        s.add_article(make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"])))
+        add_events(s, make_article("a1"), frame(_meeting("e1", ["CAN", "CHN"])))
 
         real_remember = store_mod.Store._remember
         calls = []
@@ -462,34 +466,34 @@ def test_store_failed_write_leaves_no_cached_rows(store_url, monkeypatch):
             raise RuntimeError("disk on fire")
         monkeypatch.setattr(s, "_remember", remember_then_fail)
         with pytest.raises(RuntimeError, match="disk on fire"):
-            s.add_article(make_article("a2"), frame(_meeting("e2", ["CAN", "CHN", "KOR"])))
+            add_events(s, make_article("a2"), frame(_meeting("e2", ["CAN", "CHN", "KOR"])))
         assert calls == ["e1"] and not s._gates   # the rolled-back merge is not remembered
         monkeypatch.undo()
         assert s.counts() == {"articles": 1, "events": 1, "mentions": 1}
         # The next mention is compared with the stored {CAN, CHN}: {CHN, KOR} conflicts with it.
-        assert s.add_article(make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"]))).events_added == 1
+        assert add_events(s, make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"]))).events_added == 1
 
 
 def test_store_migrates_version_3(store_url):
     with open_store(store_url) as s:
-        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        add_events(s, make_article("a1", "2025-11-01"), frame(meeting_xi()))
         keys_before = _n_keys(s)
         with s.engine.begin() as conn:  # rewind to version 3: keys in a rowid table, no generation
             _rewind_key_table(conn, "ix_event_keys_rank ON event_keys (key, rank, date_start)")
-            conn.execute(store_mod.meta_table.delete().where(store_mod.meta_table.c.key == "generation"))
-            conn.execute(store_mod.meta_table.update().values(value="3"))
+            conn.execute(schema.meta_table.delete().where(schema.meta_table.c.key == "generation"))
+            conn.execute(schema.meta_table.update().values(value="3"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
         assert _key_table_layout(s) == (KEY_TABLE_PK, {"ix_event_keys_event"})
         assert _n_keys(s) == keys_before
         with s.engine.connect() as conn:
-            assert conn.execute(store_mod._GET_GENERATION).scalar_one()
-        assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
+            assert conn.execute(schema.GET_GENERATION).scalar_one()
+        assert add_events(s, make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
 
 
 def test_store_migrates_version_4(store_url):
     with open_store(store_url) as s:
-        s.add_article(make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        add_events(s, make_article("a1", "2025-11-01"), frame(meeting_xi()))
         keys_before = _n_keys(s)
         with s.engine.begin() as conn:  # rewind to version 4: each key bare and as "key|root"
             conn.execute(sa.text("CREATE TABLE ek_copy AS SELECT key, root, rank, date_start, event_id, "
@@ -503,43 +507,21 @@ def test_store_migrates_version_4(store_url):
                 conn.execute(sa.text(f"INSERT INTO event_keys SELECT {expr}, rank, date_start, event_id, date_end "
                                      "FROM ek_copy"))
             conn.execute(sa.text("DROP TABLE ek_copy"))
-            conn.execute(store_mod.meta_table.update().where(store_mod.meta_table.c.key == "schema_version")
+            conn.execute(schema.meta_table.update().where(schema.meta_table.c.key == "schema_version")
                          .values(value="4"))
     with open_store(store_url) as s:
         assert s.schema_version() == SCHEMA_VERSION
         assert _key_table_layout(s)[0] == KEY_TABLE_PK
         assert _n_keys(s) == keys_before
-        assert s.add_article(make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
-
-
-def test_storage_rows_from_records_equal_those_from_the_frame():
-    # The ingest builds storage rows from plain dicts (extract.event_rows), skipping the
-    # DataFrame: every sample article must give exactly what the frame gives.
-    from pathlib import Path
-
-    from pipeline.article import read_article
-    from pipeline.extract import event_rows, events_frame, extract_events
-    from pipeline.store import storage_rows
-
-    compared = 0
-    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt")):
-        article = read_article(path, None)
-        events = extract_events(article)
-        rows = event_rows(events, article)
-        assert all(tuple(r) == EVENT_COLUMNS for r in rows)
-        from_rows = storage_rows(article, rows)
-        from_frame = storage_rows(article, events_frame(events, article))
-        assert from_rows == from_frame, path.name
-        compared += len(from_rows.mentions)
-    assert compared > 50
+        assert add_events(s, make_article("a2", "2025-11-02"), frame(meeting_xi("x2"))).mentions_merged == 1
 
 
 def test_store_driver_writes_raise_sqlalchemy_errors(store):
     # Rows written straight on the driver must fail the way SQLAlchemy statements do, so that
     # add_articles' duplicate handling and lock retries see them.
-    from pipeline.store import mentions_table
+    from pipeline.schema import mentions_table
 
-    store.add_article(make_article("One", "2025-11-01"), frame(meeting_xi()))
+    add_events(store, make_article("One", "2025-11-01"), frame(meeting_xi()))
     aid = make_article("One", "2025-11-01").article_id
     row = {"event_id": "m-xi", "article_id": aid, "mention_id": "m-xi", "sentence": "", "sentence_index": 0,
            "date_text": "", "date_start": "2025-10-31", "date_end": "2025-10-31", "precision": "day",

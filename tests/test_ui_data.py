@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ui.data import facet_counts, filtered_view, load, option_label, store_version
-from ui.sample import fill_store, synthetic_events
+from pipeline.synthetic import fill_store, synthetic_events
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,9 @@ import plotly.graph_objects as go
 import pytest
 
 from pipeline.records import EVENT_COLUMNS
-from ui.figures import axis_range, lane_pairs, relations_figure, timeline_figure
-from ui.sample import synthetic_events
+from ui.arrays import lane_pairs
+from ui.figures import axis_range, relations_figure, timeline_figure
+from pipeline.synthetic import synthetic_events
 
 
 def event(eid, start, end, precision, countries=("CAN",), **extra):

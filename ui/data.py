@@ -11,13 +11,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import make_url
 
+from pipeline.export import read_parquet_snapshot
 from pipeline.query import Filters, filter_events
-from pipeline.records import EVENT_COLUMNS
+from pipeline.records import EVENT_COLUMNS, STORE_COLUMNS
 from pipeline.store import default_db_url, open_store
-from ui.figures import day_arrays, explode_column, lane_pairs, subset_pairs
+from ui.arrays import day_arrays, explode_column, lane_pairs, subset_pairs
 from ui.labels import type_label, type_root
-
-EXTRA = ("mentions", "first_reported", "last_reported", "article_ids", "sources")
 
 
 def db_url(explicit: str | None = None) -> str:
@@ -161,38 +160,14 @@ class Loaded:
 
 def empty_events() -> pd.DataFrame:
     """An events frame with every column and no rows."""
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in list(EVENT_COLUMNS) + list(EXTRA)})
-
-
-def _load_parquet(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Events (and the articles they name) from an exported Parquet snapshot."""
-    events = pd.read_parquet(path)
-    for col in EVENT_COLUMNS + EXTRA:
-        if col not in events:
-            events[col] = None
-    for col in ("countries", "actors", "topics", "regions", "article_ids", "sources"):
-        events[col] = [tuple(v) if v is not None and not isinstance(v, str) else
-                       tuple(x for x in (v or "").split(";") if x) for v in events[col]]
-    # A snapshot may lack the store's provenance columns: one reporting article per event.
-    missing = events["article_ids"].map(len) == 0
-    if missing.any():
-        events.loc[missing, "article_ids"] = pd.Series([(a,) for a in events.loc[missing, "article_id"]],
-                                                       index=events.index[missing], dtype=object)
-        events.loc[missing, "sources"] = pd.Series([(t,) for t in events.loc[missing, "article_title"]],
-                                                   index=events.index[missing], dtype=object)
-    arts = events.drop_duplicates("article_id")
-    articles = pd.DataFrame({"article_id": arts["article_id"].to_numpy(),
-                             "title": arts["article_title"].to_numpy(), "url": "", "source": "",
-                             "published": arts["published"].to_numpy(), "published_assumed": False,
-                             "ingested_at": "", "n_events": 0})
-    return events[list(EVENT_COLUMNS) + list(EXTRA)], articles
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in list(EVENT_COLUMNS) + list(STORE_COLUMNS)})
 
 
 def load(url: str) -> Loaded:
     """Read events and articles from the store (or Parquet snapshot) at ``url`` (uncached)."""
     snapshot = parquet_path(url)
     if snapshot is not None:
-        events, articles = _load_parquet(snapshot)
+        events, articles = read_parquet_snapshot(snapshot)
         return Loaded(events.reset_index(drop=True), articles, store_version(url))
     with open_store(url) as store:
         events = store.events_frame()

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pandas as pd
 
+from pipeline.records import list_cell
 from ui.labels import QUAD_CLASSES, country_option
 
 
@@ -52,14 +53,6 @@ def safe_link(url: object) -> str:
     return text if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
-def _items(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return tuple(x for x in value.split(";") if x)
-    if value is None or (isinstance(value, float) and value != value):
-        return ()
-    return tuple(value)
-
-
 def event_detail_html(event: Mapping, sources: pd.DataFrame | None = None) -> str:
     """The detail of one event row (and the articles reporting it) as self-contained escaped HTML."""
     e = html.escape
@@ -72,9 +65,9 @@ def event_detail_html(event: Mapping, sources: pd.DataFrame | None = None) -> st
     rows = [
         ("Date", f"“{e(_text(event.get('date_text')))}” → {e(resolved)} "
                  f"({e(_text(event.get('precision')))}, {e(_text(event.get('date_basis')))})"),
-        ("Countries", e(", ".join(country_option(c) for c in _items(event.get("countries")))) or "—"),
-        ("Actors", e(", ".join(_items(event.get("actors")))) or "—"),
-        ("Topics", e(", ".join(_items(event.get("topics")))) or "—"),
+        ("Countries", e(", ".join(country_option(c) for c in list_cell(event.get("countries")))) or "—"),
+        ("Actors", e(", ".join(list_cell(event.get("actors")))) or "—"),
+        ("Topics", e(", ".join(list_cell(event.get("topics")))) or "—"),
         ("Event code", f"CAMEO {e(code)}" + (f" · {e(quad)}" if quad else "")),
         ("Goldstein", e(gold_text)),
     ]

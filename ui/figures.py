@@ -6,14 +6,14 @@ Plotly renders a subset of HTML in labels.
 from __future__ import annotations
 
 import html
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from pipeline.query import as_cells
+from pipeline.records import list_cell
+from ui.arrays import iso_days, lane_pairs
 from ui.labels import country_name, type_label, type_root
 
 AGGREGATE_ABOVE = 20_000     # lane rows in view above which the timeline shows counts
@@ -21,7 +21,6 @@ WEBGL_ABOVE = 2_000          # markers above which WebGL traces are used
 MAX_LANES = 40               # lanes beyond the most frequent ones are merged into "(other)"
 MAX_COLORS = 10              # categories beyond the most frequent ones are coloured "other"
 MIN_AXIS_DAYS = 30           # the x axis always spans at least this, so ticks are days or months
-NONE_LANE = "(none)"
 OTHER = "(other)"
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
            "#17becf", "#bcbd22", "#7f7f7f")
@@ -29,82 +28,12 @@ OTHER_COLOR = "#b0b0b0"
 GOLDSTEIN_SCALE = "RdBu"     # red = conflict (-10), blue = cooperation (+10)
 _DAY_MS = 86_400_000
 
-_LANE_COLUMNS = {"country": "countries", "topic": "topics", "actor": "actors"}
-
 
 def escape(value: object) -> str:
     """HTML-escape any value for a Plotly label (None and NaN become "")."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return html.escape(str(value), quote=True)
-
-
-def explode_column(df: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row positions, values) of a list column, one pair per value; rows with none are left out."""
-    n = len(df)
-    if n == 0 or column not in df:
-        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
-    cells = df[column].map(as_cells).tolist()
-    lengths = np.fromiter((len(c) for c in cells), dtype=np.int64, count=n)
-    rows = np.repeat(np.arange(n), lengths)
-    values = np.array(list(itertools.chain.from_iterable(cells)), dtype=object)
-    return rows, values
-
-
-def lane_pairs(df: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row positions, lane labels): one pair per lane an event belongs to (events with none get "(none)")."""
-    n = len(df)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.array([], dtype=object)
-    if lane == "type":
-        roots = df["event_code"].map(type_root) if "event_code" in df else pd.Series([""] * n)
-        return np.arange(n), roots.map(type_label).to_numpy(dtype=object)
-    rows, values = explode_column(df, _LANE_COLUMNS.get(lane, "countries"))
-    if lane == "country":
-        names = {code: country_name(code) for code in set(values)}
-        values = np.array([names[c] for c in values], dtype=object)
-    # Events without any value still get a lane, so nothing silently disappears from the chart.
-    bare = np.setdiff1d(np.arange(n), rows, assume_unique=False)
-    if len(bare):
-        rows = np.concatenate([rows, bare])
-        values = np.concatenate([values, np.full(len(bare), NONE_LANE, dtype=object)])
-        order = np.argsort(rows, kind="stable")
-        rows, values = rows[order], values[order]
-    return rows, values
-
-
-def subset_pairs(pairs: tuple[np.ndarray, np.ndarray], positions: np.ndarray,
-                 n_full: int) -> tuple[np.ndarray, np.ndarray]:
-    """Restrict pairs computed on a full frame to the rows at ``positions`` (renumbered 0..k-1)."""
-    rows, labels = pairs
-    where = np.full(n_full, -1, dtype=np.int64)
-    where[positions] = np.arange(len(positions))
-    mapped = where[rows] if len(rows) else rows
-    keep = mapped >= 0
-    return mapped[keep], labels[keep]
-
-
-def day_arrays(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(start, end) of every event as numpy days."""
-    if len(df) == 0:
-        empty = np.zeros(0, dtype="datetime64[D]")
-        return empty, empty
-    return _days(df["date_start"]), _days(df["date_end"])
-
-
-def _days(values: pd.Series) -> np.ndarray:
-    """ISO date strings to numpy days (any year 1..9999; bad values become NaT)."""
-    text = values.astype(str).str.slice(0, 10)
-    try:
-        return text.to_numpy(dtype="datetime64[D]")
-    except ValueError:
-        out = np.empty(len(text), dtype="datetime64[D]")
-        for i, t in enumerate(text):
-            try:
-                out[i] = np.datetime64(t, "D")
-            except ValueError:
-                out[i] = np.datetime64("NaT")
-        return out
 
 
 def axis_range(starts: np.ndarray, ends: np.ndarray) -> list[str]:
@@ -131,7 +60,7 @@ def _top(labels: np.ndarray, limit: int) -> list[str]:
 def _color_keys(df: pd.DataFrame, color: str) -> np.ndarray:
     if color == "type":
         return df["event_code"].map(type_root).map(type_label).to_numpy(dtype=object)
-    first = df["topics"].map(lambda v: (as_cells(v) or ("(no topic)",))[0])
+    first = df["topics"].map(lambda v: (list_cell(v) or ("(no topic)",))[0])
     return first.to_numpy(dtype=object)
 
 
@@ -140,8 +69,8 @@ def _hover(df: pd.DataFrame) -> np.ndarray:
     def one(row) -> str:
         start, end = str(row.date_start)[:10], str(row.date_end)[:10]
         resolved = start if start == end else f"{start} – {end}"
-        countries = ", ".join(as_cells(row.countries)[:6])
-        actors = ", ".join(as_cells(row.actors)[:4])
+        countries = ", ".join(list_cell(row.countries)[:6])
+        actors = ", ".join(list_cell(row.actors)[:4])
         source = row.article_title if isinstance(row.article_title, str) else ""
         return ("<b>" + escape(row.title) + "</b><br>"
                 + "“" + escape(row.date_text) + "” → " + escape(resolved)
@@ -178,8 +107,8 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
     if days is not None:
         starts_all, ends_all = days
     else:
-        starts_all = _days(df["date_start"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
-        ends_all = _days(df["date_end"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
+        starts_all = iso_days(df["date_start"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
+        ends_all = iso_days(df["date_end"]) if len(df) else np.zeros(0, dtype="datetime64[D]")
     # Work on integer lane codes: a million pairs are grouped without touching Python strings.
     if isinstance(labels, pd.Categorical):
         codes, names = labels.codes.astype(np.int64), np.asarray(labels.categories, dtype=object)
@@ -321,7 +250,7 @@ def _layout(fig: go.Figure, x_range: list[str], lanes: list[str], rug: pd.Series
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=list(reversed(lanes)),
                      automargin=True)
     if rug is not None and len(rug):
-        days = _days(pd.Series(rug).dropna())
+        days = iso_days(pd.Series(rug).dropna())
         days = np.unique(days[~np.isnat(days)])
         fig.add_trace(go.Scatter(
             x=np.datetime_as_string(days, unit="D"), y=np.zeros(len(days)), yaxis="y2",
@@ -337,12 +266,12 @@ def relations_figure(df: pd.DataFrame, a: str, b: str, window_days: int = 365) -
     if df.empty:
         sub = df
     else:
-        both = df["countries"].map(lambda v: a in as_cells(v) and b in as_cells(v))
+        both = df["countries"].map(lambda v: a in list_cell(v) and b in list_cell(v))
         sub = df[both]
         sub = sub[pd.to_numeric(sub["goldstein"], errors="coerce").notna()]
     fig = go.Figure()
     if len(sub):
-        starts, ends = _days(sub["date_start"]), _days(sub["date_end"])
+        starts, ends = iso_days(sub["date_start"]), iso_days(sub["date_end"])
         mid = starts + (ends - starts) // 2
         order = np.argsort(mid, kind="stable")
         sub = sub.iloc[order]

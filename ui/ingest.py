@@ -55,13 +55,14 @@ def with_published(art: Article, published: date) -> Article:
 
 def ingest(art: Article, url: str, progress: Callable[[float, str], None] = lambda f, m: None):
     """Run the pipeline on ``art`` and add it to the store at ``url``; returns the store's AddResult."""
-    from pipeline.extract import extract_article
+    from pipeline.extract import event_rows, extract_events
+    from pipeline.storage import storage_rows
     from pipeline.store import open_store
 
     progress(0.1, "Finding dates, places, actors and events…")
-    events = extract_article(art)
+    events = extract_events(art)
     progress(0.7, f"Storing {len(events)} event{'s' if len(events) != 1 else ''}…")
     with open_store(url) as store:
-        result = store.add_article(art, events)
+        result = store.add_article(art, storage_rows(art, event_rows(events, art)))
     progress(1.0, "Done")
     return result

@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import CHROMIUM, CHROMIUM_ARGS, REPO, DashboardServer  # noqa: E402
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, REPO, DashboardServer  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -12,9 +12,9 @@ import pytest
 from pipeline.query import Filters, filter_events
 from pipeline.records import EVENT_COLUMNS
 from pipeline.store import open_store
-from ui.sample import fill_store
+from pipeline.synthetic import fill_store
 
-from conftest import DashboardServer
+from browser_helpers import DashboardServer
 
 pytestmark = pytest.mark.timeout(300)
 

@@ -1,4 +1,5 @@
-"""Synthetic event frames shaped like ``Store.events_frame()``, for tests and the benchmark."""
+"""Synthetic events shaped like ``Store.events_frame()``, for tests and benchmarks (not sample data:
+the values are drawn at random from small lists of real countries, topics, actors and codes)."""
 from __future__ import annotations
 
 import numpy as np
@@ -83,6 +84,7 @@ def fill_store(url: str, events: pd.DataFrame, titles: dict[str, str] | None = N
     from datetime import date as _date
 
     from pipeline.records import Article
+    from pipeline.storage import storage_rows
     from pipeline.store import open_store
 
     results = []
@@ -93,5 +95,5 @@ def fill_store(url: str, events: pd.DataFrame, titles: dict[str, str] | None = N
             art = Article(article_id=str(article_id), title=title, text="\n".join(group["sentence"]),
                           published=_date.fromisoformat(str(first["published"])[:10]),
                           url=(urls or {}).get(article_id, ""), source="Test Wire")
-            results.append(store.add_article(art, group[list(EVENT_COLUMNS)]))
+            results.append(store.add_article(art, storage_rows(art, group[list(EVENT_COLUMNS)])))
     return results
