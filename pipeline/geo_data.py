@@ -1,4 +1,9 @@
-"""Gazetteer for the country tagger: loads data/geo once and compiles the matching regexes."""
+"""Gazetteer for the country tagger: loads data/geo once and compiles the matching regexes.
+
+``country_forms()`` hands the same country vocabulary (names, demonyms, capitals, seats) to other
+stages without the matchers: the actor tagger's role cues ("Canadian", "China's") come from it.
+This module imports no other pipeline module, so any stage may import it.
+"""
 from __future__ import annotations
 
 import csv
