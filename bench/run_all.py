@@ -14,6 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # Order: the cheap ones first. Each entry: script name, extra arguments.
 BENCHMARKS = [
+    ("bench_sentences.py", []),
     ("bench_timex.py", []),
     ("bench_pipeline.py", []),
     ("bench_semantics.py", []),

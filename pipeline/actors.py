@@ -14,7 +14,10 @@ How it works, in one pass over the capitalised word runs of the text:
    preceding mention first; a file alias is used only when the text gives no antecedent.
 4. "The two leaders" is linked to the leaders of the sentences just before it.
 
-Roles and countries come from cues in the text first, from the curated files second.
+Roles and countries come from cues in the text first, from the curated files second. The
+country words of the cues ("Canadian", "China's", "to Beijing") are the country tagger's names,
+capitals, seats and demonyms (``data/geo``, read through ``pipeline.geo_data``), for the
+countries the lexicon lists as role cues.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.geo_data import country_forms
 from pipeline.records import ActorMention
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
@@ -151,14 +155,23 @@ def _lexicon() -> dict:
 
 @lru_cache(maxsize=1)
 def _country_tables() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Return (country name -> ISO3, capital -> ISO3, demonym -> ISO3) for role cues."""
-    tables: tuple[dict[str, str], dict[str, str], dict[str, str]] = ({}, {}, {})
-    for row in _read_csv("countries.csv"):
-        for table, column in zip(tables, ("names", "capitals", "demonyms")):
-            for value in row[column].split(";"):
-                if value.strip():
-                    table[value.strip()] = row["iso3"]
-    return tables
+    """Return (country name -> ISO3, capital or seat -> ISO3, demonym -> ISO3) for role cues.
+
+    The forms are the country tagger's (``data/geo``, through ``geo_data.country_forms``), kept
+    for the countries of the lexicon's ``role_cue_countries`` and less its ``not_role_cues``
+    (forms that are also people's names or parts of other names: "Georgia", "Wales")."""
+    lex = _lexicon()
+    countries = frozenset(lex["role_cue_countries"])
+    skip = frozenset(lex["not_role_cues"])
+    forms = country_forms()
+
+    def pick(*kinds: str) -> dict[str, str]:
+        """Forms of ``kinds`` that are role cues, each with its country."""
+        return {surface: iso3 for kind in kinds for surface, iso3 in forms[kind].items()
+                if iso3 in countries and surface not in skip}
+
+    # Seats stand for a government the way capitals do: "the Kremlin's spokesman".
+    return pick("name"), pick("capital", "seat"), pick("demonym")
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,9 @@
-"""Gazetteer for the country tagger: loads data/geo once and compiles the matching regexes."""
+"""Gazetteer for the country tagger: loads data/geo once and compiles the matching regexes.
+
+``country_forms()`` hands the same country vocabulary (names, demonyms, capitals, seats) to other
+stages without the matchers: the actor tagger's role cues ("Canadian", "China's") come from it.
+This module imports no other pipeline module, so any stage may import it.
+"""
 from __future__ import annotations
 
 import csv
@@ -116,30 +121,47 @@ def _add(entries: dict, conflicts: list, surface: str, entry: Entry) -> None:
             entries[v] = entry
 
 
+def _source_forms() -> list[tuple[str, str, str]]:
+    """(kind, iso3, surface) for every country form of the data files, in the order they are
+    registered: pycountry names (less excluded_names.txt), aliases, demonyms, capitals, seats,
+    combining forms. A form may be listed twice; the gazetteer ranks the readings."""
+    forms: list[tuple[str, str, str]] = []
+    excluded = set(_lines(DATA_DIR / "excluded_names.txt"))
+    forms += [("name", iso3, name) for iso3, name in pycountry_names() if name not in excluded]
+    forms += [("name", iso3, alias) for iso3, alias in _rows(DATA_DIR / "aliases.csv")]
+    with (DATA_DIR / "demonyms.yaml").open(encoding="utf-8") as f:
+        forms += [("demonym", iso3, form) for iso3, listed in yaml.safe_load(f).items()
+                  for form in listed]
+    forms += [("capital", iso3, capital) for iso3, capital in _rows(DATA_DIR / "capitals.csv")]
+    forms += [("seat", iso3, seat) for iso3, seat in _rows(DATA_DIR / "seats.csv")]
+    forms += [("combining", iso3, form) for iso3, form in _rows(DATA_DIR / "combining_forms.csv")]
+    return forms
+
+
+@lru_cache(maxsize=1)
+def country_forms() -> dict[str, dict[str, str]]:
+    """Surface form -> ISO3 by kind ("name", "demonym", "capital", "seat", "combining"), as the
+    data files list them: no spelling variants, no dateline capitals, no block phrases.
+
+    For other stages that need the country vocabulary (role cues of the actor tagger) without
+    the tagger's matchers. A form listed under two kinds is under both ("US" is a name and a
+    demonym); within one kind the first listing wins, as in the gazetteer."""
+    out: dict[str, dict[str, str]] = {kind: {} for kind in KIND_RANK if kind != "block"}
+    for kind, iso3, surface in _source_forms():
+        out[kind].setdefault(surface, iso3)
+    return out
+
+
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """Load every data/geo file once and build the matchers."""
     entries: dict[str, Entry] = {}
     conflicts: list[tuple[str, str, str]] = []
-    excluded = set(_lines(DATA_DIR / "excluded_names.txt"))
-    for iso3, name in pycountry_names():
-        if name not in excluded:
-            _add(entries, conflicts, name, Entry(iso3, "name"))
-    for iso3, alias in _rows(DATA_DIR / "aliases.csv"):
-        _add(entries, conflicts, alias, Entry(iso3, "name"))
-    with (DATA_DIR / "demonyms.yaml").open(encoding="utf-8") as f:
-        for iso3, forms in yaml.safe_load(f).items():
-            for form in forms:
-                _add(entries, conflicts, form, Entry(iso3, "demonym"))
-    for iso3, capital in _rows(DATA_DIR / "capitals.csv"):
-        _add(entries, conflicts, capital, Entry(iso3, "capital"))
-        if len(capital) >= 4:
+    for kind, iso3, surface in _source_forms():
+        _add(entries, conflicts, surface, Entry(iso3, kind))
+        if kind == "capital" and len(surface) >= 4:
             # Datelines write the city in capitals: "MOSCOW (Reuters) -", "TBILISI, Georgia --".
-            _add(entries, conflicts, capital.upper(), Entry(iso3, "capital"))
-    for iso3, seat in _rows(DATA_DIR / "seats.csv"):
-        _add(entries, conflicts, seat, Entry(iso3, "seat"))
-    for iso3, form in _rows(DATA_DIR / "combining_forms.csv"):
-        _add(entries, conflicts, form, Entry(iso3, "combining"))
+            _add(entries, conflicts, surface.upper(), Entry(iso3, "capital"))
     with (DATA_DIR / "context.yaml").open(encoding="utf-8") as f:
         context = yaml.safe_load(f)
     # Bare "Congo" and "Congolese" are resolved per document (DR Congo unless Brazzaville cues).

@@ -1,6 +1,8 @@
 """Tests for the actor tagger."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -173,6 +175,61 @@ def test_actors_offsets_match_text():
 def test_actors_curated_files_load():
     names = {actor["name"] for actor in load_actors()}
     assert {"Mark Carney", "Xi Jinping", "Li Qiang", "Huawei", "NATO"} <= names
+
+
+# --- country cues: the country tagger's forms ----------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "role", "iso3"),
+    [
+        ("US Ambassador Jane Doe said so.", "Ambassador", "USA"),
+        ("U.S. Ambassador Jane Doe said so.", "Ambassador", "USA"),
+        ("New Zealand Prime Minister Jane Doe said so.", "Prime Minister", "NZL"),
+        ("Myanmar General Jane Doe said so.", "General", "MMR"),
+        ("Laotian Prime Minister Jane Doe said so.", "Prime Minister", "LAO"),
+        ("the Kremlin's spokesman Jane Doe said so.", "Spokesman", "RUS"),
+        ("Jane Doe, ambassador to Beijing, said so.", "Ambassador", "CHN"),
+        # "U.S" (no period) is a form of the country tagger, not a cue: the agency is not the state.
+        ("Jane Doe, a spokeswoman for the U.S. Immigration Service, said so.", "Spokeswoman", ""),
+    ],
+)
+def test_actors_country_cues_come_from_the_gazetteer(text, role, iso3):
+    assert _actors(text)["Jane Doe"] == ("person", role, iso3)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Officer Tom Holland said so.", "Tom Holland"),
+        ("Wikipedia founder Jimmy Wales said so.", "Jimmy Wales"),
+        ("Secretary-General Patricia Scotland said so.", "Patricia Scotland"),
+        ("Detective Jane Pole said so.", "Jane Pole"),
+    ],
+)
+def test_actors_gazetteer_forms_that_are_names_stay_names(text, name):
+    assert {m.name for m in tag_actors(text)} == {name}
+
+
+def test_actors_country_cues_agree_with_the_gazetteer():
+    from pipeline.actors import _country_tables
+    from pipeline.geo_data import country_forms
+    forms = country_forms()
+    names, capitals, demonyms = _country_tables()
+    assert names.items() <= forms["name"].items()
+    assert capitals.items() <= {**forms["capital"], **forms["seat"]}.items()
+    assert demonyms.items() <= forms["demonym"].items()
+    assert {"Canada", "China", "United States"} <= set(names)
+    assert {"Beijing", "Ottawa", "Kremlin"} <= set(capitals)
+    assert {"Canadian", "Chinese", "US"} <= set(demonyms)
+
+
+def test_actors_import_of_the_geo_loader_makes_no_cycle():
+    # The gazetteer loader imports no pipeline module, so any stage may import it.
+    code = ("import sys, pipeline.geo_data; "
+            "print(sorted(m for m in sys.modules if m.startswith('pipeline.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "['pipeline.geo_data']"
 
 
 @settings(max_examples=200, deadline=None)

@@ -10,6 +10,8 @@ import pycountry
 import pytest
 import yaml
 
+from pipeline.geo_data import country_forms
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 SLUG = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 CAMEO_CODE = re.compile(r"^\d{2,4}$")
@@ -98,17 +100,31 @@ def test_data_files_leader_terms_do_not_overlap_for_one_person():
             assert end <= start, key
 
 
-def test_data_files_orgs_and_countries_valid():
+def test_data_files_orgs_valid():
     orgs = _rows(DATA / "actors" / "orgs.csv")
     assert len({row["name"] for row in orgs}) == len(orgs)
     for row in orgs:
         assert row["iso3"] == "" or _valid_iso3(row["iso3"]), row
         assert row["type"].strip(), row
-    countries = _rows(DATA / "actors" / "countries.csv")
-    assert len({row["iso3"] for row in countries}) == len(countries)
-    for row in countries:
-        assert _valid_iso3(row["iso3"]), row
-        assert row["names"].strip() and row["demonyms"].strip(), row
+
+
+def test_data_files_actor_role_cue_countries_are_gazetteer_countries():
+    # The actor tagger keeps no country list of its own: its lexicon names the countries whose
+    # gazetteer forms are role cues, and the forms it leaves out.
+    lexicon = yaml.safe_load((DATA / "actors" / "lexicon.yaml").read_text(encoding="utf-8"))
+    countries = lexicon["role_cue_countries"]
+    assert len(countries) == len(set(countries)) > 50
+    assert all(_valid_iso3(code) for code in countries)
+    assert not (DATA / "actors" / "countries.csv").exists()
+    forms = country_forms()
+    listed = {surface: iso3 for kind in ("name", "capital", "seat", "demonym")
+              for surface, iso3 in forms[kind].items()}
+    for code in countries:
+        kinds = {kind for kind in ("name", "demonym") if code in forms[kind].values()}
+        assert kinds == {"name", "demonym"}, code
+    # Every left-out form is a form of a listed country, or the entry would do nothing.
+    for surface in lexicon["not_role_cues"]:
+        assert listed.get(surface) in countries, surface
 
 
 def test_data_files_actor_aliases_point_at_one_actor():
@@ -124,7 +140,8 @@ def test_data_files_actor_aliases_point_at_one_actor():
 def test_data_files_actor_lexicon_lists():
     lexicon = yaml.safe_load((DATA / "actors" / "lexicon.yaml").read_text(encoding="utf-8"))
     for key in ("titles", "honorifics", "role_nouns", "former_words", "leader_roles",
-                "group_references", "surname_first", "stopwords", "namesake_roles", "org_words"):
+                "group_references", "surname_first", "stopwords", "namesake_roles", "org_words",
+                "role_cue_countries", "not_role_cues"):
         assert lexicon[key] and all(isinstance(w, str) and w.strip() for w in lexicon[key]), key
     assert set(lexicon["leader_roles"]) <= set(lexicon["titles"])
 

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.geo import is_metonymic, tag_countries, tag_regions
-from pipeline.geo_data import DATA_DIR, gazetteer, pycountry_names, trie_regex
+from pipeline.geo_data import DATA_DIR, country_forms, gazetteer, pycountry_names, trie_regex
 
 VALID_ISO3 = {c.alpha_3 for c in pycountry.countries}
 
@@ -341,8 +341,34 @@ def test_geo_trie_regex_prefers_longest():
         "Guinea-Bissau", "Guinea", "Equatorial Guinea"]
 
 
-def test_geo_data_dir_is_in_repo():
-    assert DATA_DIR == Path(__file__).resolve().parent.parent / "data" / "geo"
+def test_geo_loader_reads_every_data_file_of_the_repo_and_no_other(monkeypatch):
+    # The files the gazetteer opens are exactly the files of the repository's data/geo (none
+    # missing, none left unused), each non-empty; the tables built from them have their shape.
+    repo = Path(__file__).resolve().parent.parent
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def spy(self, *args, **kwargs):
+        opened.append(self.resolve())
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", spy)
+    gaz = gazetteer.__wrapped__()     # a fresh load, not the cached one
+    monkeypatch.undo()
+    read = {p for p in opened if p.is_relative_to(repo)}
+    assert read == {p.resolve() for p in (repo / "data" / "geo").iterdir() if p.is_file()}
+    assert all(p.stat().st_size > 0 for p in read)
+    kinds = {e.kind for e in gaz.entries.values()}
+    assert kinds == {"name", "demonym", "capital", "seat", "combining", "block"}
+    assert len(gaz.entries) > 1500 and gaz.conflicts == []
+    assert len(set(gaz.regions.values())) >= 7 and gaz.region_pattern.pattern
+    forms = country_forms()
+    assert set(forms) == {"name", "demonym", "capital", "seat", "combining"}
+    for kind, table in forms.items():
+        assert table, kind
+        for surface, iso3 in table.items():
+            assert iso3 in VALID_ISO3, (kind, surface)
+            assert surface in gaz.entries, (kind, surface)
 
 
 def test_geo_data_text_lists_parse():
