@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     """Run the evaluation scripts; return 1 if any failed."""
     rc = 0
-    for name in ("eval_timex.py", "eval_geo.py"):
+    for name in ("eval_timex.py", "eval_geo.py", "eval_coref.py"):
         script = HERE / name
         if script.exists():
             print(f"\n== {name}", flush=True)
