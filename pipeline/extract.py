@@ -85,6 +85,7 @@ _COLUMN_VALUES = {
     "date_char_end": lambda e, pub, title: int(e.date_offset[1]),
     "published": lambda e, pub, title: pub,
     "article_title": lambda e, pub, title: title,
+    "flags": lambda e, pub, title: e.flags,
 }
 
 

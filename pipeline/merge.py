@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
-from pipeline.records import LIST_COLUMNS, PRECISIONS, json_list, list_cell
+from pipeline.records import PRECISIONS, json_list, list_cell
 
 # Coarser mentions ("in the 2010s") say too little to identify a happening: they never merge.
 MERGEABLE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "quarter", "season", "year")
@@ -283,6 +283,8 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
 
 
 DATE_FIELDS: tuple[str, ...] = ("date_start", "date_end", "precision", "timex_value", "date_text", "date_basis")
+# The list columns an event unites over its mentions (its flags are its own, not a union).
+UNITED_COLUMNS: tuple[str, ...] = ("countries", "actors", "topics", "regions")
 
 
 def _union_json(a: str, b: str) -> str:
@@ -306,7 +308,7 @@ def fold(event: dict[str, Any], mention: dict[str, Any], published: str) -> dict
     if _rank(mention.get("precision")) < _rank(event.get("precision")):
         for key in DATE_FIELDS:
             out[key] = mention.get(key) or ""
-    for key in LIST_COLUMNS:
+    for key in UNITED_COLUMNS:
         out[key] = _union_json(event.get(key) or "[]", mention.get(key) or "[]")
     if not event.get("event_code"):
         for key in ("event_code", "goldstein", "quad_class"):

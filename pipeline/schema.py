@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS
 from pipeline.storage import event_keys, key_rows
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA_VERSION_KEY = "schema_version"
 # Every write transaction records a new generation, so a writer knows whether the events it has
 # cached are still current.
@@ -200,4 +200,12 @@ def _migrate_4_to_5(conn: sa.Connection) -> None:
             conn.execute(insert, rows_of_event)  # a fresh table: no duplicates
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}
+def _migrate_5_to_6(conn: sa.Connection) -> None:
+    """Version 6 stores why an event is doubtful (``flags``); events stored before have none
+    recorded until their articles are ingested again."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("events")}
+    if "flags" not in columns:
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'"))
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5, 5: _migrate_5_to_6}
