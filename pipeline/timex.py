@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.records import Timex
 from pipeline.timex_lex import lexicon
 
-__all__ = ["tag_timexes", "timex_record"]
+__all__ = ["tag_timexes"]
 
 MAX_DATE = date(9999, 12, 31)
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
@@ -1575,19 +1575,3 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             tense = before_after or "present"
     return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
                  date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense)
-
-
-def timex_record(doc: dict) -> dict:
-    """Tag one JSON document {"doc_id", "dct", "text"} -> {"doc_id", "timexes": [...]}."""
-    text = doc.get("text") or ""
-    try:
-        dct = date.fromisoformat(str(doc.get("dct"))[:10])
-    except (ValueError, TypeError):
-        dct = date.today()
-    out = []
-    for t in tag_timexes(text if isinstance(text, str) else str(text), dct):
-        row = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
-        if t.mod:
-            row["mod"] = t.mod
-        out.append(row)
-    return {"doc_id": doc.get("doc_id"), "timexes": out}

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.cli_jsonl import timex_record
 from pipeline.records import PRECISIONS, TIMEX_TYPES
-from pipeline.timex import tag_timexes, timex_record
+from pipeline.timex import tag_timexes
 
 ROOT = Path(__file__).resolve().parent.parent
 TUE = date(2026, 1, 13)   # a Tuesday
