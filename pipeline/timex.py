@@ -14,12 +14,12 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from pipeline.records import Timex
+from pipeline.timex_calendar import (DUR_UNITS, PRECISION_OF, duration_value, holiday_date, period_of,
+                                     period_range, period_value, rest_of_period, shift, unit_name)
 from pipeline.timex_lex import lexicon
 
 __all__ = ["tag_timexes"]
 
-MAX_DATE = date(9999, 12, 31)
-SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 MOD_OF_PMOD = {
     "early": "START", "earlier": "START", "beginning": "START", "start": "START", "dawn": "START",
     "first half": "START", "early part": "START", "turn": "START",
@@ -40,161 +40,7 @@ MOD_OF_APPROX = {
 
 
 # ------------------------------------------------------------------------------------------
-# Calendar periods: ("day", y, m, d), ("week", y, w), ("weekend", y, w), ("month", y, m),
-# ("quarter", y, q), ("half", y, h), ("season", y, code), ("year", y), ("decade", d),
-# ("century", c). Each maps to a TIMEX3 value, an inclusive date range and a precision.
-# ------------------------------------------------------------------------------------------
-
-def _value(p: tuple) -> str:
-    """TIMEX3 value of a period."""
-    k = p[0]
-    if k == "day":
-        return "%04d-%02d-%02d" % p[1:4]
-    if k == "week":
-        return "%04d-W%02d" % p[1:3]
-    if k == "weekend":
-        return "%04d-W%02d-WE" % p[1:3]
-    if k == "month":
-        return "%04d-%02d" % p[1:3]
-    if k == "quarter":
-        return "%04d-Q%d" % p[1:3]
-    if k == "half":
-        return "%04d-H%d" % p[1:3]
-    if k == "season":
-        return "%04d-%s" % p[1:3]
-    if k == "year":
-        return "%04d" % p[1]
-    if k == "decade":
-        return "%03d" % p[1]
-    return "%02d" % p[1]
-
-
-def _month_end(y: int, m: int) -> date:
-    """Last day of a month."""
-    return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)) if y < 9999 or m < 12 else MAX_DATE
-
-
-# records.PRECISIONS has no "half": a half-year is filed under the next coarser name after quarter.
-PRECISION_OF = {"day": "day", "week": "week", "weekend": "week", "month": "month",
-                "quarter": "quarter", "half": "season", "season": "season", "year": "year",
-                "decade": "decade", "century": "century"}
-
-
-def _range(p: tuple) -> tuple[date, date]:
-    """Inclusive first and last day of a period."""
-    k = p[0]
-    if k == "day":
-        d = date(*p[1:4])
-        return d, d
-    if k in ("week", "weekend"):
-        mon = date.fromisocalendar(p[1], p[2], 1)
-        return (mon + timedelta(days=5), mon + timedelta(days=6)) if k == "weekend" else (
-            mon, mon + timedelta(days=6))
-    if k == "month":
-        return date(p[1], p[2], 1), _month_end(p[1], p[2])
-    if k == "quarter":
-        m0 = 3 * (p[2] - 1) + 1
-        return date(p[1], m0, 1), _month_end(p[1], m0 + 2)
-    if k == "half":
-        m0 = 6 * (p[2] - 1) + 1
-        return date(p[1], m0, 1), _month_end(p[1], m0 + 5)
-    if k == "season":
-        a, b = SEASON_MONTHS[p[2]]
-        y2 = p[1] + 1 if a > b else p[1]
-        return date(p[1], a, 1), _month_end(y2, b)
-    if k == "year":
-        return date(p[1], 1, 1), date(p[1], 12, 31)
-    if k == "decade":
-        return date(max(1, p[1] * 10), 1, 1), date(p[1] * 10 + 9, 12, 31)
-    return date(max(1, p[1] * 100), 1, 1), date(p[1] * 100 + 99, 12, 31)
-
-
-def _narrow(ds: date, de: date, mod: str) -> tuple[date, date]:
-    """Restrict a range to its first/middle/last third for START/MID/END mods."""
-    span = (de - ds).days + 1
-    if span < 3 or mod not in ("START", "MID", "END"):
-        return ds, de
-    third = span // 3
-    if mod == "START":
-        return ds, ds + timedelta(days=third - 1)
-    if mod == "END":
-        return de - timedelta(days=third - 1), de
-    return ds + timedelta(days=third), de - timedelta(days=third)
-
-
-def _rest_of_period(text: str, ds: date, de: date, mod: str, basis: str, dct: date) -> tuple[date, date]:
-    """Narrow a period for its mod; "later this year" is the rest of the year after the dct and
-    "earlier this year" the part before it, not a fixed third."""
-    low = text.lower()
-    if basis == "relative" and ds < dct < de:
-        if low.startswith("later") and mod == "END":
-            return dct + timedelta(days=1), de
-        if low.startswith("earlier") and mod == "START":
-            return ds, dct - timedelta(days=1)
-    return _narrow(ds, de, mod)
-
-
-def _shift(p: tuple, n: int, unit: str) -> tuple | None:
-    """Move a period by n units (day/week/month/quarter/year/decade/century), keeping granularity
-    where sensible and coarsening to the unit otherwise."""
-    ds, _ = _range(p)
-    k = p[0]
-    if unit == "day":
-        d = ds + timedelta(days=n)
-        return ("day", d.year, d.month, d.day)
-    if unit in ("week", "weekend", "fortnight"):
-        d = ds + timedelta(days=7 * n * (2 if unit == "fortnight" else 1))
-        if k == "day":
-            return ("day", d.year, d.month, d.day)
-        iy, iw, _ = d.isocalendar()
-        return ("weekend" if unit == "weekend" else "week", iy, iw)
-    if unit in ("month", "quarter", "half"):
-        months = n * {"month": 1, "quarter": 3, "half": 6}[unit]
-        mi = ds.year * 12 + ds.month - 1 + months
-        y, m = divmod(mi, 12)
-        if k == "day" and unit == "month":
-            return ("day", y, m + 1, min(ds.day, _month_end(y, m + 1).day))
-        if k == "quarter" or unit == "quarter":
-            return ("quarter", y, m // 3 + 1)
-        if unit == "half":
-            return ("half", y, m // 6 + 1)
-        return ("month", y, m + 1)
-    if unit == "year":
-        if k == "day":
-            y = ds.year + n
-            return ("day", y, ds.month, min(ds.day, _month_end(y, ds.month).day))
-        if k in ("month", "quarter", "half", "season"):
-            return (k, p[1] + n) + tuple(p[2:])
-        return ("year", ds.year + n)
-    if unit == "decade":
-        return ("decade", ds.year // 10 + n) if k == "decade" else ("year", ds.year + 10 * n)
-    if unit == "century":
-        return ("century", ds.year // 100 + n) if k == "century" else ("year", ds.year + 100 * n)
-    return None
-
-
-def _of_date(d: date, unit: str) -> tuple:
-    """The period of granularity ``unit`` containing ``d``."""
-    if unit in ("week", "weekend"):
-        iy, iw, _ = d.isocalendar()
-        return (unit, iy, iw)
-    if unit == "month":
-        return ("month", d.year, d.month)
-    if unit == "quarter":
-        return ("quarter", d.year, (d.month - 1) // 3 + 1)
-    if unit == "half":
-        return ("half", d.year, (d.month - 1) // 6 + 1)
-    if unit == "year":
-        return ("year", d.year)
-    if unit == "decade":
-        return ("decade", d.year // 10)
-    if unit == "century":
-        return ("century", d.year // 100)
-    return ("day", d.year, d.month, d.day)
-
-
-# ------------------------------------------------------------------------------------------
-# Numbers and durations
+# Numbers
 # ------------------------------------------------------------------------------------------
 
 def _number(s: str) -> float | None:
@@ -231,51 +77,6 @@ def _number(s: str) -> float | None:
             return None
         seen = True
     return total + cur if seen else None
-
-
-# unit -> (letter, time-part?, smaller unit letter, factor to it)
-DUR_UNITS = {
-    "second": ("S", True, None, 0), "minute": ("M", True, "S", 60), "hour": ("H", True, "M", 60),
-    "day": ("D", False, "H", 24), "night": ("D", False, "H", 24), "week": ("W", False, "D", 7),
-    "weekend": ("WE", False, None, 0), "fortnight": ("W", False, "D", 14),
-    "month": ("M", False, "D", 30), "quarter": ("Q", False, "M", 3), "half": ("M", False, None, 0),
-    "year": ("Y", False, "M", 12), "decade": ("Y", False, None, 0), "century": ("Y", False, None, 0),
-}
-
-
-def _unit_name(u: str) -> str:
-    """Singular unit name from a matched unit ("trading days" -> day, "centuries" -> century)."""
-    u = u.lower().split()[-1]
-    if u == "centuries":
-        return "century"
-    return u[:-1] if u.endswith("s") else u
-
-
-def _duration(n: float | None, unit: str) -> str:
-    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity."""
-    letter, is_time, small, factor = DUR_UNITS[unit]
-    if unit == "decade" and n is not None:
-        n, letter = n * 10, "Y"
-    elif unit == "century" and n is not None:
-        n, letter = n * 100, "Y"
-    elif unit == "fortnight" and n is not None:
-        n, letter = n * 2, "W"
-    elif unit == "half" and n is not None:
-        n, letter = n * 6, "M"
-    p = "PT" if is_time else "P"
-    if n is None:
-        return p + "X" + letter
-    whole = int(n)
-    frac = n - whole
-    if frac > 1e-9 and small and factor and abs(frac * factor - round(frac * factor)) < 1e-9:
-        # "2 1/2 years" -> P2Y6M; a day and a half needs the time designator: P1DT12H
-        rest = round(frac * factor)
-        head = "%d%s" % (whole, letter) if whole else ""
-        sep = "T" if small == "H" and not is_time else ""
-        return p + head + sep + "%d%s" % (rest, small)
-    if frac > 1e-9:
-        return p + ("%g" % n) + letter
-    return p + "%d%s" % (whole, letter)
 
 
 # ------------------------------------------------------------------------------------------
@@ -458,51 +259,6 @@ def _resolve_weekday(doc: _Doc, wd: int, tense: str, rel: str = "") -> date:
     return d - timedelta(days=(-diff) % 7)
 
 
-def _easter(y: int) -> date:
-    """Gregorian Easter Sunday (anonymous algorithm)."""
-    a, b, c = y % 19, y // 100, y % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month = (h + l_ - 7 * m + 114) // 31
-    day = (h + l_ - 7 * m + 114) % 31 + 1
-    return date(y, month, day)
-
-
-def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
-    """n-th (1-based; -1 = last) ISO weekday ``wd`` of a month."""
-    if n > 0:
-        first = date(y, m, 1)
-        return first + timedelta(days=(wd - first.isoweekday()) % 7 + 7 * (n - 1))
-    last = _month_end(y, m)
-    return last - timedelta(days=(last.isoweekday() - wd) % 7)
-
-
-def _holiday(name: str, y: int) -> date:
-    """Date of a named holiday in year ``y``."""
-    lx = lexicon()
-    if name in lx.holiday_fixed:
-        m, d = lx.holiday_fixed[name]
-        return date(y, m, d)
-    rule = lx.holiday_movable[name]
-    if rule == "easter":
-        return _easter(y)
-    if rule == "good_friday":
-        return _easter(y) - timedelta(days=2)
-    if rule == "thanksgiving":
-        return _nth_weekday(y, 11, 4, 4)
-    if rule == "memorial_day":
-        return _nth_weekday(y, 5, 1, -1)
-    if rule == "labor_day":
-        return _nth_weekday(y, 9, 1, 1)
-    # election day: the Tuesday after the first Monday of November
-    return _nth_weekday(y, 11, 1, 1) + timedelta(days=1)
-
-
 def _pmod(m) -> str:
     """TIMEX3 mod for an early/mid/late/end-of prefix group."""
     g = m.groupdict().get("pmod")
@@ -568,11 +324,11 @@ def _h_iso(doc, m):
     y, mo = int(m["y"]), int(m["m"])
     if m["d"]:
         p = ("day", y, mo, int(m["d"]))
-        _range(p)
+        period_range(p)
         if m["th"]:
-            return "TIME", _value(p) + "T%s:%s" % (m["th"], m["tm"]), "", p, "explicit"
-        return "DATE", _value(p), "", p, "explicit"
-    return "DATE", _value(("month", y, mo)), "", ("month", y, mo), "explicit"
+            return "TIME", period_value(p) + "T%s:%s" % (m["th"], m["tm"]), "", p, "explicit"
+        return "DATE", period_value(p), "", p, "explicit"
+    return "DATE", period_value(("month", y, mo)), "", ("month", y, mo), "explicit"
 
 
 def _h_numeric(doc, m):
@@ -583,13 +339,13 @@ def _h_numeric(doc, m):
     if d is None:
         return None
     p = ("day", d.year, d.month, d.day)
-    return "DATE", _value(p), "", p, "explicit"
+    return "DATE", period_value(p), "", p, "explicit"
 
 
 def _h_isoweek(doc, m):
     p = ("week", int(m["y"]), int(m["w"]))
-    _range(p)
-    return "DATE", _value(p), "", p, "explicit"
+    period_range(p)
+    return "DATE", period_value(p), "", p, "explicit"
 
 
 def _day_num(s: str) -> int | None:
@@ -627,8 +383,8 @@ def _h_md(doc, m):
             _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
         p = ("day", y, mo, day)
         basis = "relative"
-    _range(p)
-    return "DATE", _value(p), _pmod(m), p, basis
+    period_range(p)
+    return "DATE", period_value(p), _pmod(m), p, basis
 
 
 def _ambiguous_month_ok(doc, m) -> bool:
@@ -664,7 +420,7 @@ def _h_my(doc, m):
         y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
         basis = "relative"
     p = ("month", y, mo)
-    return "DATE", _value(p), _pmod(m), p, basis
+    return "DATE", period_value(p), _pmod(m), p, basis
 
 
 def _h_month(doc, m):
@@ -676,16 +432,16 @@ def _h_month(doc, m):
         return "SET", "XXXX-%02d" % mo, "", None, ""
     if rel in ("the following", "the previous") and doc.anchor is not None:
         # "the following December": the first December after the date the story is at
-        a = _range(doc.anchor)[0 if rel == "the previous" else 1]
+        a = period_range(doc.anchor)[0 if rel == "the previous" else 1]
         if rel == "the following":
             y = a.year if mo > a.month else a.year + 1
         else:
             y = a.year if mo < a.month else a.year - 1
         p = ("month", y, mo)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
+        return "DATE", period_value(p), _pmod(m), p, "narrative"
     y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
     p = ("month", y, mo)
-    return "DATE", _value(p), _pmod(m), p, "relative"
+    return "DATE", period_value(p), _pmod(m), p, "relative"
 
 
 def _quarter_year(doc, q: int, tense: str) -> int:
@@ -725,18 +481,18 @@ def _h_quarter(doc, m):
         y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[det.split()[0]]
     elif q is None:
         # "the quarter", "the latest quarter": the one being discussed, else the last completed
-        cur = _of_date(doc.dct, "quarter" if unit == "quarter" else "half")
+        cur = period_of(doc.dct, "quarter" if unit == "quarter" else "half")
         if {"current", "this"} & set(adj) or det == "this":
             p = cur
         elif {"next"} & set(adj):
-            p = _shift(cur, 1, unit)
+            p = shift(cur, 1, unit)
         elif doc.quarter is not None and unit == "quarter" and not ({"latest", "last", "previous", "prior"} & set(adj)):
             p = doc.quarter
         else:
-            p = _shift(cur, -1, unit)
+            p = shift(cur, -1, unit)
         if earlier:
-            p = _shift(p, -1, "year")
-        return "DATE", _value(p), "", p, "narrative" if p is doc.quarter else "relative"
+            p = shift(p, -1, "year")
+        return "DATE", period_value(p), "", p, "narrative" if p is doc.quarter else "relative"
     else:
         y = _quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
@@ -745,7 +501,7 @@ def _h_quarter(doc, m):
         y -= 1
         basis = "narrative"
     p = ("quarter" if unit == "quarter" else "half", y, q)
-    return "DATE", _value(p), "", p, basis
+    return "DATE", period_value(p), "", p, basis
 
 
 def _h_qcode(doc, m):
@@ -761,7 +517,7 @@ def _h_qcode(doc, m):
         cur = (doc.dct.month - 1) // (3 if code[0] == "Q" else 6) + 1
         y, basis = doc.dct.year - (not ahead and q > cur), "relative"
     p = ("quarter" if code[0] == "Q" else "half", y, q)
-    return "DATE", _value(p), "", p, basis
+    return "DATE", period_value(p), "", p, basis
 
 
 QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means that quarter
@@ -770,13 +526,13 @@ QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means
 def _h_yearearlier(doc, m):
     what = (m["what"] or "").lower()
     if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < QUARTER_REACH):
-        p = _shift(doc.quarter, -1, "year")
-        return "DATE", _value(p), "", p, "narrative"
+        p = shift(doc.quarter, -1, "year")
+        return "DATE", period_value(p), "", p, "narrative"
     if what == "quarter":
-        p = _shift(_shift(_of_date(doc.dct, "quarter"), -1, "quarter"), -1, "year")
-        return "DATE", _value(p), "", p, "relative"
+        p = shift(shift(period_of(doc.dct, "quarter"), -1, "quarter"), -1, "year")
+        return "DATE", period_value(p), "", p, "relative"
     p = ("year", doc.dct.year - 1)
-    return "DATE", _value(p), "", p, "relative"
+    return "DATE", period_value(p), "", p, "relative"
 
 
 def _h_period(doc, m):
@@ -784,14 +540,14 @@ def _h_period(doc, m):
     if doc.quarter is None and not doc.mentions_quarter():
         return None  # no reporting period in this text: "period" is just a word
     adj = re.sub(r"\s+", " ", m["adj"].lower())
-    cur = doc.quarter or _shift(_of_date(doc.dct, "quarter"), -1, "quarter")
+    cur = doc.quarter or shift(period_of(doc.dct, "quarter"), -1, "quarter")
     if adj.isdigit():
         p = ("quarter", int(adj), cur[2])
     elif adj == "latest" and not m["tail"]:
         p = cur
     else:
-        p = _shift(cur, -1, "year")
-    return "DATE", _value(p), "", p, "narrative"
+        p = shift(cur, -1, "year")
+    return "DATE", period_value(p), "", p, "narrative"
 
 
 QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
@@ -803,7 +559,7 @@ def _h_yearend(doc, m):
     if t == "past" and doc.dct.month <= 2:
         y -= 1
     p = ("year", y)
-    return "DATE", _value(p), "END", p, "relative"
+    return "DATE", period_value(p), "END", p, "relative"
 
 
 def _h_year(doc, m):
@@ -823,7 +579,7 @@ def _h_year(doc, m):
     p = ("year", y)
     suf = (m["suf"] or "").lower()
     mod = "ON_OR_AFTER" if ("later" in suf or "beyond" in suf) else ("ON_OR_BEFORE" if "earlier" in suf else _pmod(m))
-    return "DATE", _value(p), mod, p, "explicit"
+    return "DATE", period_value(p), mod, p, "explicit"
 
 
 def _h_spelledyear(doc, m):
@@ -837,14 +593,14 @@ def _h_spelledyear(doc, m):
         if nxt and nxt.isalpha() and nxt not in doc.lx.time_preps and nxt not in ("and", "when", "the"):
             return None
     p = ("year", y)
-    return "DATE", _value(p), "", p, "explicit"
+    return "DATE", period_value(p), "", p, "explicit"
 
 
 def _h_decade(doc, m):
     if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
         # "the 1800s" is the nineteenth century, not the decade 1800-1809
         p = ("century", int(m["d4"]) // 10)
-        return "DATE", _value(p), _pmod(m), p, "explicit"
+        return "DATE", period_value(p), _pmod(m), p, "explicit"
     if m["d4"]:
         d = int(m["d4"])
     else:
@@ -858,7 +614,7 @@ def _h_decade(doc, m):
         if m["dw"] and 2000 + two <= doc.dct.year - 10 and two < 3:
             d = (2000 + two) // 10
     p = ("decade", d)
-    return "DATE", _value(p), _pmod(m), p, "explicit" if m["d4"] else "relative"
+    return "DATE", period_value(p), _pmod(m), p, "explicit" if m["d4"] else "relative"
 
 
 def _h_century(doc, m):
@@ -867,7 +623,7 @@ def _h_century(doc, m):
     if not n or n > 22:
         return None
     p = ("century", n - 1)
-    return "DATE", _value(p), _pmod(m), p, "explicit"
+    return "DATE", period_value(p), _pmod(m), p, "explicit"
 
 
 def _h_season(doc, m):
@@ -881,9 +637,9 @@ def _h_season(doc, m):
     explicit = m["year"] or m["sy"]
     if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
         # "that winter": the season of the year the story is at
-        y = _range(doc.anchor)[0].year
+        y = period_range(doc.anchor)[0].year
         p = ("season", y, code)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
+        return "DATE", period_value(p), _pmod(m), p, "narrative"
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
         pw = doc.prev_word(m.start())
         if pw not in doc.lx.time_preps and pw != "over":
@@ -908,13 +664,13 @@ def _h_season(doc, m):
     else:
         y = _resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
     p = ("season", y, code)
-    return "DATE", _value(p), _pmod(m), p, basis
+    return "DATE", period_value(p), _pmod(m), p, basis
 
 
 def _resolve_season(doc, code: str, rel: str, tense: str) -> int:
     """Year of a season named without one, from this/last/next and the tense."""
     d = doc.dct
-    cands = [(y, *_range(("season", y, code))) for y in (d.year - 2, d.year - 1, d.year, d.year + 1)]
+    cands = [(y, *period_range(("season", y, code))) for y in (d.year - 2, d.year - 1, d.year, d.year + 1)]
     current = [y for y, a, b in cands if a <= d <= b]
     if rel in ("last", "this past", "the past"):
         return max(y for y, a, b in cands if b < d)
@@ -936,9 +692,9 @@ def _h_weekof(doc, m):
     res = _h_md(doc, m)
     if res is None:
         return None
-    d = _range(res[3])[0]
-    p = _of_date(d, "week")
-    return "DATE", _value(p), "", p, res[4]
+    d = period_range(res[3])[0]
+    p = period_of(d, "week")
+    return "DATE", period_value(p), "", p, res[4]
 
 
 def _h_weekofmonth(doc, m):
@@ -946,15 +702,15 @@ def _h_weekofmonth(doc, m):
     res = _h_my(doc, m) if (m["year"] or m["sy"] or m["ry"]) else _h_month(doc, m)
     if res is None or res[3] is None:
         return None
-    first, last = _range(res[3])
+    first, last = period_range(res[3])
     nth = m["nth"].lower()
     # the middle of that seven-day stretch decides the ISO week
     d = last - timedelta(days=3) if nth in ("last", "final") else \
         first + timedelta(days=7 * (doc.lx.ordinal_of[nth] - 1) + 3)
     if d > last:
         return None
-    p = _of_date(d, "week")
-    return "DATE", _value(p), "", p, res[4]
+    p = period_of(d, "week")
+    return "DATE", period_value(p), "", p, res[4]
 
 
 def _h_relunit(doc, m):
@@ -967,22 +723,22 @@ def _h_relunit(doc, m):
     if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
             "over", "for", "throughout", "within", "through"):
         # "over the next decade" is a stretch of time, not a date
-        return "DURATION", _duration(1, unit), "", None, ""
+        return "DURATION", duration_value(1, unit), "", None, ""
     if rel in ("the following", "the next", "following", "the previous", "the prior", "the preceding",
                "the same", "that"):
-        base = doc.anchor or _of_date(doc.dct, "day")
+        base = doc.anchor or period_of(doc.dct, "day")
         n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
              "the prior": -1, "the preceding": -1}.get(rel, 0)
-        ds, _ = _range(base)
-        p = _shift(_of_date(ds, unit), n, unit) if n else _of_date(ds, unit)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
+        ds, _ = period_range(base)
+        p = shift(period_of(ds, unit), n, unit) if n else period_of(ds, unit)
+        return "DATE", period_value(p), _pmod(m), p, "narrative"
     n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
          "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
          "next": 1, "coming": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
-    cur = _of_date(doc.dct, unit)
-    p = _shift(cur, n, unit) if n else cur
+    cur = period_of(doc.dct, unit)
+    p = shift(cur, n, unit) if n else cur
     mod = _pmod(m)
-    return "DATE", _value(p), mod, p, "relative"
+    return "DATE", period_value(p), mod, p, "relative"
 
 
 def _h_theunit(doc, m):
@@ -991,24 +747,24 @@ def _h_theunit(doc, m):
         if not m["pmod"] or doc.anchor is None:
             return None
         # "by the end of the decade": the decade the story is in
-        p = _of_date(_range(doc.anchor)[0], unit)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
+        p = period_of(period_range(doc.anchor)[0], unit)
+        return "DATE", period_value(p), _pmod(m), p, "narrative"
     pw = doc.prev_word(m.start())
     if unit == "weekend":
         t = doc.tense(m.start(), m.end())
         d = doc.dct + timedelta(days=(6 - doc.dct.isoweekday()) % 7) if t == "future" else \
             doc.dct - timedelta(days=(doc.dct.isoweekday() - 6) % 7 if doc.dct.isoweekday() >= 6 else doc.dct.isoweekday() + 1)
-        p = _of_date(d, "weekend")
-        return "DATE", _value(p), _pmod(m), p, "relative"
+        p = period_of(d, "weekend")
+        return "DATE", period_value(p), _pmod(m), p, "relative"
     nw = doc.next_word(m.end())
     if not m["pmod"] and (pw in ("over", "throughout", "through", "all") or nw in ("ended", "ending", "to")):
         # "the year ended Sept. 30", "over the year": a stretch of time
-        return "DURATION", _duration(1, unit), "", None, ""
+        return "DURATION", duration_value(1, unit), "", None, ""
     if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
         return None
-    base = doc.anchor if doc.anchor is not None and unit != "year" else _of_date(doc.dct, "day")
-    p = _of_date(_range(base)[0], unit)
-    return "DATE", _value(p), _pmod(m), p, "relative"
+    base = doc.anchor if doc.anchor is not None and unit != "year" else period_of(doc.dct, "day")
+    p = period_of(period_range(base)[0], unit)
+    return "DATE", period_value(p), _pmod(m), p, "relative"
 
 
 def _pod_suffix(pod: str | None) -> str:
@@ -1036,8 +792,8 @@ def _h_relday(doc, m):
     x = d + timedelta(days=off)
     p = ("day", x.year, x.month, x.day)
     if pod:
-        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "relative"
-    return "DATE", _value(p), _pmod(m), p, "relative"
+        return "TIME", period_value(p) + _pod_suffix(pod), _pmod(m), p, "relative"
+    return "DATE", period_value(p), _pmod(m), p, "relative"
 
 
 def _h_weekday(doc, m):
@@ -1059,8 +815,8 @@ def _h_weekday(doc, m):
         basis = "relative"
     p = ("day", x.year, x.month, x.day)
     if m["pod"]:
-        return "TIME", _value(p) + _pod_suffix(m["pod"]), _pmod(m), p, basis
-    return "DATE", _value(p), _pmod(m), p, basis
+        return "TIME", period_value(p) + _pod_suffix(m["pod"]), _pmod(m), p, basis
+    return "DATE", period_value(p), _pmod(m), p, basis
 
 
 def _h_time(doc, m):
@@ -1096,7 +852,7 @@ def _h_time(doc, m):
         x = doc.last_day or doc.dct
         basis = "narrative" if doc.last_day else "relative"
     p = ("day", x.year, x.month, x.day)
-    return "TIME", _value(p) + "T%02d:%02d" % (h, mi), _amod(m) or _pmod(m), p, basis
+    return "TIME", period_value(p) + "T%02d:%02d" % (h, mi), _amod(m) or _pmod(m), p, basis
 
 
 def _h_holiday(doc, m):
@@ -1105,24 +861,24 @@ def _h_holiday(doc, m):
         return None
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     if m["year"]:
-        p_d, basis = _holiday(name, int(m["year"])), "explicit"
+        p_d, basis = holiday_date(name, int(m["year"])), "explicit"
     else:
         basis = "relative"
         y = doc.dct.year
-        this = _holiday(name, y)
+        this = holiday_date(name, y)
         t = doc.tense(m.start(), m.end())
         if rel in ("last", "this past") or (not rel and t == "past"):
-            p_d = this if this <= doc.dct else _holiday(name, y - 1)
+            p_d = this if this <= doc.dct else holiday_date(name, y - 1)
         elif rel in ("next", "this coming") or (not rel and t == "future"):
-            p_d = this if this >= doc.dct else _holiday(name, y + 1)
+            p_d = this if this >= doc.dct else holiday_date(name, y + 1)
         else:
             p_d = this
     p = ("day", p_d.year, p_d.month, p_d.day)
-    return "DATE", _value(p), _pmod(m), p, basis
+    return "DATE", period_value(p), _pmod(m), p, basis
 
 
 def _h_ago(doc, m):
-    unit = _unit_name(m["unit"])
+    unit = unit_name(m["unit"])
     if unit not in DUR_UNITS:
         return None
     n = _number(m["num"])
@@ -1137,40 +893,35 @@ def _h_ago(doc, m):
     if n is None:
         return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", amod, None, "relative"
     if unit in ("second", "minute", "hour"):
-        return "DURATION", _duration(n, unit), amod, None, ""
+        return "DURATION", duration_value(n, unit), amod, None, ""
     narrative = direction in ("earlier", "later", "before", "after")
     if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
-        p = _shift(doc.quarter, -1, "year")
-        return "DATE", _value(p), amod, p, "narrative"
+        p = shift(doc.quarter, -1, "year")
+        return "DATE", period_value(p), amod, p, "narrative"
     if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
         base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
     elif narrative and doc.anchor is not None:
         base, basis = doc.anchor, "narrative"
     else:
-        base, basis = _of_date(doc.dct, "day"), "relative"
+        base, basis = period_of(doc.dct, "day"), "relative"
     ni = int(round(n * (10 if unit == "decade" else 100 if unit == "century" else 1)))
     u = "year" if unit in ("decade", "century") else ("day" if unit == "night" else unit)
     if unit == "half":
         return None
     if basis == "narrative" and base[0] == "day" and u in ("day", "week"):
-        p = _shift(base, sign * ni, u)   # "two weeks later" than a day is a day
+        p = shift(base, sign * ni, u)   # "two weeks later" than a day is a day
     else:
-        p = _shift(_of_date(_range(base)[0], u), sign * ni, u)
+        p = shift(period_of(period_range(base)[0], u), sign * ni, u)
     if p is None:
         return None
-    return "DATE", _value(p), amod, p, basis
-
-
+    return "DATE", period_value(p), amod, p, basis
 
 
 def _is_rate(doc, pos: int) -> bool:
     """True when the word before ``pos`` is an amount ("$500 million a year", "358,000 a month")."""
     pw = doc.prev_word(pos)
     return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in doc.lx.rate_words or pw in doc.lx.quantity_nouns)
-
-
-
 
 
 def _titled(doc, m, group: str) -> bool:
@@ -1185,7 +936,7 @@ def _titled(doc, m, group: str) -> bool:
 
 
 def _h_duration(doc, m):
-    unit = _unit_name(m["unit"])
+    unit = unit_name(m["unit"])
     if unit not in DUR_UNITS:
         return None
     num = m["num"].lower()
@@ -1225,7 +976,7 @@ def _h_duration(doc, m):
         if n is None or hi is None or hi <= n:
             return None
         amod = amod or "EQUAL_OR_MORE"
-    val = _duration(n, unit)
+    val = duration_value(n, unit)
     if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
         # "a five-year low": the article belongs to the noun phrase, not the duration
         return "DURATION", val, amod, None, "", (m.start("num"), m.end())
@@ -1233,7 +984,7 @@ def _h_duration(doc, m):
 
 
 def _h_pluralunit(doc, m):
-    unit = _unit_name(m["unit"])
+    unit = unit_name(m["unit"])
     det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
     tail = (m["tail"] or "").lower()
     pw = doc.prev_word(m.start())
@@ -1245,7 +996,7 @@ def _h_pluralunit(doc, m):
         return None
     if det.startswith(("early", "the early", "later", "the later")):
         return None  # "the early hours of Thursday": part of a day, not a stretch
-    return "DURATION", _duration(None, unit), "", None, ""
+    return "DURATION", duration_value(None, unit), "", None, ""
 
 
 # "annually", "quarterly" are left out: annotated news tags them less often than not.
@@ -1257,16 +1008,16 @@ def _h_set(doc, m):
     if m["adv"]:
         return "SET", SET_ADV[m["adv"].lower()], "", None, ""
     if m["freq"]:
-        unit = _unit_name(m["unit"])
-        return "SET", _duration(1, unit), "", None, ""
+        unit = unit_name(m["unit"])
+        return "SET", duration_value(1, unit), "", None, ""
     if m["unit2"]:
-        unit = _unit_name(m["unit2"])
+        unit = unit_name(m["unit2"])
         if m["q"].lower() == "per":   # "instructions per second", "$5 per day": a rate
             return None
         n = _number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
             return None
-        return "SET", _duration(n if n else 1, unit), "", None, ""
+        return "SET", duration_value(n if n else 1, unit), "", None, ""
     if m["wd"]:
         return "SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, ""
     if m["month"]:
@@ -1310,27 +1061,27 @@ def _h_narr(doc, m):
     elif (pod or unit == "day") and n == 0:
         return None         # "that day" with no day mentioned before: nothing to point at
     else:
-        ds = _range(doc.anchor or _of_date(doc.dct, "day"))[0]
+        ds = period_range(doc.anchor or period_of(doc.dct, "day"))[0]
     u = "day" if pod else unit
     if u in ("week", "weekend", "month", "year") and n:
         # "the next week" may be a stretch ("over the next week"): keep only clear date uses
         if doc.prev_word(m.start()) in ("over", "for", "within", "throughout"):
-            return "DURATION", _duration(1, u), "", None, ""
-    p = _shift(_of_date(ds, u), n, u) if n else _of_date(ds, u)
+            return "DURATION", duration_value(1, u), "", None, ""
+    p = shift(period_of(ds, u), n, u) if n else period_of(ds, u)
     if pod and n == 0 and det == "that":
-        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
+        return "TIME", period_value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
     if pod:
-        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
-    return "DATE", _value(p), _pmod(m), p, "narrative"
+        return "TIME", period_value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
+    return "DATE", period_value(p), _pmod(m), p, "narrative"
 
 
 def _h_daybefore(doc, m):
     unit = m["unit"].lower()
-    base = doc.anchor or _of_date(doc.dct, "day")
+    base = doc.anchor or period_of(doc.dct, "day")
     u = "day" if unit == "night" else unit
     n = -1 if m["ba"].lower() == "before" else 1
-    p = _shift(_of_date(_range(base)[0], u), n, u)
-    return "DATE", _value(p), "", p, "narrative"
+    p = shift(period_of(period_range(base)[0], u), n, u)
+    return "DATE", period_value(p), "", p, "narrative"
 
 
 HANDLERS = {
@@ -1409,7 +1160,7 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
     # expressions see the dates mentioned before them.
     pending = sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
     # while choosing, narrative expressions get a stand-in anchor (the real one comes later)
-    doc.anchor, doc.last_day = _of_date(dct, "day"), dct
+    doc.anchor, doc.last_day = period_of(dct, "day"), dct
     chosen = []
     taken: list[tuple[int, int]] = []
     for c in pending:
@@ -1468,7 +1219,7 @@ def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
     if d <= tx.date_start:
         return None
     p = ("day", d.year, d.month, d.day)
-    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=_value(p),
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=period_value(p),
                  date_start=d, date_end=d, precision="day", basis=tx.basis, tense=tx.tense)
 
 
@@ -1541,10 +1292,10 @@ def _build(doc: _Doc, c, res) -> Timex | None:
     precision = ""
     if period is not None:
         try:
-            ds, de = _range(period)
+            ds, de = period_range(period)
         except (ValueError, OverflowError):
             return None
-        ds, de = _rest_of_period(text[s:e], ds, de, mod, basis, doc.dct)
+        ds, de = rest_of_period(text[s:e], ds, de, mod, basis, doc.dct)
         precision = PRECISION_OF[period[0]]
         # Dates resolved against the dct only re-anchor the narrative when they name a day:
         # "a year earlier" after "last year" still means a year before the report.
@@ -1575,3 +1326,4 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             tense = before_after or "present"
     return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
                  date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense)
+
