@@ -10,310 +10,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 
 from pipeline.records import Timex
 from pipeline.timex_calendar import (DUR_UNITS, PRECISION_OF, duration_value, holiday_date, period_of,
                                      period_range, period_value, rest_of_period, shift, unit_name)
+from pipeline.timex_context import (Doc, approx_mod, day_number, expand_year, is_rate, is_titled,
+                                    month_number, parse_number, parse_numeric_date, period_mod,
+                                    quarter_year, resolve_month, resolve_season, resolve_weekday,
+                                    spelled_year)
 from pipeline.timex_lex import lexicon
 
 __all__ = ["tag_timexes"]
-
-MOD_OF_PMOD = {
-    "early": "START", "earlier": "START", "beginning": "START", "start": "START", "dawn": "START",
-    "first half": "START", "early part": "START", "turn": "START",
-    "mid": "MID", "middle": "MID",
-    "late": "END", "later": "END", "end": "END", "close": "END", "second half": "END",
-    "last half": "END", "latter half": "END", "latter part": "END",
-}
-MOD_OF_APPROX = {
-    "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
-    "some": "APPROX", "close to": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN",
-    "more than": "MORE_THAN", "over": "MORE_THAN", "just over": "MORE_THAN",
-    "well over": "MORE_THAN", "upwards of": "MORE_THAN", "less than": "LESS_THAN",
-    "fewer than": "LESS_THAN", "under": "LESS_THAN", "just under": "LESS_THAN",
-    "barely": "LESS_THAN", "at least": "EQUAL_OR_MORE", "no less than": "EQUAL_OR_MORE",
-    "at most": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
-    "not more than": "EQUAL_OR_LESS", "only": "", "the better part of": "APPROX",
-}
-
-
-# ------------------------------------------------------------------------------------------
-# Numbers
-# ------------------------------------------------------------------------------------------
-
-def _number(s: str) -> float | None:
-    """Value of a number in digits or English words ("twenty four", "2 1/2", "a"); None if vague."""
-    lx = lexicon()
-    s = s.lower().strip()
-    if s in lx.vague or s.startswith(("a few", "a couple", "several", "the few")):
-        return 2.0 if s.startswith(("a couple", "couple")) else None
-    if s.endswith(" and a half") or s.endswith(" and one half"):
-        head = _number(s.rsplit(" and ", 1)[0])
-        return None if head is None else head + 0.5
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
-    if m:
-        v = float(m.group(1))
-        if m.group(2) and int(m.group(3)):
-            v += int(m.group(2)) / int(m.group(3))
-        return v
-    total, cur, seen = 0.0, 0.0, False
-    for w in re.split(r"[\s-]+", s):
-        if w == "and" or not w:
-            continue
-        if w == "half":   # "a half", "one half" ("two and a half" is handled above)
-            cur = (cur or 1) * 0.5
-            seen = True
-            continue
-        if w == "hundred":
-            cur = (cur or 1) * 100
-        elif w == "thousand":
-            total += (cur or 1) * 1000
-            cur = 0
-        elif w in lx.number_of:
-            cur += lx.number_of[w]
-        else:
-            return None
-        seen = True
-    return total + cur if seen else None
-
-
-# ------------------------------------------------------------------------------------------
-# Context: tense of the clause, narrative anchor
-# ------------------------------------------------------------------------------------------
-
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-CLAUSE_REACH = 400   # chars scanned either side of an expression for tense cues
-
-
-class _Doc:
-    """Per-document state: text, dct, sentence starts, and the narrative anchor."""
-
-    __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
-                 "last_day", "story", "story_pos", "pos", "story_used", "_has_quarter")
-
-    def __init__(self, text: str, dct: date):
-        self.text, self.dct, self.lx = text, dct, lexicon()
-        self._bounds = None
-        self.anchor = None          # last explicit/relative period mentioned
-        self.quarter = None         # last quarter mentioned, and where
-        self.quarter_pos = -10**9
-        self.last_day = None        # last day-precision date mentioned (clock times attach to it)
-        self.story = None           # date of the last explicit day mentioned, and where
-        self.story_pos = -10**9
-        self.pos = 0                # start of the expression being resolved
-        self.story_used = False     # the expression took its year from the story, not the dct
-        self._tense = {}
-        self._has_quarter = None
-
-    def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """Bounds of the sentence holding [start, end)."""
-        if self._bounds is None:
-            self._bounds = [0] + [m.end() for m in self.lx.boundary.finditer(self.text)]
-        i = bisect_right(self._bounds, start) - 1
-        s = self._bounds[i] if i >= 0 else 0
-        e = self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text)
-        return s, max(e, end)
-
-    def tense(self, start: int, end: int) -> str:
-        """Best-effort tense (past/present/future) of the clause around [start, end)."""
-        t = self.clause_tense(start, end)
-        return "present" if t == "none" else t
-
-    def clause_tense(self, start: int, end: int) -> str:
-        """Tense cue of the clause around [start, end): past/present/future, "none" without a
-        cue, "" for a possessive date ("Wednesday's ruling")."""
-        key = (start, end)
-        if key in self._tense:
-            return self._tense[key]
-        s, e = self.sentence(start, end)
-        # a clause rarely reaches further; the cap keeps run-on text linear
-        s, e = max(s, start - CLAUSE_REACH), min(e, end + CLAUSE_REACH)
-        left = WORD_RE.findall(self.text, s, start)
-        if self.text.startswith(("'s", "\u2019s"), end):
-            # "Wednesday's ruling": a possessive date names something already reported
-            self._tense[key] = ""
-            return ""
-        right = WORD_RE.findall(self.text, end, e)
-        t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "none"
-        self._tense[key] = t
-        return t
-
-    def mentions_quarter(self) -> bool:
-        """Whether the text speaks of quarters at all (earnings news), computed once."""
-        if self._has_quarter is None:
-            self._has_quarter = QUARTER_WORD.search(self.text) is not None
-        return self._has_quarter
-
-    def story_at(self, pos: int) -> date | None:
-        """The explicit day given earlier in the same sentence ("On March 3, 1980 ... in June")."""
-        if self.story is None or self.story_pos < self.sentence(pos, pos)[0]:
-            return None
-        return self.story
-
-    def prev_word(self, pos: int) -> str:
-        """The word just before ``pos`` (lower-cased), or ""."""
-        m = PREV_WORD.search(self.text, max(0, pos - 40), pos)
-        return m.group(1).lower() if m else ""
-
-    def next_word(self, pos: int) -> str:
-        """The word just after ``pos`` (lower-cased), or ""."""
-        m = NEXT_WORD.match(self.text, pos)
-        return m.group(1).lower() if m else ""
-
-
-PREV_WORD = re.compile(r"([A-Za-z$#][\w.'-]*)[\s,]*\Z")
-NEXT_WORD = re.compile(r"[\s,]{0,40}([\w$%][\w'-]{0,40})")
-
-
-def _scan_tense(lx, words: list, leftward: bool) -> str:
-    """First tense cue among ``words`` (nearest first)."""
-    n = len(words)
-    for i, w in enumerate(words):
-        lw = w.lower().replace("\u2019", "'")
-        if lw.endswith("'ll") or lw == "will" or lw == "shall":
-            return "future"
-        if lw in ("set", "due", "going"):
-            nxt = words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")
-            if nxt.lower() == "to":
-                return "future"
-            if lw != "set":
-                continue
-        if lw in lx.reporting_verbs:
-            if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
-                # "said Friday": the expression dates the report itself
-                return "present" if lw.endswith("s") or lw == "say" else "past"
-            continue  # "X will happen Friday, officials said": the report is not the event
-        if lw in lx.future_cues:
-            return "future"
-        if lw in lx.past_cues or (len(lw) > 3 and lw.endswith("ed") and lw not in lx.not_past_ed):
-            # "followed by", "will be held": a participle, not the clause's tense
-            after = words[i - 1].lower() if leftward and i > 0 else (words[i + 1].lower() if not leftward and i + 1 < n else "")
-            before = words[i + 1].lower() if leftward and i + 1 < n else (words[i - 1].lower() if not leftward and i > 0 else "")
-            if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
-                continue
-            return "past"
-        if lw in lx.present_cues or lw.endswith("'s") and lw in ("it's", "he's", "she's", "that's", "there's"):
-            return "present"
-    return ""
-
-
-# ------------------------------------------------------------------------------------------
-# Resolution helpers
-# ------------------------------------------------------------------------------------------
-
-MONTH_SLACK = 2  # months
-STORY_GAP_YEARS = 2  # a dated story this far from the dct sets the year of bare months
-
-
-def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
-    """Year of a month named without one, from the tense ("met in March" -> the last March)."""
-    story = doc.story_at(doc.pos)
-    if story is not None and not rel and abs(story.year - doc.dct.year) >= STORY_GAP_YEARS:
-        # a story told in another year: "On March 3, 1980 ... in June" is June 1980
-        doc.story_used = True
-        best = min((abs((yy * 12 + month) - (story.year * 12 + story.month)), yy)
-                   for yy in (story.year - 1, story.year, story.year + 1))
-        return best[1]
-    y, m0 = doc.dct.year, doc.dct.month
-    if rel in ("last", "this past", "the past", "the previous"):
-        return y if month < m0 else y - 1
-    if rel in ("next", "this coming", "the coming", "the following"):
-        return y if month > m0 else y + 1
-    if rel == "this":
-        return y
-    # A tense cue only overrides nearness beyond a short slack: "the dividend is payable Dec. 1"
-    # under a past-tense report still means the coming December.
-    if tense == "past":
-        return y if month <= m0 + MONTH_SLACK else y - 1
-    if tense == "future":
-        return y if month >= m0 - MONTH_SLACK else y + 1
-    if tense == "present":
-        best = min((abs((yy * 12 + month) - (y * 12 + m0)), -yy, yy) for yy in (y - 1, y, y + 1))
-        return best[2]
-    # no cue at all ("the Oct. 23 shooting"): news mostly reports what has happened
-    return y if month <= m0 + MONTH_SLACK else y - 1
-
-
-def _resolve_weekday(doc: _Doc, wd: int, tense: str, rel: str = "") -> date:
-    """Date of a weekday named without a date, from the tense and any this/last/next."""
-    d = doc.dct
-    diff = wd - d.isoweekday()
-    if rel in ("last", "this past", "the previous"):
-        back = (-diff) % 7 or 7
-        return d - timedelta(days=back)
-    if rel in ("next", "this coming", "the following", "the next"):
-        fwd = diff % 7 or 7
-        return d + timedelta(days=fwd)
-    if rel == "this":
-        return d + timedelta(days=diff)
-    if tense == "past":
-        return d - timedelta(days=(-diff) % 7)
-    if tense == "future":
-        return d + timedelta(days=diff % 7)
-    if tense == "present":
-        fwd, back = diff % 7, (-diff) % 7
-        return d + timedelta(days=fwd) if fwd < back else d - timedelta(days=back)
-    # no cue at all: news reports mostly look back
-    return d - timedelta(days=(-diff) % 7)
-
-
-def _pmod(m) -> str:
-    """TIMEX3 mod for an early/mid/late/end-of prefix group."""
-    g = m.groupdict().get("pmod")
-    if not g:
-        return ""
-    g = re.sub(r"\s+", " ", g.lower())
-    g = re.sub(r"^(?:the )?(?:very )?|(?: of)?(?: in)?$", "", g)   # "the very end of" -> "end"
-    return MOD_OF_PMOD.get(g, "")
-
-
-def _amod(m) -> str:
-    """TIMEX3 mod for an about/nearly/more-than hedge group."""
-    g = m.groupdict().get("amod")
-    return MOD_OF_APPROX.get(re.sub(r"\s+", " ", g.strip().lower()), "") if g else ""
-
-
-def _expand_year(y2: int, dct: date) -> int:
-    """Four-digit year from two digits: the century that puts it nearest the dct."""
-    base = dct.year - dct.year % 100
-    cands = (base - 100 + y2, base + y2, base + 100 + y2)
-    return min(cands, key=lambda y: (abs(y - dct.year), y))
-
-
-def _spelled_year(s: str) -> int | None:
-    """Year from "nineteen ninety-six", "two thousand and one", "twenty twenty"."""
-    w = [x for x in re.split(r"[\s-]+", s.lower()) if x and x != "and"]
-    lx = lexicon()
-    if w[:2] == ["two", "thousand"]:
-        return 2000 + int(_number(" ".join(w[2:])) or 0) if len(w) > 2 else 2000
-    head = lx.number_of.get(w[0])
-    if head is None:
-        return None
-    rest = w[1:]
-    if rest == ["hundred"]:
-        return head * 100
-    if rest and rest[0] == "oh":
-        rest = rest[1:]
-    tail = _number(" ".join(rest)) if rest else None
-    if tail is None or tail >= 100:
-        return None
-    return int(head * 100 + tail)
-
-
-@lru_cache(maxsize=4096)
-def _dateparse(s: str, dct: date) -> date | None:
-    """Explicit numeric date via dateparser (English conventions: month first unless impossible)."""
-    import dateparser  # loaded only when such a form is met
-
-    try:
-        r = dateparser.parse(s, languages=["en"], settings={
-            "RELATIVE_BASE": datetime(dct.year, dct.month, dct.day),
-            "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True})
-    except Exception:  # dateparser may choke on odd strings: treat as not a date
-        return None
-    return r.date() if r else None
 
 
 # ------------------------------------------------------------------------------------------
@@ -335,7 +43,7 @@ def _h_numeric(doc, m):
     c = m["c"]
     if len(c) == 2 and m["sep"] == ".":
         return None  # "1.5.12" is more often a version or a score than a date
-    d = _dateparse(m.group(0), doc.dct)
+    d = parse_numeric_date(m.group(0), doc.dct)
     if d is None:
         return None
     p = ("day", d.year, d.month, d.day)
@@ -348,28 +56,9 @@ def _h_isoweek(doc, m):
     return "DATE", period_value(p), "", p, "explicit"
 
 
-def _day_num(s: str) -> int | None:
-    s = s.lower()
-    m = re.match(r"\d+", s)
-    if m:
-        return int(m.group(0))
-    s = re.sub(r"[\s-]+", "-", s)
-    lx = lexicon()
-    if s in lx.ordinal_of and s != "last":
-        return lx.ordinal_of[s]
-    parts = s.split("-")
-    if len(parts) == 2 and parts[0] in ("twenty", "thirty") and parts[1] in lx.ordinal_of:
-        return (20 if parts[0] == "twenty" else 30) + lx.ordinal_of[parts[1]]
-    return {"twentieth": 20, "thirtieth": 30}.get(s)
-
-
-def _month_num(s: str) -> int:
-    return lexicon().month_of[s.lower().rstrip(".")]
-
-
 def _h_md(doc, m):
-    mo = _month_num(m["month"])
-    day = _day_num(m["day"])
+    mo = month_number(m["month"])
+    day = day_number(m["day"])
     if day is None:
         return None
     if not m["day"][:1].isdigit() and not m["year"] and not m.groupdict().get("wd") and " of " not in m.group(0).lower():
@@ -380,11 +69,11 @@ def _h_md(doc, m):
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
         y = doc.dct.year if mo == doc.dct.month and not rel else \
-            _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+            resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
         p = ("day", y, mo, day)
         basis = "relative"
     period_range(p)
-    return "DATE", period_value(p), _pmod(m), p, basis
+    return "DATE", period_value(p), period_mod(m), p, basis
 
 
 def _ambiguous_month_ok(doc, m) -> bool:
@@ -409,24 +98,24 @@ def _ambiguous_month_ok(doc, m) -> bool:
 
 
 def _h_my(doc, m):
-    mo = _month_num(m["month"])
+    mo = month_number(m["month"])
     if m["year"]:
         y, basis = int(m["year"]), "explicit"
     elif m["sy"]:
-        y, basis = _spelled_year(m["sy"]), "explicit"
+        y, basis = spelled_year(m["sy"]), "explicit"
         if y is None:
             return None
     else:
         y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
         basis = "relative"
     p = ("month", y, mo)
-    return "DATE", period_value(p), _pmod(m), p, basis
+    return "DATE", period_value(p), period_mod(m), p, basis
 
 
 def _h_month(doc, m):
     if not _ambiguous_month_ok(doc, m):
         return None
-    mo = _month_num(m["month"])
+    mo = month_number(m["month"])
     rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
     if rel in ("every", "each"):
         return "SET", "XXXX-%02d" % mo, "", None, ""
@@ -438,19 +127,10 @@ def _h_month(doc, m):
         else:
             y = a.year if mo < a.month else a.year - 1
         p = ("month", y, mo)
-        return "DATE", period_value(p), _pmod(m), p, "narrative"
-    y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+        return "DATE", period_value(p), period_mod(m), p, "narrative"
+    y = resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
     p = ("month", y, mo)
-    return "DATE", period_value(p), _pmod(m), p, "relative"
-
-
-def _quarter_year(doc, q: int, tense: str) -> int:
-    """Year of a quarter named without one ("the third quarter")."""
-    y = doc.dct.year
-    cq = (doc.dct.month - 1) // 3 + 1
-    if tense != "future" and q > cq:
-        return y - 1   # a quarter not yet begun is only meant when the clause looks ahead
-    return y
+    return "DATE", period_value(p), period_mod(m), p, "relative"
 
 
 def _h_quarter(doc, m):
@@ -494,7 +174,7 @@ def _h_quarter(doc, m):
             p = shift(p, -1, "year")
         return "DATE", period_value(p), "", p, "narrative" if p is doc.quarter else "relative"
     else:
-        y = _quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
+        y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
             y -= 1
     if earlier:
@@ -550,9 +230,6 @@ def _h_period(doc, m):
     return "DATE", period_value(p), "", p, "narrative"
 
 
-QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
-
-
 def _h_yearend(doc, m):
     t = doc.tense(m.start(), m.end())
     y = doc.dct.year
@@ -578,12 +255,12 @@ def _h_year(doc, m):
             return None
     p = ("year", y)
     suf = (m["suf"] or "").lower()
-    mod = "ON_OR_AFTER" if ("later" in suf or "beyond" in suf) else ("ON_OR_BEFORE" if "earlier" in suf else _pmod(m))
+    mod = "ON_OR_AFTER" if ("later" in suf or "beyond" in suf) else ("ON_OR_BEFORE" if "earlier" in suf else period_mod(m))
     return "DATE", period_value(p), mod, p, "explicit"
 
 
 def _h_spelledyear(doc, m):
-    y = _spelled_year(m["sy"])
+    y = spelled_year(m["sy"])
     if y is None or not 1000 <= y <= 2199:
         return None
     if m["sy"].lower().startswith("two thousand") and not m["pre"]:
@@ -600,7 +277,7 @@ def _h_decade(doc, m):
     if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
         # "the 1800s" is the nineteenth century, not the decade 1800-1809
         p = ("century", int(m["d4"]) // 10)
-        return "DATE", period_value(p), _pmod(m), p, "explicit"
+        return "DATE", period_value(p), period_mod(m), p, "explicit"
     if m["d4"]:
         d = int(m["d4"])
     else:
@@ -610,20 +287,20 @@ def _h_decade(doc, m):
         if m["dw"] and not (m["the"] or m["pmod"]):
             return None
         two = two if two >= 10 else two * 10
-        d = _expand_year(two, doc.dct) // 10 if (m["d2"] or m["d3"]) else (1900 + two) // 10
+        d = expand_year(two, doc.dct) // 10 if (m["d2"] or m["d3"]) else (1900 + two) // 10
         if m["dw"] and 2000 + two <= doc.dct.year - 10 and two < 3:
             d = (2000 + two) // 10
     p = ("decade", d)
-    return "DATE", period_value(p), _pmod(m), p, "explicit" if m["d4"] else "relative"
+    return "DATE", period_value(p), period_mod(m), p, "explicit" if m["d4"] else "relative"
 
 
 def _h_century(doc, m):
     o = m["ord"].lower()
-    n = _day_num(o)
+    n = day_number(o)
     if not n or n > 22:
         return None
     p = ("century", n - 1)
-    return "DATE", period_value(p), _pmod(m), p, "explicit"
+    return "DATE", period_value(p), period_mod(m), p, "explicit"
 
 
 def _h_season(doc, m):
@@ -639,7 +316,7 @@ def _h_season(doc, m):
         # "that winter": the season of the year the story is at
         y = period_range(doc.anchor)[0].year
         p = ("season", y, code)
-        return "DATE", period_value(p), _pmod(m), p, "narrative"
+        return "DATE", period_value(p), period_mod(m), p, "narrative"
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
         pw = doc.prev_word(m.start())
         if pw not in doc.lx.time_preps and pw != "over":
@@ -656,35 +333,15 @@ def _h_season(doc, m):
     if m["year"]:
         y, basis = int(m["year"]), "explicit"
     elif m["sy"]:
-        y, basis = _spelled_year(m["sy"]), "explicit"
+        y, basis = spelled_year(m["sy"]), "explicit"
         if y is None:
             return None
     elif m["ry"]:
         y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
     else:
-        y = _resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
+        y = resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
     p = ("season", y, code)
-    return "DATE", period_value(p), _pmod(m), p, basis
-
-
-def _resolve_season(doc, code: str, rel: str, tense: str) -> int:
-    """Year of a season named without one, from this/last/next and the tense."""
-    d = doc.dct
-    cands = [(y, *period_range(("season", y, code))) for y in (d.year - 2, d.year - 1, d.year, d.year + 1)]
-    current = [y for y, a, b in cands if a <= d <= b]
-    if rel in ("last", "this past", "the past"):
-        return max(y for y, a, b in cands if b < d)
-    if rel in ("next", "this coming", "the coming"):
-        return min(y for y, a, b in cands if a > d)
-    if current and rel in ("this", "the", "that", ""):
-        return current[0]
-    if rel == "this" or tense == "":
-        return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
-    if tense == "past":
-        return max(y for y, a, b in cands if b < d)
-    if tense == "future":
-        return min(y for y, a, b in cands if a > d)
-    return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
+    return "DATE", period_value(p), period_mod(m), p, basis
 
 
 def _h_weekof(doc, m):
@@ -716,7 +373,7 @@ def _h_weekofmonth(doc, m):
 def _h_relunit(doc, m):
     rel = re.sub(r"\s+", " ", m["rel"].lower())
     unit = m["unit"].lower()
-    if m["unit"][:1].isupper() and not m["unit"].isupper() and _titled(doc, m, "rel"):
+    if m["unit"][:1].isupper() and not m["unit"].isupper() and is_titled(doc, m, "rel"):
         return None
     if rel in ("the same", "that") and unit not in ("year", "month", "week"):
         return None
@@ -731,13 +388,13 @@ def _h_relunit(doc, m):
              "the prior": -1, "the preceding": -1}.get(rel, 0)
         ds, _ = period_range(base)
         p = shift(period_of(ds, unit), n, unit) if n else period_of(ds, unit)
-        return "DATE", period_value(p), _pmod(m), p, "narrative"
+        return "DATE", period_value(p), period_mod(m), p, "narrative"
     n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
          "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
          "next": 1, "coming": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
     cur = period_of(doc.dct, unit)
     p = shift(cur, n, unit) if n else cur
-    mod = _pmod(m)
+    mod = period_mod(m)
     return "DATE", period_value(p), mod, p, "relative"
 
 
@@ -748,14 +405,14 @@ def _h_theunit(doc, m):
             return None
         # "by the end of the decade": the decade the story is in
         p = period_of(period_range(doc.anchor)[0], unit)
-        return "DATE", period_value(p), _pmod(m), p, "narrative"
+        return "DATE", period_value(p), period_mod(m), p, "narrative"
     pw = doc.prev_word(m.start())
     if unit == "weekend":
         t = doc.tense(m.start(), m.end())
         d = doc.dct + timedelta(days=(6 - doc.dct.isoweekday()) % 7) if t == "future" else \
             doc.dct - timedelta(days=(doc.dct.isoweekday() - 6) % 7 if doc.dct.isoweekday() >= 6 else doc.dct.isoweekday() + 1)
         p = period_of(d, "weekend")
-        return "DATE", period_value(p), _pmod(m), p, "relative"
+        return "DATE", period_value(p), period_mod(m), p, "relative"
     nw = doc.next_word(m.end())
     if not m["pmod"] and (pw in ("over", "throughout", "through", "all") or nw in ("ended", "ending", "to")):
         # "the year ended Sept. 30", "over the year": a stretch of time
@@ -764,7 +421,7 @@ def _h_theunit(doc, m):
         return None
     base = doc.anchor if doc.anchor is not None and unit != "year" else period_of(doc.dct, "day")
     p = period_of(period_range(base)[0], unit)
-    return "DATE", period_value(p), _pmod(m), p, "relative"
+    return "DATE", period_value(p), period_mod(m), p, "relative"
 
 
 def _pod_suffix(pod: str | None) -> str:
@@ -775,7 +432,7 @@ def _pod_suffix(pod: str | None) -> str:
 
 def _h_relday(doc, m):
     d = doc.dct
-    if m["day"] and _titled(doc, m, "day"):
+    if m["day"] and is_titled(doc, m, "day"):
         return None
     if m["day"]:
         w = m["day"].lower()
@@ -792,8 +449,8 @@ def _h_relday(doc, m):
     x = d + timedelta(days=off)
     p = ("day", x.year, x.month, x.day)
     if pod:
-        return "TIME", period_value(p) + _pod_suffix(pod), _pmod(m), p, "relative"
-    return "DATE", period_value(p), _pmod(m), p, "relative"
+        return "TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "relative"
+    return "DATE", period_value(p), period_mod(m), p, "relative"
 
 
 def _h_weekday(doc, m):
@@ -811,17 +468,17 @@ def _h_weekday(doc, m):
             x = base + timedelta(days=diff)
         basis = "narrative"
     else:
-        x = _resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
+        x = resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
         basis = "relative"
     p = ("day", x.year, x.month, x.day)
     if m["pod"]:
-        return "TIME", period_value(p) + _pod_suffix(m["pod"]), _pmod(m), p, basis
-    return "DATE", period_value(p), _pmod(m), p, basis
+        return "TIME", period_value(p) + _pod_suffix(m["pod"]), period_mod(m), p, basis
+    return "DATE", period_value(p), period_mod(m), p, basis
 
 
 def _h_time(doc, m):
     if m["noon"]:
-        if doc.prev_word(m.start()) == "high" or _titled(doc, m, "noon"):
+        if doc.prev_word(m.start()) == "high" or is_titled(doc, m, "noon"):
             return None  # "high noon", "High Noon" (a film)
         h, mi = {"noon": 12, "midday": 12, "midnight": 0}[m["noon"].lower()], 0
     elif m["h"]:
@@ -842,17 +499,17 @@ def _h_time(doc, m):
         if ref in ("today", "yesterday", "tomorrow"):
             x = doc.dct + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[ref])
         elif ref.rstrip(".") in doc.lx.weekday_of:
-            x = _resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
+            x = resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
         else:
             mm = re.match(r"([a-z]+)\.?\s+(\d+)", ref)
-            mo, day = _month_num(mm.group(1)), int(mm.group(2))
-            x = date(_resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
+            mo, day = month_number(mm.group(1)), int(mm.group(2))
+            x = date(resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
         basis = "relative"
     else:
         x = doc.last_day or doc.dct
         basis = "narrative" if doc.last_day else "relative"
     p = ("day", x.year, x.month, x.day)
-    return "TIME", period_value(p) + "T%02d:%02d" % (h, mi), _amod(m) or _pmod(m), p, basis
+    return "TIME", period_value(p) + "T%02d:%02d" % (h, mi), approx_mod(m) or period_mod(m), p, basis
 
 
 def _h_holiday(doc, m):
@@ -874,14 +531,14 @@ def _h_holiday(doc, m):
         else:
             p_d = this
     p = ("day", p_d.year, p_d.month, p_d.day)
-    return "DATE", period_value(p), _pmod(m), p, basis
+    return "DATE", period_value(p), period_mod(m), p, basis
 
 
 def _h_ago(doc, m):
     unit = unit_name(m["unit"])
     if unit not in DUR_UNITS:
         return None
-    n = _number(m["num"])
+    n = parse_number(m["num"])
     direction = re.sub(r"\s+", " ", m["dir"].lower())
     if direction in ("before", "after", "since"):
         # "two days before" at the end of a clause: relative to the narrative anchor
@@ -889,7 +546,7 @@ def _h_ago(doc, m):
         if direction == "since" or (nxt.strip()[:1].isalnum()):
             return None
     sign = -1 if direction in ("ago", "earlier", "before", "back") else 1
-    amod = _amod(m)
+    amod = approx_mod(m)
     if n is None:
         return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", amod, None, "relative"
     if unit in ("second", "minute", "hour"):
@@ -918,38 +575,21 @@ def _h_ago(doc, m):
     return "DATE", period_value(p), amod, p, basis
 
 
-def _is_rate(doc, pos: int) -> bool:
-    """True when the word before ``pos`` is an amount ("$500 million a year", "358,000 a month")."""
-    pw = doc.prev_word(pos)
-    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in doc.lx.rate_words or pw in doc.lx.quantity_nouns)
-
-
-def _titled(doc, m, group: str) -> bool:
-    """A capitalised time word inside a sentence is part of a name ("ABC's This Week")."""
-    w = m[group]
-    if not w or not w[:1].isupper() or w.isupper():
-        return False
-    j = m.start(group) - 1
-    while j >= 0 and doc.text[j] in " \t\"'`\u201c\u2018(":
-        j -= 1
-    return j >= 0 and doc.text[j] not in ".!?\n:;-_"
-
-
 def _h_duration(doc, m):
     unit = unit_name(m["unit"])
     if unit not in DUR_UNITS:
         return None
     num = m["num"].lower()
-    n = _number(num)
+    n = parse_number(num)
     if m["half"] and n is not None:
         n += 0.5   # "a year and a half"
     det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
     nw = doc.next_word(m.end())
-    if m["unit"][:1].isupper() and m["num"][:1].isupper() and _titled(doc, m, "num"):
+    if m["unit"][:1].isupper() and m["num"][:1].isupper() and is_titled(doc, m, "num"):
         return None  # "the Thirty Years' War", "Six Days of the Condor": a name
     if nw == "old" or (unit == "quarter" and nw == "of"):
         return None  # ages ("52 years old") and fractions ("three-quarters of") are not times
-    if num in ("a", "an") and not det and _is_rate(doc, m.start()):
+    if num in ("a", "an") and not det and is_rate(doc, m.start()):
         return None  # "$2 million a year", "700 seats a week": a rate, not a stretch of time
     if num in ("a", "an") and unit in ("second", "minute") and not det:
         nxt = doc.text[m.end():m.end() + 12].lstrip().lower()
@@ -969,10 +609,10 @@ def _h_duration(doc, m):
         return None  # "a quarter" is a fraction more often than three months
     if unit == "half":
         return None
-    amod = _amod(m)
+    amod = approx_mod(m)
     if m["upto"]:
         # "two to three weeks", "12-18 months": at least the lower bound
-        hi = _number(re.sub(r"^\s*(?:to|or)\s+|^\s*[-\u2013]\s*", "", m["upto"].lower()))
+        hi = parse_number(re.sub(r"^\s*(?:to|or)\s+|^\s*[-\u2013]\s*", "", m["upto"].lower()))
         if n is None or hi is None or hi <= n:
             return None
         amod = amod or "EQUAL_OR_MORE"
@@ -1014,14 +654,14 @@ def _h_set(doc, m):
         unit = unit_name(m["unit2"])
         if m["q"].lower() == "per":   # "instructions per second", "$5 per day": a rate
             return None
-        n = _number(m["num"]) if m["num"] else 1
+        n = parse_number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
             return None
         return "SET", duration_value(n if n else 1, unit), "", None, ""
     if m["wd"]:
         return "SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, ""
     if m["month"]:
-        return "SET", "XXXX-%02d" % _month_num(m["month"]), "", None, ""
+        return "SET", "XXXX-%02d" % month_number(m["month"]), "", None, ""
     if m["season"]:
         return "SET", "XXXX-" + doc.lx.season_of[m["season"].lower()], "", None, ""
     return None
@@ -1045,7 +685,7 @@ def _h_ref(doc, m):
         if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
             return None
     nw = doc.next_word(m.end())
-    if w == "the past" and (_number(nw or "x") is not None or nw in ("few", "several", "couple")):
+    if w == "the past" and (parse_number(nw or "x") is not None or nw in ("few", "several", "couple")):
         return None  # "the past three summers" is a stretch, not the past at large
     v = REF_VALUE.get(w, "FUTURE_REF")
     return "DATE", v, "", None, "relative"
@@ -1069,10 +709,10 @@ def _h_narr(doc, m):
             return "DURATION", duration_value(1, u), "", None, ""
     p = shift(period_of(ds, u), n, u) if n else period_of(ds, u)
     if pod and n == 0 and det == "that":
-        return "TIME", period_value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
+        return "TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "narrative"
     if pod:
-        return "TIME", period_value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
-    return "DATE", period_value(p), _pmod(m), p, "narrative"
+        return "TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "narrative"
+    return "DATE", period_value(p), period_mod(m), p, "narrative"
 
 
 def _h_daybefore(doc, m):
@@ -1152,7 +792,7 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         return []
     if not isinstance(dct, date):
         dct = date.today()
-    doc = _Doc(text, dct)
+    doc = Doc(text, dct)
     cands = _candidates(text)
     out: list[Timex] = []
     # Longest candidates first (earlier rule on ties); a rejected candidate frees its span for
@@ -1196,7 +836,7 @@ COORD_DAY_RE = re.compile(r"\s*(?:and|or|to|through|-|\u2013)\s*(\d{1,2})(?:st|n
 YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d)(?![\d%]|[.,]\d)")
 
 
-def _year_range_end(doc: _Doc, tx: Timex) -> Timex | None:
+def _year_range_end(doc: Doc, tx: Timex) -> Timex | None:
     """The second year of "2010-2014"."""
     m = YEAR_RANGE_RE.match(doc.text, tx.end)
     if not m or int(m.group(1)) <= int(tx.value):
@@ -1207,7 +847,7 @@ def _year_range_end(doc: _Doc, tx: Timex) -> Timex | None:
                  basis="explicit", tense=tx.tense)
 
 
-def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
+def _coordinated_day(doc: Doc, tx: Timex) -> Timex | None:
     """The second day of "April 24 and 25" / "May 3-5", with the first one's month and year."""
     m = COORD_DAY_RE.match(doc.text, tx.end)
     if not m:
@@ -1229,7 +869,7 @@ def _overlaps(taken: list, s: int, e: int) -> bool:
     return (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)
 
 
-def _safe(doc: _Doc, c):
+def _safe(doc: Doc, c):
     """Run a rule handler; any failure on odd input just drops the candidate."""
     doc.pos, doc.story_used = c[0], False
     try:
@@ -1276,7 +916,7 @@ def _extent_start(c, s: int) -> int:
     return s
 
 
-def _build(doc: _Doc, c, res) -> Timex | None:
+def _build(doc: Doc, c, res) -> Timex | None:
     """Make the Timex record and update the narrative state."""
     s, e = (c[0], c[1]) if len(res) < 6 else res[5]
     res = res[:5]
