@@ -393,7 +393,8 @@ def test_timex_later_this_period_is_the_rest_of_it(text, dct, start, end):
 def test_timex_every_rule_match_holds_one_of_its_trigger_tokens():
     # The tagger runs each rule only near its trigger tokens (a digit for the digit rules): that
     # is exact only if every match of the rule, run over the whole text, holds such a token.
-    from pipeline.timex import TOKEN_RE, lexicon
+    from pipeline.timex import TOKEN_RE
+    from pipeline.timex_lex import lexicon
 
     lx = lexicon()
     words_of: dict[int, set[str]] = {}
