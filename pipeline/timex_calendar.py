@@ -200,8 +200,14 @@ def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
     return last - timedelta(days=(last.isoweekday() - wd) % 7)
 
 
+def is_holiday(name: str) -> bool:
+    """Whether ``name`` (lower case, single spaces) is a holiday of the lexicon."""
+    lx = lexicon()
+    return name in lx.holiday_fixed or name in lx.holiday_movable
+
+
 def holiday_date(name: str, y: int) -> date:
-    """Date of a named holiday in year ``y``."""
+    """Date of a named holiday (see ``is_holiday``) in year ``y``."""
     lx = lexicon()
     if name in lx.holiday_fixed:
         m, d = lx.holiday_fixed[name]

@@ -11,8 +11,8 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from pipeline.timex_calendar import (DUR_UNITS, duration_value, holiday_date, period_of, period_range,
-                                     period_value, shift, unit_name)
+from pipeline.timex_calendar import (DUR_UNITS, duration_value, holiday_date, is_holiday, period_of,
+                                     period_range, period_value, shift, unit_name)
 from pipeline.timex_context import (Doc, approx_mod, day_number, expand_year, is_rate, is_titled,
                                     month_number, parse_number, parse_numeric_date, period_mod,
                                     quarter_year, resolve_month, resolve_season, resolve_weekday,
@@ -30,6 +30,13 @@ class Resolution(NamedTuple):
     basis: str                # explicit, relative, narrative; "" for durations and sets
     extent: tuple[int, int] | None = None   # (start, end) when not the whole match
 
+
+# The patterns are case-insensitive, and Python's re.I also matches "ſ" (long s) to s and
+# "ı", "İ" (dotless i, dotted capital I) to i, which .lower() leaves as they are: such a
+# spelling ("Chriſtmas", "ſpring") is matched but is in no word table. Handlers look matched
+# words up with .get() and reject the match when the word is not there (where a table has a
+# default, the default applies: "laſt week" reads as "this week").
+REL_YEAR = {"this": 0, "last": -1, "next": 1}
 
 
 def _h_iso(doc: Doc, m: re.Match) -> Resolution | None:
@@ -115,8 +122,10 @@ def _h_my(doc: Doc, m: re.Match) -> Resolution | None:
         if y is None:
             return None
     else:
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
-        basis = "relative"
+        off = REL_YEAR.get(m["ry"].lower())
+        if off is None:
+            return None
+        y, basis = doc.dct.year + off, "relative"
     p = ("month", y, mo)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
@@ -167,9 +176,12 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
     if m["year"] or years:
         y, basis = int(m["year"] or years[0]), "explicit"
     elif m["ry"]:
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+        off = REL_YEAR.get(m["ry"].lower())
+        if off is None:
+            return None
+        y = doc.dct.year + off
     elif det.startswith(("this year", "last year", "next year")):
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[det.split()[0]]
+        y = doc.dct.year + REL_YEAR[det.split()[0]]
     elif q is None:
         # "the quarter", "the latest quarter": the one being discussed, else the last completed
         cur = period_of(doc.dct, "quarter" if unit == "quarter" else "half")
@@ -188,6 +200,8 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
         y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
             y -= 1
+    if q is None:
+        return None  # "last year's quarter", "the 1988 quarter": which quarter is not said
     if earlier:
         y -= 1
         basis = "narrative"
@@ -298,7 +312,9 @@ def _h_decade(doc: Doc, m: re.Match) -> Resolution | None:
     if m["d4"]:
         d = int(m["d4"])
     else:
-        two = int(m["d2"] or m["d3"] or doc.lx.decade_word[m["dw"].lower()]) if not m["dw"] else doc.lx.decade_word[m["dw"].lower()]
+        two = int(m["d2"] or m["d3"]) if not m["dw"] else doc.lx.decade_word.get(m["dw"].lower())
+        if two is None:
+            return None
         if m["d3"] and not (m["the"] or m["pmod"]):
             return None  # "in their 20s" is an age
         if m["dw"] and not (m["the"] or m["pmod"]):
@@ -323,7 +339,9 @@ def _h_century(doc: Doc, m: re.Match) -> Resolution | None:
 
 def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the summer", "last winter", "spring 2020", "every fall": seasons."""
-    code = doc.lx.season_of[m["season"].lower()]
+    code = doc.lx.season_of.get(m["season"].lower())
+    if code is None:
+        return None
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     word = m["season"].lower()
     if m["season"].isupper():
@@ -356,7 +374,10 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
         if y is None:
             return None
     elif m["ry"]:
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
+        off = REL_YEAR.get(m["ry"].lower())
+        if off is None:
+            return None
+        y = doc.dct.year + off
     else:
         y = resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
     p = ("season", y, code)
@@ -380,9 +401,11 @@ def _h_weekofmonth(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     first, last = period_range(res.period)
     nth = m["nth"].lower()
+    k = 0 if nth in ("last", "final") else doc.lx.ordinal_of.get(nth)
+    if k is None:
+        return None
     # the middle of that seven-day stretch decides the ISO week
-    d = last - timedelta(days=3) if nth in ("last", "final") else \
-        first + timedelta(days=7 * (doc.lx.ordinal_of[nth] - 1) + 3)
+    d = last - timedelta(days=3) if not k else first + timedelta(days=7 * (k - 1) + 3)
     if d > last:
         return None
     p = period_of(d, "week")
@@ -459,14 +482,18 @@ def _h_relday(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if m["day"]:
         w = m["day"].lower()
-        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}.get(w)
+        if off is None:
+            return None
         pod = m["pod"] or ("night" if w == "tonight" else None)
     elif m["ba"]:
         off, pod = (-2 if m["ba"].lower().startswith("before") else 2), None
     else:
         w = m["this"].lower()
         pod = m["pod2"]
-        off = {"this": 0, "tomorrow": 1, "last": -1}[w]
+        off = {"this": 0, "tomorrow": 1, "last": -1}.get(w)
+        if off is None:
+            return None
         if w == "last" and pod.lower() != "night":
             return None
     x = d + timedelta(days=off)
@@ -505,7 +532,9 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
     if m["noon"]:
         if doc.prev_word(m.start()) == "high" or is_titled(doc, m, "noon"):
             return None  # "high noon", "High Noon" (a film)
-        h, mi = {"noon": 12, "midday": 12, "midnight": 0}[m["noon"].lower()], 0
+        h, mi = {"noon": 12, "midday": 12, "midnight": 0}.get(m["noon"].lower()), 0
+        if h is None:
+            return None
     elif m["h"]:
         h, mi = int(m["h"]), int(m["mi"] or 0)
         if not 1 <= h <= 12:
@@ -527,6 +556,8 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
             x = resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
         else:
             mm = re.match(r"([a-z]+)\.?\s+(\d+)", ref)
+            if mm is None:
+                return None  # "yeſterday"
             mo, day = month_number(mm.group(1)), int(mm.group(2))
             x = date(resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
         basis = "relative"
@@ -540,7 +571,7 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
 def _h_holiday(doc: Doc, m: re.Match) -> Resolution | None:
     """ "Christmas", "last Thanksgiving", "Easter 2020": named holidays."""
     name = re.sub(r"\s+", " ", m["hol"].lower().replace("\u2019", "'"))
-    if not m["hol"][:1].isupper():
+    if not m["hol"][:1].isupper() or not is_holiday(name):
         return None
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
     if m["year"]:
@@ -676,9 +707,12 @@ SET_ADV = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "
 def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
     """ "daily", "twice a week", "every two years", "every Friday": recurring times."""
     if m["adv"]:
-        return Resolution("SET", SET_ADV[m["adv"].lower()], "", None, "")
+        value = SET_ADV.get(m["adv"].lower())
+        return None if value is None else Resolution("SET", value, "", None, "")
     if m["freq"]:
         unit = unit_name(m["unit"])
+        if unit not in DUR_UNITS:
+            return None
         return Resolution("SET", duration_value(1, unit), "", None, "")
     if m["unit2"]:
         unit = unit_name(m["unit2"])
@@ -693,7 +727,8 @@ def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
     if m["month"]:
         return Resolution("SET", "XXXX-%02d" % month_number(m["month"]), "", None, "")
     if m["season"]:
-        return Resolution("SET", "XXXX-" + doc.lx.season_of[m["season"].lower()], "", None, "")
+        code = doc.lx.season_of.get(m["season"].lower())
+        return None if code is None else Resolution("SET", "XXXX-" + code, "", None, "")
     return None
 
 
@@ -740,6 +775,8 @@ def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
         if doc.prev_word(m.start()) in ("over", "for", "within", "throughout"):
             return Resolution("DURATION", duration_value(1, u), "", None, "")
     p = shift(period_of(ds, u), n, u) if n else period_of(ds, u)
+    if p is None:
+        return None  # "the next mornıng"
     if pod and n == 0 and det == "that":
         return Resolution("TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "narrative")
     if pod:
@@ -754,6 +791,8 @@ def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
     u = "day" if unit == "night" else unit
     n = -1 if m["ba"].lower() == "before" else 1
     p = shift(period_of(period_range(base)[0], u), n, u)
+    if p is None:
+        return None  # "the nıght before"
     return Resolution("DATE", period_value(p), "", p, "narrative")
 
 
