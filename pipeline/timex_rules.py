@@ -809,9 +809,13 @@ HANDLERS = {
 
 
 def resolve(doc: Doc, rule: str, m: re.Match) -> Resolution | None:
-    """Run the handler of ``rule`` on match ``m``; None when it rejects the match or fails on odd input."""
+    """Run the handler of ``rule`` on match ``m``; None when it rejects the match."""
     doc.pos, doc.story_used = m.start(), False
     try:
         return HANDLERS[rule](doc, m)
-    except (ValueError, KeyError, TypeError, OverflowError, AttributeError, IndexError, ZeroDivisionError):
+    # Only the calendar's own refusals mean "no such date" on odd input: February 30, year 0,
+    # week 53 of a 52-week year, a year past 9999 (ValueError); a date before year 1 or after
+    # 9999, an offset of 10**9 days, a float too big for an int (OverflowError). Anything else
+    # is a bug and must fail loudly.
+    except (ValueError, OverflowError):
         return None
