@@ -145,10 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "timex":
-            from pipeline.timex import timex_record
+            from pipeline.cli_jsonl import timex_record
             return _jsonl_command(args.input, timex_record, ("doc_id", "dct", "text"), sys.stdout)
         if args.command == "entities":
-            from pipeline.entities import entities_record
+            from pipeline.cli_jsonl import entities_record
             return _jsonl_command(args.input, entities_record, ("doc_id", "text"), sys.stdout)
         if args.command == "extract":
             return run_extract(args.files, args.published, args.format)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,9 +37,20 @@ def test_cli_extract_csv_header_is_the_contract():
 
 
 def test_cli_extract_json_is_one_array():
+    from pipeline.article import read_article
+
     res = run_cli("extract", str(SEED), "--published", "2026-01-13", "--format", "json")
     assert res.returncode == 0, res.stderr
-    assert isinstance(json.loads(res.stdout), list)
+    events = json.loads(res.stdout)
+    assert isinstance(events, list) and events, "the seed article gives events"
+    article = read_article(SEED, date(2026, 1, 13))
+    for ev in events:
+        assert isinstance(ev, dict)
+        assert list(ev)[:len(EVENT_COLUMNS)] == list(EVENT_COLUMNS)
+        assert ev["article_id"] == article.article_id
+        assert ev["article_title"] == article.title
+        assert ev["published"] == "2026-01-13"
+        assert ev["date_start"] <= ev["date_end"] and ev["sentence"] in article.text
 
 
 @pytest.mark.parametrize("name,content", [
