@@ -448,7 +448,7 @@ class Store:
         self._gates.pop(event_id, None)
         m, a = mentions_table.c, articles_table.c
         rows = conn.execute(sa.select(m.data, m.sentence, m.sentence_index, m.date_text, m.date_start, m.date_end,
-                                      m.precision, m.title, m.article_id, a.published, a.title.label("atitle"))
+                                      m.precision, m.title, m.article_id, a.published)
                             .join(articles_table, a.article_id == m.article_id)
                             .where(m.event_id == event_id).order_by(m.id)).mappings().all()
         conn.execute(event_keys_table.delete().where(event_keys_table.c.event_id == event_id))
@@ -462,7 +462,6 @@ class Store:
         for row in rows[1:]:
             event = fold(event, mention_record(dict(row), old), row["published"])
         update = {c: event.get(c) for c in EVENT_COLUMNS[1:] + ("mentions", "first_reported", "last_reported")}
-        update.update(article_id=first["article_id"], published=first["published"], article_title=first["atitle"])
         conn.execute(_UPDATE_EVENT, {**update, "b_event_id": event_id})
         rows_of_keys = key_rows(event_id, update, event_keys(update))
         if rows_of_keys:
