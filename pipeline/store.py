@@ -28,7 +28,7 @@ from sqlalchemy import exc as sa_exc
 
 from pipeline.engine import StoreError, create_engine, default_db_url, one_line, safe_url
 from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, fold, prepare
-from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
+from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
                              mentions_table, read_version)
@@ -119,10 +119,8 @@ GATE_CACHE_SIZE = 65_536
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
-# What a merge changes in a stored event.
-_UPDATED_COLUMNS = ("date_start", "date_end", "precision", "timex_value", "date_text", "date_basis") + tuple(
-    sorted(LIST_COLUMNS)) + ("event_code", "goldstein", "quad_class", "confidence", "mentions", "first_reported",
-                            "last_reported")
+# What a merge may change in a stored event: everything but its id (``merge.fold`` decides).
+_UPDATED_COLUMNS = EVENT_COLUMNS[1:] + ("mentions", "first_reported", "last_reported")
 
 
 def key_params(keys: list[str]) -> dict[str, str]:

@@ -530,3 +530,22 @@ def test_store_driver_writes_raise_sqlalchemy_errors(store):
         with store.engine.begin() as conn:
             store._write_many(conn, mentions_table, [row])   # (article_id, mention_id) is unique
     assert store.counts()["mentions"] == 1
+
+
+def test_store_a_finer_mention_rewrites_the_stored_events_face(store_url):
+    # A later, finer report becomes the event's face in the store itself (not only in the
+    # writer's cache): a fresh writer must compare against the same title and sentence.
+    year = make_event("y1", "2025-01-01", "2025-12-31", "year", "Carney and Xi met this year", ["CAN", "CHN"],
+                      [CARNEY, XI], "040", 1, sentence="Carney and Xi met this year.")
+    day = meeting_xi("d1", title="Carney met Xi Jinping in Gyeongju")
+    with open_store(store_url) as s:
+        add_events(s, make_article("a1", "2025-12-01", "Year in review"), frame(year))
+        assert add_events(s, make_article("a2", "2025-11-01", "Day report"), frame(day)).mentions_merged == 1
+        cached = dict(s._gates)
+    with open_store(store_url) as fresh:
+        row = fresh.events_frame().iloc[0]
+        assert (row["event_id"], row["date_start"], row["precision"], row["title"], row["article_title"]) == (
+            "y1", "2025-10-31", "day", "Carney met Xi Jinping in Gyeongju", "Day report")
+        with fresh.engine.connect() as conn:
+            stored = conn.execute(sa.select(*[schema.events_table.c[n] for n in store_mod._COMPARE_COLUMNS])).all()
+        assert {r[0]: store_mod.prepare(dict(zip(store_mod._COMPARE_COLUMNS, r))) for r in stored} == cached
