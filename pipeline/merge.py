@@ -212,6 +212,10 @@ def _gates(a: Mention, b: Mention) -> tuple[str, float, float]:
     if country_conflict:
         return "countries", 0.0, 0.0
     if not (actor_shared or country_shared):
+        if a.texts[1] and a.texts == b.texts and a.period == b.period:
+            # The same sentence, title and date (a syndicated copy, a near-copy of an article):
+            # one happening, even when it names nobody.
+            return "", 1.0, 1.0
         # Nothing names the parties in common: not enough to call it one happening.
         return "no shared party", 0.0, 0.0
     return "", actor_sim, country_sim

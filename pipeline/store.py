@@ -27,13 +27,13 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from pipeline.engine import StoreError, create_engine, default_db_url, one_line, safe_url
-from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, fold, prepare
+from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
                              mentions_table, read_version)
 from pipeline.storage import (MENTION_COLUMNS, StorageMention, StorageRows, code_root, event_keys, key_rows,
-                              mention_record, storage_rows, text_cell)
+                              mention_record, storage_rows, text_cell, wording_key)
 
 __all__ = ["AddResult", "SCHEMA_VERSION", "Store", "StoreError", "default_db_url", "open_store", "storage_rows"]
 
@@ -117,6 +117,9 @@ def candidates_statement(rank: int, coded: bool = True) -> sa.Select:
 # mention, so even a cold cache answers most lookups within a few hundred articles.
 GATE_CACHE_SIZE = 65_536
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
+# The event holding a mention of this sentence and date (its wording key), if any.
+_TWIN = (sa.select(event_keys_table.c.event_id).where(event_keys_table.c.key == sa.bindparam("k"))
+         .order_by(event_keys_table.c.event_id).limit(1))
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 # What a merge may change in a stored event: everything but its id (``merge.fold`` decides).
@@ -201,7 +204,9 @@ class _Pending:
     taken: set[str]                                   # event ids in use (stored or created here)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)   # id -> current row
     prepared: dict[str, Mention] = field(default_factory=dict)        # id -> merge.prepare of it
-    by_key: dict[str, set[str]] = field(default_factory=dict)         # party key -> ids filed under it
+    by_key: dict[str, set[str]] = field(default_factory=dict)         # key -> ids filed under it
+    # id -> the wording keys (with the event's root) of the mentions this article adds to it.
+    wording: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     created: list[str] = field(default_factory=list)
     # Stored events this article changes: id -> (date_start, precision, keys) as the store holds them.
     stored: dict[str, tuple[str, str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
@@ -220,7 +225,7 @@ class _Pending:
         self.created.append(event_id)
         row = {**m.rec, "event_id": event_id, "mentions": 1, "first_reported": self.published,
                "last_reported": self.published}
-        self._put(event_id, row, m.prepared)
+        self._put(event_id, row, m.prepared, m.rec)
         return event_id
 
     def join(self, target: dict[str, Any], m: StorageMention) -> str:
@@ -230,14 +235,18 @@ class _Pending:
             # Keys only grow with an event's parties, so its current keys are all filed.
             self.stored[event_id] = (target["date_start"], target["precision"], event_keys(target))
         row = fold(target, m.rec, self.published)
-        self._put(event_id, row, prepare(row))
+        self._put(event_id, row, prepare(row), m.rec)
         return event_id
 
-    def _put(self, event_id: str, row: dict[str, Any], prepared: Mention) -> None:
+    def _put(self, event_id: str, row: dict[str, Any], prepared: Mention, mention: dict[str, Any]) -> None:
         self.events[event_id] = row
         self.prepared[event_id] = prepared
         for key, _root in event_keys(row):
             self.by_key.setdefault(key, set()).add(event_id)
+        words = wording_key(mention)
+        if words:
+            self.wording.setdefault(event_id, set()).add((words, code_root(row)))
+            self.by_key.setdefault(words, set()).add(event_id)
 
     def moved(self) -> list[str]:
         """The stored events whose period or precision this article changed."""
@@ -245,9 +254,13 @@ class _Pending:
                 if (start, precision) != (self.events[e]["date_start"], self.events[e]["precision"])]
 
     def new_key_rows(self) -> list[dict[str, Any]]:
-        """Key-table rows of the keys the pending events have and the store does not hold yet."""
-        return [k for e, ev in self.events.items()
-                for k in key_rows(e, ev, event_keys(ev) - (self.stored[e][2] if e in self.stored else frozenset()))]
+        """Key-table rows of the keys the pending events have and the store does not hold yet
+        (a wording key the store already holds is skipped when written)."""
+        rows = []
+        for e, ev in self.events.items():
+            rows += key_rows(e, ev, event_keys(ev) - (self.stored[e][2] if e in self.stored else frozenset()))
+            rows += key_rows(e, ev, self.wording.get(e, ()), any_precision=True)
+        return rows
 
 
 class Store:
@@ -461,7 +474,8 @@ class Store:
             event = fold(event, mention_record(dict(row), old), row["published"])
         update = {c: event.get(c) for c in EVENT_COLUMNS[1:] + ("mentions", "first_reported", "last_reported")}
         conn.execute(_UPDATE_EVENT, {**update, "b_event_id": event_id})
-        rows_of_keys = key_rows(event_id, update, event_keys(update))
+        words = {(k, code_root(update)) for k in (wording_key(r) for r in rows) if k}
+        rows_of_keys = key_rows(event_id, update, event_keys(update)) + key_rows(event_id, update, words, True)
         if rows_of_keys:
             conn.execute(self._insert_key, rows_of_keys)
 
@@ -577,9 +591,15 @@ class Store:
         return self._gates_sql[n]
 
     def _find_match(self, conn: sa.Connection, m: StorageMention, batch: _Pending) -> dict[str, Any] | None:
-        """The canonical event reporting the same happening as mention ``m``, or None:
-        ``merge.best_match`` among the stored events sharing one of its keys (the index query)
-        and the events this article already created or changed (in their current form)."""
+        """The canonical event reporting the same happening as mention ``m``, or None.
+
+        An event already holding the very same sentence and date (a syndicated copy) takes the
+        mention, whoever it names; otherwise ``merge.best_match`` chooses among the stored events
+        sharing one of its keys (the index query) and the events this article already created or
+        changed (in their current form)."""
+        twin = self._twin(conn, m, batch)
+        if twin is not None:
+            return twin
         if not m.lookup:
             return None
         rec = m.rec
@@ -595,6 +615,22 @@ class Store:
         if best in batch.events:
             return batch.events[best]
         return self._event_row(conn, best)   # the winner's full row, read only now
+
+    def _twin(self, conn: sa.Connection, m: StorageMention, batch: _Pending) -> dict[str, Any] | None:
+        """The event (the smallest id if several) that holds a mention with ``m``'s sentence and
+        date, found through its wording key, or None; its event code must agree with ``m``'s."""
+        words = wording_key(m.rec)
+        if not words:
+            return None
+        pending = sorted(batch.by_key.get(words, ()))
+        if pending:
+            event = batch.events[pending[0]]
+        else:
+            rows = self._run_compiled(conn, "twin", _TWIN, {"k": words})[1]
+            if not rows:
+                return None
+            event = batch.events.get(rows[0][0]) or self._event_row(conn, rows[0][0])
+        return event if codes_compatible(event, m.prepared) else None
 
     def _event_row(self, conn: sa.Connection, event_id: str) -> dict[str, Any]:
         """One stored event as a dict, read straight on the driver (once per merged mention)."""

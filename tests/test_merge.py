@@ -25,6 +25,14 @@ def ev(date_start, precision="day", title="", countries=(), actors=(), code="", 
 
 
 SAME = [
+    # A syndicated copy or a near-copy of an article repeats the sentence and its date: one
+    # happening, whoever it names (nobody here), even where named parties would conflict.
+    ("the same sentence and date, no party named",
+     ev("2025-03-08", title="Tariffs took effect", code="163"),
+     ev("2025-03-08", title="Tariffs took effect", code="163")),
+    ("the same sentence and date, one side naming a party",
+     ev("2025-03-08", title="Tariffs took effect", countries=["CAN"], code="163"),
+     ev("2025-03-08", title="Tariffs took effect", code="163")),
     ("paraphrase same day",
      ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"], actors=[CARNEY, XI],
         code="040", quad=1),
@@ -104,9 +112,12 @@ DIFFERENT = [
         date_end="2019-12-31"),
      ev("2010-01-01", "decade", title="Canada and China grew closer", countries=["CAN", "CHN"], code="030",
         date_end="2019-12-31")),
-    ("no party named on either side",
+    ("no party named on either side, in other words",
      ev("2025-03-08", title="Tariffs took effect", code="163"),
-     ev("2025-03-08", title="Tariffs took effect", code="163")),
+     ev("2025-03-08", title="New duties came into force", code="163")),
+    ("the same sentence on another date",
+     ev("2025-03-08", title="Tariffs took effect", code="163"),
+     ev("2025-03-09", title="Tariffs took effect", code="163")),
     ("disjoint countries",
      ev("2024-08-26", title="A surtax on electric vehicles was announced", countries=["CAN"], code="163"),
      ev("2024-08-26", title="A surtax on electric vehicles was announced", countries=["USA"], code="163")),
