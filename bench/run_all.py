@@ -22,6 +22,7 @@ BENCHMARKS = [
     ("bench_dashboard.py", []),
     ("eval_timex.py", []),
     ("eval_geo.py", []),
+    ("eval_tls.py", []),
 ]
 
 
