@@ -211,8 +211,8 @@ def test_keydates_days_without_mentions_score_nothing():
 
 # ----- the store's mention reader -------------------------------------------------------------
 
-def test_keydates_mentions_frame_joins_each_mention_with_its_article(url):
-    with open_store(url) as s:
+def test_keydates_mentions_frame_joins_each_mention_with_its_article(store_url):
+    with open_store(store_url) as s:
         _add(s, "early", "2025-03-04", _report("r1", "2025-03-03", "Ceasefire signed", date_basis="relative"),
              source="Wire")
         _add(s, "late", "2025-05-04", _report("r2", "2025-03-03", "Ceasefire signed", date_basis="narrative",
@@ -227,8 +227,8 @@ def test_keydates_mentions_frame_joins_each_mention_with_its_article(url):
     assert rows[("late", "publication")].published == "2025-05-04"
 
 
-def test_keydates_mentions_frame_of_an_empty_store(url):
-    with open_store(url) as s:
+def test_keydates_mentions_frame_of_an_empty_store(store_url):
+    with open_store(store_url) as s:
         frame = s.mentions_frame()
     assert frame.empty and list(frame.columns) == list(MENTION_FRAME_COLUMNS)
 
