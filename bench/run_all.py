@@ -23,6 +23,7 @@ BENCHMARKS = [
     ("eval_timex.py", []),
     ("eval_geo.py", []),
     ("eval_coref.py", []),
+    ("eval_tls.py", []),
 ]
 
 

@@ -1,7 +1,8 @@
 """Command-line interface: ``python -m pipeline COMMAND ...``.
 
 Commands: ``timex`` and ``entities`` (JSONL in, JSONL out, the evaluation formats), ``extract``
-(article files to events), ``ingest`` (into the store) and ``export`` (from the store).
+(article files to events), ``ingest`` (into the store), ``export`` and ``keydates`` (from the
+store).
 Bad input gives one line on stderr naming the file, never a traceback; the exit code is 1 if any
 input failed, 2 for a usage error.
 """
@@ -15,6 +16,7 @@ from typing import Callable, Iterable, TextIO
 
 EXTRACT_FORMATS = ("csv", "json", "jsonl")
 EXPORT_FORMATS = ("csv", "json", "jsonl", "parquet", "timelinejs")
+KEYDATES_FORMATS = ("csv", "json")
 
 
 def _split_multi(values: list[str] | None) -> tuple[str, ...]:
@@ -61,15 +63,41 @@ def build_parser() -> argparse.ArgumentParser:
     o = sub.add_parser("export", help="write the stored events, filtered, in one format")
     o.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     o.add_argument("--format", choices=EXPORT_FORMATS, required=True)
-    o.add_argument("--country", action="append", help="ISO3 code(s); repeat or comma-separate")
-    o.add_argument("--topic", action="append", help="topic id(s)")
-    o.add_argument("--actor", action="append", help="actor name(s)")
-    o.add_argument("--type", action="append", help="CAMEO code(s) or prefixes")
-    o.add_argument("--from", dest="date_from", type=_date_arg, help="events ending on or after YYYY-MM-DD")
-    o.add_argument("--to", dest="date_to", type=_date_arg, help="events starting on or before YYYY-MM-DD")
-    o.add_argument("--q", default="", help="free text in title, sentence or actors")
+    _add_filter_args(o)
     o.add_argument("--out", help="output file (default: stdout)")
+
+    k = sub.add_parser("keydates", help="the story's most important days, best first (date, score, events, title)")
+    k.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
+    _add_filter_args(k)
+    k.add_argument("--top", required=True, metavar="K", help="how many days to print (a positive whole number)")
+    k.add_argument("--format", choices=KEYDATES_FORMATS, default="csv")
     return p
+
+
+def _add_filter_args(p: argparse.ArgumentParser) -> None:
+    """The event filters of ``export`` and ``keydates`` (``pipeline.query.Filters``)."""
+    p.add_argument("--country", action="append", help="ISO3 code(s); repeat or comma-separate")
+    p.add_argument("--topic", action="append", help="topic id(s)")
+    p.add_argument("--actor", action="append", help="actor name(s)")
+    p.add_argument("--type", action="append", help="CAMEO code(s) or prefixes")
+    p.add_argument("--from", dest="date_from", type=_date_arg, help="events ending on or after YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date_arg, help="events starting on or before YYYY-MM-DD")
+    p.add_argument("--q", default="", help="free text in title, sentence or actors")
+
+
+def _filters(args: argparse.Namespace):
+    """The ``Filters`` of the flags ``_add_filter_args`` added."""
+    from pipeline.query import Filters
+    return Filters(countries=tuple(c.upper() for c in _split_multi(args.country)),
+                   topics=_split_multi(args.topic), actors=_split_multi(args.actor),
+                   types=_split_multi(args.type), date_from=args.date_from,
+                   date_to=args.date_to, q=args.q or "")
+
+
+def _positive_int(value: str) -> int | None:
+    """``value`` as a positive whole number, None when it is not one."""
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else None
 
 
 def _err(msg: str) -> None:
@@ -158,11 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                               progress=not args.no_progress)
         if args.command == "export":
             from pipeline.export import run_export
-            from pipeline.query import Filters
-            filters = Filters(countries=tuple(c.upper() for c in _split_multi(args.country)),
-                              topics=_split_multi(args.topic), actors=_split_multi(args.actor),
-                              types=_split_multi(args.type), date_from=args.date_from,
-                              date_to=args.date_to, q=args.q or "")
+            filters = _filters(args)
             if args.out:
                 try:
                     with open(args.out, "wb") as fh:
@@ -171,6 +195,16 @@ def main(argv: list[str] | None = None) -> int:
                     _err(f"{args.out}: cannot write: {exc.strerror or exc}")
                     return 1
             return run_export(args.db, args.format, filters, sys.stdout.buffer)
+        if args.command == "keydates":
+            top = _positive_int(args.top)
+            if top is None:
+                _err(f"--top must be a positive whole number, not {args.top!r}")
+                return 2
+            if args.date_from and args.date_to and args.date_from > args.date_to:
+                _err(f"--from {args.date_from} is after --to {args.date_to}")
+                return 2
+            from pipeline.keydates import run_keydates
+            return run_keydates(args.db, _filters(args), top, args.format, sys.stdout.buffer)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import time
 import uuid
 from collections import OrderedDict
@@ -40,6 +41,9 @@ __all__ = ["AddResult", "SCHEMA_VERSION", "Store", "StoreError", "default_db_url
 WRITE_RETRIES = 5
 PG_LOCK_KEY = 7_205_431_118  # arbitrary constant: the advisory lock that serialises ingest writers
 SOURCE_COLUMNS: tuple[str, ...] = ("article_id", "title", "url", "source", "published", "sentence", "date_text")
+# ``Store.mentions_frame``: each mention with its reporting article's date and source.
+MENTION_FRAME_COLUMNS: tuple[str, ...] = ("event_id", "article_id", "published", "source", "sentence_index",
+                                           "precision", "date_basis")
 
 
 class _StillLocked(StoreError):
@@ -164,6 +168,18 @@ def _insert_ignoring_duplicates(table: sa.Table, backend: str):
         from sqlalchemy.dialects.postgresql import insert
         return insert(table).on_conflict_do_nothing()
     return table.insert()
+
+
+def _mention_basis(data: str | None) -> str:
+    """The ``date_basis`` of a mention from its JSON copy ("" when the copy is missing or unreadable)."""
+    if not data:
+        return ""
+    try:
+        rec = json.loads(data)
+    except ValueError:
+        return ""
+    basis = rec.get("date_basis") if isinstance(rec, dict) else None
+    return basis if isinstance(basis, str) else ""
 
 
 def _should_replace(stored_published: str, stored_assumed: bool, article: Article) -> bool:
@@ -668,6 +684,25 @@ class Store:
         events["sources"] = [tuple(by_event.get(e, ((), ()))[1]) for e in events["event_id"]]
         events["mentions"] = events["mentions"].astype("int64")
         return events[list(EVENT_COLUMNS) + list(STORE_COLUMNS)].reset_index(drop=True)
+
+    def mentions_frame(self) -> pd.DataFrame:
+        """One row per mention (an article sentence reporting a canonical event), with the
+        reporting article's publication date and source: the columns of MENTION_FRAME_COLUMNS, in
+        event, publication and storage order.
+
+        ``sentence_index`` (the sentence's position in its article), ``precision`` and
+        ``date_basis`` are the mention's own: how this article dated the event, which may differ
+        from the canonical event's. One query joins mentions with articles; ``date_basis`` comes
+        from the mention's JSON copy ("" in stores older than the copies)."""
+        m, a = mentions_table.c, articles_table.c
+        stmt = (sa.select(m.event_id, m.article_id, a.published, a.source, m.sentence_index, m.precision, m.data)
+                .join(articles_table, a.article_id == m.article_id)
+                .order_by(m.event_id, a.published, m.id))
+        with self.engine.connect() as conn:
+            rows = [(*row[:6], _mention_basis(row[6])) for row in conn.execute(stmt)]
+        frame = pd.DataFrame(rows, columns=list(MENTION_FRAME_COLUMNS))
+        frame["sentence_index"] = pd.to_numeric(frame["sentence_index"]).astype("Int64")
+        return frame
 
     def articles_frame(self) -> pd.DataFrame:
         """One row per stored article (without its text)."""
