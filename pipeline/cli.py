@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_args(o)
     o.add_argument("--out", help="output file (default: stdout)")
 
+    r = sub.add_parser("reconcile", help="rebuild every event from the stored mentions in one canonical order")
+    r.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+
     k = sub.add_parser("keydates", help="the story's most important days, best first (date, score, events, title)")
     k.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     _add_filter_args(k)
@@ -168,6 +172,29 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
     return 1 if failed else 0
 
 
+def run_reconcile(db: str | None, progress: bool = True) -> int:
+    """Rebuild the events of the store at ``db`` in canonical order; print what it holds."""
+    from tqdm import tqdm
+
+    from pipeline.store import StoreError, open_store
+    try:
+        store = open_store(db, create=False)
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    with store, tqdm(unit="article", file=sys.stderr, disable=not progress, desc="reconcile") as bar:
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        try:
+            events, mentions = store.reconcile(step)
+        except StoreError as exc:
+            _err(str(exc))
+            return 1
+    print(f"reconcile: {events} events from {mentions} mentions, merged in canonical order")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     args = build_parser().parse_args(argv)
@@ -195,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                     _err(f"{args.out}: cannot write: {exc.strerror or exc}")
                     return 1
             return run_export(args.db, args.format, filters, sys.stdout.buffer)
+        if args.command == "reconcile":
+            return run_reconcile(args.db, progress=not args.no_progress)
         if args.command == "keydates":
             top = _positive_int(args.top)
             if top is None:

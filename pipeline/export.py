@@ -226,7 +226,7 @@ def run_export(db: str | None, fmt: str, filters: Filters, out: BinaryIO) -> int
         print(f"error: unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}", file=sys.stderr)
         return 2
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -161,14 +161,8 @@ def run_keydates(db: str | None, filters, top: int, fmt: str, out: BinaryIO) -> 
     from pipeline.query import filter_events
     from pipeline.store import open_store
 
-    url = db or default_db_url()
-    missing = _missing_sqlite_file(url)
-    if missing:
-        print(f"error: no store at {missing}: ingest articles first (python -m pipeline ingest PATH --db {url})",
-              file=sys.stderr)
-        return 1
     try:
-        store = open_store(url)
+        store = open_store(db or default_db_url(), create=False)
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
@@ -180,18 +174,3 @@ def run_keydates(db: str | None, filters, top: int, fmt: str, out: BinaryIO) -> 
     out.write(FORMATS[fmt](rank_days(events, mentions, top)))
     out.flush()
     return 0
-
-
-def _missing_sqlite_file(url: str) -> str:
-    """The file of a SQLite URL when it does not exist ("" otherwise, or when the URL is not a
-    SQLite file: opening the store reports a bad URL). Ranking reads a store; it never creates one."""
-    import sqlalchemy as sa
-
-    try:
-        parsed = sa.engine.make_url(url)
-    except Exception:  # noqa: BLE001 - any unparsable URL is reported by open_store
-        return ""
-    path = parsed.database or ""
-    if parsed.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
-        return ""
-    return "" if Path(path).exists() else path

@@ -20,14 +20,14 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from pipeline.engine import StoreError, create_engine, default_db_url, one_line, safe_url
+from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
 from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
@@ -135,12 +135,14 @@ def key_params(keys: list[str]) -> dict[str, str]:
     return {f"k{i}": keys[i] if i < len(keys) else keys[0] for i in range(KEY_SLOTS)}
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (creating or migrating the schema) the store at ``url`` or the default location."""
-    engine, parsed = create_engine(url or default_db_url())
+def open_store(url: str | None = None, create: bool = True) -> Store:
+    """Open the store at ``url`` or the default location, migrating an older schema; with
+    ``create`` (writers), make the store when there is none, else (readers) refuse with "no
+    store at ..." rather than leave an empty store behind."""
+    engine, parsed = create_engine(url or default_db_url(), create)
     store = Store(engine, parsed)
     try:
-        store._init_schema()
+        store._init_schema(create)
     except StoreError:
         engine.dispose()
         raise
@@ -301,7 +303,7 @@ class Store:
         # An execution option lives on this Connection only, not on the pooled DBAPI connection.
         return self.engine.connect().execution_options(timeline_write=True)
 
-    def _init_schema(self) -> None:
+    def _init_schema(self, create: bool = True) -> None:
         label = safe_url(self.url)
         # Read first, without the writer lock: opening an up-to-date store (the dashboard does it
         # on every refresh) must not wait for an ingest that holds the lock.
@@ -309,6 +311,8 @@ class Store:
             version = read_version(conn)
         if version == SCHEMA_VERSION:
             return
+        if version is None and not create:
+            raise no_store(label)
         check_readable(version, label)
         with self._write_conn() as conn, conn.begin():
             self._lock(conn)
@@ -405,6 +409,13 @@ class Store:
             self._remove(conn, article.article_id)
         # The article row goes first: mentions reference it (foreign key).
         self._insert_article(conn, article)
+        added, event_ids = self._merge_mentions(conn, article, rows)
+        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
+        return AddResult(not replaced, added, len(event_ids) - added, event_ids, replaced)
+
+    def _merge_mentions(self, conn: sa.Connection, article: Article, rows: StorageRows) -> tuple[int, tuple[str, ...]]:
+        """Merge the mentions of a stored article into the events and write them; returns the
+        number of events created and each mention's event id."""
         batch = _Pending(article.published.isoformat(), self._ids_in_use(conn, rows))
         mention_rows: list[dict[str, Any]] = []
         for m in rows.mentions:
@@ -412,12 +423,45 @@ class Store:
             event_id = batch.create(m, article.article_id) if target is None else batch.join(target, m)
             mention_rows.append(_mention_row(event_id, article.article_id, m))
         self._write_batch(conn, batch, mention_rows)
-        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
         for event_id, prepared in batch.prepared.items():
             self._remember(event_id, prepared)
-        added = len(batch.created)
-        return AddResult(not replaced, added, len(mention_rows) - added, tuple(r["event_id"] for r in mention_rows),
-                         replaced)
+        return len(batch.created), tuple(r["event_id"] for r in mention_rows)
+
+    def reconcile(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+        """Rebuild every event from the stored mentions, merged article by article in one canonical
+        order (publication date, then article id), in one transaction; returns the number of
+        events and of mentions.
+
+        The merge decides for each mention against the events it finds, so the same articles
+        ingested in another order, or by concurrent ingests, may split or join a few events
+        differently; after ``reconcile`` every such store is the same. ``progress(done, total)``
+        is called after each article."""
+        a, m = articles_table.c, mentions_table.c
+        with self._writing() as conn:
+            articles = conn.execute(sa.select(a.article_id, a.title, a.url, a.source, a.published,
+                                              a.published_assumed, a.path)
+                                    .order_by(a.published, a.article_id)).mappings().all()
+            old_events = {r["event_id"]: dict(r) for r in conn.execute(sa.select(events_table)).mappings()}
+            by_article: dict[str, list[dict[str, Any]]] = {}
+            for row in conn.execute(sa.select(m.article_id, m.event_id, m.mention_id, m.data,
+                                              *[m[c] for c in MENTION_COLUMNS])
+                                    .order_by(m.article_id, m.id)).mappings():
+                by_article.setdefault(row["article_id"], []).append(dict(row))
+            conn.execute(event_keys_table.delete())
+            conn.execute(mentions_table.delete())
+            conn.execute(events_table.delete())
+            self._gates.clear()
+            for done, art in enumerate(articles, 1):
+                article = Article(art["article_id"], art["title"], "", date.fromisoformat(art["published"]),
+                                  bool(art["published_assumed"]), art["url"], art["source"], art["path"])
+                recs = [{**mention_record(r, old_events.get(r["event_id"], {})), "event_id": r["mention_id"]}
+                        for r in by_article.get(art["article_id"], [])]
+                self._merge_mentions(conn, article, storage_rows(article, recs))
+                if progress is not None:
+                    progress(done, len(articles))
+            counts = {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                      for t in (events_table, mentions_table)}
+        return counts["events"], counts["mentions"]
 
     def _insert_article(self, conn: sa.Connection, article: Article) -> None:
         conn.execute(articles_table.insert(), {

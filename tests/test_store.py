@@ -587,3 +587,27 @@ def test_store_near_copies_add_mentions_not_events(tmp_path):
         assert sorted(events_thrice["event_id"]) == sorted(events_once["event_id"])
         assert (events_thrice.set_index("event_id")["mentions"] ==
                 3 * events_once.set_index("event_id")["mentions"]).all()
+
+
+def test_store_reconcile_gives_one_store_whatever_the_order(store_url, tmp_path):
+    # The same three reports in two orders: the event takes the id of whichever came first, and
+    # the year-precise one joins or not depending on what it meets. reconcile rebuilds both alike.
+    reports = [(make_article("a1", "2025-11-01", "Day report"), frame(meeting_xi("x1"))),
+               (make_article("a2", "2025-11-03", "Follow-up"), frame(meeting_xi("x2", title="Xi Jinping met Carney"))),
+               (make_article("a3", "2025-12-20", "Year review"), frame(meeting_xi("x3", precision="year")))]
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    dumps = []
+    for url, order in ((store_url, reports), (other, reports[::-1])):
+        with open_store(url) as s:
+            for article, rows in order:
+                add_events(s, article, rows)
+            before = s.events_frame()
+            assert s.reconcile() == (1, 3)
+            after = s.events_frame()
+            with s.engine.connect() as conn:
+                keys = sorted(tuple(r) for r in conn.execute(sa.select(schema.event_keys_table)))
+            dumps.append((before, after, keys))
+    assert dumps[0][0]["event_id"].tolist() != dumps[1][0]["event_id"].tolist()
+    pd.testing.assert_frame_equal(dumps[0][1], dumps[1][1])
+    assert dumps[0][2] == dumps[1][2]
+    assert dumps[0][1]["event_id"].tolist() == ["x1"] and dumps[0][1]["mentions"].tolist() == [3]
