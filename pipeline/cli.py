@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from typing import Callable, Iterable, TextIO
@@ -211,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             from pipeline.ingest import run_ingest
             return run_ingest(args.paths, args.db, args.published, args.workers, args.scheduler,
                               progress=not args.no_progress)
+        if args.command in ("export", "keydates") and args.date_from and args.date_to \
+                and args.date_from > args.date_to:
+            _err(f"--from {args.date_from} is after --to {args.date_to}: no event can match")
+            return 2
         if args.command == "export":
             from pipeline.export import run_export
             filters = _filters(args)
@@ -229,14 +234,26 @@ def main(argv: list[str] | None = None) -> int:
             if top is None:
                 _err(f"--top must be a positive whole number, not {args.top!r}")
                 return 2
-            if args.date_from and args.date_to and args.date_from > args.date_to:
-                _err(f"--from {args.date_from} is after --to {args.date_to}")
-                return 2
             from pipeline.keydates import run_keydates
             return run_keydates(args.db, _filters(args), top, args.format, sys.stdout.buffer)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:   # the output itself failed: a full disk, /dev/full, a closed terminal
+        _silence_stdout()
+        _err(f"cannot write the output: {exc.strerror or exc}")
+        return 1
     return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -1,0 +1,71 @@
+"""Hostile inputs: each goes in or gets one clear line, never a traceback, and loses nothing else."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "articles"
+
+
+def run_cli(*args: str, stdout=subprocess.PIPE, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, stdout=stdout,
+                          stderr=subprocess.PIPE, text=True, timeout=timeout)
+
+
+def one_line_error(res: subprocess.CompletedProcess) -> str:
+    """The single ``error:`` line of a failed command (and no traceback)."""
+    assert "Traceback" not in res.stderr, res.stderr
+    errors = [line for line in res.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, res.stderr
+    return errors[0]
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory) -> str:
+    """A store with the sample articles (read-only for the tests of this module)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('hostile') / 'samples.db'}"
+    assert run_cli("ingest", str(SAMPLES), "--db", url, "--workers", "0", "--no-progress").returncode == 0
+    return url
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_hostile_export_to_a_full_disk_is_one_line(sample_store, fmt):
+    with open("/dev/full", "w") as full:
+        res = run_cli("export", "--db", sample_store, "--format", fmt, stdout=full)
+    assert res.returncode == 1
+    assert one_line_error(res) == "error: cannot write the output: No space left on device"
+
+
+@pytest.mark.parametrize("command", [["export", "--format", "csv"], ["keydates", "--top", "3"]])
+def test_hostile_from_after_to_is_a_usage_error(sample_store, command):
+    res = run_cli(*command, "--db", sample_store, "--from", "2025-01-01", "--to", "2024-01-01")
+    assert res.returncode == 2
+    assert one_line_error(res) == "error: --from 2025-01-01 is after --to 2024-01-01: no event can match"
+    assert res.stdout == ""
+
+
+@pytest.mark.parametrize("frame,message", [
+    (pd.DataFrame({"event_id": ["a"], "date_start": [None], "date_end": ["2020-01-01"], "title": ["x"]}),
+     "column date_start holds 'None' in row 1, not a date YYYY-MM-DD"),
+    (pd.DataFrame({"event_id": ["a", "b"], "date_start": ["2020-01-01", "2020-01-02"],
+                   "date_end": ["2020-01-01", "nan"], "title": ["x", "y"]}),
+     "column date_end holds 'nan' in row 2, not a date YYYY-MM-DD"),
+    (pd.DataFrame({"country": ["CAN"]}), "not a Timeline export: no column event_id, date_start, date_end, title"),
+    (None, "not a readable Parquet file"),
+])
+def test_hostile_parquet_snapshot_names_the_bad_column(tmp_path, frame, message):
+    from pipeline.export import read_parquet_snapshot
+
+    path = tmp_path / "snapshot.parquet"
+    if frame is None:
+        path.write_bytes(b"PAR1 is not enough")
+    else:
+        frame.to_parquet(path)
+    with pytest.raises(ValueError) as err:
+        read_parquet_snapshot(path)
+    assert message in str(err.value) and len(str(err.value).splitlines()) == 1
