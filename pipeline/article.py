@@ -226,6 +226,22 @@ def _tag_text(html: str, tag: str) -> str:
     return " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", inner)).split())
 
 
+_HIDDEN_ELEMENTS = re.compile(r"<(script|style|noscript|template|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                              re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|section|article|blockquote|tr|table)\b[^>]*>",
+                        re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _flat_text(html: str) -> str:
+    """The words of a page read off its tags, one paragraph per block element: for pages the
+    HTML parser cannot build a tree of. Scripts, styles and comments are left out."""
+    text = _HIDDEN_ELEMENTS.sub(" ", html)
+    text = _ANY_TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+    lines = (" ".join(htmllib.unescape(line).split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def _has_visible_text(html: str) -> bool:
     """True when a page's body shows any words outside scripts, styles and comments."""
     from lxml import etree
@@ -273,9 +289,14 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
         raise _error(name, f"cannot read the HTML page ({type(exc).__name__})") from None
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
-        if not _has_visible_text(html):
+        if _has_visible_text(html):
+            raise _error(name, "no article text found in the HTML page")
+        # The parser saw no body, yet the page may have text: lxml gives up on markup nested
+        # deeper than about 250 levels. Read the words off the tags instead.
+        text = _flat_text(html)
+        if not any(ch.isalnum() for ch in text):
             raise _error(name, "HTML page without a body (no article text)")
-        raise _error(name, "no article text found in the HTML page")
+        doc = None
     title = _page_title(html, getattr(doc, "title", "") or "", getattr(doc, "sitename", "") or "")
     found = None
     if published is None:

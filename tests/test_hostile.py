@@ -69,3 +69,26 @@ def test_hostile_parquet_snapshot_names_the_bad_column(tmp_path, frame, message)
     with pytest.raises(ValueError) as err:
         read_parquet_snapshot(path)
     assert message in str(err.value) and len(str(err.value).splitlines()) == 1
+
+
+@pytest.mark.parametrize("depth", [10, 300, 3000])
+def test_hostile_deeply_nested_html_still_gives_its_text(depth):
+    # lxml stops building the tree past about 250 levels; the words are read off the tags then.
+    from pipeline.article import read_article_bytes
+    from pipeline.extract import extract_article
+
+    page = ("<html><head><title>Canola tariffs</title><script>var x = '<p>not text</p>';</script></head><body>"
+            + "<div>" * depth + "<p>China imposed tariffs on Canadian canola oil on March 8, 2025, officials said.</p>"
+            + "<!-- <p>a comment</p> -->" + "</div>" * depth + "</body></html>")
+    article = read_article_bytes(page.encode(), "deep.html", None)
+    assert "China imposed tariffs on Canadian canola oil" in article.text
+    assert "not text" not in article.text and "a comment" not in article.text
+    events = extract_article(article)
+    assert "2025-03-08" in set(events["date_start"])
+
+
+def test_hostile_html_with_only_markup_is_still_refused():
+    from pipeline.article import ArticleError, read_article_bytes
+
+    with pytest.raises(ArticleError, match="without a body"):
+        read_article_bytes(("<html><body>" + "<div>" * 400 + "</div>" * 400 + "</body></html>").encode(), "x.html")
