@@ -92,3 +92,17 @@ def test_hostile_html_with_only_markup_is_still_refused():
 
     with pytest.raises(ArticleError, match="without a body"):
         read_article_bytes(("<html><body>" + "<div>" * 400 + "</div>" * 400 + "</body></html>").encode(), "x.html")
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u2067", "\u200f", "\u061c"])
+def test_hostile_bidi_controls_never_reach_titles(control):
+    # A right-to-left override would make a headline or an event title read backwards on screen.
+    from pipeline.article import article_from_text
+    from pipeline.extract import extract_article
+
+    raw = (f"China {control}seifirat\u202c tariffs on canola\n\nBEIJING, March 8, 2025 \u2014 China said on "
+           f"Saturday that it would {control}impose tariffs of 100 per cent on Canadian canola oil.\n")
+    for article in (article_from_text(raw), article_from_text(raw, title=f"{control}Tariffs {control}today")):
+        events = extract_article(article)
+        texts = [article.title, article.text, *events["title"], *events["sentence"], *events["article_title"]]
+        assert not any(control in t or "\u202c" in t for t in texts), texts
