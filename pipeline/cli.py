@@ -50,12 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     x = sub.add_parser("extract", help="print the events of article files (.txt, .html)")
     x.add_argument("files", nargs="+", metavar="FILE")
     x.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD (overrides the page's)")
+    x.add_argument("--any-date", action="store_true",
+                   help="accept publication dates before 1800 or more than a year ahead (archives)")
     x.add_argument("--format", choices=EXTRACT_FORMATS, default="csv")
 
     i = sub.add_parser("ingest", help="add articles (files, folders, globs, .jsonl/.csv dumps) to the store")
     i.add_argument("paths", nargs="+", metavar="PATH")
     i.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     i.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD for every input")
+    i.add_argument("--any-date", action="store_true",
+                   help="accept publication dates before 1800 or more than a year ahead (archives)")
     i.add_argument("--workers", type=int,
                    help="parallel worker processes (default: all cores; 0 runs in this process)")
     i.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://HOST:8786")
@@ -144,7 +148,7 @@ def _jsonl_command(path: str, fn: Callable[[dict], dict], required: tuple[str, .
     return 1 if failed else 0
 
 
-def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None) -> int:
+def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None, any_date: bool = False) -> int:
     """Print the events of article files; bad files are reported and skipped (exit 1)."""
     import pandas as pd
 
@@ -155,7 +159,7 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
     frames, failed = [], 0
     for path in files:
         try:
-            article = read_article(path, published)
+            article = read_article(path, published, any_date=any_date)
             if article.published_assumed:
                 print(f"warning: {path}: no publication date found; assuming {article.published} "
                       "(use --published YYYY-MM-DD)", file=sys.stderr)
@@ -206,12 +210,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "entities":
             from pipeline.cli_jsonl import entities_record
             return _jsonl_command(args.input, entities_record, ("doc_id", "text"), sys.stdout)
+        if args.command in ("extract", "ingest") and args.published and not args.any_date:
+            # Checked once, before any file is read: the same line from both commands.
+            from pipeline.article import published_window
+            low, high = published_window()
+            if not low <= args.published <= high:
+                _err(f"--published {args.published} is outside {low}..{high} (give --any-date to keep it)")
+                return 2
         if args.command == "extract":
-            return run_extract(args.files, args.published, args.format)
+            return run_extract(args.files, args.published, args.format, any_date=args.any_date)
         if args.command == "ingest":
             from pipeline.ingest import run_ingest
             return run_ingest(args.paths, args.db, args.published, args.workers, args.scheduler,
-                              progress=not args.no_progress)
+                              progress=not args.no_progress, any_date=args.any_date)
         if args.command in ("export", "keydates") and args.date_from and args.date_to \
                 and args.date_from > args.date_to:
             _err(f"--from {args.date_from} is after --to {args.date_to}: no event can match")

@@ -227,7 +227,8 @@ def storage_rows(article: Article, events: Any) -> StorageRows:
         lo = ""
         if rec["precision"] in MERGEABLE_PRECISIONS and rec["date_start"]:
             try:
-                lo = (date.fromisoformat(rec["date_end"]) - timedelta(days=MAX_MERGE_SPAN_DAYS)).isoformat()
+                end = date.fromisoformat(rec["date_end"])
+                lo = (end - timedelta(days=min(MAX_MERGE_SPAN_DAYS, end.toordinal() - 1))).isoformat()
             except ValueError:
                 lo = ""
             if lo:

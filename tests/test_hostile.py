@@ -106,3 +106,65 @@ def test_hostile_bidi_controls_never_reach_titles(control):
         events = extract_article(article)
         texts = [article.title, article.text, *events["title"], *events["sentence"], *events["article_title"]]
         assert not any(control in t or "\u202c" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("published", ["9999-12-31", "9000-06-30", "0001-01-01", "1799-12-31"])
+def test_hostile_absurd_publication_dates_are_refused_alike(tmp_path, published):
+    # One absurd date stretched the time axis for every visitor: extract and ingest refuse it
+    # with the same line, before reading anything, and ingest leaves no store behind.
+    from datetime import date, timedelta
+
+    seed = str(SAMPLES / "carney-china.txt")
+    latest = date.today() + timedelta(days=365)
+    expected = f"error: --published {published} is outside 1800-01-01..{latest} (give --any-date to keep it)"
+    extract = run_cli("extract", seed, "--published", published)
+    ingest = run_cli("ingest", seed, "--published", published, "--db", f"sqlite:///{tmp_path / 'x.db'}")
+    for res in (extract, ingest):
+        assert res.returncode == 2 and one_line_error(res) == expected
+    assert not (tmp_path / "x.db").exists()
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31"])
+def test_hostile_any_date_lets_archives_in_and_both_commands_agree(tmp_path, published):
+    import json
+
+    seed = str(SAMPLES / "carney-china.txt")
+    extract = run_cli("extract", seed, "--published", published, "--any-date", "--format", "json")
+    assert extract.returncode == 0, extract.stderr
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    ingest = run_cli("ingest", seed, "--published", published, "--any-date", "--db", url, "--no-progress")
+    assert ingest.returncode == 0 and "Traceback" not in ingest.stderr, ingest.stderr
+    exported = run_cli("export", "--db", url, "--format", "json")
+    mentions = sum(e["mentions"] for e in json.loads(exported.stdout))
+    assert mentions == len(json.loads(extract.stdout)) > 0
+
+
+def test_hostile_manifest_and_dump_dates_outside_the_window_fail_their_record(tmp_path):
+    import json
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = (SAMPLES / "2024-08-26-canada-ev-surtax-china.txt").read_text(encoding="utf-8")
+    (folder / "good.txt").write_text(text, encoding="utf-8")
+    (folder / "far.txt").write_text(text.replace("Canada to Impose", "Canada Will Impose"), encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,published,source,url,title\ngood.txt,2024-08-26,,,\n"
+                                         "far.txt,9999-12-31,,,\n", encoding="utf-8")
+    (folder / "dump.jsonl").write_text(json.dumps({"text": text.replace("Canada to", "Ottawa to"),
+                                                   "published": "0001-01-01"}) + "\n", encoding="utf-8")
+    res = run_cli("ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'x.db'}", "--workers", "0", "--no-progress")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    assert "1 new articles" in res.stdout and "2 failed" in res.stdout
+    assert "far.txt: publication date 9999-12-31 is outside 1800-01-01.." in res.stdout
+    assert "dump.jsonl:1: publication date 0001-01-01 is outside 1800-01-01.." in res.stdout
+
+
+def test_hostile_events_far_beyond_their_article_are_dropped():
+    from datetime import date
+
+    from pipeline.article import article_from_text
+    from pipeline.extract import MAX_EVENT_YEARS_AHEAD, extract_article
+
+    article = article_from_text("Dam plans\n\nThe agency said on Monday it would finish the dam in 2150 and the "
+                                "canal in 2110.", date(2025, 3, 10))
+    years = {d[:4] for d in extract_article(article)["date_start"]}
+    assert years == {"2025", "2110"} and 2150 > 2025 + MAX_EVENT_YEARS_AHEAD >= 2110
