@@ -57,15 +57,15 @@ class ArticleError(ValueError):
     """Bad input: the message is one line, naming the file."""
 
 
-def _one_line(name: str) -> str:
-    """A file name safe to put in a one-line message."""
+def display_name(name: str) -> str:
+    """A file name safe to put in a one-line message (a newline in it is shown as \\n)."""
     name = str(name)
     return repr(name)[1:-1] if any(c in name for c in "\n\r\x00") else name
 
 
 def _error(name: str, problem: str) -> ArticleError:
     """An ArticleError reading '<name>: <problem>'."""
-    return ArticleError(f"{_one_line(name) or '<article>'}: {problem}")
+    return ArticleError(f"{display_name(name) or '<article>'}: {problem}")
 
 
 def published_window(today: date | None = None) -> tuple[date, date]:
@@ -360,7 +360,7 @@ def read_article_bytes(data: bytes, name: str, published: date | None = None, *,
     Returns:
         The Article (``path`` is ``name``). Raises ArticleError (one line) for bad input.
     """
-    name = _one_line(name) if name else "<upload>"
+    name = display_name(name) if name else "<upload>"
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise _error(name, f"expected bytes, got {type(data).__name__}")
     data = bytes(data)

@@ -152,23 +152,27 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
     """Print the events of article files; bad files are reported and skipped (exit 1)."""
     import pandas as pd
 
-    from pipeline.article import ArticleError, read_article
+    from pipeline.article import ArticleError, display_name, read_article
     from pipeline.extract import StageError, empty_events, extract_article
 
     out = out or sys.stdout.buffer
     frames, failed = [], 0
     for path in files:
+        name = display_name(path)   # a newline in a file name must not split the message
         try:
             article = read_article(path, published, any_date=any_date)
             if article.published_assumed:
-                print(f"warning: {path}: no publication date found; assuming {article.published} "
+                print(f"warning: {name}: no publication date found; assuming {article.published} "
                       "(use --published YYYY-MM-DD)", file=sys.stderr)
             frames.append(extract_article(article))
-        except (ArticleError, StageError) as exc:
-            _err(f"{path}: {exc}" if path not in str(exc) else str(exc))
+        except ArticleError as exc:   # its message starts with the file's name
+            _err(str(exc))
+            failed += 1
+        except StageError as exc:
+            _err(f"{name}: {exc}")
             failed += 1
         except OSError as exc:
-            _err(f"{path}: cannot read: {exc.strerror or exc}")
+            _err(f"{name}: cannot read: {exc.strerror or exc}")
             failed += 1
     events = pd.concat(frames, ignore_index=True) if frames else empty_events()
     from pipeline.export import export_bytes

@@ -24,6 +24,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from pipeline.article import MAX_ARTICLE_BYTES, display_name
 from pipeline.records import Article
 from pipeline.storage import StorageRows, storage_rows
 
@@ -31,6 +32,8 @@ ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 DUMP_SUFFIXES = (".jsonl", ".csv")
 MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
+# Inclusive bound on one dump record, as on an article file: a single record must not cost minutes.
+MAX_RECORD_BYTES = MAX_ARTICLE_BYTES
 DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
 WRITE_BATCH = 64          # finished articles written per store transaction (each stays atomic)
 WINDOW_PER_WORKER = 32     # units in flight (running or awaiting their turn to be written) per worker
@@ -154,7 +157,8 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
                 if Path(m).is_dir():
                     files += sorted(q for q in Path(m).rglob("*") if q.is_file() and _wanted(q))
             if not files:
-                errors.append(f"{raw}: no such file or folder" if not matches else f"{raw}: no article files")
+                errors.append(f"{display_name(raw)}: no such file or folder" if not matches
+                              else f"{display_name(raw)}: no article files")
             for q in files:
                 add(q)
     return found, errors
@@ -176,14 +180,19 @@ def iter_units(files: list[Path], published: date | None, any_date: bool = False
             yield from _dump_units(path, published, any_date)
             continue
         if suffix not in ARTICLE_SUFFIXES:
-            yield f"{path}: unsupported file type {suffix or '(none)'} (use .txt, .html, .htm, .jsonl, .csv)"
+            yield f"{display_name(path)}: unsupported file type {suffix or '(none)'} (use .txt, .html, .htm, .jsonl, .csv)"
             continue
         folder = path.parent
         if folder not in manifests:
             manifests[folder] = read_manifest(folder)
         meta = manifests[folder].get(path.name, {})
         pub = published if published is not None else parse_date_value(meta.get("published"))
-        yield Unit(str(path), str(path), pub, meta.get("url", ""),
+        if pub is None and meta.get("published"):
+            yield (f"{display_name(path)}: invalid publication date {meta['published'][:40]!r} in "
+                   f"{display_name(folder / MANIFEST)} "
+                   "(expected YYYY-MM-DD): file skipped")
+            continue
+        yield Unit(display_name(path), str(path), pub, meta.get("url", ""),
                    meta.get("source", ""), meta.get("title", ""), any_date=any_date)
 
 
@@ -192,7 +201,7 @@ def _dump_units(path: Path, published: date | None, any_date: bool = False) -> I
     try:
         fh = path.open(encoding="utf-8-sig", errors="replace", newline="")
     except OSError as err:
-        yield f"{path}: cannot read: {err.strerror or err}"
+        yield f"{display_name(path)}: cannot read: {err.strerror or err}"
         return
     with fh:
         if path.suffix.lower() == ".jsonl":
@@ -205,26 +214,56 @@ def _dump_units(path: Path, published: date | None, any_date: bool = False) -> I
                 if isinstance(rec, str):
                     yield f"{label}: {rec}"
                     continue
+                problem = _record_problem(rec)
+                if problem:
+                    yield f"{label}: {problem}"
+                    continue
                 text = next((rec[k] for k in TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
                 if text is None:
                     yield f"{label}: record has no text"
                     continue
-                pub = published if published is not None else parse_date_value(rec.get("published"))
+                if len(text.encode("utf-8", "replace")) > MAX_RECORD_BYTES:
+                    yield f"{label}: record too large ({len(text.encode('utf-8', 'replace')):,} bytes of text; " \
+                          f"the limit is {MAX_RECORD_BYTES:,} bytes)"
+                    continue
+                pub = published
+                if pub is None and _clean_field(rec.get("published")):
+                    pub = parse_date_value(rec.get("published"))
+                    if pub is None:
+                        yield (f"{label}: invalid publication date {_clean_field(rec.get('published'))[:40]!r} "
+                               "(expected YYYY-MM-DD): record skipped")
+                        continue
                 yield Unit(label, str(path), pub, _clean_field(rec.get("url")),
                            _clean_field(rec.get("source")), _clean_field(rec.get("title")), text, any_date=any_date)
         except (OSError, csv.Error) as err:
-            yield f"{path}: cannot read: {err}"
+            yield f"{display_name(path)}: cannot read: {err}"
+
+
+def _record_problem(rec: dict) -> str:
+    """Why a dump record cannot be read as an article ("" when it can): its text-like fields must
+    be text, not numbers, lists or objects."""
+    for key in ("title", "url", "source", "published"):
+        value = rec.get(key)
+        if value is not None and not isinstance(value, str):
+            return f"field {key!r} must be text, not {type(value).__name__}: record skipped"
+    return ""
 
 
 def _jsonl_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
     for lineno, line in enumerate(fh, 1):
         if not line.strip():
             continue
-        label = f"{path}:{lineno}"
+        label = f"{display_name(path)}:{lineno}"
+        if len(line) > MAX_RECORD_BYTES:   # characters: a lower bound on the bytes
+            yield label, f"record too large ({len(line):,} characters; the limit is {MAX_RECORD_BYTES:,} bytes)"
+            continue
         try:
             rec = json.loads(line)
         except ValueError:
             yield label, "invalid JSON"
+            continue
+        except RecursionError:   # "[[[[...]]]]": valid JSON nested beyond what the parser follows
+            yield label, "invalid JSON (nested too deeply)"
             continue
         yield label, rec if isinstance(rec, dict) else "record is not a JSON object"
 
@@ -232,7 +271,7 @@ def _jsonl_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
 def _csv_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
     reader = csv.DictReader(fh)
     for rec in reader:
-        yield f"{path}:{reader.line_num}", rec
+        yield f"{display_name(path)}:{reader.line_num}", rec
 
 
 def process_unit(unit: Unit) -> Outcome:
@@ -350,7 +389,7 @@ class _Dask:
 
 def _read_bytes(path: str) -> bytes | None:
     """A file's bytes for a remote worker (None: let the worker report the problem)."""
-    from pipeline.article import MAX_ARTICLE_BYTES
+    from pipeline.article import MAX_ARTICLE_BYTES, display_name
     try:
         with open(path, "rb") as fh:
             return fh.read(MAX_ARTICLE_BYTES + 1)
@@ -446,8 +485,9 @@ def _count(outcome: Outcome, label: str, result, summary: Summary, bar: tqdm | N
         summary.events_added += result.events_added
         summary.mentions_merged += result.mentions_merged
         if outcome.article.published_assumed:
-            summary.assumed.append(outcome.article.path or label)
-            _say(f"warning: {outcome.article.path or label}: no publication date given or found; "
+            where = display_name(outcome.article.path) if outcome.article.path else label
+            summary.assumed.append(where)
+            _say(f"warning: {where}: no publication date given or found; "
                  f"assumed {outcome.article.published.isoformat()}", bar)
     else:
         summary.known += 1

@@ -168,3 +168,62 @@ def test_hostile_events_far_beyond_their_article_are_dropped():
                                 "canal in 2110.", date(2025, 3, 10))
     years = {d[:4] for d in extract_article(article)["date_start"]}
     assert years == {"2025", "2110"} and 2150 > 2025 + MAX_EVENT_YEARS_AHEAD >= 2110
+
+
+def test_hostile_dump_records_fail_alone_and_the_rest_goes_in(tmp_path):
+    # One hostile record must not sink the run: each bad record is one `file:line:` line, the
+    # good records of the same dump go in, and a re-run stores nothing twice.
+    import json
+    import sqlite3
+
+    good = (SAMPLES / "2024-08-26-canada-ev-surtax-china.txt").read_text(encoding="utf-8")
+    other = (SAMPLES / "2025-08-12-china-canola-seed-deposit.txt").read_text(encoding="utf-8")
+    lines = [
+        json.dumps({"text": good, "published": "2024-08-26", "title": "EV surtax"}),
+        "[" * 5000 + "]" * 5000,                                               # nested too deeply
+        json.dumps({"text": good + " More.", "published": "2026-13-45"}),      # not a date
+        json.dumps({"text": good + " Again.", "published": "yesterday"}),
+        json.dumps({"text": good + " Title.", "title": ["a", "list"]}),        # not text
+        json.dumps({"text": good + " Url.", "url": {"href": "x"}}),
+        json.dumps({"text": "x" * 5_000_001}),                                 # too large
+        "{not json",
+        json.dumps(["a", "list"]),
+        json.dumps({"text": other, "published": "2025-08-12T09:30:00Z"}),
+    ]
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = tmp_path / "x.db"
+    res = run_cli("ingest", str(dump), "--db", f"sqlite:///{db}", "--workers", "0", "--no-progress")
+    assert res.returncode == 1 and "Traceback" not in res.stderr + res.stdout
+    failed = [line.strip() for line in res.stdout.splitlines() if line.strip().startswith("failed:")]
+    assert failed == [
+        f"failed: {dump}:2: invalid JSON (nested too deeply)",
+        f"failed: {dump}:3: invalid publication date '2026-13-45' (expected YYYY-MM-DD): record skipped",
+        f"failed: {dump}:4: invalid publication date 'yesterday' (expected YYYY-MM-DD): record skipped",
+        f"failed: {dump}:5: field 'title' must be text, not list: record skipped",
+        f"failed: {dump}:6: field 'url' must be text, not dict: record skipped",
+        f"failed: {dump}:7: record too large (5,000,014 characters; the limit is 5,000,000 bytes)",
+        f"failed: {dump}:8: invalid JSON",
+        f"failed: {dump}:9: record is not a JSON object",
+    ], res.stdout
+    assert "2 new articles" in res.stdout
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        counts = [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("articles", "events", "mentions")]
+    again = run_cli("ingest", str(dump), "--db", f"sqlite:///{db}", "--workers", "0", "--no-progress")
+    assert "0 new articles, 2 already known, 8 failed" in again.stdout
+    with sqlite3.connect(db) as conn:
+        assert [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "events", "mentions")] == counts
+
+
+@pytest.mark.parametrize("name", ["bad\nname.txt", "bad\rname.txt"])
+def test_hostile_file_names_with_line_breaks_stay_on_one_line(tmp_path, name):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_text("x", encoding="utf-8")
+    shown = str(folder / name).replace("\n", "\\n").replace("\r", "\\r")
+    extract = run_cli("extract", str(folder / name))
+    assert one_line_error(extract) == f"error: {shown}: no article text left after removing junk lines"
+    ingest = run_cli("ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'x.db'}", "--no-progress")
+    assert f"  failed: {shown}: no article text left after removing junk lines" in ingest.stdout.splitlines()
