@@ -6,10 +6,14 @@ the tasks need and reports ``pipeline.__version__`` and the Python version. A sc
 that cannot, or that runs another version, stops the run with one line saying what to install
 where, instead of a corpus of failed articles.
 
-With ``ship_code`` the client first uploads its own ``pipeline`` package, data files included, with
-Dask's ``UploadDirectory`` plugin: the scheduler and every worker's nanny unpack it into their local
-directory and put it first on ``sys.path``; the nannies restart their workers so that they import
-it (and give it to workers that join later). A run whose code is already there uploads nothing.
+With ``ship_code`` the client first uploads its own ``pipeline`` package, data files included, as
+one Python file (``ship_module``) with Dask's file-upload plugins, the ones ``Client.upload_file``
+registers: ``SchedulerUploadFile`` for the scheduler and ``UploadFile`` for the workers, present and
+joining later. Each of them writes the file into its own local directory and imports it; the import
+unpacks the package beside it and puts it first on ``sys.path``. Nothing restarts, and workers
+started with ``--no-nanny`` take it too. (Dask's ``UploadDirectory`` unpacks into the nanny's
+directory, which the nannies of one machine share: two of them unpacking at once fail.) A run whose
+code is already there uploads nothing.
 
 Faults: a worker that dies has its tasks run again by Dask on the others (the client writes each
 unit's outcome once, in input order); a lost scheduler stops the run with one line (every article
@@ -19,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -35,6 +38,7 @@ WORKER_WAIT_S = 15             # how long to wait for the scheduler's first work
 SCHEDULER_MODULES = ("pipeline.ingest",)
 WORKER_MODULES = ("pipeline.ingest", "pipeline.article", "pipeline.extract")
 SHIP_PREFIX = "timeline-"
+SHIP_PLUGIN = "timeline-ship-code"
 # The client's own Dask logging: quiet while this process runs the cluster, which reports every
 # problem in one line of its own (a lost scheduler otherwise logs pages of tracebacks).
 QUIET_LOGGERS = ("distributed", "tornado")
@@ -70,18 +74,6 @@ def _make_probe():
     return probe
 
 
-def _make_forget():
-    """A function (sent by value, like the probe) that drops ``pipeline`` from a process's imported
-    modules, so that the scheduler imports the code just uploaded rather than an older copy."""
-    def forget():
-        import importlib
-        import sys as remote_sys
-        for name in [n for n in remote_sys.modules if n == "pipeline" or n.startswith("pipeline.")]:
-            del remote_sys.modules[name]
-        importlib.invalidate_caches()
-    return forget
-
-
 def _problem(report: Any, ship_code: bool) -> str | None:
     """What is wrong with one probe report (None: it runs this code)."""
     mine = pipeline.__version__
@@ -89,8 +81,7 @@ def _problem(report: Any, ship_code: bool) -> str | None:
     if not isinstance(report, dict):   # the probe itself failed (a worker died meanwhile...)
         return f"did not answer the version probe ({type(report).__name__}: {report})"
     if report["version"] is None:
-        fix = install + (", or add --ship-code" if not ship_code else
-                         " (--ship-code reaches only workers started with a nanny, the default)")
+        fix = install + (", or add --ship-code" if not ship_code else "")
         return f"cannot import pipeline ({report['error']}): {fix}"
     if report["python"] != _python():
         return f"runs Python {report['python']}, this client Python {_python()}: use Python {_python()} there"
@@ -119,41 +110,81 @@ def check_cluster(client, address: str, ship_code: bool = False) -> None:
         raise ClusterError(f"Dask worker {worker} (host {host}{more}) {problem}")
 
 
-def stage_code(folder: Path) -> Path:
-    """Copy this client's ``pipeline`` package with its data files into ``folder``, under a directory
-    named after the version and a digest of the content; return that directory."""
-    files = [(Path(p.name), p) for p in sorted(paths.PACKAGE_DIR.glob("*.py"))]
+def code_files() -> list[tuple[str, Path]]:
+    """What ``--ship-code`` carries: the package's modules and the data files, as (name in the
+    package, source file)."""
+    files = [(p.name, p) for p in sorted(paths.PACKAGE_DIR.glob("*.py"))]
     root = paths.data_dir()
-    files += [(Path("data") / rel, root / rel) for rel in paths.data_files(root)]
+    return files + [(f"data/{rel.as_posix()}", root / rel) for rel in paths.data_files(root)]
+
+
+# The shipped file: the package as a zip archive (base64), unpacked on import into a folder named
+# after the version and the content beside the file, which goes first on sys.path. The pipeline
+# modules this process imported before are forgotten, so that the next import takes the new code.
+SHIP_TEMPLATE = '''"""The timeline pipeline {version} shipped by ingest --ship-code (generated)."""
+import base64, importlib, io, os, shutil, sys, zipfile
+
+NAME = {name!r}
+ARCHIVE = {archive!r}
+
+def _install():
+    target = os.path.join(os.path.dirname(os.path.abspath(__file__)), NAME)
+    if not os.path.isdir(target):
+        part = target + ".part-%d" % os.getpid()
+        zipfile.ZipFile(io.BytesIO(base64.b64decode(ARCHIVE))).extractall(part)
+        try:
+            os.rename(part, target)
+        except OSError:  # unpacked meanwhile by another process sharing the folder
+            shutil.rmtree(part, ignore_errors=True)
+    if target in sys.path:
+        sys.path.remove(target)
+    sys.path.insert(0, target)
+    for module in [m for m in sys.modules if m == "pipeline" or m.startswith("pipeline.")]:
+        del sys.modules[module]
+    importlib.invalidate_caches()
+
+_install()
+'''
+
+
+def ship_module(folder: Path) -> tuple[Path, str]:
+    """Write the shipped file of this client's package into ``folder``; return it and the name of
+    the folder it unpacks into (``timeline-VERSION-DIGEST``)."""
+    import base64
+    import io
+    import zipfile
+
+    files = code_files()
     digest = hashlib.sha256()
-    for rel, src in files:
-        digest.update(rel.as_posix().encode() + b"\0" + src.read_bytes() + b"\0")
-    stage = folder / f"{SHIP_PREFIX}{pipeline.__version__}-{digest.hexdigest()[:12]}"
-    for rel, src in files:
-        target = stage / "pipeline" / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)
-    return stage
+    for name, src in files:
+        digest.update(name.encode() + b"\0" + src.read_bytes() + b"\0")
+    short = digest.hexdigest()[:12]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, src in files:
+            archive.write(src, f"pipeline/{name}")
+    unpacked = f"{SHIP_PREFIX}{pipeline.__version__}-{short}"
+    module = folder / f"timeline_code_{short}.py"
+    module.write_text(SHIP_TEMPLATE.format(version=pipeline.__version__, name=unpacked,
+                                           archive=base64.b64encode(buffer.getvalue()).decode("ascii")),
+                      encoding="utf-8")
+    return module, unpacked
 
 
 def ship_code(client) -> bool:
-    """Upload this client's pipeline to the scheduler and the workers (which restart to load it);
-    return False when every one of them already runs exactly this code."""
-    from distributed.diagnostics.plugin import UploadDirectory
+    """Upload this client's pipeline to the scheduler and the workers; return False when every one
+    of them already runs exactly this code."""
+    from distributed.diagnostics.plugin import SchedulerUploadFile, UploadFile
 
     probe = _make_probe()
     with tempfile.TemporaryDirectory(prefix="timeline-ship-") as tmp:
-        stage = stage_code(Path(tmp))
+        module, unpacked = ship_module(Path(tmp))
         reports = [client.run_on_scheduler(probe, ()), *client.run(probe, (), on_error="return").values()]
-        if all(isinstance(r, dict) and stage.name in Path(r["path"]).parts for r in reports):
+        if all(isinstance(r, dict) and unpacked in Path(r["path"]).parts for r in reports):
             return False
-        n_workers = len(client.nthreads())
-        # skip_words=(): Dask's default skips any file whose path (the temporary folder's
-        # included) has a "tests" or "docs" component.
-        client.register_plugin(UploadDirectory(str(stage), restart_workers=True, update_path=True, mode="all",
-                                               skip_words=(), skip=()))
-    client.run_on_scheduler(_make_forget())
-    client.wait_for_workers(max(1, n_workers), timeout=WORKER_WAIT_S)
+        # One name: a later upload replaces this one for workers that join later.
+        client.register_plugin(SchedulerUploadFile(str(module), load=True), name=SHIP_PLUGIN)
+        client.register_plugin(UploadFile(str(module), load=True), name=SHIP_PLUGIN)
     return True
 
 
