@@ -79,7 +79,7 @@ def _problem(report: Any, ship_code: bool) -> str | None:
     mine = pipeline.__version__
     install = f"install timeline {mine} there (pip install . in a checkout of this version) and restart it"
     if not isinstance(report, dict):   # the probe itself failed (a worker died meanwhile...)
-        return f"did not answer the version probe ({type(report).__name__}: {report})"
+        return f"did not answer the version probe ({type(report).__name__}: {_first_line(report)})"
     if report["version"] is None:
         fix = install + (", or add --ship-code" if not ship_code else "")
         return f"cannot import pipeline ({report['error']}): {fix}"
@@ -96,7 +96,12 @@ def _problem(report: Any, ship_code: bool) -> str | None:
 def check_cluster(client, address: str, ship_code: bool = False) -> None:
     """Raise ``ClusterError`` unless the scheduler and every worker run this client's pipeline."""
     probe = _make_probe()
-    report = client.run_on_scheduler(probe, SCHEDULER_MODULES)
+    try:
+        report = client.run_on_scheduler(probe, SCHEDULER_MODULES)
+    except OSError:
+        raise
+    except Exception as err:  # noqa: BLE001 - e.g. a scheduler configured to refuse pickled functions
+        report = err
     problem = _problem(report, ship_code)
     if problem:
         raise ClusterError(f"the Dask scheduler at {address} (host {report.get('host', '?')}) {problem}"
