@@ -465,6 +465,8 @@ def main() -> None:
             _add_articles(url)
         else:
             _empty_state()
+            if loaded.missing:
+                st.caption(loaded.missing)
         _write_url(_current_state(loaded))
         return
     view = None

@@ -1,4 +1,4 @@
-"""``make eval``: score the taggers against ../shared/eval when it is present."""
+"""``make eval``: score the taggers and the key dates against ../shared/eval when it is present."""
 from __future__ import annotations
 
 import subprocess
@@ -11,7 +11,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     """Run the evaluation scripts; return 1 if any failed."""
     rc = 0
-    for name in ("eval_timex.py", "eval_geo.py"):
+    for name in ("eval_timex.py", "eval_geo.py", "eval_coref.py", "eval_tls.py"):
         script = HERE / name
         if script.exists():
             print(f"\n== {name}", flush=True)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.entities import entities_record  # noqa: E402
+from pipeline.cli_jsonl import entities_record  # noqa: E402
 from pipeline.geo import tag_countries  # noqa: E402
 
 DEFAULT_DIR = Path("/work/shared/eval/geo")

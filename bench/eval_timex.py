@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.timex import timex_record  # noqa: E402
+from pipeline.cli_jsonl import timex_record  # noqa: E402
 
 # corpus -> (strict F1, value F1) targets from the brief
 TARGETS = {"tbaq_timebank": (85.0, 82.0), "tbaq_aquaint": (85.0, 78.0)}

@@ -23,6 +23,8 @@ BENCHMARKS = [
     ("bench_dashboard.py", []),
     ("eval_timex.py", []),
     ("eval_geo.py", []),
+    ("eval_coref.py", []),
+    ("eval_tls.py", []),
 ]
 
 

@@ -341,7 +341,6 @@ def _apply_appositive(text: str, mention: _Mention) -> bool:
     if not match:
         return False
     names, demonyms = _countries()
-    lex = _lexicon()
     role = _canonical_role(match.group("role").lower())
     if match.group("former"):
         role = f"former {role}"

@@ -24,6 +24,11 @@ from pipeline.sentences import split_sentences
 MAX_ARTICLE_BYTES = 5_000_000          # inclusive upper bound on an article file or upload
 MIN_PUBLISHED_DATE = date(1900, 1, 1)  # inclusive: earlier datelines/metadata dates are ignored
 MAX_FUTURE_DAYS = 1                    # a found date may be at most this many days after today
+# A publication date given by the user (--published, a manifest, a dump) must lie between these,
+# both inclusive, unless they say --any-date: 9999-12-31 or 0001-01-01 is a typo, and one such
+# article stretched the dashboard's time axis over millennia for everyone.
+EARLIEST_PUBLISHED = date(1800, 1, 1)
+LATEST_PUBLISHED_DAYS = 365            # days after today
 TITLE_FALLBACK_CHARS = 90              # inclusive: a title made from the first sentence
 MAX_UNDEFINED_CP1252_PER_MILLE = 1     # inclusive: stray bytes cp1252 cannot map, per 1000 bytes
 MAX_CONTROL_PER_CENT = 5               # inclusive: control bytes in a text sample, per 100
@@ -61,6 +66,26 @@ def _one_line(name: str) -> str:
 def _error(name: str, problem: str) -> ArticleError:
     """An ArticleError reading '<name>: <problem>'."""
     return ArticleError(f"{_one_line(name) or '<article>'}: {problem}")
+
+
+def published_window(today: date | None = None) -> tuple[date, date]:
+    """The plausible publication dates (inclusive), as of ``today``."""
+    today = today or date.today()
+    try:
+        return EARLIEST_PUBLISHED, today + timedelta(days=LATEST_PUBLISHED_DAYS)
+    except OverflowError:
+        return EARLIEST_PUBLISHED, date.max
+
+
+def check_published(value: date, name: str = "", today: date | None = None, any_date: bool = False) -> date:
+    """``value`` when it is a plausible publication date (or ``any_date``); ArticleError saying
+    which dates are accepted otherwise."""
+    low, high = published_window(today)
+    if any_date or low <= value <= high:
+        return value
+    problem = (f"publication date {value.isoformat()} is outside {low.isoformat()}..{high.isoformat()} "
+               "(give --any-date to keep it)")
+    raise _error(name, problem) if name else ArticleError(problem)
 
 
 def parse_published(value: str, name: str = "") -> date:
@@ -110,10 +135,11 @@ def _in_window(d: date | None, today: date) -> bool:
 
 
 def _resolve_published(published: date | str | None, found: date | None, today: date,
-                       name: str) -> tuple[date, bool]:
-    """(publication date, assumed?) from the caller's date, a found date, or today."""
+                       name: str, any_date: bool = False) -> tuple[date, bool]:
+    """(publication date, assumed?) from the caller's date (checked, see ``check_published``), a
+    found date, or today."""
     if published is not None:
-        return parse_published(published, name), False
+        return check_published(parse_published(published, name), name, today, any_date), False
     if _in_window(found, today):
         return found, False
     return today, True
@@ -121,7 +147,7 @@ def _resolve_published(published: date | str | None, found: date | None, today: 
 
 def article_from_text(raw: str, published: date | None = None, *, url: str = "", source: str = "",
                       path: str = "", title: str = "", today: date | None = None,
-                      found_date: date | None = None) -> Article:
+                      found_date: date | None = None, any_date: bool = False) -> Article:
     """Build an Article from raw plain text (cleaned here).
 
     Args:
@@ -131,6 +157,7 @@ def article_from_text(raw: str, published: date | None = None, *, url: str = "",
         title: a known headline (manifest, HTML metadata); else the text's headline is used.
         today: the date assumed when none is given or found (default: the clock's today).
         found_date: a date found outside the text (HTML metadata), preferred over the dateline.
+        any_date: accept a ``published`` outside ``published_window`` (historians' archives).
     Returns:
         The Article. Raises ArticleError when no article text is left after cleaning.
     """
@@ -144,7 +171,7 @@ def article_from_text(raw: str, published: date | None = None, *, url: str = "",
     if not cleaned.body:
         raise _error(name, "no article text left after removing junk lines")
     found = found_date if _in_window(found_date, today) else cleaned.dateline
-    pub, assumed = _resolve_published(published, found, today, name)
+    pub, assumed = _resolve_published(published, found, today, name, any_date)
     head = title or cleaned.title or _fallback_title(cleaned.body)
     return Article(article_id_for(head, cleaned.body), head, cleaned.body, pub, assumed,
                    url or "", source or "", path or "")
@@ -226,6 +253,22 @@ def _tag_text(html: str, tag: str) -> str:
     return " ".join(htmllib.unescape(re.sub(r"<[^>]*>", " ", inner)).split())
 
 
+_HIDDEN_ELEMENTS = re.compile(r"<(script|style|noscript|template|head)\b[^>]*>.*?</\1\s*>|<!--.*?-->",
+                              re.IGNORECASE | re.DOTALL)
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|section|article|blockquote|tr|table)\b[^>]*>",
+                        re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _flat_text(html: str) -> str:
+    """The words of a page read off its tags, one paragraph per block element: for pages the
+    HTML parser cannot build a tree of. Scripts, styles and comments are left out."""
+    text = _HIDDEN_ELEMENTS.sub(" ", html)
+    text = _ANY_TAG.sub(" ", _BLOCK_TAG.sub("\n", text))
+    lines = (" ".join(htmllib.unescape(line).split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def _has_visible_text(html: str) -> bool:
     """True when a page's body shows any words outside scripts, styles and comments."""
     from lxml import etree
@@ -261,7 +304,8 @@ def _page_title(html: str, extracted: str, site: str) -> str:
     return extracted
 
 
-def _from_html(html: str, name: str, published, url: str, source: str, today: date) -> Article:
+def _from_html(html: str, name: str, published, url: str, source: str, today: date,
+               any_date: bool = False) -> Article:
     """Extract the main text, title and publication date of an HTML page."""
     import htmldate
     import trafilatura
@@ -273,9 +317,14 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
         raise _error(name, f"cannot read the HTML page ({type(exc).__name__})") from None
     text = (getattr(doc, "text", None) or "") if doc is not None else ""
     if not text.strip():
-        if not _has_visible_text(html):
+        if _has_visible_text(html):
+            raise _error(name, "no article text found in the HTML page")
+        # The parser saw no body, yet the page may have text: lxml gives up on markup nested
+        # deeper than about 250 levels. Read the words off the tags instead.
+        text = _flat_text(html)
+        if not any(ch.isalnum() for ch in text):
             raise _error(name, "HTML page without a body (no article text)")
-        raise _error(name, "no article text found in the HTML page")
+        doc = None
     title = _page_title(html, getattr(doc, "title", "") or "", getattr(doc, "sitename", "") or "")
     found = None
     if published is None:
@@ -289,7 +338,7 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
     # trafilatura gives one paragraph per line; the cleaner wants blank-line paragraphs.
     raw = "\n\n".join(ln for ln in text.split("\n") if ln.strip())
     try:
-        return article_from_text(raw, published, url=url or (getattr(doc, "url", "") or ""),
+        return article_from_text(raw, published, any_date=any_date, url=url or (getattr(doc, "url", "") or ""),
                                  source=source or (getattr(doc, "sitename", "") or ""), path=name,
                                  title=title, today=today, found_date=found)
     except ArticleError:
@@ -298,7 +347,7 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
 
 
 def read_article_bytes(data: bytes, name: str, published: date | None = None, *, url: str = "",
-                       source: str = "", today: date | None = None) -> Article:
+                       source: str = "", today: date | None = None, any_date: bool = False) -> Article:
     """Read an uploaded article: decide text vs HTML by name and content, decode and extract.
 
     Args:
@@ -307,6 +356,7 @@ def read_article_bytes(data: bytes, name: str, published: date | None = None, *,
         published: the publication date (overrides metadata and datelines), or None.
         url, source: provenance kept on the Article.
         today: the date assumed when none is given or found (default: the clock's today).
+        any_date: accept a ``published`` outside ``published_window`` (historians' archives).
     Returns:
         The Article (``path`` is ``name``). Raises ArticleError (one line) for bad input.
     """
@@ -326,12 +376,12 @@ def read_article_bytes(data: bytes, name: str, published: date | None = None, *,
     if not text.replace("\ufeff", "").strip():
         raise _error(name, "empty file (no text)")
     if _looks_html(text, name):
-        return _from_html(text, name, published, url, source, today)
-    return article_from_text(text, published, url=url, source=source, path=name, today=today)
+        return _from_html(text, name, published, url, source, today, any_date)
+    return article_from_text(text, published, url=url, source=source, path=name, today=today, any_date=any_date)
 
 
 def read_article(path: str | Path, published: date | None = None, *,
-                 today: date | None = None) -> Article:
+                 today: date | None = None, any_date: bool = False) -> Article:
     """Read a .txt or .html/.htm article file (other names are sniffed); see read_article_bytes."""
     p = Path(path)
     name = str(p)
@@ -351,4 +401,4 @@ def read_article(path: str | Path, published: date | None = None, *,
         raise _error(name, "permission denied") from None
     except OSError as exc:
         raise _error(name, f"cannot read ({exc.strerror or type(exc).__name__})") from None
-    return read_article_bytes(data, name, published, today=today)
+    return read_article_bytes(data, name, published, today=today, any_date=any_date)

@@ -36,7 +36,10 @@ MIN_DATELINE_YEAR = 1900      # inclusive bounds on a dateline's year
 MAX_DATELINE_YEAR = 2100
 
 # Characters that are invisible or spacing in scraped pages.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Invisible characters, bidirectional controls among them: an embedded right-to-left override
+# would make a title or a label read backwards ("\u202eseifirat" shows as "tariffes").
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"
+                                    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"), None)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t\v\f"), " ")
 _BREAKS = {ord("\u2028"): "\n", ord("\u2029"): "\n\n", ord("\r"): "\n", ord("\x85"): "\n"}
 # Control characters, and lone surrogates (from lenient decoders) that cannot be encoded.

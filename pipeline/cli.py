@@ -1,7 +1,8 @@
 """Command-line interface: ``python -m pipeline COMMAND ...``.
 
 Commands: ``timex`` and ``entities`` (JSONL in, JSONL out, the evaluation formats), ``extract``
-(article files to events), ``ingest`` (into the store) and ``export`` (from the store).
+(article files to events), ``ingest`` (into the store), ``export`` and ``keydates`` (from the
+store).
 Bad input gives one line on stderr naming the file, never a traceback; the exit code is 1 if any
 input failed, 2 for a usage error.
 """
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from typing import Callable, Iterable, TextIO
 
 EXTRACT_FORMATS = ("csv", "json", "jsonl")
 EXPORT_FORMATS = ("csv", "json", "jsonl", "parquet", "timelinejs")
+KEYDATES_FORMATS = ("csv", "json")
 
 
 def _split_multi(values: list[str] | None) -> tuple[str, ...]:
@@ -47,12 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     x = sub.add_parser("extract", help="print the events of article files (.txt, .html)")
     x.add_argument("files", nargs="+", metavar="FILE")
     x.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD (overrides the page's)")
+    x.add_argument("--any-date", action="store_true",
+                   help="accept publication dates before 1800 or more than a year ahead (archives)")
     x.add_argument("--format", choices=EXTRACT_FORMATS, default="csv")
 
     i = sub.add_parser("ingest", help="add articles (files, folders, globs, .jsonl/.csv dumps) to the store")
     i.add_argument("paths", nargs="+", metavar="PATH")
     i.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     i.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD for every input")
+    i.add_argument("--any-date", action="store_true",
+                   help="accept publication dates before 1800 or more than a year ahead (archives)")
     i.add_argument("--workers", type=int,
                    help="parallel worker processes (default: all cores; 0 runs in this process)")
     i.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://HOST:8786")
@@ -64,15 +71,45 @@ def build_parser() -> argparse.ArgumentParser:
     o = sub.add_parser("export", help="write the stored events, filtered, in one format")
     o.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     o.add_argument("--format", choices=EXPORT_FORMATS, required=True)
-    o.add_argument("--country", action="append", help="ISO3 code(s); repeat or comma-separate")
-    o.add_argument("--topic", action="append", help="topic id(s)")
-    o.add_argument("--actor", action="append", help="actor name(s)")
-    o.add_argument("--type", action="append", help="CAMEO code(s) or prefixes")
-    o.add_argument("--from", dest="date_from", type=_date_arg, help="events ending on or after YYYY-MM-DD")
-    o.add_argument("--to", dest="date_to", type=_date_arg, help="events starting on or before YYYY-MM-DD")
-    o.add_argument("--q", default="", help="free text in title, sentence or actors")
+    _add_filter_args(o)
     o.add_argument("--out", help="output file (default: stdout)")
+
+    r = sub.add_parser("reconcile", help="rebuild every event from the stored mentions in one canonical order")
+    r.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    k = sub.add_parser("keydates", help="the story's most important days, best first (date, score, events, title)")
+    k.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
+    _add_filter_args(k)
+    k.add_argument("--top", required=True, metavar="K", help="how many days to print (a positive whole number)")
+    k.add_argument("--format", choices=KEYDATES_FORMATS, default="csv")
     return p
+
+
+def _add_filter_args(p: argparse.ArgumentParser) -> None:
+    """The event filters of ``export`` and ``keydates`` (``pipeline.query.Filters``)."""
+    p.add_argument("--country", action="append", help="ISO3 code(s); repeat or comma-separate")
+    p.add_argument("--topic", action="append", help="topic id(s)")
+    p.add_argument("--actor", action="append", help="actor name(s)")
+    p.add_argument("--type", action="append", help="CAMEO code(s) or prefixes")
+    p.add_argument("--from", dest="date_from", type=_date_arg, help="events ending on or after YYYY-MM-DD")
+    p.add_argument("--to", dest="date_to", type=_date_arg, help="events starting on or before YYYY-MM-DD")
+    p.add_argument("--q", default="", help="free text in title, sentence or actors")
+
+
+def _filters(args: argparse.Namespace):
+    """The ``Filters`` of the flags ``_add_filter_args`` added."""
+    from pipeline.query import Filters
+    return Filters(countries=tuple(c.upper() for c in _split_multi(args.country)),
+                   topics=_split_multi(args.topic), actors=_split_multi(args.actor),
+                   types=_split_multi(args.type), date_from=args.date_from,
+                   date_to=args.date_to, q=args.q or "")
+
+
+def _positive_int(value: str) -> int | None:
+    """``value`` as a positive whole number, None when it is not one."""
+    text = value.strip()
+    return int(text) if text.isascii() and text.isdigit() and int(text) > 0 else None
 
 
 def _err(msg: str) -> None:
@@ -114,7 +151,7 @@ def _jsonl_command(path: str, fn: Callable[[dict], dict], required: tuple[str, .
     return 1 if failed else 0
 
 
-def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None) -> int:
+def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None, any_date: bool = False) -> int:
     """Print the events of article files; bad files are reported and skipped (exit 1)."""
     import pandas as pd
 
@@ -125,7 +162,7 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
     frames, failed = [], 0
     for path in files:
         try:
-            article = read_article(path, published)
+            article = read_article(path, published, any_date=any_date)
             if article.published_assumed:
                 print(f"warning: {path}: no publication date found; assuming {article.published} "
                       "(use --published YYYY-MM-DD)", file=sys.stderr)
@@ -143,32 +180,62 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
     return 1 if failed else 0
 
 
+def run_reconcile(db: str | None, progress: bool = True) -> int:
+    """Rebuild the events of the store at ``db`` in canonical order; print what it holds."""
+    from tqdm import tqdm
+
+    from pipeline.store import StoreError, open_store
+    try:
+        store = open_store(db, create=False)
+    except StoreError as exc:
+        _err(str(exc))
+        return 1
+    with store, tqdm(unit="article", file=sys.stderr, disable=not progress, desc="reconcile") as bar:
+        def step(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+        try:
+            events, mentions = store.reconcile(step)
+        except StoreError as exc:
+            _err(str(exc))
+            return 1
+    print(f"reconcile: {events} events from {mentions} mentions, merged in canonical order")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the process exit code."""
     args = build_parser().parse_args(argv)
     try:
         if args.command == "timex":
-            from pipeline.timex import timex_record
+            from pipeline.cli_jsonl import timex_record
             return _jsonl_command(args.input, timex_record, ("doc_id", "dct", "text"), sys.stdout)
         if args.command == "entities":
-            from pipeline.entities import entities_record
+            from pipeline.cli_jsonl import entities_record
             return _jsonl_command(args.input, entities_record, ("doc_id", "text"), sys.stdout)
+        if args.command in ("extract", "ingest") and args.published and not args.any_date:
+            # Checked once, before any file is read: the same line from both commands.
+            from pipeline.article import published_window
+            low, high = published_window()
+            if not low <= args.published <= high:
+                _err(f"--published {args.published} is outside {low}..{high} (give --any-date to keep it)")
+                return 2
         if args.command == "extract":
-            return run_extract(args.files, args.published, args.format)
+            return run_extract(args.files, args.published, args.format, any_date=args.any_date)
         if args.command == "ingest":
             from pipeline.ingest import run_ingest
             if args.ship_code and not args.scheduler:
                 _err("--ship-code needs --scheduler ADDRESS (local workers run this code already)")
                 return 2
             return run_ingest(args.paths, args.db, args.published, args.workers, args.scheduler,
-                              progress=not args.no_progress, ship_code=args.ship_code)
+                              progress=not args.no_progress, any_date=args.any_date, ship_code=args.ship_code)
+        if args.command in ("export", "keydates") and args.date_from and args.date_to \
+                and args.date_from > args.date_to:
+            _err(f"--from {args.date_from} is after --to {args.date_to}: no event can match")
+            return 2
         if args.command == "export":
             from pipeline.export import run_export
-            from pipeline.query import Filters
-            filters = Filters(countries=tuple(c.upper() for c in _split_multi(args.country)),
-                              topics=_split_multi(args.topic), actors=_split_multi(args.actor),
-                              types=_split_multi(args.type), date_from=args.date_from,
-                              date_to=args.date_to, q=args.q or "")
+            filters = _filters(args)
             if args.out:
                 try:
                     with open(args.out, "wb") as fh:
@@ -177,9 +244,33 @@ def main(argv: list[str] | None = None) -> int:
                     _err(f"{args.out}: cannot write: {exc.strerror or exc}")
                     return 1
             return run_export(args.db, args.format, filters, sys.stdout.buffer)
+        if args.command == "reconcile":
+            return run_reconcile(args.db, progress=not args.no_progress)
+        if args.command == "keydates":
+            top = _positive_int(args.top)
+            if top is None:
+                _err(f"--top must be a positive whole number, not {args.top!r}")
+                return 2
+            from pipeline.keydates import run_keydates
+            return run_keydates(args.db, _filters(args), top, args.format, sys.stdout.buffer)
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
     except BrokenPipeError:
+        _silence_stdout()
         return 0
+    except OSError as exc:   # the output itself failed: a full disk, /dev/full, a closed terminal
+        _silence_stdout()
+        _err(f"cannot write the output: {exc.strerror or exc}")
+        return 1
     return 2
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's own flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -28,6 +28,10 @@ class StoreError(RuntimeError):
     """The store cannot be opened or written; the message is one line saying what to do."""
 
 
+class NoStore(StoreError):
+    """A reader asked for a store that does not exist (readers never create one)."""
+
+
 def default_db_url() -> str:
     """The store URL: $TIMELINE_DB, else the embedded SQLite file data/timeline.db (``paths``)."""
     env = os.environ.get("TIMELINE_DB", "").strip()
@@ -43,13 +47,21 @@ def safe_url(url: sa.engine.URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def _check_sqlite_path(url: sa.engine.URL) -> None:
-    """Give one clear line for the usual SQLite file problems before SQLAlchemy gives a vague one."""
+def no_store(where: str) -> StoreError:
+    """The error of reading a store that does not exist: say how to make one."""
+    return NoStore(f"no store at {where}: ingest articles first (python -m pipeline ingest PATH --db URL)")
+
+
+def _check_sqlite_path(url: sa.engine.URL, create: bool) -> None:
+    """Give one clear line for the usual SQLite file problems before SQLAlchemy gives a vague one;
+    without ``create``, a missing file is one of them (reading never makes a store)."""
     db = url.database or ""
     if not db or db == ":memory:" or db.startswith("file:"):
         return
     path = Path(db)
     folder = path.parent if str(path.parent) else Path(".")
+    if not create and not path.exists():
+        raise no_store(str(path))
     if not folder.exists():
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -132,16 +144,16 @@ def _connect_args(url: sa.engine.URL) -> dict[str, Any]:
     return {}
 
 
-def create_engine(raw: str) -> tuple[sa.engine.Engine, sa.engine.URL]:
+def create_engine(raw: str, create: bool = True) -> tuple[sa.engine.Engine, sa.engine.URL]:
     """The engine of the database at URL ``raw`` and the parsed URL (no connection made yet,
-    except that a SQLite file's folder is checked and created)."""
+    except that a SQLite file's folder is checked and, with ``create``, made)."""
     try:
         parsed = make_url(raw)
     except (sa_exc.ArgumentError, ValueError) as err:
         raise StoreError(f"invalid database URL {raw!r}: {one_line(err)}") from None
     try:
         if parsed.get_backend_name() == "sqlite":
-            _check_sqlite_path(parsed)
+            _check_sqlite_path(parsed, create)
             return _sqlite_engine(parsed), parsed
         return sa.create_engine(parsed, pool_pre_ping=True, connect_args=_connect_args(parsed)), parsed
     except (sa_exc.NoSuchModuleError, ImportError) as err:

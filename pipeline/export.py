@@ -24,6 +24,8 @@ from pipeline.records import ALL_LIST_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT
 
 EXPORT_COLUMNS: tuple[str, ...] = EVENT_COLUMNS + ("mentions", "first_reported", "last_reported", "article_ids")
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "parquet", "timelinejs")
+# Columns a Parquet snapshot must have for the dashboard to place its events (the rest default).
+SNAPSHOT_REQUIRED: tuple[str, ...] = ("event_id", "date_start", "date_end", "title")
 # A spreadsheet treats a text cell starting with one of these as a formula (OWASP CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -131,8 +133,22 @@ def to_parquet_bytes(events: pd.DataFrame) -> bytes:
 
 def read_parquet_snapshot(path: Path | str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Events and the articles they name from a Parquet export (``to_parquet_bytes``), shaped like
-    ``Store.events_frame()`` and ``Store.articles_frame()``: the dashboard explores it read-only."""
-    events = pd.read_parquet(path)
+    ``Store.events_frame()`` and ``Store.articles_frame()``: the dashboard explores it read-only.
+
+    A file that is not such an export raises ValueError naming the missing or bad column."""
+    try:
+        events = pd.read_parquet(path)
+    except (OSError, ValueError) as err:   # pyarrow's errors derive from these
+        raise ValueError(f"{path}: not a readable Parquet file ({str(err).splitlines()[0][:200]})") from None
+    missing = [c for c in SNAPSHOT_REQUIRED if c not in events.columns]
+    if missing:
+        raise ValueError(f"{path}: not a Timeline export: no column {', '.join(missing)}")
+    for col in ("date_start", "date_end"):
+        bad = ~events[col].astype("string").str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise ValueError(f"{path}: column {col} holds {str(events[col].iloc[row])[:40]!r} in row {row + 1}, "
+                             "not a date YYYY-MM-DD")
     for col in EVENT_COLUMNS + STORE_COLUMNS:
         if col not in events:
             events[col] = None
@@ -226,7 +242,7 @@ def run_export(db: str | None, fmt: str, filters: Filters, out: BinaryIO) -> int
         print(f"error: unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}", file=sys.stderr)
         return 2
     try:
-        store = open_store(db)
+        store = open_store(db, create=False)
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -85,6 +85,7 @@ _COLUMN_VALUES = {
     "date_char_end": lambda e, pub, title: int(e.date_offset[1]),
     "published": lambda e, pub, title: pub,
     "article_title": lambda e, pub, title: title,
+    "flags": lambda e, pub, title: e.flags,
 }
 
 
@@ -108,11 +109,18 @@ def event_rows(events: list[Event], article: Article | None = None) -> list[dict
     return [{c: get(e, pub, title) for c, get in _COLUMN_VALUES.items()} for e in events]
 
 
+# Inclusive bound on how far after its article an event may lie: "a colony on Mars by 2500" is not
+# news to pin on a timeline, and a misread number must not stretch the time axis for everyone.
+MAX_EVENT_YEARS_AHEAD = 100
+
+
 def extract_events(article: Article) -> list[Event]:
     """Run the whole pipeline over one article and return its events as records."""
     ann = annotate(article)
-    return _run("events", build_events, article, ann, cameo.classify_event,
-                topics.classify_topics, knowledge.find_summit_references)
+    events = _run("events", build_events, article, ann, cameo.classify_event,
+                  topics.classify_topics, knowledge.find_summit_references)
+    latest = article.published.year + MAX_EVENT_YEARS_AHEAD
+    return [e for e in events if e.date_end.year <= latest]
 
 
 def extract_article(article: Article) -> pd.DataFrame:

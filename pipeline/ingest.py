@@ -51,6 +51,7 @@ class Unit:
     title: str = ""
     text: str | None = None         # None: read the file at ``path``
     data: bytes | None = None       # the file's bytes, shipped by the client to remote workers
+    any_date: bool = False          # accept a publication date outside the plausible window
 
 
 @dataclass(slots=True)
@@ -165,13 +166,13 @@ def _wanted(p: Path) -> bool:
     return p.suffix.lower() in ARTICLE_SUFFIXES + DUMP_SUFFIXES
 
 
-def iter_units(files: list[Path], published: date | None) -> Iterator[Unit | str]:
+def iter_units(files: list[Path], published: date | None, any_date: bool = False) -> Iterator[Unit | str]:
     """Stream the work units of ``files``; a string is an input error (label: reason)."""
     manifests: dict[Path, dict[str, dict[str, str]]] = {}
     for path in files:
         suffix = path.suffix.lower()
         if suffix in DUMP_SUFFIXES:
-            yield from _dump_units(path, published)
+            yield from _dump_units(path, published, any_date)
             continue
         if suffix not in ARTICLE_SUFFIXES:
             yield f"{path}: unsupported file type {suffix or '(none)'} (use .txt, .html, .htm, .jsonl, .csv)"
@@ -182,10 +183,10 @@ def iter_units(files: list[Path], published: date | None) -> Iterator[Unit | str
         meta = manifests[folder].get(path.name, {})
         pub = published if published is not None else parse_date_value(meta.get("published"))
         yield Unit(str(path), str(path), pub, meta.get("url", ""),
-                   meta.get("source", ""), meta.get("title", ""))
+                   meta.get("source", ""), meta.get("title", ""), any_date=any_date)
 
 
-def _dump_units(path: Path, published: date | None) -> Iterator[Unit | str]:
+def _dump_units(path: Path, published: date | None, any_date: bool = False) -> Iterator[Unit | str]:
     """One unit per record of a .jsonl or .csv dump, read lazily."""
     try:
         fh = path.open(encoding="utf-8-sig", errors="replace", newline="")
@@ -209,7 +210,7 @@ def _dump_units(path: Path, published: date | None) -> Iterator[Unit | str]:
                     continue
                 pub = published if published is not None else parse_date_value(rec.get("published"))
                 yield Unit(label, str(path), pub, _clean_field(rec.get("url")),
-                           _clean_field(rec.get("source")), _clean_field(rec.get("title")), text)
+                           _clean_field(rec.get("source")), _clean_field(rec.get("title")), text, any_date=any_date)
         except (OSError, csv.Error) as err:
             yield f"{path}: cannot read: {err}"
 
@@ -240,16 +241,16 @@ def process_unit(unit: Unit) -> Outcome:
     from pipeline.extract import event_rows, extract_events
     try:
         if unit.text is None:
-            article = (read_article_bytes(unit.data, unit.path, unit.published) if unit.data is not None
-                       else read_article(unit.path, unit.published))
+            article = (read_article_bytes(unit.data, unit.path, unit.published, any_date=unit.any_date)
+                       if unit.data is not None else read_article(unit.path, unit.published, any_date=unit.any_date))
             article = replace(article, url=unit.url or article.url, source=unit.source or article.source)
             if unit.title and unit.title != article.title:
                 # The manifest's headline wins over the one guessed from the text; the id
                 # follows the title exactly as article_from_text(title=...) would make it.
                 article = replace(article, title=unit.title, article_id=article_id_for(unit.title, article.text))
         else:
-            article = article_from_text(unit.text, unit.published, url=unit.url, source=unit.source,
-                                        path=unit.label, title=unit.title)
+            article = article_from_text(unit.text, unit.published, any_date=unit.any_date, url=unit.url,
+                                        source=unit.source, path=unit.label, title=unit.title)
         if not article.text.strip() and not article.title.strip():
             return Outcome(unit.label, error=f"{unit.label}: no article text")
         # Everything about the rows that needs no store is done here, on the worker, so that the
@@ -441,7 +442,8 @@ def _say(line: str, bar: tqdm | None) -> None:
 
 
 def run_ingest(paths: list[str], db: str | None, published: date | None = None, workers: int | None = None,
-               scheduler: str | None = None, progress: bool = True, ship_code: bool = False) -> int:
+               scheduler: str | None = None, progress: bool = True, any_date: bool = False,
+               ship_code: bool = False) -> int:
     """Ingest ``paths`` into the store at ``db``; print a summary; return 0, or 1 if any input failed.
 
     ``scheduler``: run on that Dask cluster; ``ship_code``: upload this package to it first."""
@@ -464,7 +466,7 @@ def run_ingest(paths: list[str], db: str | None, published: date | None = None, 
                dynamic_ncols=True,
                desc="ingest")
     try:
-        ingest_units(store, iter_units(files, published), n_workers, scheduler, summary, bar, ship_code)
+        ingest_units(store, iter_units(files, published, any_date), n_workers, scheduler, summary, bar, ship_code)
     except (StoreError, ClusterError) as err:
         bar.close()
         print(f"error: {err}", file=sys.stderr)

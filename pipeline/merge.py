@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from rapidfuzz import fuzz
 
-from pipeline.records import LIST_COLUMNS, PRECISIONS, json_list, list_cell
+from pipeline.records import LOW_CONFIDENCE_BELOW, PRECISIONS, json_list, list_cell
 
 # Coarser mentions ("in the 2010s") say too little to identify a happening: they never merge.
 MERGEABLE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "quarter", "season", "year")
@@ -28,6 +28,9 @@ MAX_MERGE_SPAN_DAYS = 366
 # "Meng, Huawei, Kovrig, Spavor") do not split one happening.
 SET_CONFLICT_OVERLAP = 0.5
 SCORE_THRESHOLD = 0.62
+# A coarse mention matching finer events on two different days joins neither unless the best
+# scores at least this much more than the other (see ``best_match``).
+AMBIGUOUS_MARGIN = 0.1
 # When neither mention carries an event code, wording is the only guard against merging an
 # arrest with a release, so it must be nearly identical.
 UNCODED_TEXT_THRESHOLD = 0.9
@@ -209,6 +212,10 @@ def _gates(a: Mention, b: Mention) -> tuple[str, float, float]:
     if country_conflict:
         return "countries", 0.0, 0.0
     if not (actor_shared or country_shared):
+        if a.texts[1] and a.texts == b.texts and a.period == b.period:
+            # The same sentence, title and date (a syndicated copy, a near-copy of an article):
+            # one happening, even when it names nobody.
+            return "", 1.0, 1.0
         # Nothing names the parties in common: not enough to call it one happening.
         return "no shared party", 0.0, 0.0
     return "", actor_sim, country_sim
@@ -271,18 +278,41 @@ def same_happening(a: Any, b: Any) -> bool:
 
 
 def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> str | None:
-    """The id of the candidate event reporting the same happening as ``mention`` with the best
-    score, ties to the smallest id (so the outcome never depends on the candidates' order);
-    None when none does. ``candidates`` are (event id, ``prepare`` of the event) pairs."""
-    best_id, best_score = None, -1.0
+    """The id of the candidate event reporting the same happening as ``mention``, or None.
+
+    The best score wins, ties to the smallest id, so the outcome never depends on the
+    candidates' order. A mention coarser than the events it matches ("arrested in December
+    2018" against the day of the arrest) joins one only when it is the clear choice: when two
+    events on different days of its period both match, within ``AMBIGUOUS_MARGIN``, the mention
+    names neither day and stays apart ("Trudeau visited China in December 2017" against the
+    arrival on the 3rd and the departure on the 7th). ``candidates`` are (event id, ``prepare``
+    of the event) pairs."""
+    scored: list[tuple[float, str, Mention]] = []
     for event_id, event in candidates:
         score = merge_score(event, mention)
-        if score is not None and (score > best_score or (score == best_score and event_id < best_id)):
-            best_id, best_score = event_id, score
+        if score is not None:
+            scored.append((score, event_id, event))
+    if not scored:
+        return None
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    best_score, best_id, best = scored[0]
+    if best.rank < mention.rank:
+        for score, _event_id, other in scored[1:]:
+            if best_score - score > AMBIGUOUS_MARGIN:
+                break
+            if other.rank < mention.rank and other.period != best.period:
+                return None
     return best_id
 
 
 DATE_FIELDS: tuple[str, ...] = ("date_start", "date_end", "precision", "timex_value", "date_text", "date_basis")
+# What an event shows of the one mention that stands for it (its finest-dated, then least doubtful
+# mention): the date, the sentence it comes from, the title, and that mention's article.
+REPRESENTATIVE_FIELDS: tuple[str, ...] = DATE_FIELDS + (
+    "tense", "title", "sentence", "sentence_index", "date_char_start", "date_char_end", "flags", "article_id",
+    "published", "article_title")
+# The list columns an event unites over its mentions (its flags are its representative's).
+UNITED_COLUMNS: tuple[str, ...] = ("countries", "actors", "topics", "regions")
 
 
 def _union_json(a: str, b: str) -> str:
@@ -294,19 +324,31 @@ def _union_json(a: str, b: str) -> str:
     return json_list(set(list_cell(a)) | set(list_cell(b)))
 
 
+def _stands_for(mention: dict[str, Any], event: dict[str, Any]) -> bool:
+    """Whether ``mention`` should represent the event instead of its current representative:
+    it dates the happening more finely, or as finely with fewer reasons for doubt."""
+    mine, theirs = _rank(mention.get("precision")), _rank(event.get("precision"))
+    if mine != theirs:
+        return mine < theirs
+    return len(list_cell(mention.get("flags"))) < len(list_cell(event.get("flags")))
+
+
 def fold(event: dict[str, Any], mention: dict[str, Any], published: str) -> dict[str, Any]:
     """The canonical event ``event`` once ``mention``, reported on ``published``, has joined it.
 
     Both are rows in the store's form (``storage.event_record``; list cells as JSON text). The
-    finest date wins; countries, actors, topics and regions unite; an uncoded event takes the
-    mention's code; the confidence is the higher one; the event counts one more mention and
-    widens its first and last report dates.
+    mention that dates the happening most finely (then the least doubtful one) represents it:
+    its date, sentence, title and article; coarser mentions stay as evidence. Countries, actors,
+    topics and regions unite; an uncoded event takes the mention's code; the confidence is the
+    higher one, and a confident event is no longer flagged ``low_confidence``; the event counts
+    one more mention and widens its first and last report dates.
     """
     out = dict(event)
-    if _rank(mention.get("precision")) < _rank(event.get("precision")):
-        for key in DATE_FIELDS:
-            out[key] = mention.get(key) or ""
-    for key in LIST_COLUMNS:
+    if _stands_for(mention, event):
+        for key in REPRESENTATIVE_FIELDS:
+            if key in mention:
+                out[key] = mention[key]
+    for key in UNITED_COLUMNS:
         out[key] = _union_json(event.get(key) or "[]", mention.get(key) or "[]")
     if not event.get("event_code"):
         for key in ("event_code", "goldstein", "quad_class"):
@@ -314,6 +356,9 @@ def fold(event: dict[str, Any], mention: dict[str, Any], published: str) -> dict
         out["event_code"] = out["event_code"] or ""
     conf_a, conf_b = event.get("confidence"), mention.get("confidence")
     out["confidence"] = max(0.0 if conf_a is None else float(conf_a), 0.0 if conf_b is None else float(conf_b))
+    flags = list_cell(out.get("flags"))
+    if "low_confidence" in flags and out["confidence"] >= LOW_CONFIDENCE_BELOW:
+        out["flags"] = json_list(f for f in flags if f != "low_confidence")
     out["mentions"] = int(event.get("mentions") or 1) + 1
     out["first_reported"] = min(event.get("first_reported") or published, published)
     out["last_reported"] = max(event.get("last_reported") or published, published)

@@ -18,6 +18,10 @@ PRECISIONS: tuple[str, ...] = (
 # How an event got its date.
 DATE_BASES: tuple[str, ...] = ("explicit", "relative", "narrative", "knowledge", "publication")
 TENSES: tuple[str, ...] = ("past", "present", "future")
+# Why an event is doubtful (the ``flags`` column): its date is a weak guess, it is dated after its
+# article in the past tense, no clause names what happened, or its title is only a date word.
+FLAGS: tuple[str, ...] = ("low_confidence", "future_past_tense", "no_action", "date_word_title")
+LOW_CONFIDENCE_BELOW = 0.5   # exclusive bound: an event whose confidence is lower gets "low_confidence"
 TIMEX_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")
 
 
@@ -152,6 +156,7 @@ class Event:
     quad_class: int | None = None
     sentence_index: int = -1
     date_offset: tuple[int, int] = (-1, -1)   # offsets of date_text inside ``sentence``
+    flags: tuple[str, ...] = ()                # reasons to doubt the event (FLAGS); () when solid
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
@@ -182,6 +187,7 @@ EVENT_COLUMNS: tuple[str, ...] = (
     "date_char_end",
     "published",       # publication date of the reporting article
     "article_title",
+    "flags",           # why the event is doubtful (FLAGS); empty when it is not
 )
 # Columns the store adds to each canonical event: how many mentions report it, when, and where.
 STORE_COLUMNS: tuple[str, ...] = (
@@ -200,7 +206,7 @@ COLUMN_KINDS: dict[str, str] = {
                            "article_title", "first_reported", "last_reported")},
     **{c: "int" for c in ("quad_class", "sentence_index", "date_char_start", "date_char_end", "mentions")},
     **{c: "float" for c in ("goldstein", "confidence")},
-    **{c: "list" for c in ("countries", "actors", "topics", "regions", "article_ids", "sources")},
+    **{c: "list" for c in ("countries", "actors", "topics", "regions", "flags", "article_ids", "sources")},
 }
 KINDS: tuple[str, ...] = ("text", "int", "float", "list")
 INT_COLUMNS: frozenset[str] = frozenset(c for c, k in COLUMN_KINDS.items() if k == "int")

@@ -12,9 +12,9 @@ import uuid
 import sqlalchemy as sa
 
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS
-from pipeline.storage import event_keys, key_rows
+from pipeline.storage import code_root, event_keys, key_rows, wording_key
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 SCHEMA_VERSION_KEY = "schema_version"
 # Every write transaction records a new generation, so a writer knows whether the events it has
 # cached are still current.
@@ -200,4 +200,28 @@ def _migrate_4_to_5(conn: sa.Connection) -> None:
             conn.execute(insert, rows_of_event)  # a fresh table: no duplicates
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5}
+def _migrate_5_to_6(conn: sa.Connection) -> None:
+    """Version 6 stores why an event is doubtful (``flags``; events stored before have none
+    recorded until their articles are ingested again) and files every event under the wording
+    of each of its mentions, so that a copy of a sentence finds its event."""
+    columns = {c["name"] for c in sa.inspect(conn).get_columns("events")}
+    if "flags" not in columns:
+        conn.execute(sa.text("ALTER TABLE events ADD COLUMN flags TEXT NOT NULL DEFAULT '[]'"))
+    e, m = events_table.c, mentions_table.c
+    rows = conn.execute(sa.select(e.event_id, e.date_start, e.date_end, e.precision, e.event_code, m.sentence,
+                                  m.date_start.label("m_start"), m.date_end.label("m_end"))
+                        .join(mentions_table, m.event_id == e.event_id)).mappings().all()
+    keys = {}
+    for row in rows:
+        words = wording_key({"sentence": row["sentence"], "date_start": row["m_start"], "date_end": row["m_end"]})
+        if words:
+            for key_row in key_rows(row["event_id"], dict(row), [(words, code_root(row))], any_precision=True):
+                keys[(key_row["key"], key_row["root"], key_row["event_id"])] = key_row
+    existing = {tuple(r) for r in conn.execute(sa.select(event_keys_table.c.key, event_keys_table.c.root,
+                                                         event_keys_table.c.event_id))}
+    fresh = [r for k, r in keys.items() if k not in existing]
+    if fresh:
+        conn.execute(event_keys_table.insert(), fresh)
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5, 5: _migrate_5_to_6}

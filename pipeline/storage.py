@@ -11,6 +11,7 @@ worker imports this module and no database code):
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -121,8 +122,9 @@ def _rows_of(events: Any) -> list[dict[str, Any]]:
 
 # ----- candidate keys -----------------------------------------------------------------------
 # The store files every canonical event under one key per party ("a:<actor>", "c:<country>",
-# and "n:<country>" while the event names no actor) together with its CAMEO root, so a mention
-# finds the events it may merge with by looking up its own keys.
+# and "n:<country>" while the event names no actor) and one per sentence of its mentions
+# (``wording_key``), together with its CAMEO root, so a mention finds the events it may merge
+# with by looking up its own keys.
 
 def code_root(rec: dict[str, Any]) -> str:
     """The CAMEO root (first two digits) of an event's code, "" when uncoded."""
@@ -144,12 +146,25 @@ def _keys_cached(countries: Any, actors: Any, root: str) -> frozenset[tuple[str,
     return frozenset((k[:MAX_KEY_CHARS], root) for k in base)
 
 
+def wording_key(rec: dict[str, Any]) -> str:
+    """The key of a mention's sentence as written and its date ("t:" and a hash of its casefolded
+    words and its period), "" without a sentence: the same sentence with the same date reported
+    again (a syndicated copy, a near-copy of an article) finds the event that already holds it,
+    whoever the sentence names."""
+    words = " ".join(text_cell(rec.get("sentence")).casefold().split())
+    if not words:
+        return ""
+    dated = "\x1f".join((words, iso_cell(rec.get("date_start")), iso_cell(rec.get("date_end"))))
+    return "t:" + hashlib.sha256(dated.encode("utf-8")).hexdigest()[:16]
+
+
 def lookup_keys(rec: dict[str, Any]) -> list[str]:
     """The keys under which a mention's possible partners are filed, sorted.
 
     A mention naming actors can only join an event sharing one of them, or an event naming no
     actor that shares a country (two different actor sets conflict); one naming no actor can
-    join any event sharing a country. (The store's query narrows the search by CAMEO root.)
+    join any event sharing a country. (The store's query narrows the search by CAMEO root; an
+    event holding the very same sentence and date is found through ``wording_key``.)
     """
     countries, actors = list_cell(rec.get("countries")), list_cell(rec.get("actors"))
     if actors:
@@ -159,12 +174,14 @@ def lookup_keys(rec: dict[str, Any]) -> list[str]:
     return sorted({k[:MAX_KEY_CHARS] for k in base})
 
 
-def key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+def key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[tuple[str, str]],
+             any_precision: bool = False) -> list[dict[str, Any]]:
     """Rows of the key table filing event ``event_id`` (record ``rec``) under ``keys``; none
-    when its precision never merges."""
-    if rec.get("precision") not in MERGEABLE_PRECISIONS or not rec.get("date_start"):
+    when its precision never merges, unless ``any_precision`` (wording keys: a copy of a
+    sentence dated "in the 2010s" is still a copy)."""
+    if not rec.get("date_start") or (rec.get("precision") not in MERGEABLE_PRECISIONS and not any_precision):
         return []
-    rank = PRECISIONS.index(rec["precision"])
+    rank = PRECISIONS.index(rec["precision"]) if rec.get("precision") in PRECISIONS else len(PRECISIONS)
     return [{"key": k, "root": root, "event_id": event_id, "date_start": rec["date_start"],
              "date_end": rec["date_end"] or rec["date_start"], "rank": rank} for k, root in sorted(keys)]
 
@@ -210,7 +227,8 @@ def storage_rows(article: Article, events: Any) -> StorageRows:
         lo = ""
         if rec["precision"] in MERGEABLE_PRECISIONS and rec["date_start"]:
             try:
-                lo = (date.fromisoformat(rec["date_end"]) - timedelta(days=MAX_MERGE_SPAN_DAYS)).isoformat()
+                end = date.fromisoformat(rec["date_end"])
+                lo = (end - timedelta(days=min(MAX_MERGE_SPAN_DAYS, end.toordinal() - 1))).isoformat()
             except ValueError:
                 lo = ""
             if lo:

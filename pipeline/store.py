@@ -15,31 +15,35 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from datetime import date, datetime, timezone
+from typing import Any, Callable, Iterable, Iterator
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
-from pipeline.engine import StoreError, create_engine, default_db_url, one_line, safe_url
-from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, fold, prepare
-from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, LIST_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
+from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
+from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
+from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
                              mentions_table, read_version)
 from pipeline.storage import (MENTION_COLUMNS, StorageMention, StorageRows, code_root, event_keys, key_rows,
-                              mention_record, storage_rows, text_cell)
+                              mention_record, storage_rows, text_cell, wording_key)
 
 __all__ = ["AddResult", "SCHEMA_VERSION", "Store", "StoreError", "default_db_url", "open_store", "storage_rows"]
 
 WRITE_RETRIES = 5
 PG_LOCK_KEY = 7_205_431_118  # arbitrary constant: the advisory lock that serialises ingest writers
 SOURCE_COLUMNS: tuple[str, ...] = ("article_id", "title", "url", "source", "published", "sentence", "date_text")
+# ``Store.mentions_frame``: each mention with its reporting article's date and source.
+MENTION_FRAME_COLUMNS: tuple[str, ...] = ("event_id", "article_id", "published", "source", "sentence_index",
+                                           "precision", "date_basis")
 
 
 class _StillLocked(StoreError):
@@ -117,12 +121,13 @@ def candidates_statement(rank: int, coded: bool = True) -> sa.Select:
 # mention, so even a cold cache answers most lookups within a few hundred articles.
 GATE_CACHE_SIZE = 65_536
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
+# The event holding a mention of this sentence and date (its wording key), if any.
+_TWIN = (sa.select(event_keys_table.c.event_id).where(event_keys_table.c.key == sa.bindparam("k"))
+         .order_by(event_keys_table.c.event_id).limit(1))
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
-# What a merge changes in a stored event.
-_UPDATED_COLUMNS = ("date_start", "date_end", "precision", "timex_value", "date_text", "date_basis") + tuple(
-    sorted(LIST_COLUMNS)) + ("event_code", "goldstein", "quad_class", "confidence", "mentions", "first_reported",
-                            "last_reported")
+# What a merge may change in a stored event: everything but its id (``merge.fold`` decides).
+_UPDATED_COLUMNS = EVENT_COLUMNS[1:] + ("mentions", "first_reported", "last_reported")
 
 
 def key_params(keys: list[str]) -> dict[str, str]:
@@ -130,12 +135,14 @@ def key_params(keys: list[str]) -> dict[str, str]:
     return {f"k{i}": keys[i] if i < len(keys) else keys[0] for i in range(KEY_SLOTS)}
 
 
-def open_store(url: str | None = None) -> Store:
-    """Open (creating or migrating the schema) the store at ``url`` or the default location."""
-    engine, parsed = create_engine(url or default_db_url())
+def open_store(url: str | None = None, create: bool = True) -> Store:
+    """Open the store at ``url`` or the default location, migrating an older schema; with
+    ``create`` (writers), make the store when there is none, else (readers) refuse with "no
+    store at ..." rather than leave an empty store behind."""
+    engine, parsed = create_engine(url or default_db_url(), create)
     store = Store(engine, parsed)
     try:
-        store._init_schema()
+        store._init_schema(create)
     except StoreError:
         engine.dispose()
         raise
@@ -163,6 +170,18 @@ def _insert_ignoring_duplicates(table: sa.Table, backend: str):
         from sqlalchemy.dialects.postgresql import insert
         return insert(table).on_conflict_do_nothing()
     return table.insert()
+
+
+def _mention_basis(data: str | None) -> str:
+    """The ``date_basis`` of a mention from its JSON copy ("" when the copy is missing or unreadable)."""
+    if not data:
+        return ""
+    try:
+        rec = json.loads(data)
+    except ValueError:
+        return ""
+    basis = rec.get("date_basis") if isinstance(rec, dict) else None
+    return basis if isinstance(basis, str) else ""
 
 
 def _should_replace(stored_published: str, stored_assumed: bool, article: Article) -> bool:
@@ -203,7 +222,9 @@ class _Pending:
     taken: set[str]                                   # event ids in use (stored or created here)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)   # id -> current row
     prepared: dict[str, Mention] = field(default_factory=dict)        # id -> merge.prepare of it
-    by_key: dict[str, set[str]] = field(default_factory=dict)         # party key -> ids filed under it
+    by_key: dict[str, set[str]] = field(default_factory=dict)         # key -> ids filed under it
+    # id -> the wording keys (with the event's root) of the mentions this article adds to it.
+    wording: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     created: list[str] = field(default_factory=list)
     # Stored events this article changes: id -> (date_start, precision, keys) as the store holds them.
     stored: dict[str, tuple[str, str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
@@ -222,7 +243,7 @@ class _Pending:
         self.created.append(event_id)
         row = {**m.rec, "event_id": event_id, "mentions": 1, "first_reported": self.published,
                "last_reported": self.published}
-        self._put(event_id, row, m.prepared)
+        self._put(event_id, row, m.prepared, m.rec)
         return event_id
 
     def join(self, target: dict[str, Any], m: StorageMention) -> str:
@@ -232,14 +253,18 @@ class _Pending:
             # Keys only grow with an event's parties, so its current keys are all filed.
             self.stored[event_id] = (target["date_start"], target["precision"], event_keys(target))
         row = fold(target, m.rec, self.published)
-        self._put(event_id, row, prepare(row))
+        self._put(event_id, row, prepare(row), m.rec)
         return event_id
 
-    def _put(self, event_id: str, row: dict[str, Any], prepared: Mention) -> None:
+    def _put(self, event_id: str, row: dict[str, Any], prepared: Mention, mention: dict[str, Any]) -> None:
         self.events[event_id] = row
         self.prepared[event_id] = prepared
         for key, _root in event_keys(row):
             self.by_key.setdefault(key, set()).add(event_id)
+        words = wording_key(mention)
+        if words:
+            self.wording.setdefault(event_id, set()).add((words, code_root(row)))
+            self.by_key.setdefault(words, set()).add(event_id)
 
     def moved(self) -> list[str]:
         """The stored events whose period or precision this article changed."""
@@ -247,9 +272,13 @@ class _Pending:
                 if (start, precision) != (self.events[e]["date_start"], self.events[e]["precision"])]
 
     def new_key_rows(self) -> list[dict[str, Any]]:
-        """Key-table rows of the keys the pending events have and the store does not hold yet."""
-        return [k for e, ev in self.events.items()
-                for k in key_rows(e, ev, event_keys(ev) - (self.stored[e][2] if e in self.stored else frozenset()))]
+        """Key-table rows of the keys the pending events have and the store does not hold yet
+        (a wording key the store already holds is skipped when written)."""
+        rows = []
+        for e, ev in self.events.items():
+            rows += key_rows(e, ev, event_keys(ev) - (self.stored[e][2] if e in self.stored else frozenset()))
+            rows += key_rows(e, ev, self.wording.get(e, ()), any_precision=True)
+        return rows
 
 
 class Store:
@@ -274,7 +303,7 @@ class Store:
         # An execution option lives on this Connection only, not on the pooled DBAPI connection.
         return self.engine.connect().execution_options(timeline_write=True)
 
-    def _init_schema(self) -> None:
+    def _init_schema(self, create: bool = True) -> None:
         label = safe_url(self.url)
         # Read first, without the writer lock: opening an up-to-date store (the dashboard does it
         # on every refresh) must not wait for an ingest that holds the lock.
@@ -282,6 +311,8 @@ class Store:
             version = read_version(conn)
         if version == SCHEMA_VERSION:
             return
+        if version is None and not create:
+            raise no_store(label)
         check_readable(version, label)
         with self._write_conn() as conn, conn.begin():
             self._lock(conn)
@@ -378,6 +409,13 @@ class Store:
             self._remove(conn, article.article_id)
         # The article row goes first: mentions reference it (foreign key).
         self._insert_article(conn, article)
+        added, event_ids = self._merge_mentions(conn, article, rows)
+        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
+        return AddResult(not replaced, added, len(event_ids) - added, event_ids, replaced)
+
+    def _merge_mentions(self, conn: sa.Connection, article: Article, rows: StorageRows) -> tuple[int, tuple[str, ...]]:
+        """Merge the mentions of a stored article into the events and write them; returns the
+        number of events created and each mention's event id."""
         batch = _Pending(article.published.isoformat(), self._ids_in_use(conn, rows))
         mention_rows: list[dict[str, Any]] = []
         for m in rows.mentions:
@@ -385,12 +423,45 @@ class Store:
             event_id = batch.create(m, article.article_id) if target is None else batch.join(target, m)
             mention_rows.append(_mention_row(event_id, article.article_id, m))
         self._write_batch(conn, batch, mention_rows)
-        conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
         for event_id, prepared in batch.prepared.items():
             self._remember(event_id, prepared)
-        added = len(batch.created)
-        return AddResult(not replaced, added, len(mention_rows) - added, tuple(r["event_id"] for r in mention_rows),
-                         replaced)
+        return len(batch.created), tuple(r["event_id"] for r in mention_rows)
+
+    def reconcile(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+        """Rebuild every event from the stored mentions, merged article by article in one canonical
+        order (publication date, then article id), in one transaction; returns the number of
+        events and of mentions.
+
+        The merge decides for each mention against the events it finds, so the same articles
+        ingested in another order, or by concurrent ingests, may split or join a few events
+        differently; after ``reconcile`` every such store is the same. ``progress(done, total)``
+        is called after each article."""
+        a, m = articles_table.c, mentions_table.c
+        with self._writing() as conn:
+            articles = conn.execute(sa.select(a.article_id, a.title, a.url, a.source, a.published,
+                                              a.published_assumed, a.path)
+                                    .order_by(a.published, a.article_id)).mappings().all()
+            old_events = {r["event_id"]: dict(r) for r in conn.execute(sa.select(events_table)).mappings()}
+            by_article: dict[str, list[dict[str, Any]]] = {}
+            for row in conn.execute(sa.select(m.article_id, m.event_id, m.mention_id, m.data,
+                                              *[m[c] for c in MENTION_COLUMNS])
+                                    .order_by(m.article_id, m.id)).mappings():
+                by_article.setdefault(row["article_id"], []).append(dict(row))
+            conn.execute(event_keys_table.delete())
+            conn.execute(mentions_table.delete())
+            conn.execute(events_table.delete())
+            self._gates.clear()
+            for done, art in enumerate(articles, 1):
+                article = Article(art["article_id"], art["title"], "", date.fromisoformat(art["published"]),
+                                  bool(art["published_assumed"]), art["url"], art["source"], art["path"])
+                recs = [{**mention_record(r, old_events.get(r["event_id"], {})), "event_id": r["mention_id"]}
+                        for r in by_article.get(art["article_id"], [])]
+                self._merge_mentions(conn, article, storage_rows(article, recs))
+                if progress is not None:
+                    progress(done, len(articles))
+            counts = {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                      for t in (events_table, mentions_table)}
+        return counts["events"], counts["mentions"]
 
     def _insert_article(self, conn: sa.Connection, article: Article) -> None:
         conn.execute(articles_table.insert(), {
@@ -448,7 +519,7 @@ class Store:
         self._gates.pop(event_id, None)
         m, a = mentions_table.c, articles_table.c
         rows = conn.execute(sa.select(m.data, m.sentence, m.sentence_index, m.date_text, m.date_start, m.date_end,
-                                      m.precision, m.title, m.article_id, a.published, a.title.label("atitle"))
+                                      m.precision, m.title, m.article_id, a.published)
                             .join(articles_table, a.article_id == m.article_id)
                             .where(m.event_id == event_id).order_by(m.id)).mappings().all()
         conn.execute(event_keys_table.delete().where(event_keys_table.c.event_id == event_id))
@@ -462,9 +533,9 @@ class Store:
         for row in rows[1:]:
             event = fold(event, mention_record(dict(row), old), row["published"])
         update = {c: event.get(c) for c in EVENT_COLUMNS[1:] + ("mentions", "first_reported", "last_reported")}
-        update.update(article_id=first["article_id"], published=first["published"], article_title=first["atitle"])
         conn.execute(_UPDATE_EVENT, {**update, "b_event_id": event_id})
-        rows_of_keys = key_rows(event_id, update, event_keys(update))
+        words = {(k, code_root(update)) for k in (wording_key(r) for r in rows) if k}
+        rows_of_keys = key_rows(event_id, update, event_keys(update)) + key_rows(event_id, update, words, True)
         if rows_of_keys:
             conn.execute(self._insert_key, rows_of_keys)
 
@@ -580,9 +651,15 @@ class Store:
         return self._gates_sql[n]
 
     def _find_match(self, conn: sa.Connection, m: StorageMention, batch: _Pending) -> dict[str, Any] | None:
-        """The canonical event reporting the same happening as mention ``m``, or None:
-        ``merge.best_match`` among the stored events sharing one of its keys (the index query)
-        and the events this article already created or changed (in their current form)."""
+        """The canonical event reporting the same happening as mention ``m``, or None.
+
+        An event already holding the very same sentence and date (a syndicated copy) takes the
+        mention, whoever it names; otherwise ``merge.best_match`` chooses among the stored events
+        sharing one of its keys (the index query) and the events this article already created or
+        changed (in their current form)."""
+        twin = self._twin(conn, m, batch)
+        if twin is not None:
+            return twin
         if not m.lookup:
             return None
         rec = m.rec
@@ -598,6 +675,22 @@ class Store:
         if best in batch.events:
             return batch.events[best]
         return self._event_row(conn, best)   # the winner's full row, read only now
+
+    def _twin(self, conn: sa.Connection, m: StorageMention, batch: _Pending) -> dict[str, Any] | None:
+        """The event (the smallest id if several) that holds a mention with ``m``'s sentence and
+        date, found through its wording key, or None; its event code must agree with ``m``'s."""
+        words = wording_key(m.rec)
+        if not words:
+            return None
+        pending = sorted(batch.by_key.get(words, ()))
+        if pending:
+            event = batch.events[pending[0]]
+        else:
+            rows = self._run_compiled(conn, "twin", _TWIN, {"k": words})[1]
+            if not rows:
+                return None
+            event = batch.events.get(rows[0][0]) or self._event_row(conn, rows[0][0])
+        return event if codes_compatible(event, m.prepared) else None
 
     def _event_row(self, conn: sa.Connection, event_id: str) -> dict[str, Any]:
         """One stored event as a dict, read straight on the driver (once per merged mention)."""
@@ -635,6 +728,25 @@ class Store:
         events["sources"] = [tuple(by_event.get(e, ((), ()))[1]) for e in events["event_id"]]
         events["mentions"] = events["mentions"].astype("int64")
         return events[list(EVENT_COLUMNS) + list(STORE_COLUMNS)].reset_index(drop=True)
+
+    def mentions_frame(self) -> pd.DataFrame:
+        """One row per mention (an article sentence reporting a canonical event), with the
+        reporting article's publication date and source: the columns of MENTION_FRAME_COLUMNS, in
+        event, publication and storage order.
+
+        ``sentence_index`` (the sentence's position in its article), ``precision`` and
+        ``date_basis`` are the mention's own: how this article dated the event, which may differ
+        from the canonical event's. One query joins mentions with articles; ``date_basis`` comes
+        from the mention's JSON copy ("" in stores older than the copies)."""
+        m, a = mentions_table.c, articles_table.c
+        stmt = (sa.select(m.event_id, m.article_id, a.published, a.source, m.sentence_index, m.precision, m.data)
+                .join(articles_table, a.article_id == m.article_id)
+                .order_by(m.event_id, a.published, m.id))
+        with self.engine.connect() as conn:
+            rows = [(*row[:6], _mention_basis(row[6])) for row in conn.execute(stmt)]
+        frame = pd.DataFrame(rows, columns=list(MENTION_FRAME_COLUMNS))
+        frame["sentence_index"] = pd.to_numeric(frame["sentence_index"]).astype("Int64")
+        return frame
 
     def articles_frame(self) -> pd.DataFrame:
         """One row per stored article (without its text)."""

@@ -16,6 +16,7 @@ _ACTORS = ("Mark Carney", "Xi Jinping", "Li Qiang", "Justin Trudeau", "Melanie J
 _CODES = ("010", "036", "042", "043", "057", "061", "111", "112", "163", "172", "173")
 _GOLD = {"010": 0.0, "036": 4.0, "042": 1.9, "043": 2.8, "057": 8.0, "061": 6.4, "111": -2.0,
          "112": -2.0, "163": -8.0, "172": -5.0, "173": -5.0}
+_DOUBT = ("no_action",)
 _PRECISIONS = np.array(["day", "day", "day", "month", "year", "decade"], dtype=object)
 
 
@@ -68,6 +69,8 @@ def synthetic_events(n: int, seed: int = 7, start_year: int = 1996, years: int =
         "quad_class": np.where(gold >= 0, 1, 3), "sentence_index": 0, "date_char_start": 3,
         "date_char_end": 13, "published": published,
         "article_title": np.char.add("Synthetic article ", art_index.astype(str)).astype(object),
+        # One event in twelve is doubtful, as the extractor flags events no clause names.
+        "flags": [_DOUBT if i % 12 == 0 else () for i in range(n)],
     })
     frame = frame[list(EVENT_COLUMNS)]
     frame["mentions"] = 1

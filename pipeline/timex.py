@@ -1,1348 +1,41 @@
 """Temporal tagger: finds DATE/TIME/DURATION/SET expressions and normalises them to TIMEX3.
 
 Detection is a set of compiled regexes (pipeline/timex_lex.py, word lists in data/timex/); every
-rule scans the text once, overlapping candidates keep the longest, and each survivor is resolved
-in text order so that narrative expressions ("the following day") see the last date mentioned.
-Underspecified expressions ("Thursday", "March", "the third quarter") are resolved against the
-document creation time using the tense of the clause around them.
+rule scans the text near its trigger words, overlapping candidates keep the longest, and each
+survivor is resolved in text order so that narrative expressions ("the following day") see the
+last date mentioned. Underspecified expressions ("Thursday", "March", "the third quarter") are
+resolved against the document creation time using the tense of the clause around them.
+
+The rooms: pipeline/timex_calendar.py (periods, holidays, durations), timex_context.py (words,
+numbers, tense and the per-document state), timex_rules.py (one handler per rule); this module
+finds the candidates, picks among them and builds the ``Timex`` records.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date
+from typing import NamedTuple
 
 from pipeline.records import Timex
+from pipeline.timex_calendar import PRECISION_OF, period_range, period_of, period_value, rest_of_period
+from pipeline.timex_context import Doc
 from pipeline.timex_lex import lexicon
+from pipeline.timex_rules import Resolution, resolve
 
-__all__ = ["tag_timexes", "timex_record"]
+__all__ = ["tag_timexes"]
 
-MAX_DATE = date(9999, 12, 31)
-SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
-MOD_OF_PMOD = {
-    "early": "START", "earlier": "START", "beginning": "START", "start": "START", "dawn": "START",
-    "first half": "START", "early part": "START", "turn": "START",
-    "mid": "MID", "middle": "MID",
-    "late": "END", "later": "END", "end": "END", "close": "END", "second half": "END",
-    "last half": "END", "latter half": "END", "latter part": "END",
-}
-MOD_OF_APPROX = {
-    "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
-    "some": "APPROX", "close to": "APPROX", "nearly": "LESS_THAN", "almost": "LESS_THAN",
-    "more than": "MORE_THAN", "over": "MORE_THAN", "just over": "MORE_THAN",
-    "well over": "MORE_THAN", "upwards of": "MORE_THAN", "less than": "LESS_THAN",
-    "fewer than": "LESS_THAN", "under": "LESS_THAN", "just under": "LESS_THAN",
-    "barely": "LESS_THAN", "at least": "EQUAL_OR_MORE", "no less than": "EQUAL_OR_MORE",
-    "at most": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
-    "not more than": "EQUAL_OR_LESS", "only": "", "the better part of": "APPROX",
-}
 
+class Candidate(NamedTuple):
+    """One match of one rule."""
 
-# ------------------------------------------------------------------------------------------
-# Calendar periods: ("day", y, m, d), ("week", y, w), ("weekend", y, w), ("month", y, m),
-# ("quarter", y, q), ("half", y, h), ("season", y, code), ("year", y), ("decade", d),
-# ("century", c). Each maps to a TIMEX3 value, an inclusive date range and a precision.
-# ------------------------------------------------------------------------------------------
+    start: int
+    end: int
+    priority: int             # the rule's index: on equal length the earlier rule wins
+    rule: str
+    match: re.Match
 
-def _value(p: tuple) -> str:
-    """TIMEX3 value of a period."""
-    k = p[0]
-    if k == "day":
-        return "%04d-%02d-%02d" % p[1:4]
-    if k == "week":
-        return "%04d-W%02d" % p[1:3]
-    if k == "weekend":
-        return "%04d-W%02d-WE" % p[1:3]
-    if k == "month":
-        return "%04d-%02d" % p[1:3]
-    if k == "quarter":
-        return "%04d-Q%d" % p[1:3]
-    if k == "half":
-        return "%04d-H%d" % p[1:3]
-    if k == "season":
-        return "%04d-%s" % p[1:3]
-    if k == "year":
-        return "%04d" % p[1]
-    if k == "decade":
-        return "%03d" % p[1]
-    return "%02d" % p[1]
 
-
-def _month_end(y: int, m: int) -> date:
-    """Last day of a month."""
-    return (date(y + (m == 12), m % 12 + 1, 1) - timedelta(days=1)) if y < 9999 or m < 12 else MAX_DATE
-
-
-# records.PRECISIONS has no "half": a half-year is filed under the next coarser name after quarter.
-PRECISION_OF = {"day": "day", "week": "week", "weekend": "week", "month": "month",
-                "quarter": "quarter", "half": "season", "season": "season", "year": "year",
-                "decade": "decade", "century": "century"}
-
-
-def _range(p: tuple) -> tuple[date, date]:
-    """Inclusive first and last day of a period."""
-    k = p[0]
-    if k == "day":
-        d = date(*p[1:4])
-        return d, d
-    if k in ("week", "weekend"):
-        mon = date.fromisocalendar(p[1], p[2], 1)
-        return (mon + timedelta(days=5), mon + timedelta(days=6)) if k == "weekend" else (
-            mon, mon + timedelta(days=6))
-    if k == "month":
-        return date(p[1], p[2], 1), _month_end(p[1], p[2])
-    if k == "quarter":
-        m0 = 3 * (p[2] - 1) + 1
-        return date(p[1], m0, 1), _month_end(p[1], m0 + 2)
-    if k == "half":
-        m0 = 6 * (p[2] - 1) + 1
-        return date(p[1], m0, 1), _month_end(p[1], m0 + 5)
-    if k == "season":
-        a, b = SEASON_MONTHS[p[2]]
-        y2 = p[1] + 1 if a > b else p[1]
-        return date(p[1], a, 1), _month_end(y2, b)
-    if k == "year":
-        return date(p[1], 1, 1), date(p[1], 12, 31)
-    if k == "decade":
-        return date(max(1, p[1] * 10), 1, 1), date(p[1] * 10 + 9, 12, 31)
-    return date(max(1, p[1] * 100), 1, 1), date(p[1] * 100 + 99, 12, 31)
-
-
-def _narrow(ds: date, de: date, mod: str) -> tuple[date, date]:
-    """Restrict a range to its first/middle/last third for START/MID/END mods."""
-    span = (de - ds).days + 1
-    if span < 3 or mod not in ("START", "MID", "END"):
-        return ds, de
-    third = span // 3
-    if mod == "START":
-        return ds, ds + timedelta(days=third - 1)
-    if mod == "END":
-        return de - timedelta(days=third - 1), de
-    return ds + timedelta(days=third), de - timedelta(days=third)
-
-
-def _rest_of_period(text: str, ds: date, de: date, mod: str, basis: str, dct: date) -> tuple[date, date]:
-    """Narrow a period for its mod; "later this year" is the rest of the year after the dct and
-    "earlier this year" the part before it, not a fixed third."""
-    low = text.lower()
-    if basis == "relative" and ds < dct < de:
-        if low.startswith("later") and mod == "END":
-            return dct + timedelta(days=1), de
-        if low.startswith("earlier") and mod == "START":
-            return ds, dct - timedelta(days=1)
-    return _narrow(ds, de, mod)
-
-
-def _shift(p: tuple, n: int, unit: str) -> tuple | None:
-    """Move a period by n units (day/week/month/quarter/year/decade/century), keeping granularity
-    where sensible and coarsening to the unit otherwise."""
-    ds, _ = _range(p)
-    k = p[0]
-    if unit == "day":
-        d = ds + timedelta(days=n)
-        return ("day", d.year, d.month, d.day)
-    if unit in ("week", "weekend", "fortnight"):
-        d = ds + timedelta(days=7 * n * (2 if unit == "fortnight" else 1))
-        if k == "day":
-            return ("day", d.year, d.month, d.day)
-        iy, iw, _ = d.isocalendar()
-        return ("weekend" if unit == "weekend" else "week", iy, iw)
-    if unit in ("month", "quarter", "half"):
-        months = n * {"month": 1, "quarter": 3, "half": 6}[unit]
-        mi = ds.year * 12 + ds.month - 1 + months
-        y, m = divmod(mi, 12)
-        if k == "day" and unit == "month":
-            return ("day", y, m + 1, min(ds.day, _month_end(y, m + 1).day))
-        if k == "quarter" or unit == "quarter":
-            return ("quarter", y, m // 3 + 1)
-        if unit == "half":
-            return ("half", y, m // 6 + 1)
-        return ("month", y, m + 1)
-    if unit == "year":
-        if k == "day":
-            y = ds.year + n
-            return ("day", y, ds.month, min(ds.day, _month_end(y, ds.month).day))
-        if k in ("month", "quarter", "half", "season"):
-            return (k, p[1] + n) + tuple(p[2:])
-        return ("year", ds.year + n)
-    if unit == "decade":
-        return ("decade", ds.year // 10 + n) if k == "decade" else ("year", ds.year + 10 * n)
-    if unit == "century":
-        return ("century", ds.year // 100 + n) if k == "century" else ("year", ds.year + 100 * n)
-    return None
-
-
-def _of_date(d: date, unit: str) -> tuple:
-    """The period of granularity ``unit`` containing ``d``."""
-    if unit in ("week", "weekend"):
-        iy, iw, _ = d.isocalendar()
-        return (unit, iy, iw)
-    if unit == "month":
-        return ("month", d.year, d.month)
-    if unit == "quarter":
-        return ("quarter", d.year, (d.month - 1) // 3 + 1)
-    if unit == "half":
-        return ("half", d.year, (d.month - 1) // 6 + 1)
-    if unit == "year":
-        return ("year", d.year)
-    if unit == "decade":
-        return ("decade", d.year // 10)
-    if unit == "century":
-        return ("century", d.year // 100)
-    return ("day", d.year, d.month, d.day)
-
-
-# ------------------------------------------------------------------------------------------
-# Numbers and durations
-# ------------------------------------------------------------------------------------------
-
-def _number(s: str) -> float | None:
-    """Value of a number in digits or English words ("twenty four", "2 1/2", "a"); None if vague."""
-    lx = lexicon()
-    s = s.lower().strip()
-    if s in lx.vague or s.startswith(("a few", "a couple", "several", "the few")):
-        return 2.0 if s.startswith(("a couple", "couple")) else None
-    if s.endswith(" and a half") or s.endswith(" and one half"):
-        head = _number(s.rsplit(" and ", 1)[0])
-        return None if head is None else head + 0.5
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
-    if m:
-        v = float(m.group(1))
-        if m.group(2) and int(m.group(3)):
-            v += int(m.group(2)) / int(m.group(3))
-        return v
-    total, cur, seen = 0.0, 0.0, False
-    for w in re.split(r"[\s-]+", s):
-        if w == "and" or not w:
-            continue
-        if w == "half":   # "a half", "one half" ("two and a half" is handled above)
-            cur = (cur or 1) * 0.5
-            seen = True
-            continue
-        if w == "hundred":
-            cur = (cur or 1) * 100
-        elif w == "thousand":
-            total += (cur or 1) * 1000
-            cur = 0
-        elif w in lx.number_of:
-            cur += lx.number_of[w]
-        else:
-            return None
-        seen = True
-    return total + cur if seen else None
-
-
-# unit -> (letter, time-part?, smaller unit letter, factor to it)
-DUR_UNITS = {
-    "second": ("S", True, None, 0), "minute": ("M", True, "S", 60), "hour": ("H", True, "M", 60),
-    "day": ("D", False, "H", 24), "night": ("D", False, "H", 24), "week": ("W", False, "D", 7),
-    "weekend": ("WE", False, None, 0), "fortnight": ("W", False, "D", 14),
-    "month": ("M", False, "D", 30), "quarter": ("Q", False, "M", 3), "half": ("M", False, None, 0),
-    "year": ("Y", False, "M", 12), "decade": ("Y", False, None, 0), "century": ("Y", False, None, 0),
-}
-
-
-def _unit_name(u: str) -> str:
-    """Singular unit name from a matched unit ("trading days" -> day, "centuries" -> century)."""
-    u = u.lower().split()[-1]
-    if u == "centuries":
-        return "century"
-    return u[:-1] if u.endswith("s") else u
-
-
-def _duration(n: float | None, unit: str) -> str:
-    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity."""
-    letter, is_time, small, factor = DUR_UNITS[unit]
-    if unit == "decade" and n is not None:
-        n, letter = n * 10, "Y"
-    elif unit == "century" and n is not None:
-        n, letter = n * 100, "Y"
-    elif unit == "fortnight" and n is not None:
-        n, letter = n * 2, "W"
-    elif unit == "half" and n is not None:
-        n, letter = n * 6, "M"
-    p = "PT" if is_time else "P"
-    if n is None:
-        return p + "X" + letter
-    whole = int(n)
-    frac = n - whole
-    if frac > 1e-9 and small and factor and abs(frac * factor - round(frac * factor)) < 1e-9:
-        # "2 1/2 years" -> P2Y6M; a day and a half needs the time designator: P1DT12H
-        rest = round(frac * factor)
-        head = "%d%s" % (whole, letter) if whole else ""
-        sep = "T" if small == "H" and not is_time else ""
-        return p + head + sep + "%d%s" % (rest, small)
-    if frac > 1e-9:
-        return p + ("%g" % n) + letter
-    return p + "%d%s" % (whole, letter)
-
-
-# ------------------------------------------------------------------------------------------
-# Context: tense of the clause, narrative anchor
-# ------------------------------------------------------------------------------------------
-
-WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
-CLAUSE_REACH = 400   # chars scanned either side of an expression for tense cues
-
-
-class _Doc:
-    """Per-document state: text, dct, sentence starts, and the narrative anchor."""
-
-    __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
-                 "last_day", "story", "story_pos", "pos", "story_used", "_has_quarter")
-
-    def __init__(self, text: str, dct: date):
-        self.text, self.dct, self.lx = text, dct, lexicon()
-        self._bounds = None
-        self.anchor = None          # last explicit/relative period mentioned
-        self.quarter = None         # last quarter mentioned, and where
-        self.quarter_pos = -10**9
-        self.last_day = None        # last day-precision date mentioned (clock times attach to it)
-        self.story = None           # date of the last explicit day mentioned, and where
-        self.story_pos = -10**9
-        self.pos = 0                # start of the expression being resolved
-        self.story_used = False     # the expression took its year from the story, not the dct
-        self._tense = {}
-        self._has_quarter = None
-
-    def sentence(self, start: int, end: int) -> tuple[int, int]:
-        """Bounds of the sentence holding [start, end)."""
-        if self._bounds is None:
-            self._bounds = [0] + [m.end() for m in self.lx.boundary.finditer(self.text)]
-        i = bisect_right(self._bounds, start) - 1
-        s = self._bounds[i] if i >= 0 else 0
-        e = self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text)
-        return s, max(e, end)
-
-    def tense(self, start: int, end: int) -> str:
-        """Best-effort tense (past/present/future) of the clause around [start, end)."""
-        t = self.clause_tense(start, end)
-        return "present" if t == "none" else t
-
-    def clause_tense(self, start: int, end: int) -> str:
-        """Tense cue of the clause around [start, end): past/present/future, "none" without a
-        cue, "" for a possessive date ("Wednesday's ruling")."""
-        key = (start, end)
-        if key in self._tense:
-            return self._tense[key]
-        s, e = self.sentence(start, end)
-        # a clause rarely reaches further; the cap keeps run-on text linear
-        s, e = max(s, start - CLAUSE_REACH), min(e, end + CLAUSE_REACH)
-        left = WORD_RE.findall(self.text, s, start)
-        if self.text.startswith(("'s", "\u2019s"), end):
-            # "Wednesday's ruling": a possessive date names something already reported
-            self._tense[key] = ""
-            return ""
-        right = WORD_RE.findall(self.text, end, e)
-        t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "none"
-        self._tense[key] = t
-        return t
-
-    def mentions_quarter(self) -> bool:
-        """Whether the text speaks of quarters at all (earnings news), computed once."""
-        if self._has_quarter is None:
-            self._has_quarter = QUARTER_WORD.search(self.text) is not None
-        return self._has_quarter
-
-    def story_at(self, pos: int) -> date | None:
-        """The explicit day given earlier in the same sentence ("On March 3, 1980 ... in June")."""
-        if self.story is None or self.story_pos < self.sentence(pos, pos)[0]:
-            return None
-        return self.story
-
-    def prev_word(self, pos: int) -> str:
-        """The word just before ``pos`` (lower-cased), or ""."""
-        m = PREV_WORD.search(self.text, max(0, pos - 40), pos)
-        return m.group(1).lower() if m else ""
-
-    def next_word(self, pos: int) -> str:
-        """The word just after ``pos`` (lower-cased), or ""."""
-        m = NEXT_WORD.match(self.text, pos)
-        return m.group(1).lower() if m else ""
-
-
-PREV_WORD = re.compile(r"([A-Za-z$#][\w.'-]*)[\s,]*\Z")
-NEXT_WORD = re.compile(r"[\s,]{0,40}([\w$%][\w'-]{0,40})")
-
-
-def _scan_tense(lx, words: list, leftward: bool) -> str:
-    """First tense cue among ``words`` (nearest first)."""
-    n = len(words)
-    for i, w in enumerate(words):
-        lw = w.lower().replace("\u2019", "'")
-        if lw.endswith("'ll") or lw == "will" or lw == "shall":
-            return "future"
-        if lw in ("set", "due", "going"):
-            nxt = words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")
-            if nxt.lower() == "to":
-                return "future"
-            if lw != "set":
-                continue
-        if lw in lx.reporting_verbs:
-            if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
-                # "said Friday": the expression dates the report itself
-                return "present" if lw.endswith("s") or lw == "say" else "past"
-            continue  # "X will happen Friday, officials said": the report is not the event
-        if lw in lx.future_cues:
-            return "future"
-        if lw in lx.past_cues or (len(lw) > 3 and lw.endswith("ed") and lw not in lx.not_past_ed):
-            # "followed by", "will be held": a participle, not the clause's tense
-            after = words[i - 1].lower() if leftward and i > 0 else (words[i + 1].lower() if not leftward and i + 1 < n else "")
-            before = words[i + 1].lower() if leftward and i + 1 < n else (words[i - 1].lower() if not leftward and i > 0 else "")
-            if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
-                continue
-            return "past"
-        if lw in lx.present_cues or lw.endswith("'s") and lw in ("it's", "he's", "she's", "that's", "there's"):
-            return "present"
-    return ""
-
-
-# ------------------------------------------------------------------------------------------
-# Resolution helpers
-# ------------------------------------------------------------------------------------------
-
-MONTH_SLACK = 2  # months
-STORY_GAP_YEARS = 2  # a dated story this far from the dct sets the year of bare months
-
-
-def _resolve_month(doc: _Doc, month: int, tense: str, rel: str = "") -> int:
-    """Year of a month named without one, from the tense ("met in March" -> the last March)."""
-    story = doc.story_at(doc.pos)
-    if story is not None and not rel and abs(story.year - doc.dct.year) >= STORY_GAP_YEARS:
-        # a story told in another year: "On March 3, 1980 ... in June" is June 1980
-        doc.story_used = True
-        best = min((abs((yy * 12 + month) - (story.year * 12 + story.month)), yy)
-                   for yy in (story.year - 1, story.year, story.year + 1))
-        return best[1]
-    y, m0 = doc.dct.year, doc.dct.month
-    if rel in ("last", "this past", "the past", "the previous"):
-        return y if month < m0 else y - 1
-    if rel in ("next", "this coming", "the coming", "the following"):
-        return y if month > m0 else y + 1
-    if rel == "this":
-        return y
-    # A tense cue only overrides nearness beyond a short slack: "the dividend is payable Dec. 1"
-    # under a past-tense report still means the coming December.
-    if tense == "past":
-        return y if month <= m0 + MONTH_SLACK else y - 1
-    if tense == "future":
-        return y if month >= m0 - MONTH_SLACK else y + 1
-    if tense == "present":
-        best = min((abs((yy * 12 + month) - (y * 12 + m0)), -yy, yy) for yy in (y - 1, y, y + 1))
-        return best[2]
-    # no cue at all ("the Oct. 23 shooting"): news mostly reports what has happened
-    return y if month <= m0 + MONTH_SLACK else y - 1
-
-
-def _resolve_weekday(doc: _Doc, wd: int, tense: str, rel: str = "") -> date:
-    """Date of a weekday named without a date, from the tense and any this/last/next."""
-    d = doc.dct
-    diff = wd - d.isoweekday()
-    if rel in ("last", "this past", "the previous"):
-        back = (-diff) % 7 or 7
-        return d - timedelta(days=back)
-    if rel in ("next", "this coming", "the following", "the next"):
-        fwd = diff % 7 or 7
-        return d + timedelta(days=fwd)
-    if rel == "this":
-        return d + timedelta(days=diff)
-    if tense == "past":
-        return d - timedelta(days=(-diff) % 7)
-    if tense == "future":
-        return d + timedelta(days=diff % 7)
-    if tense == "present":
-        fwd, back = diff % 7, (-diff) % 7
-        return d + timedelta(days=fwd) if fwd < back else d - timedelta(days=back)
-    # no cue at all: news reports mostly look back
-    return d - timedelta(days=(-diff) % 7)
-
-
-def _easter(y: int) -> date:
-    """Gregorian Easter Sunday (anonymous algorithm)."""
-    a, b, c = y % 19, y // 100, y % 100
-    d, e = b // 4, b % 4
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = c // 4, c % 4
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month = (h + l_ - 7 * m + 114) // 31
-    day = (h + l_ - 7 * m + 114) % 31 + 1
-    return date(y, month, day)
-
-
-def _nth_weekday(y: int, m: int, wd: int, n: int) -> date:
-    """n-th (1-based; -1 = last) ISO weekday ``wd`` of a month."""
-    if n > 0:
-        first = date(y, m, 1)
-        return first + timedelta(days=(wd - first.isoweekday()) % 7 + 7 * (n - 1))
-    last = _month_end(y, m)
-    return last - timedelta(days=(last.isoweekday() - wd) % 7)
-
-
-def _holiday(name: str, y: int) -> date:
-    """Date of a named holiday in year ``y``."""
-    lx = lexicon()
-    if name in lx.holiday_fixed:
-        m, d = lx.holiday_fixed[name]
-        return date(y, m, d)
-    rule = lx.holiday_movable[name]
-    if rule == "easter":
-        return _easter(y)
-    if rule == "good_friday":
-        return _easter(y) - timedelta(days=2)
-    if rule == "thanksgiving":
-        return _nth_weekday(y, 11, 4, 4)
-    if rule == "memorial_day":
-        return _nth_weekday(y, 5, 1, -1)
-    if rule == "labor_day":
-        return _nth_weekday(y, 9, 1, 1)
-    # election day: the Tuesday after the first Monday of November
-    return _nth_weekday(y, 11, 1, 1) + timedelta(days=1)
-
-
-def _pmod(m) -> str:
-    """TIMEX3 mod for an early/mid/late/end-of prefix group."""
-    g = m.groupdict().get("pmod")
-    if not g:
-        return ""
-    g = re.sub(r"\s+", " ", g.lower())
-    g = re.sub(r"^(?:the )?(?:very )?|(?: of)?(?: in)?$", "", g)   # "the very end of" -> "end"
-    return MOD_OF_PMOD.get(g, "")
-
-
-def _amod(m) -> str:
-    """TIMEX3 mod for an about/nearly/more-than hedge group."""
-    g = m.groupdict().get("amod")
-    return MOD_OF_APPROX.get(re.sub(r"\s+", " ", g.strip().lower()), "") if g else ""
-
-
-def _expand_year(y2: int, dct: date) -> int:
-    """Four-digit year from two digits: the century that puts it nearest the dct."""
-    base = dct.year - dct.year % 100
-    cands = (base - 100 + y2, base + y2, base + 100 + y2)
-    return min(cands, key=lambda y: (abs(y - dct.year), y))
-
-
-def _spelled_year(s: str) -> int | None:
-    """Year from "nineteen ninety-six", "two thousand and one", "twenty twenty"."""
-    w = [x for x in re.split(r"[\s-]+", s.lower()) if x and x != "and"]
-    lx = lexicon()
-    if w[:2] == ["two", "thousand"]:
-        return 2000 + int(_number(" ".join(w[2:])) or 0) if len(w) > 2 else 2000
-    head = lx.number_of.get(w[0])
-    if head is None:
-        return None
-    rest = w[1:]
-    if rest == ["hundred"]:
-        return head * 100
-    if rest and rest[0] == "oh":
-        rest = rest[1:]
-    tail = _number(" ".join(rest)) if rest else None
-    if tail is None or tail >= 100:
-        return None
-    return int(head * 100 + tail)
-
-
-@lru_cache(maxsize=4096)
-def _dateparse(s: str, dct: date) -> date | None:
-    """Explicit numeric date via dateparser (English conventions: month first unless impossible)."""
-    import dateparser  # loaded only when such a form is met
-
-    try:
-        r = dateparser.parse(s, languages=["en"], settings={
-            "RELATIVE_BASE": datetime(dct.year, dct.month, dct.day),
-            "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True})
-    except Exception:  # dateparser may choke on odd strings: treat as not a date
-        return None
-    return r.date() if r else None
-
-
-# ------------------------------------------------------------------------------------------
-# Rule handlers. Each returns (type, value, mod, period|None, basis) or None to reject.
-# ------------------------------------------------------------------------------------------
-
-def _h_iso(doc, m):
-    y, mo = int(m["y"]), int(m["m"])
-    if m["d"]:
-        p = ("day", y, mo, int(m["d"]))
-        _range(p)
-        if m["th"]:
-            return "TIME", _value(p) + "T%s:%s" % (m["th"], m["tm"]), "", p, "explicit"
-        return "DATE", _value(p), "", p, "explicit"
-    return "DATE", _value(("month", y, mo)), "", ("month", y, mo), "explicit"
-
-
-def _h_numeric(doc, m):
-    c = m["c"]
-    if len(c) == 2 and m["sep"] == ".":
-        return None  # "1.5.12" is more often a version or a score than a date
-    d = _dateparse(m.group(0), doc.dct)
-    if d is None:
-        return None
-    p = ("day", d.year, d.month, d.day)
-    return "DATE", _value(p), "", p, "explicit"
-
-
-def _h_isoweek(doc, m):
-    p = ("week", int(m["y"]), int(m["w"]))
-    _range(p)
-    return "DATE", _value(p), "", p, "explicit"
-
-
-def _day_num(s: str) -> int | None:
-    s = s.lower()
-    m = re.match(r"\d+", s)
-    if m:
-        return int(m.group(0))
-    s = re.sub(r"[\s-]+", "-", s)
-    lx = lexicon()
-    if s in lx.ordinal_of and s != "last":
-        return lx.ordinal_of[s]
-    parts = s.split("-")
-    if len(parts) == 2 and parts[0] in ("twenty", "thirty") and parts[1] in lx.ordinal_of:
-        return (20 if parts[0] == "twenty" else 30) + lx.ordinal_of[parts[1]]
-    return {"twentieth": 20, "thirtieth": 30}.get(s)
-
-
-def _month_num(s: str) -> int:
-    return lexicon().month_of[s.lower().rstrip(".")]
-
-
-def _h_md(doc, m):
-    mo = _month_num(m["month"])
-    day = _day_num(m["day"])
-    if day is None:
-        return None
-    if not m["day"][:1].isdigit() and not m["year"] and not m.groupdict().get("wd") and " of " not in m.group(0).lower():
-        return None  # a spelled day needs a year, a weekday or "the first of May"
-    if m["year"]:
-        p = ("day", int(m["year"]), mo, day)
-        basis = "explicit"
-    else:
-        rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
-        y = doc.dct.year if mo == doc.dct.month and not rel else \
-            _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
-        p = ("day", y, mo, day)
-        basis = "relative"
-    _range(p)
-    return "DATE", _value(p), _pmod(m), p, basis
-
-
-def _ambiguous_month_ok(doc, m) -> bool:
-    """A month word that is also an English word ("May", "March") needs time context."""
-    word = m["month"].rstrip(".").lower()
-    if word not in doc.lx.ambiguous_months:
-        return not (m["month"].isupper() and len(m["month"]) > 3 and doc.text[max(0, m.start() - 30):m.start()].isupper())
-    if m["month"].isupper():
-        return False
-    if m.groupdict().get("pmod") or m.groupdict().get("rel"):
-        return True
-    if word in ("may", "march") or len(word) == 3:
-        pw = doc.prev_word(m.start("month"))
-        if pw not in doc.lx.time_preps and not (pw == "the" and m["month"][:1].isupper()):
-            return False
-        nw = doc.next_word(m.end())
-        if word == "march" and nw in ("on", "against", "toward", "towards", "through", "into", "to"):
-            return False
-        if word == "may" and nw in ("be", "have", "not", "also", "well", "never", "still", "the", "a"):
-            return False
-    return True
-
-
-def _h_my(doc, m):
-    mo = _month_num(m["month"])
-    if m["year"]:
-        y, basis = int(m["year"]), "explicit"
-    elif m["sy"]:
-        y, basis = _spelled_year(m["sy"]), "explicit"
-        if y is None:
-            return None
-    else:
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
-        basis = "relative"
-    p = ("month", y, mo)
-    return "DATE", _value(p), _pmod(m), p, basis
-
-
-def _h_month(doc, m):
-    if not _ambiguous_month_ok(doc, m):
-        return None
-    mo = _month_num(m["month"])
-    rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
-    if rel in ("every", "each"):
-        return "SET", "XXXX-%02d" % mo, "", None, ""
-    if rel in ("the following", "the previous") and doc.anchor is not None:
-        # "the following December": the first December after the date the story is at
-        a = _range(doc.anchor)[0 if rel == "the previous" else 1]
-        if rel == "the following":
-            y = a.year if mo > a.month else a.year + 1
-        else:
-            y = a.year if mo < a.month else a.year - 1
-        p = ("month", y, mo)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
-    y = _resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
-    p = ("month", y, mo)
-    return "DATE", _value(p), _pmod(m), p, "relative"
-
-
-def _quarter_year(doc, q: int, tense: str) -> int:
-    """Year of a quarter named without one ("the third quarter")."""
-    y = doc.dct.year
-    cq = (doc.dct.month - 1) // 3 + 1
-    if tense != "future" and q > cq:
-        return y - 1   # a quarter not yet begun is only meant when the clause looks ahead
-    return y
-
-
-def _h_quarter(doc, m):
-    adj = re.sub(r"[\s-]+", " ", (m["adj"] or "").lower()).split()
-    det = (m["det"] or "").lower()
-    unit = m["q"].lower()
-    ords = [doc.lx.ordinal_of[a] for a in adj if a in doc.lx.ordinal_of and a != "last"]
-    n = 2 if unit == "half" else 4
-    if unit == "half" and not ords and not ({"last", "latter"} & set(adj)):
-        return None
-    if not det and not adj and not m["year"]:
-        return None
-    if ords and not 1 <= ords[0] <= n:
-        return None
-    q = ords[0] if ords else None
-    if unit == "half" and q is None:
-        q = 2
-    years = [int(a) for a in adj if a.isdigit()]
-    tense = doc.tense(m.start(), m.end())
-    earlier = any(a in ("year-earlier", "year-ago") for a in adj) or " ".join(adj).find("year earlier") >= 0 \
-        or " ".join(adj).find("year ago") >= 0 or bool(m["tail"])
-    basis = "relative"
-    if m["year"] or years:
-        y, basis = int(m["year"] or years[0]), "explicit"
-    elif m["ry"]:
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
-    elif det.startswith(("this year", "last year", "next year")):
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[det.split()[0]]
-    elif q is None:
-        # "the quarter", "the latest quarter": the one being discussed, else the last completed
-        cur = _of_date(doc.dct, "quarter" if unit == "quarter" else "half")
-        if {"current", "this"} & set(adj) or det == "this":
-            p = cur
-        elif {"next"} & set(adj):
-            p = _shift(cur, 1, unit)
-        elif doc.quarter is not None and unit == "quarter" and not ({"latest", "last", "previous", "prior"} & set(adj)):
-            p = doc.quarter
-        else:
-            p = _shift(cur, -1, unit)
-        if earlier:
-            p = _shift(p, -1, "year")
-        return "DATE", _value(p), "", p, "narrative" if p is doc.quarter else "relative"
-    else:
-        y = _quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
-        if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
-            y -= 1
-    if earlier:
-        y -= 1
-        basis = "narrative"
-    p = ("quarter" if unit == "quarter" else "half", y, q)
-    return "DATE", _value(p), "", p, basis
-
-
-def _h_qcode(doc, m):
-    code = m["qn"]
-    q = int(code[1])
-    if m["year"]:
-        y, basis = int(m["year"]), "explicit"
-    else:   # "Q3", "H1": the last such period when told in the past tense
-        if doc.prev_word(m.start()) not in doc.lx.time_preps and \
-                doc.next_word(m.end()) not in doc.lx.period_nouns:
-            return None   # "the Audi Q3", "H1 visas": a name, not a period
-        ahead = doc.tense(m.start(), m.end()) == "future"
-        cur = (doc.dct.month - 1) // (3 if code[0] == "Q" else 6) + 1
-        y, basis = doc.dct.year - (not ahead and q > cur), "relative"
-    p = ("quarter" if code[0] == "Q" else "half", y, q)
-    return "DATE", _value(p), "", p, basis
-
-
-QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means that quarter
-
-
-def _h_yearearlier(doc, m):
-    what = (m["what"] or "").lower()
-    if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < QUARTER_REACH):
-        p = _shift(doc.quarter, -1, "year")
-        return "DATE", _value(p), "", p, "narrative"
-    if what == "quarter":
-        p = _shift(_shift(_of_date(doc.dct, "quarter"), -1, "quarter"), -1, "year")
-        return "DATE", _value(p), "", p, "relative"
-    p = ("year", doc.dct.year - 1)
-    return "DATE", _value(p), "", p, "relative"
-
-
-def _h_period(doc, m):
-    """ "the latest period", "the same period last year": the quarter an earnings report is about."""
-    if doc.quarter is None and not doc.mentions_quarter():
-        return None  # no reporting period in this text: "period" is just a word
-    adj = re.sub(r"\s+", " ", m["adj"].lower())
-    cur = doc.quarter or _shift(_of_date(doc.dct, "quarter"), -1, "quarter")
-    if adj.isdigit():
-        p = ("quarter", int(adj), cur[2])
-    elif adj == "latest" and not m["tail"]:
-        p = cur
-    else:
-        p = _shift(cur, -1, "year")
-    return "DATE", _value(p), "", p, "narrative"
-
-
-QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
-
-
-def _h_yearend(doc, m):
-    t = doc.tense(m.start(), m.end())
-    y = doc.dct.year
-    if t == "past" and doc.dct.month <= 2:
-        y -= 1
-    p = ("year", y)
-    return "DATE", _value(p), "END", p, "relative"
-
-
-def _h_year(doc, m):
-    y = int(m["year"])
-    s = m.start("year")
-    fy = m["fy"]
-    if not fy and not m["pmod"]:
-        pw = doc.prev_word(s)
-        if pw.rstrip(".") in doc.lx.not_year_before or pw in ("$", "#") or doc.text[max(0, s - 1):s] in ("$", "#", "£", "€"):
-            return None
-        nw = doc.next_word(m.end())
-        if nw in doc.lx.quantity_nouns or doc.text[m.end():m.end() + 1] == "%":
-            return None
-        # an out-of-range bare number is more likely a quantity than a year
-        if not (1500 <= y <= doc.dct.year + 60) and pw not in doc.lx.time_preps:
-            return None
-    p = ("year", y)
-    suf = (m["suf"] or "").lower()
-    mod = "ON_OR_AFTER" if ("later" in suf or "beyond" in suf) else ("ON_OR_BEFORE" if "earlier" in suf else _pmod(m))
-    return "DATE", _value(p), mod, p, "explicit"
-
-
-def _h_spelledyear(doc, m):
-    y = _spelled_year(m["sy"])
-    if y is None or not 1000 <= y <= 2199:
-        return None
-    if m["sy"].lower().startswith("two thousand") and not m["pre"]:
-        if doc.prev_word(m.start()) not in doc.lx.time_preps or doc.next_word(m.end()) in doc.lx.quantity_nouns:
-            return None
-        nxt = doc.next_word(m.end())
-        if nxt and nxt.isalpha() and nxt not in doc.lx.time_preps and nxt not in ("and", "when", "the"):
-            return None
-    p = ("year", y)
-    return "DATE", _value(p), "", p, "explicit"
-
-
-def _h_decade(doc, m):
-    if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
-        # "the 1800s" is the nineteenth century, not the decade 1800-1809
-        p = ("century", int(m["d4"]) // 10)
-        return "DATE", _value(p), _pmod(m), p, "explicit"
-    if m["d4"]:
-        d = int(m["d4"])
-    else:
-        two = int(m["d2"] or m["d3"] or doc.lx.decade_word[m["dw"].lower()]) if not m["dw"] else doc.lx.decade_word[m["dw"].lower()]
-        if m["d3"] and not (m["the"] or m["pmod"]):
-            return None  # "in their 20s" is an age
-        if m["dw"] and not (m["the"] or m["pmod"]):
-            return None
-        two = two if two >= 10 else two * 10
-        d = _expand_year(two, doc.dct) // 10 if (m["d2"] or m["d3"]) else (1900 + two) // 10
-        if m["dw"] and 2000 + two <= doc.dct.year - 10 and two < 3:
-            d = (2000 + two) // 10
-    p = ("decade", d)
-    return "DATE", _value(p), _pmod(m), p, "explicit" if m["d4"] else "relative"
-
-
-def _h_century(doc, m):
-    o = m["ord"].lower()
-    n = _day_num(o)
-    if not n or n > 22:
-        return None
-    p = ("century", n - 1)
-    return "DATE", _value(p), _pmod(m), p, "explicit"
-
-
-def _h_season(doc, m):
-    code = doc.lx.season_of[m["season"].lower()]
-    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
-    word = m["season"].lower()
-    if m["season"].isupper():
-        return None
-    if rel in ("every", "each"):
-        return "SET", "XXXX-" + code, "", None, ""
-    explicit = m["year"] or m["sy"]
-    if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
-        # "that winter": the season of the year the story is at
-        y = _range(doc.anchor)[0].year
-        p = ("season", y, code)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
-    if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
-        pw = doc.prev_word(m.start())
-        if pw not in doc.lx.time_preps and pw != "over":
-            return None
-        if word == "fall" and (rel != "the" or doc.next_word(m.end()) in ("of", "in")):
-            return None
-        if rel == "" and word == "fall":
-            return None
-    if word == "fall" and doc.next_word(m.end()) == "of" and not explicit:
-        return None
-    if not explicit and m["season"][:1].isupper() and doc.text[m.end():m.end() + 2].strip()[:1].isupper():
-        return None  # "the Summer Olympics", "Spring Festival": part of a name
-    basis = "relative"
-    if m["year"]:
-        y, basis = int(m["year"]), "explicit"
-    elif m["sy"]:
-        y, basis = _spelled_year(m["sy"]), "explicit"
-        if y is None:
-            return None
-    elif m["ry"]:
-        y = doc.dct.year + {"this": 0, "last": -1, "next": 1}[m["ry"].lower()]
-    else:
-        y = _resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
-    p = ("season", y, code)
-    return "DATE", _value(p), _pmod(m), p, basis
-
-
-def _resolve_season(doc, code: str, rel: str, tense: str) -> int:
-    """Year of a season named without one, from this/last/next and the tense."""
-    d = doc.dct
-    cands = [(y, *_range(("season", y, code))) for y in (d.year - 2, d.year - 1, d.year, d.year + 1)]
-    current = [y for y, a, b in cands if a <= d <= b]
-    if rel in ("last", "this past", "the past"):
-        return max(y for y, a, b in cands if b < d)
-    if rel in ("next", "this coming", "the coming"):
-        return min(y for y, a, b in cands if a > d)
-    if current and rel in ("this", "the", "that", ""):
-        return current[0]
-    if rel == "this" or tense == "":
-        return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
-    if tense == "past":
-        return max(y for y, a, b in cands if b < d)
-    if tense == "future":
-        return min(y for y, a, b in cands if a > d)
-    return min(cands, key=lambda c: abs(((c[1] - d) + (c[2] - d)).days))[0]
-
-
-def _h_weekof(doc, m):
-    """ "the week of March 6": the week holding that day."""
-    res = _h_md(doc, m)
-    if res is None:
-        return None
-    d = _range(res[3])[0]
-    p = _of_date(d, "week")
-    return "DATE", _value(p), "", p, res[4]
-
-
-def _h_weekofmonth(doc, m):
-    """ "the first week of February": the ISO week holding that part of the month."""
-    res = _h_my(doc, m) if (m["year"] or m["sy"] or m["ry"]) else _h_month(doc, m)
-    if res is None or res[3] is None:
-        return None
-    first, last = _range(res[3])
-    nth = m["nth"].lower()
-    # the middle of that seven-day stretch decides the ISO week
-    d = last - timedelta(days=3) if nth in ("last", "final") else \
-        first + timedelta(days=7 * (doc.lx.ordinal_of[nth] - 1) + 3)
-    if d > last:
-        return None
-    p = _of_date(d, "week")
-    return "DATE", _value(p), "", p, res[4]
-
-
-def _h_relunit(doc, m):
-    rel = re.sub(r"\s+", " ", m["rel"].lower())
-    unit = m["unit"].lower()
-    if m["unit"][:1].isupper() and not m["unit"].isupper() and _titled(doc, m, "rel"):
-        return None
-    if rel in ("the same", "that") and unit not in ("year", "month", "week"):
-        return None
-    if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
-            "over", "for", "throughout", "within", "through"):
-        # "over the next decade" is a stretch of time, not a date
-        return "DURATION", _duration(1, unit), "", None, ""
-    if rel in ("the following", "the next", "following", "the previous", "the prior", "the preceding",
-               "the same", "that"):
-        base = doc.anchor or _of_date(doc.dct, "day")
-        n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
-             "the prior": -1, "the preceding": -1}.get(rel, 0)
-        ds, _ = _range(base)
-        p = _shift(_of_date(ds, unit), n, unit) if n else _of_date(ds, unit)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
-    n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
-         "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
-         "next": 1, "coming": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
-    cur = _of_date(doc.dct, unit)
-    p = _shift(cur, n, unit) if n else cur
-    mod = _pmod(m)
-    return "DATE", _value(p), mod, p, "relative"
-
-
-def _h_theunit(doc, m):
-    unit = m["unit"].lower()
-    if unit in ("decade", "century"):
-        if not m["pmod"] or doc.anchor is None:
-            return None
-        # "by the end of the decade": the decade the story is in
-        p = _of_date(_range(doc.anchor)[0], unit)
-        return "DATE", _value(p), _pmod(m), p, "narrative"
-    pw = doc.prev_word(m.start())
-    if unit == "weekend":
-        t = doc.tense(m.start(), m.end())
-        d = doc.dct + timedelta(days=(6 - doc.dct.isoweekday()) % 7) if t == "future" else \
-            doc.dct - timedelta(days=(doc.dct.isoweekday() - 6) % 7 if doc.dct.isoweekday() >= 6 else doc.dct.isoweekday() + 1)
-        p = _of_date(d, "weekend")
-        return "DATE", _value(p), _pmod(m), p, "relative"
-    nw = doc.next_word(m.end())
-    if not m["pmod"] and (pw in ("over", "throughout", "through", "all") or nw in ("ended", "ending", "to")):
-        # "the year ended Sept. 30", "over the year": a stretch of time
-        return "DURATION", _duration(1, unit), "", None, ""
-    if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
-        return None
-    base = doc.anchor if doc.anchor is not None and unit != "year" else _of_date(doc.dct, "day")
-    p = _of_date(_range(base)[0], unit)
-    return "DATE", _value(p), _pmod(m), p, "relative"
-
-
-def _pod_suffix(pod: str | None) -> str:
-    if not pod:
-        return ""
-    return "T" + lexicon().pod_of.get(pod.lower(), "")
-
-
-def _h_relday(doc, m):
-    d = doc.dct
-    if m["day"] and _titled(doc, m, "day"):
-        return None
-    if m["day"]:
-        w = m["day"].lower()
-        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}[w]
-        pod = m["pod"] or ("night" if w == "tonight" else None)
-    elif m["ba"]:
-        off, pod = (-2 if m["ba"].lower().startswith("before") else 2), None
-    else:
-        w = m["this"].lower()
-        pod = m["pod2"]
-        off = {"this": 0, "tomorrow": 1, "last": -1}[w]
-        if w == "last" and pod.lower() != "night":
-            return None
-    x = d + timedelta(days=off)
-    p = ("day", x.year, x.month, x.day)
-    if pod:
-        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "relative"
-    return "DATE", _value(p), _pmod(m), p, "relative"
-
-
-def _h_weekday(doc, m):
-    wd = doc.lx.weekday_of[m["wd"].lower()]
-    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
-    if m["pl"] or rel in ("every", "each") or m["pl2"]:
-        return "SET", "XXXX-WXX-%d" % wd + _pod_suffix(m["pod"]), "", None, ""
-    if rel in ("the following", "the next", "that", "the previous"):
-        # relative to the day the story is at, not to the publication date
-        base = doc.last_day or doc.dct
-        if rel == "the previous":
-            x = base - timedelta(days=(base.isoweekday() - wd) % 7 or 7)
-        else:
-            diff = (wd - base.isoweekday()) % 7 or (7 if rel != "that" else 0)
-            x = base + timedelta(days=diff)
-        basis = "narrative"
-    else:
-        x = _resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
-        basis = "relative"
-    p = ("day", x.year, x.month, x.day)
-    if m["pod"]:
-        return "TIME", _value(p) + _pod_suffix(m["pod"]), _pmod(m), p, basis
-    return "DATE", _value(p), _pmod(m), p, basis
-
-
-def _h_time(doc, m):
-    if m["noon"]:
-        if doc.prev_word(m.start()) == "high" or _titled(doc, m, "noon"):
-            return None  # "high noon", "High Noon" (a film)
-        h, mi = {"noon": 12, "midday": 12, "midnight": 0}[m["noon"].lower()], 0
-    elif m["h"]:
-        h, mi = int(m["h"]), int(m["mi"] or 0)
-        if not 1 <= h <= 12:
-            return None
-        pm = m["ampm"].lower().startswith("p")
-        h = (h % 12) + (12 if pm else 0)
-    else:
-        h, mi = int(m["h2"]), int(m["mi2"])
-        pw = doc.prev_word(m.start())
-        if not (m["tz"] or pw in ("at", "by", "until", "from", "before", "after", "around", "about", "since", "till", "to")):
-            return None  # "3:2" is a score or a ratio more often than a time
-    if h > 23 or mi > 59:
-        return None
-    ref = (m["dayref"] or "").lower()
-    if ref:
-        if ref in ("today", "yesterday", "tomorrow"):
-            x = doc.dct + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[ref])
-        elif ref.rstrip(".") in doc.lx.weekday_of:
-            x = _resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
-        else:
-            mm = re.match(r"([a-z]+)\.?\s+(\d+)", ref)
-            mo, day = _month_num(mm.group(1)), int(mm.group(2))
-            x = date(_resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
-        basis = "relative"
-    else:
-        x = doc.last_day or doc.dct
-        basis = "narrative" if doc.last_day else "relative"
-    p = ("day", x.year, x.month, x.day)
-    return "TIME", _value(p) + "T%02d:%02d" % (h, mi), _amod(m) or _pmod(m), p, basis
-
-
-def _h_holiday(doc, m):
-    name = re.sub(r"\s+", " ", m["hol"].lower().replace("\u2019", "'"))
-    if not m["hol"][:1].isupper():
-        return None
-    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
-    if m["year"]:
-        p_d, basis = _holiday(name, int(m["year"])), "explicit"
-    else:
-        basis = "relative"
-        y = doc.dct.year
-        this = _holiday(name, y)
-        t = doc.tense(m.start(), m.end())
-        if rel in ("last", "this past") or (not rel and t == "past"):
-            p_d = this if this <= doc.dct else _holiday(name, y - 1)
-        elif rel in ("next", "this coming") or (not rel and t == "future"):
-            p_d = this if this >= doc.dct else _holiday(name, y + 1)
-        else:
-            p_d = this
-    p = ("day", p_d.year, p_d.month, p_d.day)
-    return "DATE", _value(p), _pmod(m), p, basis
-
-
-def _h_ago(doc, m):
-    unit = _unit_name(m["unit"])
-    if unit not in DUR_UNITS:
-        return None
-    n = _number(m["num"])
-    direction = re.sub(r"\s+", " ", m["dir"].lower())
-    if direction in ("before", "after", "since"):
-        # "two days before" at the end of a clause: relative to the narrative anchor
-        nxt = doc.text[m.end():m.end() + 3]
-        if direction == "since" or (nxt.strip()[:1].isalnum()):
-            return None
-    sign = -1 if direction in ("ago", "earlier", "before", "back") else 1
-    amod = _amod(m)
-    if n is None:
-        return "DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", amod, None, "relative"
-    if unit in ("second", "minute", "hour"):
-        return "DURATION", _duration(n, unit), amod, None, ""
-    narrative = direction in ("earlier", "later", "before", "after")
-    if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
-        # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
-        p = _shift(doc.quarter, -1, "year")
-        return "DATE", _value(p), amod, p, "narrative"
-    if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
-        base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
-    elif narrative and doc.anchor is not None:
-        base, basis = doc.anchor, "narrative"
-    else:
-        base, basis = _of_date(doc.dct, "day"), "relative"
-    ni = int(round(n * (10 if unit == "decade" else 100 if unit == "century" else 1)))
-    u = "year" if unit in ("decade", "century") else ("day" if unit == "night" else unit)
-    if unit == "half":
-        return None
-    if basis == "narrative" and base[0] == "day" and u in ("day", "week"):
-        p = _shift(base, sign * ni, u)   # "two weeks later" than a day is a day
-    else:
-        p = _shift(_of_date(_range(base)[0], u), sign * ni, u)
-    if p is None:
-        return None
-    return "DATE", _value(p), amod, p, basis
-
-
-
-
-def _is_rate(doc, pos: int) -> bool:
-    """True when the word before ``pos`` is an amount ("$500 million a year", "358,000 a month")."""
-    pw = doc.prev_word(pos)
-    return bool(pw) and (pw[0].isdigit() or pw[0] == "$" or pw in doc.lx.rate_words or pw in doc.lx.quantity_nouns)
-
-
-
-
-
-def _titled(doc, m, group: str) -> bool:
-    """A capitalised time word inside a sentence is part of a name ("ABC's This Week")."""
-    w = m[group]
-    if not w or not w[:1].isupper() or w.isupper():
-        return False
-    j = m.start(group) - 1
-    while j >= 0 and doc.text[j] in " \t\"'`\u201c\u2018(":
-        j -= 1
-    return j >= 0 and doc.text[j] not in ".!?\n:;-_"
-
-
-def _h_duration(doc, m):
-    unit = _unit_name(m["unit"])
-    if unit not in DUR_UNITS:
-        return None
-    num = m["num"].lower()
-    n = _number(num)
-    if m["half"] and n is not None:
-        n += 0.5   # "a year and a half"
-    det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
-    nw = doc.next_word(m.end())
-    if m["unit"][:1].isupper() and m["num"][:1].isupper() and _titled(doc, m, "num"):
-        return None  # "the Thirty Years' War", "Six Days of the Condor": a name
-    if nw == "old" or (unit == "quarter" and nw == "of"):
-        return None  # ages ("52 years old") and fractions ("three-quarters of") are not times
-    if num in ("a", "an") and not det and _is_rate(doc, m.start()):
-        return None  # "$2 million a year", "700 seats a week": a rate, not a stretch of time
-    if num in ("a", "an") and unit in ("second", "minute") and not det:
-        nxt = doc.text[m.end():m.end() + 12].lstrip().lower()
-        if not (nxt[:1] in ",.;:!?)" or nxt.startswith(("later", "earlier", "ago", "longer", "or", "and"))):
-            return None  # "a second time", "wait a minute"
-    if num in ("a", "an") and det.startswith("a "):
-        return None
-    if unit == "weekend" and num in ("a", "an"):
-        return None  # "after a weekend of accusations"
-    if n is not None and (n > 10000 or (n >= 1000 and num[:1].isdigit())):
-        return None  # "the 1988 quarter" names a year, not 1988 quarters
-    if det.startswith("the same") or det.startswith("the other"):
-        return None
-    if det in ("the",) and n is not None and doc.next_word(m.end()) in ("of",) and unit == "year":
-        return None
-    if unit == "quarter" and n is not None and n == int(n) and not det and num in ("a", "one"):
-        return None  # "a quarter" is a fraction more often than three months
-    if unit == "half":
-        return None
-    amod = _amod(m)
-    if m["upto"]:
-        # "two to three weeks", "12-18 months": at least the lower bound
-        hi = _number(re.sub(r"^\s*(?:to|or)\s+|^\s*[-\u2013]\s*", "", m["upto"].lower()))
-        if n is None or hi is None or hi <= n:
-            return None
-        amod = amod or "EQUAL_OR_MORE"
-    val = _duration(n, unit)
-    if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
-        # "a five-year low": the article belongs to the noun phrase, not the duration
-        return "DURATION", val, amod, None, "", (m.start("num"), m.end())
-    return "DURATION", val, amod, None, ""
-
-
-def _h_pluralunit(doc, m):
-    unit = _unit_name(m["unit"])
-    det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
-    tail = (m["tail"] or "").lower()
-    pw = doc.prev_word(m.start())
-    if not det and not tail and pw not in ("for", "in", "over", "within", "took", "take", "takes", "lasted", "last", "spent", "wait", "waited"):
-        return None
-    if det.endswith(("recent", "past", "last")) and unit == "year" and not tail:
-        return "DATE", "PAST_REF", "", None, "relative"
-    if pw == "in" and not det and unit not in ("year", "decade", "century", "month"):
-        return None
-    if det.startswith(("early", "the early", "later", "the later")):
-        return None  # "the early hours of Thursday": part of a day, not a stretch
-    return "DURATION", _duration(None, unit), "", None, ""
-
-
-# "annually", "quarterly" are left out: annotated news tags them less often than not.
-SET_ADV = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H",
-           "nightly": "P1D", "biweekly": "P2W", "fortnightly": "P2W"}
-
-
-def _h_set(doc, m):
-    if m["adv"]:
-        return "SET", SET_ADV[m["adv"].lower()], "", None, ""
-    if m["freq"]:
-        unit = _unit_name(m["unit"])
-        return "SET", _duration(1, unit), "", None, ""
-    if m["unit2"]:
-        unit = _unit_name(m["unit2"])
-        if m["q"].lower() == "per":   # "instructions per second", "$5 per day": a rate
-            return None
-        n = _number(m["num"]) if m["num"] else 1
-        if unit not in DUR_UNITS:
-            return None
-        return "SET", _duration(n if n else 1, unit), "", None, ""
-    if m["wd"]:
-        return "SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, ""
-    if m["month"]:
-        return "SET", "XXXX-%02d" % _month_num(m["month"]), "", None, ""
-    if m["season"]:
-        return "SET", "XXXX-" + doc.lx.season_of[m["season"].lower()], "", None, ""
-    return None
-
-
-REF_VALUE = {
-    "right now": "PRESENT_REF", "just now": "PRESENT_REF", "now": "PRESENT_REF",
-    "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
-    "these days": "PRESENT_REF", "the present": "PRESENT_REF", "at present": "PRESENT_REF",
-    "the time being": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF",
-    "lately": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
-}
-
-
-def _h_ref(doc, m):
-    w = re.sub(r"[\s-]+", " ", m["ref"].lower())
-    if m["ref"].isupper() and len(m["ref"]) > 1:
-        return None  # "ON NOW" banners, headlines
-    if w == "current":
-        nw = doc.next_word(m.end())
-        if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
-            return None
-    nw = doc.next_word(m.end())
-    if w == "the past" and (_number(nw or "x") is not None or nw in ("few", "several", "couple")):
-        return None  # "the past three summers" is a stretch, not the past at large
-    v = REF_VALUE.get(w, "FUTURE_REF")
-    return "DATE", v, "", None, "relative"
-
-
-def _h_narr(doc, m):
-    det = re.sub(r"\s+", " ", m["det"].lower())
-    unit = m["unit"].lower()
-    n = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(det, 0)
-    pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
-    if (pod or unit == "day") and doc.last_day is not None:
-        ds = doc.last_day   # "the next morning": the day the story is at
-    elif (pod or unit == "day") and n == 0:
-        return None         # "that day" with no day mentioned before: nothing to point at
-    else:
-        ds = _range(doc.anchor or _of_date(doc.dct, "day"))[0]
-    u = "day" if pod else unit
-    if u in ("week", "weekend", "month", "year") and n:
-        # "the next week" may be a stretch ("over the next week"): keep only clear date uses
-        if doc.prev_word(m.start()) in ("over", "for", "within", "throughout"):
-            return "DURATION", _duration(1, u), "", None, ""
-    p = _shift(_of_date(ds, u), n, u) if n else _of_date(ds, u)
-    if pod and n == 0 and det == "that":
-        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
-    if pod:
-        return "TIME", _value(p) + _pod_suffix(pod), _pmod(m), p, "narrative"
-    return "DATE", _value(p), _pmod(m), p, "narrative"
-
-
-def _h_daybefore(doc, m):
-    unit = m["unit"].lower()
-    base = doc.anchor or _of_date(doc.dct, "day")
-    u = "day" if unit == "night" else unit
-    n = -1 if m["ba"].lower() == "before" else 1
-    p = _shift(_of_date(_range(base)[0], u), n, u)
-    return "DATE", _value(p), "", p, "narrative"
-
-
-HANDLERS = {
-    "iso": _h_iso, "numeric": _h_numeric, "isoweek": _h_isoweek, "mdy": _h_md, "dmy": _h_md,
-    "my": _h_my, "month": _h_month, "quarter": _h_quarter, "qcode": _h_qcode,
-    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year,
-    "spelledyear": _h_spelledyear, "decade": _h_decade, "century": _h_century,
-    "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
-    "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
-    "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
-}
 ANCHOR_KINDS = frozenset({"day", "week", "weekend", "month", "quarter", "season", "year"})
 
 
@@ -1350,12 +43,11 @@ TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")
 BACK, AHEAD = 48, 64   # how far a match may reach before / after its trigger token (chars)
 
 
-def _candidates(text: str):
-    """All rule matches as (start, end, priority, name, match).
-
-    Each rule runs only in windows around its trigger tokens (a month name, a unit word, a
-    digit...), which keeps the tagger fast on text that is mostly not about time.
-    """
+def _candidates(text: str) -> list[Candidate]:
+    """All non-empty rule matches, each rule run only in windows around its trigger tokens."""
+    # A trigger is a month name, a unit word, a digit...: running each rule only near one keeps
+    # the tagger fast on text that is mostly not about time, and finds every match (each match
+    # holds one of its rule's triggers, which a test checks).
     lx = lexicon()
     low = text.lower()
     if len(low) != len(text):  # rare characters whose lower case is longer: keep offsets
@@ -1391,7 +83,7 @@ def _candidates(text: str):
                 b += 1
             for m in rx.finditer(text, a, b):
                 if m.end() > m.start():
-                    out.append((m.start(), m.end(), r, name, m))
+                    out.append(Candidate(m.start(), m.end(), r, name, m))
     return out
 
 
@@ -1401,51 +93,58 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         return []
     if not isinstance(dct, date):
         dct = date.today()
-    doc = _Doc(text, dct)
+    doc = Doc(text, dct)
     cands = _candidates(text)
     out: list[Timex] = []
     # Longest candidates first (earlier rule on ties); a rejected candidate frees its span for
     # shorter ones. Survivors are then resolved again in text order, so that narrative
     # expressions see the dates mentioned before them.
-    pending = sorted(cands, key=lambda c: (-(c[1] - c[0]), c[2], c[0]))
+    pending = sorted(cands, key=lambda c: (c.start - c.end, c.priority, c.start))
     # while choosing, narrative expressions get a stand-in anchor (the real one comes later)
-    doc.anchor, doc.last_day = _of_date(dct, "day"), dct
+    doc.anchor, doc.last_day = period_of(dct, "day"), dct
     chosen = []
     taken: list[tuple[int, int]] = []
     for c in pending:
-        s, e = c[0], c[1]
+        s, e = c.start, c.end
         if _overlaps(taken, s, e):
             continue
-        res = _safe(doc, c)
-        if res is None:
+        if resolve(doc, c.rule, c.match) is None:
             continue
         taken.insert(bisect_right(taken, (s, 10**12)), (s, e))
         chosen.append(c)
-    chosen.sort(key=lambda c: c[0])
+    chosen.sort(key=lambda c: c.start)
     doc.anchor = doc.last_day = None
     for c in chosen:
-        res = _safe(doc, c)  # re-resolve in text order so the narrative anchor is right
+        res = resolve(doc, c.rule, c.match)  # again, in text order, so the narrative anchor is right
         if res is None:
             continue
-        if doc.story_used and res[4] == "relative":
-            res = res[:4] + ("narrative",) + res[5:]
+        if doc.story_used and res.basis == "relative":
+            res = res._replace(basis="narrative")
         tx = _build(doc, c, res)
         if tx is not None:
             out.append(tx)
-            if (tx.precision == "day" and c[3] in ("mdy", "dmy")) or (c[3] == "year" and not tx.mod):
+            if (tx.precision == "day" and c.rule in ("mdy", "dmy")) or (c.rule == "year" and not tx.mod):
                 extra = _coordinated_day(doc, tx) if tx.precision == "day" else _year_range_end(doc, tx)
                 if extra is not None and not _overlaps(taken, extra.start, extra.end):
                     out.append(extra)
     return out
 
 
+def _overlaps(taken: list, s: int, e: int) -> bool:
+    """True when [s, e) overlaps one of the sorted, disjoint spans in ``taken``."""
+    i = bisect_right(taken, (s, 10**12))
+    return (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)
+
+
+# ------------------------------------------------------------------------------------------
+# Second halves of ranges: "April 24 and 25", "2010-2014"
+# ------------------------------------------------------------------------------------------
+
 COORD_DAY_RE = re.compile(r"\s*(?:and|or|to|through|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?![%.,]?\d|\s*(?:%|percent|million|billion|people|[ap]\.?m))")
-
-
 YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d)(?![\d%]|[.,]\d)")
 
 
-def _year_range_end(doc: _Doc, tx: Timex) -> Timex | None:
+def _year_range_end(doc: Doc, tx: Timex) -> Timex | None:
     """The second year of "2010-2014"."""
     m = YEAR_RANGE_RE.match(doc.text, tx.end)
     if not m or int(m.group(1)) <= int(tx.value):
@@ -1456,36 +155,25 @@ def _year_range_end(doc: _Doc, tx: Timex) -> Timex | None:
                  basis="explicit", tense=tx.tense)
 
 
-def _coordinated_day(doc: _Doc, tx: Timex) -> Timex | None:
+def _coordinated_day(doc: Doc, tx: Timex) -> Timex | None:
     """The second day of "April 24 and 25" / "May 3-5", with the first one's month and year."""
     m = COORD_DAY_RE.match(doc.text, tx.end)
     if not m:
         return None
     try:
         d = tx.date_start.replace(day=int(m.group(1)))
-    except ValueError:
+    except ValueError:   # "April 30 and 31"
         return None
     if d <= tx.date_start:
         return None
     p = ("day", d.year, d.month, d.day)
-    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=_value(p),
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=period_value(p),
                  date_start=d, date_end=d, precision="day", basis=tx.basis, tense=tx.tense)
 
 
-def _overlaps(taken: list, s: int, e: int) -> bool:
-    """True when [s, e) overlaps one of the sorted, disjoint spans in ``taken``."""
-    i = bisect_right(taken, (s, 10**12))
-    return (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)
-
-
-def _safe(doc: _Doc, c):
-    """Run a rule handler; any failure on odd input just drops the candidate."""
-    doc.pos, doc.story_used = c[0], False
-    try:
-        return HANDLERS[c[3]](doc, c[4])
-    except (ValueError, KeyError, TypeError, OverflowError, AttributeError, IndexError, ZeroDivisionError):
-        return None
-
+# ------------------------------------------------------------------------------------------
+# Building the record: TimeML extents, tense, and the narrative state
+# ------------------------------------------------------------------------------------------
 
 # Hedges that TimeML annotators leave outside the expression (the mod still records them).
 OUTSIDE_AMOD = frozenset({"about", "only", "almost", "over", "just over", "just under", "barely",
@@ -1493,9 +181,9 @@ OUTSIDE_AMOD = frozenset({"about", "only", "almost", "over", "just over", "just 
 THE_RE = re.compile(r"the\s+", re.I)
 
 
-def _extent_start(c, s: int) -> int:
+def _extent_start(c: Candidate, s: int) -> int:
     """Where the expression starts once hedges and articles outside TimeML extents are dropped."""
-    name, m = c[3], c[4]
+    name, m = c.rule, c.match
     gd = m.groupdict()
     amod = gd.get("amod")
     if amod and re.sub(r"\s+", " ", amod.strip().lower()) in OUTSIDE_AMOD and m.start("amod") == s:
@@ -1525,26 +213,25 @@ def _extent_start(c, s: int) -> int:
     return s
 
 
-def _build(doc: _Doc, c, res) -> Timex | None:
+def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
     """Make the Timex record and update the narrative state."""
-    s, e = (c[0], c[1]) if len(res) < 6 else res[5]
-    res = res[:5]
+    s, e = res.extent or (c.start, c.end)
     s = _extent_start(c, s)
     text = doc.text
-    # trim a trailing sentence dot that is not part of an abbreviation ("a.m." keeps its dot)
+    # a TimeML extent never starts or ends with a space
     while e > s and text[e - 1].isspace():
         e -= 1
     while s < e and text[s].isspace():
         s += 1
-    typ, value, mod, period, basis = res
+    typ, value, mod, period, basis = res.type, res.value, res.mod, res.period, res.basis
     ds = de = None
     precision = ""
     if period is not None:
         try:
-            ds, de = _range(period)
-        except (ValueError, OverflowError):
+            ds, de = period_range(period)
+        except (ValueError, OverflowError):   # off the calendar: "next year" said in 9999
             return None
-        ds, de = _rest_of_period(text[s:e], ds, de, mod, basis, doc.dct)
+        ds, de = rest_of_period(text[s:e], ds, de, mod, basis, doc.dct)
         precision = PRECISION_OF[period[0]]
         # Dates resolved against the dct only re-anchor the narrative when they name a day:
         # "a year earlier" after "last year" still means a year before the report.
@@ -1555,7 +242,7 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             doc.last_day = ds
         if period[0] == "day" and basis in ("explicit", "narrative"):
             doc.story, doc.story_pos = ds, e
-        if period[0] == "quarter" and c[3] in ("quarter", "qcode"):
+        if period[0] == "quarter" and c.rule in ("quarter", "qcode"):
             if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
             doc.quarter_pos = s
@@ -1575,19 +262,3 @@ def _build(doc: _Doc, c, res) -> Timex | None:
             tense = before_after or "present"
     return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
                  date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense)
-
-
-def timex_record(doc: dict) -> dict:
-    """Tag one JSON document {"doc_id", "dct", "text"} -> {"doc_id", "timexes": [...]}."""
-    text = doc.get("text") or ""
-    try:
-        dct = date.fromisoformat(str(doc.get("dct"))[:10])
-    except (ValueError, TypeError):
-        dct = date.today()
-    out = []
-    for t in tag_timexes(text if isinstance(text, str) else str(text), dct):
-        row = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
-        if t.mod:
-            row["mod"] = t.mod
-        out.append(row)
-    return {"doc_id": doc.get("doc_id"), "timexes": out}

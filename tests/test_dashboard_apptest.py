@@ -323,10 +323,12 @@ def test_dashboard_relations_pair_comes_from_the_url(app):
 
 
 def test_dashboard_empty_store_explains_how_to_start(tmp_path, monkeypatch):
-    monkeypatch.setenv("TIMELINE_DB", f"sqlite:///{tmp_path / 'empty.db'}")
+    monkeypatch.setenv("TIMELINE_DB", f"sqlite:///{tmp_path / 'new' / 'empty.db'}")
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("No events yet" in i.value for i in at.info)
+    assert any("no store at" in c.value for c in at.caption)
+    assert not (tmp_path / "new").exists(), "showing an empty page must not create a store"
 
 
 def test_dashboard_unreadable_store_is_a_message(tmp_path, monkeypatch):

@@ -44,3 +44,11 @@ def test_docs_readme_shows_the_two_commands(command):
 
 def test_docs_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("module", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pipeline").glob("*.py")
+                                          if p.name not in ("__init__.py", "__main__.py")))
+def test_docs_readme_lists_every_pipeline_module(module):
+    # "How it is built" gives each room of the pipeline one line: a new module needs its line.
+    built = README.split("## How it is built", 1)[1].split("\n## ", 1)[0]
+    assert f"    {module} " in built

@@ -1,4 +1,4 @@
-"""Tests for the ``entities`` output (pipeline/entities.py)."""
+"""Tests for the ``entities`` output (``entities_record`` in pipeline/cli_jsonl.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import pipeline.entities as entities
-from pipeline.entities import entities_record
+import pipeline.cli_jsonl as cli_jsonl
+from pipeline.cli_jsonl import entities_record
 from pipeline.records import ActorMention
 
 VALID_ISO3 = {c.alpha_3 for c in pycountry.countries}
@@ -55,7 +55,7 @@ def test_entities_record_actors_feed_countries(monkeypatch):
             ActorMention(11, 26, "Premier Li Qiang", "Li Qiang", "person", "Premier", "CHN"),
             ActorMention(32, 38, "Huawei", "Huawei", "org", "", "CHN"),
             ]
-    monkeypatch.setattr(entities, "tag_actors", lambda t: fake)
+    monkeypatch.setattr(cli_jsonl, "tag_actors", lambda t: fake)
     out = entities_record({"doc_id": "a", "text": text})
     assert out["countries_with_actors"] == ["CHN"]
     assert out["countries"] == []     # no country is named in the text itself

@@ -25,6 +25,14 @@ def ev(date_start, precision="day", title="", countries=(), actors=(), code="", 
 
 
 SAME = [
+    # A syndicated copy or a near-copy of an article repeats the sentence and its date: one
+    # happening, whoever it names (nobody here), even where named parties would conflict.
+    ("the same sentence and date, no party named",
+     ev("2025-03-08", title="Tariffs took effect", code="163"),
+     ev("2025-03-08", title="Tariffs took effect", code="163")),
+    ("the same sentence and date, one side naming a party",
+     ev("2025-03-08", title="Tariffs took effect", countries=["CAN"], code="163"),
+     ev("2025-03-08", title="Tariffs took effect", code="163")),
     ("paraphrase same day",
      ev("2025-10-31", title="Carney met Xi Jinping in Gyeongju", countries=["CAN", "CHN"], actors=[CARNEY, XI],
         code="040", quad=1),
@@ -104,9 +112,12 @@ DIFFERENT = [
         date_end="2019-12-31"),
      ev("2010-01-01", "decade", title="Canada and China grew closer", countries=["CAN", "CHN"], code="030",
         date_end="2019-12-31")),
-    ("no party named on either side",
+    ("no party named on either side, in other words",
      ev("2025-03-08", title="Tariffs took effect", code="163"),
-     ev("2025-03-08", title="Tariffs took effect", code="163")),
+     ev("2025-03-08", title="New duties came into force", code="163")),
+    ("the same sentence on another date",
+     ev("2025-03-08", title="Tariffs took effect", code="163"),
+     ev("2025-03-09", title="Tariffs took effect", code="163")),
     ("disjoint countries",
      ev("2024-08-26", title="A surtax on electric vehicles was announced", countries=["CAN"], code="163"),
      ev("2024-08-26", title="A surtax on electric vehicles was announced", countries=["USA"], code="163")),
@@ -156,6 +167,31 @@ def test_merge_fold_keeps_finest_date_and_unions_parties(canonical, mention, exp
     assert out["event_code"] == (canonical["event_code"] or mention["event_code"])
 
 
+def test_merge_fold_takes_the_finest_mention_as_the_events_face():
+    # The event keeps the finest date, with the sentence, title and article that give it.
+    year = {**stored(ev("2018-01-01", "year", title="Relations collapsed in 2018", countries=["CAN"], code="173")),
+            "sentence": "Relations collapsed in 2018.", "article_id": "late", "flags": '["no_action"]'}
+    day = {**stored(ev("2018-12-01", title="Canada arrested Meng Wanzhou", countries=["CAN"], code="173")),
+           "sentence": "Canada arrested Meng Wanzhou on Dec. 1.", "article_id": "early", "flags": "[]"}
+    out = fold(year, day, "2018-12-06")
+    assert (out["date_start"], out["precision"], out["title"], out["article_id"], out["flags"]) == (
+        "2018-12-01", "day", "Canada arrested Meng Wanzhou", "early", "[]")
+    assert fold(day, year, "2026-01-13")["title"] == "Canada arrested Meng Wanzhou", "a coarser mention is evidence"
+    # As finely dated, the less doubtful mention stands for the event.
+    doubtful = {**day, "title": "Saturday", "flags": '["date_word_title", "no_action"]'}
+    assert fold(doubtful, day, "2018-12-07")["title"] == "Canada arrested Meng Wanzhou"
+    assert fold(day, doubtful, "2018-12-07")["title"] == "Canada arrested Meng Wanzhou"
+
+
+def test_merge_fold_drops_low_confidence_once_a_mention_is_sure():
+    weak = {**stored(ev("2025-03-01", "month", countries=["CHN"], code="163")), "confidence": 0.4,
+            "flags": '["low_confidence"]'}
+    sure = {**stored(ev("2025-03-01", "month", countries=["CHN"], code="163")), "confidence": 0.9, "flags": "[]"}
+    out = fold(weak, {**sure, "flags": '["low_confidence"]', "confidence": 0.45}, "2025-08-12")
+    assert out["flags"] == '["low_confidence"]' and out["confidence"] == 0.45
+    assert fold(weak, sure, "2025-08-12")["flags"] == "[]"
+
+
 def test_merge_fold_counts_the_mention_and_its_report_dates():
     event = stored(ev("2025-10-31", countries=["CAN"], code="040"), mentions=2, reported="2025-11-01")
     later = fold(event, {**stored(ev("2025-10-31", countries=["CHN"])), "confidence": 0.9}, "2025-11-05")
@@ -180,6 +216,22 @@ def test_merge_best_match_takes_the_best_score_ties_to_the_smallest_id():
     assert best_match(mention, [("y", closer), ("x", closer)]) == "x"
     assert best_match(mention, [("a", other)]) is None
     assert best_match(mention, []) is None
+
+
+def test_merge_best_match_leaves_a_coarse_mention_between_two_days_apart():
+    # "Trudeau visited China in December 2017" names neither the arrival nor the departure.
+    month = prepare(ev("2017-12-01", "month", title="Trudeau visited China", countries=["CAN", "CHN"],
+                       actors=["Justin Trudeau"], code="042", quad=1))
+    arrival = prepare(ev("2017-12-03", title="Trudeau arrived in China for a visit", countries=["CAN", "CHN"],
+                         actors=["Justin Trudeau"], code="042", quad=1))
+    departure = prepare(ev("2017-12-07", title="Trudeau ended a visit to China", countries=["CAN", "CHN"],
+                           actors=["Justin Trudeau"], code="042", quad=1))
+    assert best_match(month, [("a", arrival)]) == "a"
+    assert best_match(month, [("a", arrival), ("d", departure)]) is None
+    # A finer mention is never ambiguous that way: it joins the best event holding its day.
+    day = prepare(ev("2017-12-03", title="Trudeau arrived in China for a visit", countries=["CAN", "CHN"],
+                     actors=["Justin Trudeau"], code="042", quad=1))
+    assert best_match(day, [("m", month), ("a", arrival)]) == "a"
 
 
 @pytest.mark.parametrize("cell,expected", [

@@ -1,6 +1,7 @@
 """The event store on SQLite and (when TIMELINE_TEST_PG is set) PostgreSQL, with hand-built input."""
 from __future__ import annotations
 
+import csv
 import json
 import multiprocessing
 import os
@@ -8,6 +9,7 @@ import sqlite3
 import stat
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -471,8 +473,10 @@ def test_store_failed_write_leaves_no_cached_rows(store_url, monkeypatch):
         assert calls == ["e1"] and not s._gates   # the rolled-back merge is not remembered
         monkeypatch.undo()
         assert s.counts() == {"articles": 1, "events": 1, "mentions": 1}
-        # The next mention is compared with the stored {CAN, CHN}: {CHN, KOR} conflicts with it.
-        assert add_events(s, make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"]))).events_added == 1
+        # The next mention is compared with the stored {CAN, CHN}: {CHN, KOR} conflicts with it
+        # (told in other words: the very same sentence and date would be one happening anyway).
+        assert add_events(s, make_article("a3"), frame(_meeting("e3", ["CHN", "KOR"], "Carney met officials at APEC"))
+                          ).events_added == 1
 
 
 def test_store_migrates_version_3(store_url):
@@ -531,3 +535,80 @@ def test_store_driver_writes_raise_sqlalchemy_errors(store):
         with store.engine.begin() as conn:
             store._write_many(conn, mentions_table, [row])   # (article_id, mention_id) is unique
     assert store.counts()["mentions"] == 1
+
+
+def test_store_a_finer_mention_rewrites_the_stored_events_face(store_url):
+    # A later, finer report becomes the event's face in the store itself (not only in the
+    # writer's cache): a fresh writer must compare against the same title and sentence.
+    year = make_event("y1", "2025-01-01", "2025-12-31", "year", "Carney and Xi met this year", ["CAN", "CHN"],
+                      [CARNEY, XI], "040", 1, sentence="Carney and Xi met this year.")
+    day = meeting_xi("d1", title="Carney met Xi Jinping in Gyeongju")
+    with open_store(store_url) as s:
+        add_events(s, make_article("a1", "2025-12-01", "Year in review"), frame(year))
+        assert add_events(s, make_article("a2", "2025-11-01", "Day report"), frame(day)).mentions_merged == 1
+        cached = dict(s._gates)
+    with open_store(store_url) as fresh:
+        row = fresh.events_frame().iloc[0]
+        assert (row["event_id"], row["date_start"], row["precision"], row["title"], row["article_title"]) == (
+            "y1", "2025-10-31", "day", "Carney met Xi Jinping in Gyeongju", "Day report")
+        with fresh.engine.connect() as conn:
+            stored = conn.execute(sa.select(*[schema.events_table.c[n] for n in store_mod._COMPARE_COLUMNS])).all()
+        assert {r[0]: store_mod.prepare(dict(zip(store_mod._COMPARE_COLUMNS, r))) for r in stored} == cached
+
+
+def test_store_near_copies_add_mentions_not_events(tmp_path):
+    # A syndicated copy (same text, another headline and source) and a near-copy (a line added)
+    # of every sample article: each copy's mention joins the event of its original, even the
+    # ones that name nobody, so the events are those of the originals, each reported thrice.
+    from pathlib import Path
+
+    from pipeline.article import article_from_text
+    from pipeline.extract import event_rows, extract_events
+
+    samples = Path(__file__).resolve().parents[1] / "data" / "articles"
+    with (samples / "manifest.csv").open(encoding="utf-8") as fh:
+        manifest = list(csv.DictReader(fh))
+    once, thrice = open_store(f"sqlite:///{tmp_path / 'once.db'}"), open_store(f"sqlite:///{tmp_path / 'thrice.db'}")
+    with once, thrice:
+        for row in manifest:
+            text = (samples / row["file"]).read_text(encoding="utf-8")
+            day = date.fromisoformat(row["published"])
+            copies = [article_from_text(text, day, source="Wire"),
+                      article_from_text(text.replace(row["title"], "Syndicated: " + row["title"], 1), day,
+                                        source="Other wire", url="https://other.example/story"),
+                      article_from_text(text + "\n\nThis copy was filed by another correspondent.", day)]
+            assert len({a.article_id for a in copies}) == 3
+            for i, article in enumerate(copies):
+                rows = event_rows(extract_events(article), article)
+                if i == 0:
+                    add_events(once, article, rows)
+                add_events(thrice, article, rows)
+        events_once, events_thrice = once.events_frame(), thrice.events_frame()
+        assert len(events_once) > 100
+        assert sorted(events_thrice["event_id"]) == sorted(events_once["event_id"])
+        assert (events_thrice.set_index("event_id")["mentions"] ==
+                3 * events_once.set_index("event_id")["mentions"]).all()
+
+
+def test_store_reconcile_gives_one_store_whatever_the_order(store_url, tmp_path):
+    # The same three reports in two orders: the event takes the id of whichever came first, and
+    # the year-precise one joins or not depending on what it meets. reconcile rebuilds both alike.
+    reports = [(make_article("a1", "2025-11-01", "Day report"), frame(meeting_xi("x1"))),
+               (make_article("a2", "2025-11-03", "Follow-up"), frame(meeting_xi("x2", title="Xi Jinping met Carney"))),
+               (make_article("a3", "2025-12-20", "Year review"), frame(meeting_xi("x3", precision="year")))]
+    other = f"sqlite:///{tmp_path / 'other.db'}"
+    dumps = []
+    for url, order in ((store_url, reports), (other, reports[::-1])):
+        with open_store(url) as s:
+            for article, rows in order:
+                add_events(s, article, rows)
+            before = s.events_frame()
+            assert s.reconcile() == (1, 3)
+            after = s.events_frame()
+            with s.engine.connect() as conn:
+                keys = sorted(tuple(r) for r in conn.execute(sa.select(schema.event_keys_table)))
+            dumps.append((before, after, keys))
+    assert dumps[0][0]["event_id"].tolist() != dumps[1][0]["event_id"].tolist()
+    pd.testing.assert_frame_equal(dumps[0][1], dumps[1][1])
+    assert dumps[0][2] == dumps[1][2]
+    assert dumps[0][1]["event_id"].tolist() == ["x1"] and dumps[0][1]["mentions"].tolist() == [3]

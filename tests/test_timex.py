@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipeline.cli_jsonl import timex_record
 from pipeline.records import PRECISIONS, TIMEX_TYPES
-from pipeline.timex import tag_timexes, timex_record
+from pipeline.timex import tag_timexes
 
 ROOT = Path(__file__).resolve().parent.parent
 TUE = date(2026, 1, 13)   # a Tuesday
@@ -392,7 +393,8 @@ def test_timex_later_this_period_is_the_rest_of_it(text, dct, start, end):
 def test_timex_every_rule_match_holds_one_of_its_trigger_tokens():
     # The tagger runs each rule only near its trigger tokens (a digit for the digit rules): that
     # is exact only if every match of the rule, run over the whole text, holds such a token.
-    from pipeline.timex import TOKEN_RE, lexicon
+    from pipeline.timex import TOKEN_RE
+    from pipeline.timex_lex import lexicon
 
     lx = lexicon()
     words_of: dict[int, set[str]] = {}
@@ -415,3 +417,47 @@ def test_timex_every_rule_match_holds_one_of_its_trigger_tokens():
                 assert ok, (name, m.group())
                 checked += 1
     assert checked > 300
+
+
+def test_timex_handler_bugs_are_not_swallowed(monkeypatch):
+    # only the calendar's refusals (ValueError, OverflowError) reject a match: a bug must fail
+    import pipeline.timex_rules as rules
+
+    def broken(doc, m):
+        raise TypeError("a bug in a handler")
+
+    monkeypatch.setitem(rules.HANDLERS, "year", broken)
+    with pytest.raises(TypeError):
+        tag_timexes("It happened in 2019.", TUE)
+
+
+@pytest.mark.parametrize("text,dct,expected", [
+    ("on February 30, 2020 and on March 3, 2020", TUE, ["February", "2020", "March 3, 2020"]),
+    ("It rose in 2020.", date(1, 1, 1), ["2020"]),
+    ("They met last Thanksgiving.", date(1, 1, 1), []),
+    ("They met next Christmas.", date(9999, 12, 31), []),
+    ("It was 2024-W53 then.", TUE, ["2024"]),    # 2024 has 52 ISO weeks: the year alone is left
+])
+def test_timex_impossible_dates_are_rejected(text, dct, expected):
+    assert [t.text for t in tag_timexes(text, dct)] == expected
+
+
+def test_timex_quarter_of_a_year_without_its_number_is_rejected():
+    # "last year's quarter" says which year but not which quarter: the year alone is kept
+    got = tag_timexes("U.K. sales for last year's quarter were about $3 million.", date(1989, 11, 1))
+    assert [(t.text, t.value) for t in got] == [("last year", "1988")]
+
+
+@pytest.mark.parametrize("word,plain", [
+    ("\u017fpring", "spring"), ("the s\u0131xties", "the sixties"), ("Chri\u017ftmas", "Christmas"),
+    ("at m\u0131dnight", "at midnight"), ("at 5 p.m. ye\u017fterday", "at 5 p.m. yesterday"),
+    ("the next morn\u0131ng", "the next morning"), ("the n\u0131ght before.", "the night before."),
+    ("the f\u0131rst week of March", "the first week of March"), ("once a \u017fecond", "once a second"),
+    ("n\u0130ghtly", "nightly"), ("every \u017fummer", "every summer"), ("ye\u017fterday", "yesterday"),
+    ("the twent\u0131es", "the twenties"), ("Bast\u0131lle Day", "Bastille Day"),
+])
+def test_timex_lookalike_letters_make_no_time_word(word, plain):
+    # re.I matches "\u017f" (long s) to s and "\u0131", "\u0130" to i, but .lower() keeps them: the
+    # word is in no table and the match is rejected (the plain copy after it triggers the rule)
+    got = tag_timexes(f"They met {word} and {plain}.", TUE)
+    assert got and not any(set(t.text) & set("\u017f\u0131\u0130") for t in got)

@@ -14,6 +14,8 @@ from sqlalchemy.engine import make_url
 from pipeline.export import read_parquet_snapshot
 from pipeline.query import Filters, filter_events
 from pipeline.records import EVENT_COLUMNS, STORE_COLUMNS
+from pipeline.engine import NoStore
+from pipeline.schema import ARTICLE_COLUMNS
 from pipeline.store import default_db_url, open_store
 from ui.arrays import day_arrays, explode_column, lane_pairs, subset_pairs
 from ui.labels import type_label, type_root
@@ -56,7 +58,7 @@ def store_version(url: str) -> str:
             return "|".join(stamps) or "missing"
     except Exception:  # an odd URL is reported by open_store, not here
         return "unknown"
-    with open_store(url) as store:
+    with open_store(url, create=False) as store:
         return ",".join(f"{k}={v}" for k, v in sorted(store.counts().items()))
 
 
@@ -67,6 +69,7 @@ class Loaded:
     events: pd.DataFrame
     articles: pd.DataFrame
     version: str
+    missing: str = ""   # why there is no store yet ("" when there is one)
     _cache: dict = field(default_factory=dict, repr=False)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -169,9 +172,12 @@ def load(url: str) -> Loaded:
     if snapshot is not None:
         events, articles = read_parquet_snapshot(snapshot)
         return Loaded(events.reset_index(drop=True), articles, store_version(url))
-    with open_store(url) as store:
-        events = store.events_frame()
-        articles = store.articles_frame()
+    try:
+        with open_store(url, create=False) as store:
+            events = store.events_frame()
+            articles = store.articles_frame()
+    except NoStore as err:   # nothing ingested yet: an empty page that offers to add articles
+        return Loaded(empty_events(), pd.DataFrame(columns=list(ARTICLE_COLUMNS)), "missing", missing=str(err))
     version = store_version(url)
     # Positional index: filtered views map back to the cached per-row arrays through it.
     return Loaded(events.reset_index(drop=True), articles, version)
@@ -186,7 +192,7 @@ def load_cached(url: str, version: str) -> Loaded:
 def event_sources(url: str, loaded: Loaded, event_id: str) -> pd.DataFrame:
     """The articles reporting ``event_id`` (from the store, or from the snapshot's own columns)."""
     if parquet_path(url) is None:
-        with open_store(url) as store:
+        with open_store(url, create=False) as store:
             return store.event_sources(event_id)
     row = loaded.events[loaded.events["event_id"] == event_id]
     if row.empty:

@@ -1,11 +1,31 @@
-"""The ``entities`` output: countries, their mentions and the actors named in one document."""
+"""The JSONL records of the ``timex`` and ``entities`` commands (the evaluation formats).
+
+Each function takes one decoded input line and returns the output line as a dict; the command
+line (pipeline/cli.py) reads and writes the lines and reports bad ones.
+"""
 from __future__ import annotations
+
+from datetime import date
 
 from pipeline.actors import tag_actors
 from pipeline.geo import is_metonymic, tag_countries, tag_regions
+from pipeline.timex import tag_timexes
 
-# Mention kinds that name the country itself (the rest come from people and organisations).
-GEO_KINDS = ("name", "demonym", "capital", "seat")
+
+def timex_record(doc: dict) -> dict:
+    """Tag one JSON document {"doc_id", "dct", "text"} -> {"doc_id", "timexes": [...]}."""
+    text = doc.get("text") or ""
+    try:
+        dct = date.fromisoformat(str(doc.get("dct"))[:10])
+    except (ValueError, TypeError):
+        dct = date.today()
+    out = []
+    for t in tag_timexes(text if isinstance(text, str) else str(text), dct):
+        row = {"start": t.start, "end": t.end, "text": t.text, "type": t.type, "value": t.value}
+        if t.mod:
+            row["mod"] = t.mod
+        out.append(row)
+    return {"doc_id": doc.get("doc_id"), "timexes": out}
 
 
 def entities_record(doc: dict) -> dict:

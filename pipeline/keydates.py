@@ -1,0 +1,176 @@
+"""The story's key dates: which days of the stored events matter most.
+
+``rank_days(events, mentions)`` is a pure ranking over what the store holds (no database, no
+Streamlit): ``events`` are the canonical events, already filtered (``pipeline.query.filter_events``
+with the export's or the dashboard's ``Filters``), ``mentions`` what ``Store.mentions_frame()``
+gives (each mention's reporting article, its publication date and source, the mention's
+sentence position and date basis). It returns the days best first with ``KEYDATE_COLUMNS``:
+``date``, ``score``, ``events`` (the day's events) and ``title`` (its leading event).
+
+A day matters when the corpus keeps pointing at it, not when much was published on it. Every
+article reporting an event of the day gives the day one vote (its strongest mention there):
+- a report from an article published after the day is the full vote: the news of a day is
+  written the day after, and an article that still tells it weeks later (backstory, by its
+  date or in a narrative) keeps pointing at it;
+- a mention on the day itself is weaker (often "today" in an article about something else), and
+  so is a forecast (an article published before the day) or an article's own news dated only by
+  its publication day (date basis "publication": every article has one, whatever happened);
+- a mention in the first sentences, where a news article puts its news, counts double;
+- a material act (CAMEO quad class 2 or 4: aid, agreements, attacks, arrests) outweighs a
+  statement;
+- an article that names many days points less at each of them (listings, chronologies and
+  programme pages spread their attention thin).
+The votes of one source count with diminishing returns, so several outlets outweigh one
+outlet's many updates.
+
+Only day-precise events name a day. Coarser ones (a week, a month, a year) contribute nothing:
+spreading "in March" over its 31 days would add the same small amount to every day of that month,
+changing no order within it while blurring the days the articles actually name.
+
+Measured on Timeline17 (``bench/eval_tls.py``): a separate bonus for retellings long after the day
+and a decay of the vote with the distance between the report and the day both lowered Date-F1
+(pages of old dates, programme schedules), so both are plain later reports here.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+
+KEYDATE_COLUMNS: tuple[str, ...] = ("date", "score", "events", "title")
+
+# ----- the weights: one vote per reporting article and day, scaled by these ------------------
+# A report from an article published after the day is the unit vote (1).
+# A mention published on the day itself: the day's own news is mostly written the day after, and
+# a same-day "today" is often in an article about something else.
+SAME_DAY = 0.6
+# A vote that says little about the day: a forecast (the article was published before the day:
+# plans change) or an article's own news dated only by its publication day (every article has
+# one, so it measures how much was published rather than what happened).
+WEAK = 0.15
+# News articles put their news first (the inverted pyramid): a mention in one of the first
+# LEAD_SENTENCES sentences counts LEAD times.
+LEAD_SENTENCES = 3
+LEAD = 2.0
+# Material acts (quad classes 2 and 4) over verbal ones (1 and 3): what was done over what was said.
+MATERIAL = 1.5
+# An article naming n days gives each of them its vote / n ** DAY_SPREAD: a page naming 16 days
+# points half as hard at each as an article about one day, yet a chronology still counts.
+DAY_SPREAD = 0.25
+# The votes of one source for a day count as their sum ** SOURCE_POOLING: four articles of one
+# outlet weigh about 2.8 votes, four outlets 4. Articles without a source are pooled as one
+# source (nothing says they come from different outlets).
+SOURCE_POOLING = 0.75
+
+DAY_PRECISIONS = frozenset({"day"})
+MATERIAL_CLASSES = (2, 4)
+# Scores are shown and compared at this many decimals; equal scores go to the earlier day.
+SCORE_DECIMALS = 3
+
+
+def empty_keydates() -> pd.DataFrame:
+    """No key dates: the columns only."""
+    return pd.DataFrame({"date": pd.Series(dtype=object), "score": pd.Series(dtype="float64"),
+                         "events": pd.Series(dtype="int64"), "title": pd.Series(dtype=object)})
+
+
+def _votes(m: pd.DataFrame) -> pd.Series:
+    """The vote of each mention for its event's day (``m``: mentions joined with their day)."""
+    lag = (m["pub"] - m["day"]).dt.days
+    publication = m["date_basis"].fillna("").eq("publication")
+    vote = pd.Series(1.0, index=m.index)
+    vote[lag == 0] = SAME_DAY
+    vote[(lag < 0) | publication] = WEAK
+    vote[pd.to_numeric(m["quad_class"], errors="coerce").isin(MATERIAL_CLASSES)] *= MATERIAL
+    lead = pd.to_numeric(m["sentence_index"], errors="coerce").lt(LEAD_SENTENCES).fillna(False).astype(bool)
+    vote[lead & ~publication] *= LEAD   # the publication default always sits in the lead: no news there
+    days_named = m.groupby("article_id")["day"].transform("nunique")
+    return vote / days_named ** DAY_SPREAD
+
+
+def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
+    """The days named by ``events`` (a filtered ``Store.events_frame()``), ranked by what their
+    ``mentions`` (``Store.mentions_frame()``; mentions of other events are ignored) say about
+    them, best first; at most ``top`` rows (all when None). Equal scores go to the earlier day,
+    and the leading event of a day is the one with the most votes (then the smallest id)."""
+    if events.empty:
+        return empty_keydates()
+    day_events = events.loc[events["precision"].isin(DAY_PRECISIONS), ["event_id", "date_start", "quad_class", "title"]]
+    day_events = day_events.assign(day=pd.to_datetime(day_events["date_start"].astype(str).str[:10],
+                                                      format="%Y-%m-%d", errors="coerce")).dropna(subset=["day"])
+    if day_events.empty:
+        return empty_keydates()
+    m = mentions[["event_id", "article_id", "published", "source", "sentence_index", "date_basis"]].merge(
+        day_events[["event_id", "day", "quad_class"]], on="event_id", how="inner")
+    m["pub"] = pd.to_datetime(m["published"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce")
+    m = m.dropna(subset=["pub"])
+    m["vote"] = _votes(m) if len(m) else pd.Series(dtype="float64")
+    m["outlet"] = m["source"].fillna("").astype(str)
+    per_article = m.groupby(["day", "outlet", "article_id"])["vote"].max()
+    score = (per_article.groupby(level=["day", "outlet"]).sum() ** SOURCE_POOLING).groupby(level="day").sum()
+
+    event_votes = m.groupby("event_id")["vote"].sum()
+    lead = day_events.assign(votes=day_events["event_id"].map(event_votes).fillna(0.0).round(9))
+    lead = lead.sort_values(["day", "votes", "event_id"], ascending=[True, False, True])
+    by_day = lead.groupby("day", sort=True)
+    out = pd.DataFrame({"date": by_day["day"].first().dt.strftime("%Y-%m-%d"),
+                        "score": score.reindex(by_day.size().index).fillna(0.0).round(SCORE_DECIMALS),
+                        "events": by_day.size().astype("int64"),
+                        "title": by_day["title"].first().fillna("").astype(str)})
+    out = out.sort_values(["score", "date"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    if top is not None:
+        out = out.head(max(0, top))
+    return out.reset_index(drop=True)
+
+
+# ----- output -------------------------------------------------------------------------------
+
+def to_csv_bytes(days: pd.DataFrame) -> bytes:
+    """CSV with the header ``date,score,events,title``; titles are article text, so a title a
+    spreadsheet would run as a formula is neutralised."""
+    from pipeline.export import neutralise_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(KEYDATE_COLUMNS)
+    for day, score, n, title in days[list(KEYDATE_COLUMNS)].itertuples(index=False, name=None):
+        writer.writerow([day, f"{score:.{SCORE_DECIMALS}f}", int(n), neutralise_cell(str(title))])
+    return out.getvalue().encode("utf-8")
+
+
+def to_json_bytes(days: pd.DataFrame) -> bytes:
+    """A JSON array of ``{date, score, events, title}`` objects, best first."""
+    records = [{"date": day, "score": float(score), "events": int(n), "title": str(title)}
+               for day, score, n, title in days[list(KEYDATE_COLUMNS)].itertuples(index=False, name=None)]
+    return json.dumps(records, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+FORMATS = {"csv": to_csv_bytes, "json": to_json_bytes}
+
+
+def run_keydates(db: str | None, filters, top: int, fmt: str, out: BinaryIO) -> int:
+    """Print the ``top`` key days of the store's events passing ``filters`` (a
+    ``pipeline.query.Filters``) to ``out`` in ``fmt``; return the exit code (1 when the store is
+    missing or unusable)."""
+    from pipeline.engine import StoreError, default_db_url
+    from pipeline.query import filter_events
+    from pipeline.store import open_store
+
+    try:
+        store = open_store(db or default_db_url(), create=False)
+    except StoreError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    try:
+        events = filter_events(store.events_frame(), filters)
+        mentions = store.mentions_frame()
+    finally:
+        store.close()
+    out.write(FORMATS[fmt](rank_days(events, mentions, top)))
+    out.flush()
+    return 0

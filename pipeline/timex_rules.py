@@ -1,0 +1,821 @@
+"""The rule handlers of the temporal tagger: one per pattern of pipeline/timex_lex.py.
+
+A handler takes the document (``Doc``) and a regex match of its rule, and returns the
+``Resolution`` of the expression (type, TIMEX3 value and mod, the calendar period it names, how
+it was dated) or None to reject the match ("March on Washington", "the Audi Q3", "$2 million a
+year"). ``HANDLERS`` maps rule names to handlers; ``resolve`` runs one.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from pipeline.timex_calendar import (DUR_UNITS, duration_value, holiday_date, is_holiday, period_of,
+                                     period_range, period_value, shift, unit_name)
+from pipeline.timex_context import (Doc, approx_mod, day_number, expand_year, is_rate, is_titled,
+                                    month_number, parse_number, parse_numeric_date, period_mod,
+                                    quarter_year, resolve_month, resolve_season, resolve_weekday,
+                                    spelled_year)
+from pipeline.timex_lex import lexicon
+
+
+class Resolution(NamedTuple):
+    """What a handler made of a match."""
+
+    type: str                 # DATE, TIME, DURATION, SET
+    value: str                # TIMEX3 value
+    mod: str                  # TIMEX3 mod, or ""
+    period: tuple | None      # the calendar period named (see timex_calendar), None if none
+    basis: str                # explicit, relative, narrative; "" for durations and sets
+    extent: tuple[int, int] | None = None   # (start, end) when not the whole match
+
+
+# The patterns are case-insensitive, and Python's re.I also matches "ſ" (long s) to s and
+# "ı", "İ" (dotless i, dotted capital I) to i, which .lower() leaves as they are: such a
+# spelling ("Chriſtmas", "ſpring") is matched but is in no word table. Handlers look matched
+# words up with .get() and reject the match when the word is not there (where a table has a
+# default, the default applies: "laſt week" reads as "this week").
+REL_YEAR = {"this": 0, "last": -1, "next": 1}
+
+
+def _h_iso(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "2020-03-05", "2020-03", "2020-03-05T14:30": ISO dates."""
+    y, mo = int(m["y"]), int(m["m"])
+    if m["d"]:
+        p = ("day", y, mo, int(m["d"]))
+        period_range(p)
+        if m["th"]:
+            return Resolution("TIME", period_value(p) + "T%s:%s" % (m["th"], m["tm"]), "", p, "explicit")
+        return Resolution("DATE", period_value(p), "", p, "explicit")
+    return Resolution("DATE", period_value(("month", y, mo)), "", ("month", y, mo), "explicit")
+
+
+def _h_numeric(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "3/5/2020", "05.03.20": slashed or dotted numeric dates."""
+    c = m["c"]
+    if len(c) == 2 and m["sep"] == ".":
+        return None  # "1.5.12" is more often a version or a score than a date
+    d = parse_numeric_date(m.group(0), doc.dct)
+    if d is None:
+        return None
+    p = ("day", d.year, d.month, d.day)
+    return Resolution("DATE", period_value(p), "", p, "explicit")
+
+
+def _h_isoweek(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "2020-W10": ISO weeks."""
+    p = ("week", int(m["y"]), int(m["w"]))
+    period_range(p)
+    return Resolution("DATE", period_value(p), "", p, "explicit")
+
+
+def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "March 5", "Friday, March 5, 2020", "5 March", "the fifth of March": days."""
+    mo = month_number(m["month"])
+    day = day_number(m["day"])
+    if day is None:
+        return None
+    if not m["day"][:1].isdigit() and not m["year"] and not m.groupdict().get("wd") and " of " not in m.group(0).lower():
+        return None  # a spelled day needs a year, a weekday or "the first of May"
+    if m["year"]:
+        p = ("day", int(m["year"]), mo, day)
+        basis = "explicit"
+    else:
+        rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
+        y = doc.dct.year if mo == doc.dct.month and not rel else \
+            resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+        p = ("day", y, mo, day)
+        basis = "relative"
+    period_range(p)
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _ambiguous_month_ok(doc: Doc, m: re.Match) -> bool:
+    """A month word that is also an English word ("May", "March") needs time context."""
+    word = m["month"].rstrip(".").lower()
+    if word not in doc.lx.ambiguous_months:
+        return not (m["month"].isupper() and len(m["month"]) > 3 and doc.text[max(0, m.start() - 30):m.start()].isupper())
+    if m["month"].isupper():
+        return False
+    if m.groupdict().get("pmod") or m.groupdict().get("rel"):
+        return True
+    if word in ("may", "march") or len(word) == 3:
+        pw = doc.prev_word(m.start("month"))
+        if pw not in doc.lx.time_preps and not (pw == "the" and m["month"][:1].isupper()):
+            return False
+        nw = doc.next_word(m.end())
+        if word == "march" and nw in ("on", "against", "toward", "towards", "through", "into", "to"):
+            return False
+        if word == "may" and nw in ("be", "have", "not", "also", "well", "never", "still", "the", "a"):
+            return False
+    return True
+
+
+def _h_my(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "March 2020", "March of last year", "March nineteen ninety": months of a given year."""
+    mo = month_number(m["month"])
+    if m["year"]:
+        y, basis = int(m["year"]), "explicit"
+    elif m["sy"]:
+        y, basis = spelled_year(m["sy"]), "explicit"
+        if y is None:
+            return None
+    else:
+        off = REL_YEAR.get(m["ry"].lower())
+        if off is None:
+            return None
+        y, basis = doc.dct.year + off, "relative"
+    p = ("month", y, mo)
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _h_month(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "March", "last March", "the following December", "every March": bare months."""
+    if not _ambiguous_month_ok(doc, m):
+        return None
+    mo = month_number(m["month"])
+    rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
+    if rel in ("every", "each"):
+        return Resolution("SET", "XXXX-%02d" % mo, "", None, "")
+    if rel in ("the following", "the previous") and doc.anchor is not None:
+        # "the following December": the first December after the date the story is at
+        a = period_range(doc.anchor)[0 if rel == "the previous" else 1]
+        if rel == "the following":
+            y = a.year if mo > a.month else a.year + 1
+        else:
+            y = a.year if mo < a.month else a.year - 1
+        p = ("month", y, mo)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
+    y = resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+    p = ("month", y, mo)
+    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+
+
+def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the third quarter", "the first half of 2020", "the year-ago quarter"."""
+    adj = re.sub(r"[\s-]+", " ", (m["adj"] or "").lower()).split()
+    det = (m["det"] or "").lower()
+    unit = m["q"].lower()
+    ords = [doc.lx.ordinal_of[a] for a in adj if a in doc.lx.ordinal_of and a != "last"]
+    n = 2 if unit == "half" else 4
+    if unit == "half" and not ords and not ({"last", "latter"} & set(adj)):
+        return None
+    if not det and not adj and not m["year"]:
+        return None
+    if ords and not 1 <= ords[0] <= n:
+        return None
+    q = ords[0] if ords else None
+    if unit == "half" and q is None:
+        q = 2
+    years = [int(a) for a in adj if a.isdigit()]
+    tense = doc.tense(m.start(), m.end())
+    earlier = any(a in ("year-earlier", "year-ago") for a in adj) or " ".join(adj).find("year earlier") >= 0 \
+        or " ".join(adj).find("year ago") >= 0 or bool(m["tail"])
+    basis = "relative"
+    if m["year"] or years:
+        y, basis = int(m["year"] or years[0]), "explicit"
+    elif m["ry"]:
+        off = REL_YEAR.get(m["ry"].lower())
+        if off is None:
+            return None
+        y = doc.dct.year + off
+    elif det.startswith(("this year", "last year", "next year")):
+        y = doc.dct.year + REL_YEAR[det.split()[0]]
+    elif q is None:
+        # "the quarter", "the latest quarter": the one being discussed, else the last completed
+        cur = period_of(doc.dct, "quarter" if unit == "quarter" else "half")
+        if {"current", "this"} & set(adj) or det == "this":
+            p = cur
+        elif {"next"} & set(adj):
+            p = shift(cur, 1, unit)
+        elif doc.quarter is not None and unit == "quarter" and not ({"latest", "last", "previous", "prior"} & set(adj)):
+            p = doc.quarter
+        else:
+            p = shift(cur, -1, unit)
+        if earlier:
+            p = shift(p, -1, "year")
+        return Resolution("DATE", period_value(p), "", p, "narrative" if p is doc.quarter else "relative")
+    else:
+        y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
+        if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
+            y -= 1
+    if q is None:
+        return None  # "last year's quarter", "the 1988 quarter": which quarter is not said
+    if earlier:
+        y -= 1
+        basis = "narrative"
+    p = ("quarter" if unit == "quarter" else "half", y, q)
+    return Resolution("DATE", period_value(p), "", p, basis)
+
+
+def _h_qcode(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "Q3", "H1 2020": quarter and half codes."""
+    code = m["qn"]
+    q = int(code[1])
+    if m["year"]:
+        y, basis = int(m["year"]), "explicit"
+    else:   # "Q3", "H1": the last such period when told in the past tense
+        if doc.prev_word(m.start()) not in doc.lx.time_preps and \
+                doc.next_word(m.end()) not in doc.lx.period_nouns:
+            return None   # "the Audi Q3", "H1 visas": a name, not a period
+        ahead = doc.tense(m.start(), m.end()) == "future"
+        cur = (doc.dct.month - 1) // (3 if code[0] == "Q" else 6) + 1
+        y, basis = doc.dct.year - (not ahead and q > cur), "relative"
+    p = ("quarter" if code[0] == "Q" else "half", y, q)
+    return Resolution("DATE", period_value(p), "", p, basis)
+
+
+QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means that quarter
+
+
+def _h_yearearlier(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the year-earlier quarter", "year-ago": the same period a year before."""
+    what = (m["what"] or "").lower()
+    if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < QUARTER_REACH):
+        p = shift(doc.quarter, -1, "year")
+        return Resolution("DATE", period_value(p), "", p, "narrative")
+    if what == "quarter":
+        p = shift(shift(period_of(doc.dct, "quarter"), -1, "quarter"), -1, "year")
+        return Resolution("DATE", period_value(p), "", p, "relative")
+    p = ("year", doc.dct.year - 1)
+    return Resolution("DATE", period_value(p), "", p, "relative")
+
+
+def _h_period(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the latest period", "the same period last year": the quarter an earnings report is about."""
+    if doc.quarter is None and not doc.mentions_quarter():
+        return None  # no reporting period in this text: "period" is just a word
+    adj = re.sub(r"\s+", " ", m["adj"].lower())
+    cur = doc.quarter or shift(period_of(doc.dct, "quarter"), -1, "quarter")
+    if adj.isdigit():
+        p = ("quarter", int(adj), cur[2])
+    elif adj == "latest" and not m["tail"]:
+        p = cur
+    else:
+        p = shift(cur, -1, "year")
+    return Resolution("DATE", period_value(p), "", p, "narrative")
+
+
+def _h_yearend(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "year-end", "the end of the year": the end of the dct's year."""
+    t = doc.tense(m.start(), m.end())
+    y = doc.dct.year
+    if t == "past" and doc.dct.month <= 2:
+        y -= 1
+    p = ("year", y)
+    return Resolution("DATE", period_value(p), "END", p, "relative")
+
+
+def _h_year(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "2020", "fiscal 2020", "early 2020", "2020 or later": years in digits."""
+    y = int(m["year"])
+    s = m.start("year")
+    fy = m["fy"]
+    if not fy and not m["pmod"]:
+        pw = doc.prev_word(s)
+        if pw.rstrip(".") in doc.lx.not_year_before or pw in ("$", "#") or doc.text[max(0, s - 1):s] in ("$", "#", "£", "€"):
+            return None
+        nw = doc.next_word(m.end())
+        if nw in doc.lx.quantity_nouns or doc.text[m.end():m.end() + 1] == "%":
+            return None
+        # an out-of-range bare number is more likely a quantity than a year
+        if not (1500 <= y <= doc.dct.year + 60) and pw not in doc.lx.time_preps:
+            return None
+    p = ("year", y)
+    suf = (m["suf"] or "").lower()
+    mod = "ON_OR_AFTER" if ("later" in suf or "beyond" in suf) else ("ON_OR_BEFORE" if "earlier" in suf else period_mod(m))
+    return Resolution("DATE", period_value(p), mod, p, "explicit")
+
+
+def _h_spelledyear(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "nineteen ninety-six", "the year two thousand": spelled-out years."""
+    y = spelled_year(m["sy"])
+    if y is None or not 1000 <= y <= 2199:
+        return None
+    if m["sy"].lower().startswith("two thousand") and not m["pre"]:
+        if doc.prev_word(m.start()) not in doc.lx.time_preps or doc.next_word(m.end()) in doc.lx.quantity_nouns:
+            return None
+        nxt = doc.next_word(m.end())
+        if nxt and nxt.isalpha() and nxt not in doc.lx.time_preps and nxt not in ("and", "when", "the"):
+            return None
+    p = ("year", y)
+    return Resolution("DATE", period_value(p), "", p, "explicit")
+
+
+def _h_decade(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the 1990s", "the '90s", "the nineties", "the 1800s" (a century)."""
+    if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
+        # "the 1800s" is the nineteenth century, not the decade 1800-1809
+        p = ("century", int(m["d4"]) // 10)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
+    if m["d4"]:
+        d = int(m["d4"])
+    else:
+        two = int(m["d2"] or m["d3"]) if not m["dw"] else doc.lx.decade_word.get(m["dw"].lower())
+        if two is None:
+            return None
+        if m["d3"] and not (m["the"] or m["pmod"]):
+            return None  # "in their 20s" is an age
+        if m["dw"] and not (m["the"] or m["pmod"]):
+            return None
+        two = two if two >= 10 else two * 10
+        d = expand_year(two, doc.dct) // 10 if (m["d2"] or m["d3"]) else (1900 + two) // 10
+        if m["dw"] and 2000 + two <= doc.dct.year - 10 and two < 3:
+            d = (2000 + two) // 10
+    p = ("decade", d)
+    return Resolution("DATE", period_value(p), period_mod(m), p, "explicit" if m["d4"] else "relative")
+
+
+def _h_century(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the 21st century", "the twentieth century"."""
+    o = m["ord"].lower()
+    n = day_number(o)
+    if not n or n > 22:
+        return None
+    p = ("century", n - 1)
+    return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
+
+
+def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the summer", "last winter", "spring 2020", "every fall": seasons."""
+    code = doc.lx.season_of.get(m["season"].lower())
+    if code is None:
+        return None
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    word = m["season"].lower()
+    if m["season"].isupper():
+        return None
+    if rel in ("every", "each"):
+        return Resolution("SET", "XXXX-" + code, "", None, "")
+    explicit = m["year"] or m["sy"]
+    if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
+        # "that winter": the season of the year the story is at
+        y = period_range(doc.anchor)[0].year
+        p = ("season", y, code)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
+    if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
+        pw = doc.prev_word(m.start())
+        if pw not in doc.lx.time_preps and pw != "over":
+            return None
+        if word == "fall" and (rel != "the" or doc.next_word(m.end()) in ("of", "in")):
+            return None
+        if rel == "" and word == "fall":
+            return None
+    if word == "fall" and doc.next_word(m.end()) == "of" and not explicit:
+        return None
+    if not explicit and m["season"][:1].isupper() and doc.text[m.end():m.end() + 2].strip()[:1].isupper():
+        return None  # "the Summer Olympics", "Spring Festival": part of a name
+    basis = "relative"
+    if m["year"]:
+        y, basis = int(m["year"]), "explicit"
+    elif m["sy"]:
+        y, basis = spelled_year(m["sy"]), "explicit"
+        if y is None:
+            return None
+    elif m["ry"]:
+        off = REL_YEAR.get(m["ry"].lower())
+        if off is None:
+            return None
+        y = doc.dct.year + off
+    else:
+        y = resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
+    p = ("season", y, code)
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _h_weekof(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the week of March 6": the week holding that day."""
+    res = _h_md(doc, m)
+    if res is None:
+        return None
+    d = period_range(res.period)[0]
+    p = period_of(d, "week")
+    return Resolution("DATE", period_value(p), "", p, res.basis)
+
+
+def _h_weekofmonth(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the first week of February": the ISO week holding that part of the month."""
+    res = _h_my(doc, m) if (m["year"] or m["sy"] or m["ry"]) else _h_month(doc, m)
+    if res is None or res.period is None:
+        return None
+    first, last = period_range(res.period)
+    nth = m["nth"].lower()
+    k = 0 if nth in ("last", "final") else doc.lx.ordinal_of.get(nth)
+    if k is None:
+        return None
+    # the middle of that seven-day stretch decides the ISO week
+    d = last - timedelta(days=3) if not k else first + timedelta(days=7 * (k - 1) + 3)
+    if d > last:
+        return None
+    p = period_of(d, "week")
+    return Resolution("DATE", period_value(p), "", p, res.basis)
+
+
+def _h_relunit(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "last week", "this month", "the following year", "the next decade"."""
+    rel = re.sub(r"\s+", " ", m["rel"].lower())
+    unit = m["unit"].lower()
+    if m["unit"][:1].isupper() and not m["unit"].isupper() and is_titled(doc, m, "rel"):
+        return None
+    if rel in ("the same", "that") and unit not in ("year", "month", "week"):
+        return None
+    if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
+            "over", "for", "throughout", "within", "through"):
+        # "over the next decade" is a stretch of time, not a date
+        return Resolution("DURATION", duration_value(1, unit), "", None, "")
+    if rel in ("the following", "the next", "following", "the previous", "the prior", "the preceding",
+               "the same", "that"):
+        base = doc.anchor or period_of(doc.dct, "day")
+        n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
+             "the prior": -1, "the preceding": -1}.get(rel, 0)
+        ds, _ = period_range(base)
+        p = shift(period_of(ds, unit), n, unit) if n else period_of(ds, unit)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
+    n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
+         "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
+         "next": 1, "coming": 1, "the coming": 1, "this coming": 1}.get(rel, 0)
+    cur = period_of(doc.dct, unit)
+    p = shift(cur, n, unit) if n else cur
+    mod = period_mod(m)
+    return Resolution("DATE", period_value(p), mod, p, "relative")
+
+
+def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "in the year", "during the week", "the weekend": the unit the story is in."""
+    unit = m["unit"].lower()
+    if unit in ("decade", "century"):
+        if not m["pmod"] or doc.anchor is None:
+            return None
+        # "by the end of the decade": the decade the story is in
+        p = period_of(period_range(doc.anchor)[0], unit)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
+    pw = doc.prev_word(m.start())
+    if unit == "weekend":
+        t = doc.tense(m.start(), m.end())
+        d = doc.dct + timedelta(days=(6 - doc.dct.isoweekday()) % 7) if t == "future" else \
+            doc.dct - timedelta(days=(doc.dct.isoweekday() - 6) % 7 if doc.dct.isoweekday() >= 6 else doc.dct.isoweekday() + 1)
+        p = period_of(d, "weekend")
+        return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+    nw = doc.next_word(m.end())
+    if not m["pmod"] and (pw in ("over", "throughout", "through", "all") or nw in ("ended", "ending", "to")):
+        # "the year ended Sept. 30", "over the year": a stretch of time
+        return Resolution("DURATION", duration_value(1, unit), "", None, "")
+    if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
+        return None
+    base = doc.anchor if doc.anchor is not None and unit != "year" else period_of(doc.dct, "day")
+    p = period_of(period_range(base)[0], unit)
+    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+
+
+def _pod_suffix(pod: str | None) -> str:
+    """TIMEX3 part-of-day suffix ("TMO" for "morning"), or "" without one."""
+    if not pod:
+        return ""
+    return "T" + lexicon().pod_of.get(pod.lower(), "")
+
+
+def _h_relday(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "today", "yesterday morning", "last night", "the day after tomorrow"."""
+    d = doc.dct
+    if m["day"] and is_titled(doc, m, "day"):
+        return None
+    if m["day"]:
+        w = m["day"].lower()
+        off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1}.get(w)
+        if off is None:
+            return None
+        pod = m["pod"] or ("night" if w == "tonight" else None)
+    elif m["ba"]:
+        off, pod = (-2 if m["ba"].lower().startswith("before") else 2), None
+    else:
+        w = m["this"].lower()
+        pod = m["pod2"]
+        off = {"this": 0, "tomorrow": 1, "last": -1}.get(w)
+        if off is None:
+            return None
+        if w == "last" and pod.lower() != "night":
+            return None
+    x = d + timedelta(days=off)
+    p = ("day", x.year, x.month, x.day)
+    if pod:
+        return Resolution("TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "relative")
+    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+
+
+def _h_weekday(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "Friday", "last Friday", "that Monday", "Sunday night", "Mondays" (a set)."""
+    wd = doc.lx.weekday_of[m["wd"].lower()]
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if m["pl"] or rel in ("every", "each") or m["pl2"]:
+        return Resolution("SET", "XXXX-WXX-%d" % wd + _pod_suffix(m["pod"]), "", None, "")
+    if rel in ("the following", "the next", "that", "the previous"):
+        # relative to the day the story is at, not to the publication date
+        base = doc.last_day or doc.dct
+        if rel == "the previous":
+            x = base - timedelta(days=(base.isoweekday() - wd) % 7 or 7)
+        else:
+            diff = (wd - base.isoweekday()) % 7 or (7 if rel != "that" else 0)
+            x = base + timedelta(days=diff)
+        basis = "narrative"
+    else:
+        x = resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
+        basis = "relative"
+    p = ("day", x.year, x.month, x.day)
+    if m["pod"]:
+        return Resolution("TIME", period_value(p) + _pod_suffix(m["pod"]), period_mod(m), p, basis)
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "5 p.m.", "10:30 EST", "noon", "at 5 p.m. Tuesday": clock times."""
+    if m["noon"]:
+        if doc.prev_word(m.start()) == "high" or is_titled(doc, m, "noon"):
+            return None  # "high noon", "High Noon" (a film)
+        h, mi = {"noon": 12, "midday": 12, "midnight": 0}.get(m["noon"].lower()), 0
+        if h is None:
+            return None
+    elif m["h"]:
+        h, mi = int(m["h"]), int(m["mi"] or 0)
+        if not 1 <= h <= 12:
+            return None
+        pm = m["ampm"].lower().startswith("p")
+        h = (h % 12) + (12 if pm else 0)
+    else:
+        h, mi = int(m["h2"]), int(m["mi2"])
+        pw = doc.prev_word(m.start())
+        if not (m["tz"] or pw in ("at", "by", "until", "from", "before", "after", "around", "about", "since", "till", "to")):
+            return None  # "3:2" is a score or a ratio more often than a time
+    if h > 23 or mi > 59:
+        return None
+    ref = (m["dayref"] or "").lower()
+    if ref:
+        if ref in ("today", "yesterday", "tomorrow"):
+            x = doc.dct + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[ref])
+        elif ref.rstrip(".") in doc.lx.weekday_of:
+            x = resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
+        else:
+            mm = re.match(r"([a-z]+)\.?\s+(\d+)", ref)
+            if mm is None:
+                return None  # "yeſterday"
+            mo, day = month_number(mm.group(1)), int(mm.group(2))
+            x = date(resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
+        basis = "relative"
+    else:
+        x = doc.last_day or doc.dct
+        basis = "narrative" if doc.last_day else "relative"
+    p = ("day", x.year, x.month, x.day)
+    return Resolution("TIME", period_value(p) + "T%02d:%02d" % (h, mi), approx_mod(m) or period_mod(m), p, basis)
+
+
+def _h_holiday(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "Christmas", "last Thanksgiving", "Easter 2020": named holidays."""
+    name = re.sub(r"\s+", " ", m["hol"].lower().replace("\u2019", "'"))
+    if not m["hol"][:1].isupper() or not is_holiday(name):
+        return None
+    rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    if m["year"]:
+        p_d, basis = holiday_date(name, int(m["year"])), "explicit"
+    else:
+        basis = "relative"
+        y = doc.dct.year
+        this = holiday_date(name, y)
+        t = doc.tense(m.start(), m.end())
+        if rel in ("last", "this past") or (not rel and t == "past"):
+            p_d = this if this <= doc.dct else holiday_date(name, y - 1)
+        elif rel in ("next", "this coming") or (not rel and t == "future"):
+            p_d = this if this >= doc.dct else holiday_date(name, y + 1)
+        else:
+            p_d = this
+    p = ("day", p_d.year, p_d.month, p_d.day)
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "three years ago", "two days later", "a week earlier": offsets from now or the story."""
+    unit = unit_name(m["unit"])
+    if unit not in DUR_UNITS:
+        return None
+    n = parse_number(m["num"])
+    direction = re.sub(r"\s+", " ", m["dir"].lower())
+    if direction in ("before", "after", "since"):
+        # "two days before" at the end of a clause: relative to the narrative anchor
+        nxt = doc.text[m.end():m.end() + 3]
+        if direction == "since" or (nxt.strip()[:1].isalnum()):
+            return None
+    sign = -1 if direction in ("ago", "earlier", "before", "back") else 1
+    amod = approx_mod(m)
+    if n is None:
+        return Resolution("DATE", "PAST_REF" if sign < 0 else "FUTURE_REF", amod, None, "relative")
+    if unit in ("second", "minute", "hour"):
+        return Resolution("DURATION", duration_value(n, unit), amod, None, "")
+    narrative = direction in ("earlier", "later", "before", "after")
+    if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
+        # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
+        p = shift(doc.quarter, -1, "year")
+        return Resolution("DATE", period_value(p), amod, p, "narrative")
+    if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
+        base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
+    elif narrative and doc.anchor is not None:
+        base, basis = doc.anchor, "narrative"
+    else:
+        base, basis = period_of(doc.dct, "day"), "relative"
+    ni = int(round(n * (10 if unit == "decade" else 100 if unit == "century" else 1)))
+    u = "year" if unit in ("decade", "century") else ("day" if unit == "night" else unit)
+    if unit == "half":
+        return None
+    if basis == "narrative" and base[0] == "day" and u in ("day", "week"):
+        p = shift(base, sign * ni, u)   # "two weeks later" than a day is a day
+    else:
+        p = shift(period_of(period_range(base)[0], u), sign * ni, u)
+    if p is None:
+        return None
+    return Resolution("DATE", period_value(p), amod, p, basis)
+
+
+def _h_duration(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "three years", "about two weeks", "12-18 months", "a five-year plan"."""
+    unit = unit_name(m["unit"])
+    if unit not in DUR_UNITS:
+        return None
+    num = m["num"].lower()
+    n = parse_number(num)
+    if m["half"] and n is not None:
+        n += 0.5   # "a year and a half"
+    det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
+    nw = doc.next_word(m.end())
+    if m["unit"][:1].isupper() and m["num"][:1].isupper() and is_titled(doc, m, "num"):
+        return None  # "the Thirty Years' War", "Six Days of the Condor": a name
+    if nw == "old" or (unit == "quarter" and nw == "of"):
+        return None  # ages ("52 years old") and fractions ("three-quarters of") are not times
+    if num in ("a", "an") and not det and is_rate(doc, m.start()):
+        return None  # "$2 million a year", "700 seats a week": a rate, not a stretch of time
+    if num in ("a", "an") and unit in ("second", "minute") and not det:
+        nxt = doc.text[m.end():m.end() + 12].lstrip().lower()
+        if not (nxt[:1] in ",.;:!?)" or nxt.startswith(("later", "earlier", "ago", "longer", "or", "and"))):
+            return None  # "a second time", "wait a minute"
+    if num in ("a", "an") and det.startswith("a "):
+        return None
+    if unit == "weekend" and num in ("a", "an"):
+        return None  # "after a weekend of accusations"
+    if n is not None and (n > 10000 or (n >= 1000 and num[:1].isdigit())):
+        return None  # "the 1988 quarter" names a year, not 1988 quarters
+    if det.startswith("the same") or det.startswith("the other"):
+        return None
+    if det in ("the",) and n is not None and doc.next_word(m.end()) in ("of",) and unit == "year":
+        return None
+    if unit == "quarter" and n is not None and n == int(n) and not det and num in ("a", "one"):
+        return None  # "a quarter" is a fraction more often than three months
+    if unit == "half":
+        return None
+    amod = approx_mod(m)
+    if m["upto"]:
+        # "two to three weeks", "12-18 months": at least the lower bound
+        hi = parse_number(re.sub(r"^\s*(?:to|or)\s+|^\s*[-\u2013]\s*", "", m["upto"].lower()))
+        if n is None or hi is None or hi <= n:
+            return None
+        amod = amod or "EQUAL_OR_MORE"
+    val = duration_value(n, unit)
+    if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
+        # "a five-year low": the article belongs to the noun phrase, not the duration
+        return Resolution("DURATION", val, amod, None, "", (m.start("num"), m.end()))
+    return Resolution("DURATION", val, amod, None, "")
+
+
+def _h_pluralunit(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "for years", "in recent years", "the coming months": vague stretches."""
+    unit = unit_name(m["unit"])
+    det = re.sub(r"\s+", " ", (m["det"] or "").lower()).strip()
+    tail = (m["tail"] or "").lower()
+    pw = doc.prev_word(m.start())
+    if not det and not tail and pw not in ("for", "in", "over", "within", "took", "take", "takes", "lasted", "last", "spent", "wait", "waited"):
+        return None
+    if det.endswith(("recent", "past", "last")) and unit == "year" and not tail:
+        return Resolution("DATE", "PAST_REF", "", None, "relative")
+    if pw == "in" and not det and unit not in ("year", "decade", "century", "month"):
+        return None
+    if det.startswith(("early", "the early", "later", "the later")):
+        return None  # "the early hours of Thursday": part of a day, not a stretch
+    return Resolution("DURATION", duration_value(None, unit), "", None, "")
+
+
+# "annually", "quarterly" are left out: annotated news tags them less often than not.
+SET_ADV = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H",
+           "nightly": "P1D", "biweekly": "P2W", "fortnightly": "P2W"}
+
+
+def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "daily", "twice a week", "every two years", "every Friday": recurring times."""
+    if m["adv"]:
+        value = SET_ADV.get(m["adv"].lower())
+        return None if value is None else Resolution("SET", value, "", None, "")
+    if m["freq"]:
+        unit = unit_name(m["unit"])
+        if unit not in DUR_UNITS:
+            return None
+        return Resolution("SET", duration_value(1, unit), "", None, "")
+    if m["unit2"]:
+        unit = unit_name(m["unit2"])
+        if m["q"].lower() == "per":   # "instructions per second", "$5 per day": a rate
+            return None
+        n = parse_number(m["num"]) if m["num"] else 1
+        if unit not in DUR_UNITS:
+            return None
+        return Resolution("SET", duration_value(n if n else 1, unit), "", None, "")
+    if m["wd"]:
+        return Resolution("SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, "")
+    if m["month"]:
+        return Resolution("SET", "XXXX-%02d" % month_number(m["month"]), "", None, "")
+    if m["season"]:
+        code = doc.lx.season_of.get(m["season"].lower())
+        return None if code is None else Resolution("SET", "XXXX-" + code, "", None, "")
+    return None
+
+
+REF_VALUE = {
+    "right now": "PRESENT_REF", "just now": "PRESENT_REF", "now": "PRESENT_REF",
+    "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
+    "these days": "PRESENT_REF", "the present": "PRESENT_REF", "at present": "PRESENT_REF",
+    "the time being": "PRESENT_REF", "recently": "PAST_REF", "recent": "PAST_REF",
+    "lately": "PAST_REF", "the past": "PAST_REF", "previously": "PAST_REF", "formerly": "PAST_REF",
+}
+
+
+def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "now", "currently", "recently", "the future": PRESENT/PAST/FUTURE_REF."""
+    w = re.sub(r"[\s-]+", " ", m["ref"].lower())
+    if m["ref"].isupper() and len(m["ref"]) > 1:
+        return None  # "ON NOW" banners, headlines
+    if w == "current":
+        nw = doc.next_word(m.end())
+        if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
+            return None
+    nw = doc.next_word(m.end())
+    if w == "the past" and (parse_number(nw or "x") is not None or nw in ("few", "several", "couple")):
+        return None  # "the past three summers" is a stretch, not the past at large
+    v = REF_VALUE.get(w, "FUTURE_REF")
+    return Resolution("DATE", v, "", None, "relative")
+
+
+def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the next day", "that morning", "the previous week": relative to the story's date."""
+    det = re.sub(r"\s+", " ", m["det"].lower())
+    unit = m["unit"].lower()
+    n = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(det, 0)
+    pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
+    if (pod or unit == "day") and doc.last_day is not None:
+        ds = doc.last_day   # "the next morning": the day the story is at
+    elif (pod or unit == "day") and n == 0:
+        return None         # "that day" with no day mentioned before: nothing to point at
+    else:
+        ds = period_range(doc.anchor or period_of(doc.dct, "day"))[0]
+    u = "day" if pod else unit
+    if u in ("week", "weekend", "month", "year") and n:
+        # "the next week" may be a stretch ("over the next week"): keep only clear date uses
+        if doc.prev_word(m.start()) in ("over", "for", "within", "throughout"):
+            return Resolution("DURATION", duration_value(1, u), "", None, "")
+    p = shift(period_of(ds, u), n, u) if n else period_of(ds, u)
+    if p is None:
+        return None  # "the next mornıng"
+    if pod and n == 0 and det == "that":
+        return Resolution("TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "narrative")
+    if pod:
+        return Resolution("TIME", period_value(p) + _pod_suffix(pod), period_mod(m), p, "narrative")
+    return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
+
+
+def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the day before.", "the week after.": a step from the story's date."""
+    unit = m["unit"].lower()
+    base = doc.anchor or period_of(doc.dct, "day")
+    u = "day" if unit == "night" else unit
+    n = -1 if m["ba"].lower() == "before" else 1
+    p = shift(period_of(period_range(base)[0], u), n, u)
+    if p is None:
+        return None  # "the nıght before"
+    return Resolution("DATE", period_value(p), "", p, "narrative")
+
+
+HANDLERS = {
+    "iso": _h_iso, "numeric": _h_numeric, "isoweek": _h_isoweek, "mdy": _h_md, "dmy": _h_md,
+    "my": _h_my, "month": _h_month, "quarter": _h_quarter, "qcode": _h_qcode,
+    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year,
+    "spelledyear": _h_spelledyear, "decade": _h_decade, "century": _h_century,
+    "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
+    "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
+    "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
+    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
+}
+
+
+def resolve(doc: Doc, rule: str, m: re.Match) -> Resolution | None:
+    """Run the handler of ``rule`` on match ``m``; None when it rejects the match."""
+    doc.pos, doc.story_used = m.start(), False
+    try:
+        return HANDLERS[rule](doc, m)
+    # Only the calendar's own refusals mean "no such date" on odd input: February 30, year 0,
+    # week 53 of a 52-week year, a year past 9999 (ValueError); a date before year 1 or after
+    # 9999, an offset of 10**9 days, a float too big for an int (OverflowError). Anything else
+    # is a bug and must fail loudly.
+    except (ValueError, OverflowError):
+        return None
