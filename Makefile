@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.requirements-installed
+PROJECT_STAMP := $(VENV)/.project-installed
 DB_FILE := data/timeline.db
 PORT ?= 8501
 
@@ -10,13 +11,20 @@ PORT ?= 8501
 
 default: test
 
-install: $(STAMP)
+install: $(STAMP) $(PROJECT_STAMP)
 
 # Re-installs only when requirements.txt changes (idempotent and fast otherwise).
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
 	@touch $(STAMP)
+
+# The project itself, editable (its dependencies are the pins above): anything started from .venv,
+# the `dask scheduler` and `dask worker` commands included, imports this checkout's pipeline from
+# any folder. Re-done only when pyproject.toml changes.
+$(PROJECT_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --disable-pip-version-check -q --no-deps -e .
+	@touch $(PROJECT_STAMP)
 
 # The embedded default store gets the sample articles on every start: re-ingesting adds nothing
 # (the summary says "already known"), and a store that exists but is empty still gets them.
@@ -38,4 +46,4 @@ eval: install
 	$(PY) bench/eval_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis $(DB_FILE) $(DB_FILE)-wal $(DB_FILE)-shm
+	rm -rf $(VENV) .pytest_cache .hypothesis $(DB_FILE) $(DB_FILE)-wal $(DB_FILE)-shm build timeline.egg-info

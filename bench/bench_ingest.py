@@ -129,7 +129,7 @@ def sample():
         peak["total"], peak["single"] = max(peak["total"], total), max(peak["single"], single)
 threading.Thread(target=sample, daemon=True).start()
 t0 = time.perf_counter()
-code = run_ingest([{folder!r}], {db!r}, None, {workers}, None, progress=False)
+code = run_ingest([{folder!r}], {db!r}, None, {workers}, {scheduler!r}, progress=False)
 wall = time.perf_counter() - t0
 stop.set()
 usage = resource.getrusage(resource.RUSAGE_SELF)
@@ -139,9 +139,9 @@ print(json.dumps({{"code": code, "wall": wall, "client_cpu": usage.ru_utime + us
 """
 
 
-def run_ingest_child(folder: Path, db: str, workers: int) -> dict:
-    """Time one ingest in a fresh process; return its figures."""
-    code = CHILD.format(root=str(ROOT), folder=str(folder), db=db, workers=workers)
+def run_ingest_child(folder: Path, db: str, workers: int, scheduler: str | None = None) -> dict:
+    """Time one ingest in a fresh process (on the Dask cluster at ``scheduler`` if given); return its figures."""
+    code = CHILD.format(root=str(ROOT), folder=str(folder), db=db, workers=workers, scheduler=scheduler)
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     if proc.returncode != 0:
         raise RuntimeError(f"ingest child failed: {proc.stderr.strip().splitlines()[-1:]}")

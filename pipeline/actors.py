@@ -27,14 +27,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
 from pipeline.geo_data import country_forms
+from pipeline.paths import data_dir
 from pipeline.records import ActorMention
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "actors"
+DATA_DIR = data_dir() / "actors"
 # Longest text scanned, in characters; longer input is cut so one call stays bounded.
 MAX_TEXT_CHARS = 200_000
 # Longest name looked up in the gazetteer, in words (inclusive).

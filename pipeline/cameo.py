@@ -12,9 +12,10 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.paths import data_dir
 from pipeline.records import EventCode
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "cameo"
+DATA_DIR = data_dir() / "cameo"
 CODES_FILE = DATA_DIR / "codes.csv"
 TRIGGERS_FILE = DATA_DIR / "triggers.csv"
 # Code used when no trigger fires: "make statement, not specified below".

@@ -14,13 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
+from pipeline.paths import data_dir
 from pipeline.sentences import split_sentences
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "clean"
+DATA_DIR = data_dir() / "clean"
 
 MAX_JUNK_LINE_CHARS = 120     # inclusive: longer lines are content, never pattern-matched junk
 MAX_TITLE_CHARS = 200         # inclusive: a longer first line is a paragraph, not a headline

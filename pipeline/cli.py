@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     i.add_argument("--workers", type=int,
                    help="parallel worker processes (default: all cores; 0 runs in this process)")
     i.add_argument("--scheduler", help="address of a Dask distributed scheduler, e.g. tcp://HOST:8786")
+    i.add_argument("--ship-code", action="store_true",
+                   help="with --scheduler: upload this pipeline to the scheduler and workers first "
+                        "(for clusters where it is not installed; restarts the workers)")
     i.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     o = sub.add_parser("export", help="write the stored events, filtered, in one format")
@@ -225,8 +228,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_extract(args.files, args.published, args.format, any_date=args.any_date)
         if args.command == "ingest":
             from pipeline.ingest import run_ingest
+            if args.ship_code and not args.scheduler:
+                _err("--ship-code needs --scheduler ADDRESS (local workers run this code already)")
+                return 2
             return run_ingest(args.paths, args.db, args.published, args.workers, args.scheduler,
-                              progress=not args.no_progress, any_date=args.any_date)
+                              progress=not args.no_progress, any_date=args.any_date, ship_code=args.ship_code)
         if args.command in ("export", "keydates") and args.date_from and args.date_to \
                 and args.date_from > args.date_to:
             _err(f"--from {args.date_from} is after --to {args.date_to}: no event can match")

@@ -18,7 +18,8 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import make_url
 
-REPO = Path(__file__).resolve().parent.parent
+from pipeline.paths import default_store_file
+
 # Seconds a writer waits for another writer's lock before SQLite reports "database is locked".
 BUSY_TIMEOUT_S = 60
 
@@ -32,9 +33,9 @@ class NoStore(StoreError):
 
 
 def default_db_url() -> str:
-    """The store URL: $TIMELINE_DB, else the embedded SQLite file data/timeline.db."""
+    """The store URL: $TIMELINE_DB, else the embedded SQLite file data/timeline.db (``paths``)."""
     env = os.environ.get("TIMELINE_DB", "").strip()
-    return env or f"sqlite:///{REPO / 'data' / 'timeline.db'}"
+    return env or f"sqlite:///{default_store_file()}"
 
 
 def one_line(err: BaseException) -> str:

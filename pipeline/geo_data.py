@@ -2,7 +2,8 @@
 
 ``country_forms()`` hands the same country vocabulary (names, demonyms, capitals, seats) to other
 stages without the matchers: the actor tagger's role cues ("Canadian", "China's") come from it.
-This module imports no other pipeline module, so any stage may import it.
+This module imports no other pipeline module but the ground-floor ``pipeline.paths``, so any
+stage may import it.
 """
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ from pathlib import Path
 import pycountry
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "geo"
+from pipeline.paths import data_dir
+
+DATA_DIR = data_dir() / "geo"
 
 # Which source wins when one surface form is listed twice: a name beats a demonym beats a
 # capital beats a seat; a "block" phrase (not_countries.txt) beats everything.

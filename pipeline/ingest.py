@@ -34,7 +34,6 @@ MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
 # Inclusive bound on one dump record, as on an article file: a single record must not cost minutes.
 MAX_RECORD_BYTES = MAX_ARTICLE_BYTES
-DASK_CONNECT_TIMEOUT = "15s"   # distributed keeps retrying a refused connection until this
 WRITE_BATCH = 64          # finished articles written per store transaction (each stays atomic)
 WINDOW_PER_WORKER = 32     # units in flight (running or awaiting their turn to be written) per worker
 # Local workers run at this much lower priority than the client: the client's single writer is the
@@ -319,8 +318,8 @@ class _Serial:
         fut.set_result(process_unit(unit))
         return fut
 
-    def wait(self, pending: set) -> set:
-        return set(pending)
+    def wait(self, pending: set) -> list[tuple[cf.Future, Outcome]]:
+        return [(fut, _result(fut)) for fut in pending]
 
     def close(self) -> None:
         pass
@@ -350,8 +349,8 @@ class _Local:
             self.pool = self._new_pool()
             return self.pool.submit(process_unit, unit)
 
-    def wait(self, pending: set) -> set:
-        return cf.wait(pending, return_when=cf.FIRST_COMPLETED).done
+    def wait(self, pending: set) -> list[tuple[cf.Future, Outcome]]:
+        return [(fut, _result(fut)) for fut in cf.wait(pending, return_when=cf.FIRST_COMPLETED).done]
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -365,31 +364,8 @@ def _lower_priority() -> None:
         pass
 
 
-class _Dask:
-    """Runs units on the workers of an existing Dask distributed cluster."""
-
-    def __init__(self, address: str) -> None:
-        from distributed import Client
-        self.client = Client(address, timeout=DASK_CONNECT_TIMEOUT)
-
-    def submit(self, unit: Unit):
-        if unit.text is None and unit.data is None:
-            # Cluster workers need not share this machine's files: ship the bytes (the window
-            # bounds how many are in flight).
-            unit = replace(unit, data=_read_bytes(unit.path))
-        return self.client.submit(process_unit, unit, pure=False)
-
-    def wait(self, pending: set) -> set:
-        from distributed import wait
-        return set(wait(list(pending), return_when="FIRST_COMPLETED").done)
-
-    def close(self) -> None:
-        self.client.close()
-
-
 def _read_bytes(path: str) -> bytes | None:
     """A file's bytes for a remote worker (None: let the worker report the problem)."""
-    from pipeline.article import MAX_ARTICLE_BYTES, display_name
     try:
         with open(path, "rb") as fh:
             return fh.read(MAX_ARTICLE_BYTES + 1)
@@ -410,11 +386,15 @@ def default_workers() -> int:
 
 
 def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: str | None,
-                 summary: Summary, bar: tqdm | None = None) -> Summary:
-    """Run ``units`` through the workers and write the results to ``store`` in input order."""
+                 summary: Summary, bar: tqdm | None = None, ship_code: bool = False) -> Summary:
+    """Run ``units`` through the workers and write the results to ``store`` in input order.
+
+    With ``scheduler``, on that Dask cluster (``pipeline.cluster``; ``ship_code`` uploads this
+    package to it first); a cluster that cannot run this code raises ``ClusterError``."""
     if scheduler:
-        runner: Any = _Dask(scheduler)
-        window = WINDOW_PER_WORKER * max(1, len(runner.client.scheduler_info().get("workers", {})) or 1)
+        from pipeline.cluster import DaskRunner
+        runner: Any = DaskRunner(scheduler, ship_code)
+        window = WINDOW_PER_WORKER * runner.threads
     elif workers <= 0:
         runner, window = _Serial(), WRITE_BATCH
     else:
@@ -451,8 +431,8 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
                 if exhausted and not done:
                     break
                 continue
-            for fut in runner.wait(set(pending)):
-                done[pending.pop(fut)] = _result(fut)
+            for fut, outcome in runner.wait(set(pending)):
+                done[pending.pop(fut)] = outcome
     finally:
         runner.close()
     return summary
@@ -501,9 +481,13 @@ def _say(line: str, bar: tqdm | None) -> None:
 
 
 def run_ingest(paths: list[str], db: str | None, published: date | None = None, workers: int | None = None,
-               scheduler: str | None = None, progress: bool = True, any_date: bool = False) -> int:
-    """Ingest ``paths`` into the store at ``db``; print a summary; return 0, or 1 if any input failed."""
+               scheduler: str | None = None, progress: bool = True, any_date: bool = False,
+               ship_code: bool = False) -> int:
+    """Ingest ``paths`` into the store at ``db``; print a summary; return 0, or 1 if any input failed.
+
+    ``scheduler``: run on that Dask cluster; ``ship_code``: upload this package to it first."""
     # The client alone writes: workers, which import this module, never load the database code.
+    from pipeline.cluster import ClusterError
     from pipeline.store import StoreError, open_store
     try:
         store = open_store(db)
@@ -521,8 +505,8 @@ def run_ingest(paths: list[str], db: str | None, published: date | None = None, 
                dynamic_ncols=True,
                desc="ingest")
     try:
-        ingest_units(store, iter_units(files, published, any_date), n_workers, scheduler, summary, bar)
-    except StoreError as err:
+        ingest_units(store, iter_units(files, published, any_date), n_workers, scheduler, summary, bar, ship_code)
+    except (StoreError, ClusterError) as err:
         bar.close()
         print(f"error: {err}", file=sys.stderr)
         return 1

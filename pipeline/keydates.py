@@ -37,7 +37,6 @@ import csv
 import io
 import json
 import sys
-from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd

@@ -11,13 +11,13 @@ import csv
 import re
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 import countrynames
 
+from pipeline.paths import data_dir
 from pipeline.records import KnowledgeDate
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "knowledge"
+DATA_DIR = data_dir() / "knowledge"
 SUMMITS_FILE = DATA_DIR / "summits.csv"
 # Longest text scanned, in characters; longer input is cut so one call stays bounded.
 MAX_TEXT_CHARS = 200_000

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
+from pipeline.paths import data_dir
 from pipeline.records import Sentence
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "clean"
+DATA_DIR = data_dir() / "clean"
 
 # Candidate ends: a run of terminal punctuation plus closing quotes/brackets, followed by
 # whitespace or the end; or a paragraph break (a line break, optional blanks, a line break).

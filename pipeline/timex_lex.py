@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
-LEXICON_PATH = Path(__file__).resolve().parent.parent / "data" / "timex" / "lexicon.yaml"
+from pipeline.paths import data_dir
+
+LEXICON_PATH = data_dir() / "timex" / "lexicon.yaml"
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "topics"
+from pipeline.paths import data_dir
+
+DATA_DIR = data_dir() / "topics"
 # Longest text scanned, in characters; longer input is cut so one call stays bounded.
 MAX_TEXT_CHARS = 200_000
 _ALL_CAPS = re.compile(r"^[A-Z0-9][A-Z0-9-]+$")

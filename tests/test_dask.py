@@ -39,7 +39,7 @@ def test_dask_ingest_through_local_cluster_equals_serial(tmp_path, capsys):
 
 
 def test_dask_unreachable_scheduler_is_one_line(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr("pipeline.ingest.DASK_CONNECT_TIMEOUT", "2s")
+    monkeypatch.setattr("pipeline.cluster.DASK_CONNECT_TIMEOUT", "2s")
     folder = write_sample_folder(tmp_path, 1)
     code = run_ingest([str(folder)], f"sqlite:///{tmp_path / 'x.db'}", None, None, "tcp://127.0.0.1:9",
                       progress=False)

@@ -10,6 +10,7 @@ import stat
 import sys
 import time
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -273,7 +274,7 @@ def test_store_bad_urls_are_one_clear_error(url, message):
 
 @pytest.mark.parametrize("env,expected", [
     ("sqlite:////tmp/x.db", "sqlite:////tmp/x.db"),
-    ("", f"sqlite:///{engine_mod.REPO / 'data' / 'timeline.db'}"),
+    ("", f"sqlite:///{Path(__file__).resolve().parents[1] / 'data' / 'timeline.db'}"),   # the checkout's
 ])
 def test_store_default_db_url_reads_environment(monkeypatch, env, expected):
     monkeypatch.setenv("TIMELINE_DB", env)
