@@ -249,12 +249,22 @@ class DaskRunner:
         lost: a lost scheduler cancels the futures, but one whose result was being fetched at that
         moment would never be reported)."""
         completed = self.completed
-        with completed.thread_condition:   # what as_completed notifies when it queues a result
-            while not completed.has_ready():
-                if self.client.status != "running":
-                    raise self._lost()
-                completed.thread_condition.wait(timeout=0.25)
-        return [(future, self._outcome(future, result)) for future, result in completed.next_batch(block=False)]
+        while True:
+            with completed.thread_condition:   # what as_completed notifies when it queues a result
+                while not completed.has_ready():
+                    if self.client.status != "running":
+                        raise self._lost()
+                    completed.thread_condition.wait(timeout=0.25)
+            decided = []
+            for future, result in completed.next_batch(block=False):
+                if future.status in ("pending", "lost") and self.client.status == "running":
+                    # Its worker died while the result was being fetched ("Couldn't gather keys"):
+                    # Dask runs the task again on another worker; wait for that run.
+                    completed.add(future)
+                    continue
+                decided.append((future, self._outcome(future, result)))
+            if decided:
+                return decided
 
     def _lost(self) -> ClusterError:
         return ClusterError(f"lost the connection to the Dask scheduler at {self.address}: the articles "
