@@ -25,6 +25,7 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline.article import MAX_ARTICLE_BYTES, display_name
+from pipeline.lifeline import INGEST_PID_ENV, die_with_parent
 from pipeline.records import Article
 from pipeline.storage import StorageRows, storage_rows
 
@@ -335,9 +336,11 @@ class _Local:
     def _new_pool(self) -> cf.ProcessPoolExecutor:
         # forkserver: workers start from a clean process with the pipeline preloaded, not from
         # a fork of the client and its open database connections.
+        # The forkserver inherits this process's id to die with it (pipeline.lifeline).
+        os.environ[INGEST_PID_ENV] = str(os.getpid())
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["pipeline.extract", "pipeline.article", "pipeline.ingest"])
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_lower_priority)
+        ctx.set_forkserver_preload(["pipeline.lifeline", "pipeline.extract", "pipeline.article", "pipeline.ingest"])
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_start)
 
     def submit(self, unit: Unit):
         try:
@@ -356,8 +359,18 @@ class _Local:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _worker_start() -> None:
+    """Worker start-up: die with the forkserver that forked it (so with the ingest, see
+    ``pipeline.lifeline``), and yield the CPU to the client's writer (``WORKER_NICENESS``)."""
+    parent = os.getppid()
+    if parent == 1:   # orphaned already: the ingest is gone
+        os._exit(1)
+    die_with_parent(parent)
+    _lower_priority()
+
+
 def _lower_priority() -> None:
-    """Worker start-up: yield the CPU to the client's writer (see ``WORKER_NICENESS``)."""
+    """Yield the CPU to the client's writer (see ``WORKER_NICENESS``)."""
     try:
         os.nice(int(os.environ.get("TIMELINE_WORKER_NICENESS", WORKER_NICENESS)))
     except (OSError, ValueError):   # not permitted or not supported here: run at normal priority

@@ -172,3 +172,53 @@ def test_faults_read_only_folder_is_one_clear_line(tmp_path):
     finally:
         folder.chmod(0o755)
     assert proc.returncode == 1 and proc.stderr.count("\n") == 1 and "not writable" in proc.stderr
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (children, grandchildren...), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signals are Linux's")
+@pytest.mark.timeout(120)
+def test_faults_kill_9_of_an_ingest_leaves_no_process_behind(tmp_path):
+    # The forkserver, the workers and the resource tracker used to outlive a killed ingest,
+    # blocked on pipes for ever (about 380 MB a crash).
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 60)
+    db = tmp_path / "x.db"
+    proc = subprocess.Popen(_ingest_cmd([corpus], f"sqlite:///{db}", 2), cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    helpers: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None:
+        helpers = _descendants(proc.pid)
+        if len(helpers) >= 4 and _n_articles(db) >= 1:   # tracker, forkserver, two workers; writing
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None and len(helpers) >= 4, "the ingest did not start its workers in time"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in helpers):
+        time.sleep(0.1)
+    assert not [p for p in helpers if _alive(p)], "helper processes survived the ingest"
