@@ -8,12 +8,15 @@ flight, whatever the corpus size.
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import glob
 import json
 import multiprocessing
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from concurrent import futures as cf
 from concurrent.futures.process import BrokenProcessPool
@@ -35,6 +38,9 @@ MANIFEST = "manifest.csv"
 TEXT_KEYS = ("text", "body", "content")
 # Inclusive bound on one dump record, as on an article file: a single record must not cost minutes.
 MAX_RECORD_BYTES = MAX_ARTICLE_BYTES
+# Seconds an article may take to read and extract before it fails alone and the batch goes on:
+# text whose cost grows with its size stays far below this (5 MB of date-dense text: a minute).
+ARTICLE_BUDGET_S = 120
 WRITE_BATCH = 64          # finished articles written per store transaction (each stays atomic)
 WINDOW_PER_WORKER = 32     # units in flight (running or awaiting their turn to be written) per worker
 # Local workers run at this much lower priority than the client: the client's single writer is the
@@ -275,7 +281,18 @@ def _csv_records(fh, path: Path) -> Iterator[tuple[str, dict | str]]:
 
 
 def process_unit(unit: Unit) -> Outcome:
-    """Read and extract one unit (runs on a worker); never raises."""
+    """Read and extract one unit (runs on a worker) within the time budget of an article; never raises."""
+    budget = article_budget_s()
+    try:
+        with _time_budget(budget):
+            return _process(unit)
+    except _OverBudget:
+        return Outcome(unit.label, error=f"{unit.label}: took more than {budget:g} s, the time budget of one "
+                                         "article: skipped")
+
+
+def _process(unit: Unit) -> Outcome:
+    """``process_unit`` within its time budget."""
     from pipeline.article import (ArticleError, article_from_text, article_id_for, read_article,
                                   read_article_bytes)
     from pipeline.extract import event_rows, extract_events
@@ -309,6 +326,38 @@ def process_unit(unit: Unit) -> Outcome:
 def _first_line(text: str) -> str:
     lines = text.strip().splitlines()
     return lines[0] if lines else "error"
+
+
+def article_budget_s() -> float:
+    """Seconds one article may take to read and extract: $TIMELINE_ARTICLE_BUDGET_S, else
+    ``ARTICLE_BUDGET_S``; 0 means no budget."""
+    try:
+        return max(0.0, float(os.environ.get("TIMELINE_ARTICLE_BUDGET_S", ARTICLE_BUDGET_S)))
+    except ValueError:
+        return float(ARTICLE_BUDGET_S)
+
+
+class _OverBudget(BaseException):
+    """An article ran out of time. A BaseException, so that no stage's error handler keeps it."""
+
+
+@contextlib.contextmanager
+def _time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block with ``_OverBudget`` after ``seconds`` (a timer signal: only in a main
+    thread, as in local workers and serial runs; Dask runs tasks in threads, without a budget)."""
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(_signum, _frame):
+        raise _OverBudget()
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class _Serial:

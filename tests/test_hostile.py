@@ -227,3 +227,26 @@ def test_hostile_file_names_with_line_breaks_stay_on_one_line(tmp_path, name):
     assert one_line_error(extract) == f"error: {shown}: no article text left after removing junk lines"
     ingest = run_cli("ingest", str(folder), "--db", f"sqlite:///{tmp_path / 'x.db'}", "--no-progress")
     assert f"  failed: {shown}: no article text left after removing junk lines" in ingest.stdout.splitlines()
+
+
+def test_hostile_an_article_over_its_time_budget_fails_alone(tmp_path):
+    import json
+    import os
+    import random
+
+    random.seed(3)
+    months = ["January", "March", "May", "July", "September", "November"]
+    dense = " ".join(f"On {random.choice(months)} {random.randint(1, 28)}, {random.randint(1990, 2025)}, officials "
+                     f"met in Beijing, and on Friday they talked again." for _ in range(8000))
+    small = (SAMPLES / "2024-08-26-canada-ev-surtax-china.txt").read_text(encoding="utf-8")
+    dump = tmp_path / "dump.jsonl"
+    dump.write_text(json.dumps({"text": "Dates\n\n" + dense, "published": "2025-03-01"}) + "\n"
+                    + json.dumps({"text": small, "published": "2024-08-26"}) + "\n", encoding="utf-8")
+    env = {**os.environ, "TIMELINE_ARTICLE_BUDGET_S": "1"}
+    for workers in ("0", "1"):
+        res = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(dump), "--db",
+                              f"sqlite:///{tmp_path / f'x{workers}.db'}", "--workers", workers, "--no-progress"],
+                             cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+        assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
+        assert "1 new articles, 0 already known, 1 failed" in res.stdout
+        assert f"failed: {dump}:1: took more than 1 s, the time budget of one article: skipped" in res.stdout
