@@ -1,8 +1,8 @@
 """Clause analysis: the clause of a sentence that carries a date, with its subject, verb and arguments.
 
 A shallow rule-based parser over the word lists of ``data/clauses/`` (closed-class words; a verb
-lexicon with lemmas, irregular forms and the reporting, copular, light and catenative verbs; the
-nouns that name happenings). A sentence is cut into segments at punctuation, conjunctions,
+lexicon with lemmas, irregular forms and the reporting, copular, light, catenative and intent
+verbs; the nouns that name happenings). A sentence is cut into segments at punctuation, conjunctions,
 subordinators and relative pronouns; each segment gets its verb group (finite, "will"/"is
 scheduled to"/"would" + verb, passive, participle); segments without a verb are appositions,
 adverbials or list items and attach to a clause. The clause that carries a date is the one whose
@@ -51,10 +51,11 @@ _SIMULTANEOUS = frozenset({"while", "when", "as"})
 # Determiners that stand alone as a subject ("Those began with the arrest").
 _PRONOUN_DETERMINERS = frozenset({"those", "these", "this", "that", "both", "all", "some", "many", "most",
                                   "several", "none", "each", "neither", "either", "few"})
-# Preparation of a noun's complements: "meeting with Xi", "arrest of Meng", "talks between them".
+# Prepositions of a noun's complements: "meeting with Xi", "arrest of Meng", "talks between them".
 _NOUN_COMPLEMENT_PREPS = frozenset({"of", "with", "between", "against", "into", "on", "over", "for"})
 _CLOSED = frozenset({"det", "poss", "prep", "to", "conj", "sub", "rel", "be", "have", "do", "modal",
                      "neg", "adv", "future"})
+_AUXILIARIES = frozenset({"modal", "be", "have", "do"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +69,7 @@ class Clause:
 
     kind: str = "none"          # finite, participle, nominal, none (no clause found)
     lemma: str = ""             # lemma of the verb naming the action ("arrest"); "" when none
-    verb_class: str = ""        # the lemma's class in verbs.csv: "", report, copula, light, catenative
+    verb_class: str = ""        # the lemma's class in verbs.csv: "", report, copula, light, intent
     voice: str = ""             # active, passive ("" without a verb)
     tense: str = ""             # past, present, future, modal ("" when the clause has no finite verb)
     negated: bool = False
@@ -95,26 +96,6 @@ class Clause:
 
 
 NO_CLAUSE = Clause()
-
-
-_SPACE_BEFORE_MARK = re.compile(r"\s+([,;:.!?’”)])")
-_SPACE_AFTER_OPENING = re.compile(r"([(“‘])\s+")
-_DOUBLED_MARKS = re.compile(r"([,;:])(?:\s*[,;:])+")
-_EDGE_MARKS = re.compile(r"^[\s,;:.—–-]+|[\s,;:—–-]+$")
-_DANGLING_END = re.compile(
-    r"(?:[\s,]+(?:and|or|but|with|as|while|after|before|when|to|of|in|on|at|by|the|a|an))+$", re.IGNORECASE)
-
-
-def _tidy(text: str) -> str:
-    """Spaces before marks removed, doubled marks and dangling joiners at the ends dropped."""
-    if " " in text:
-        text = _SPACE_BEFORE_MARK.sub(r"\1", text)
-        text = _SPACE_AFTER_OPENING.sub(r"\1", text)
-    if "," in text or ";" in text or ":" in text:
-        text = _DOUBLED_MARKS.sub(r"\1", text)
-    text = _EDGE_MARKS.sub("", text)
-    text = _DANGLING_END.sub("", text)
-    return text.rstrip(" ,;:.")
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
@@ -270,6 +251,8 @@ def tokenize(sentence: str, dates: tuple[tuple[int, int], ...] = ()) -> list[_To
     next_date = spans[0][0] if spans else len(sentence) + 1
     si = 0
     last_date_end = -10
+    initial = True   # no word yet: a capital may only mark the start of the sentence
+    cache_get = _SURFACE_CACHE.get
     for m in _TOKEN.finditer(sentence):
         s, e = m.span()
         if e > next_date:
@@ -292,7 +275,13 @@ def tokenize(sentence: str, dates: tuple[tuple[int, int], ...] = ()) -> list[_To
             prev = toks[-1]   # "leaders' meeting"
             toks[-1] = _Tok(prev.start, prev.end, (prev.low, "w", prev.cls, (), _EMPTY, prev.noun, prev.cap, True))
             continue
-        append(_Tok(s, e, _surface(text, not toks)))
+        if initial:
+            tok = _Tok(s, e, _surface(text, True))
+            initial = tok.kind != "w"
+            append(tok)
+        else:
+            info = cache_get(text)
+            append(_Tok(s, e, info if info is not None else _surface(text)))
     return toks
 
 
@@ -531,6 +520,10 @@ def _find_vg(toks: list[_Tok], seg: _Seg, segs_before: list[_Seg]) -> _VG | None
     weak = None
     j = seg.lo
     while j < seg.hi:
+        t = toks[j]
+        if not t.forms and not t.cls & _AUXILIARIES:   # most words open no verb group
+            j += 1
+            continue
         vg = _group_at(toks, j, seg, segs_before)
         if vg is not None:
             if vg.strength == 2:
@@ -615,7 +608,7 @@ def _needs_subject(segs: list[_Seg], i: int) -> bool:
     return False
 
 
-def _merge(toks: list[_Tok], segs: list[_Seg]) -> list[_Seg]:
+def _merge(segs: list[_Seg]) -> list[_Seg]:
     """Join segments that are one clause: coordinated subjects, and verbless conjunct phrases."""
     out: list[_Seg] = []
     for i, seg in enumerate(segs):
@@ -771,7 +764,7 @@ def parse_sentence(sentence: str, dates: tuple[tuple[int, int], ...] = ()) -> Pa
     segs = _split(toks)
     for i, seg in enumerate(segs):
         seg.vg = _find_vg(toks, seg, segs[:i])
-    segs = _merge(toks, segs)
+    segs = _merge(segs)
     _split_reported(toks, segs)
     _resolve(toks, segs)
     return Parse(sentence, toks, segs)

@@ -337,6 +337,10 @@ def event_flags(confidence: float, clause: Clause, tense: str, date_start: date,
     return tuple(f for f in FLAGS if f in found)
 
 
+# The clause of the publication event while its headline names the happening.
+HEADLINE = Clause(kind="nominal", noun="headline")
+
+
 def _sentence_parse(sentence: Sentence, timexes: list[Timex]) -> Parse:
     """Parse a sentence with its date expressions marked (they stay out of titles)."""
     dates = tuple((t.start - sentence.start, t.end - sentence.start) for t in timexes
@@ -378,7 +382,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         # No clause found: the trigger nearest the date in its stretch of the sentence.
         return code if code is not None else classify_event(fallback, near)
 
-    def add(sentence: Sentence, lo: int, hi: int, span: DatedSpan | None, clause: Clause,
+    def add(sentence: Sentence, lo: int, hi: int, span: DatedSpan | None, clause: Clause = HEADLINE,
             subject: tuple[ActorMention, ...] = ()) -> None:
         sent_text = sentence.text
         segment = text[lo:hi] if span is not None else sent_text
@@ -391,8 +395,11 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             else:
                 title = clause_title(clause) or make_title(segment) or make_title(sent_text)
         else:
+            # The article's own news: its headline names it; the lead's main clause is read only
+            # when no trigger of the headline codes it.
             code = classify_event(article.title)
             if code.code == GENERIC_CODE:
+                clause = clause_at(_sentence_parse(sentence, ann.timexes), None)
                 code = code_of(clause, sent_text, None)
             title = make_title(article.title) or clause_title(clause) or make_title(sent_text)
         topics = classify_topics(segment if span is not None else f"{article.title}. {sent_text}")
@@ -426,8 +433,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         lead = ann.sentences[0]
         lead_has_date = any(_inside(s.start, s.end, lead.start, lead.end) for s in spans_all)
         if not lead_has_date:
-            lead_clause = clause_at(_sentence_parse(lead, ann.timexes), None)
-            add(lead, lead.start, lead.end, None, lead_clause)
+            add(lead, lead.start, lead.end, None)
 
     for sentence in ann.sentences:
         spans = [s for s in spans_all if _inside(s.start, s.end, sentence.start, sentence.end)]
