@@ -359,7 +359,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         classify_topics: text -> tuple of topic ids (the topic stage).
         find_summits: (text, dct, tense) -> list[KnowledgeDate] (the knowledge stage).
         classify_clause: Clause -> EventCode or None (the CAMEO stage on the clause that carries
-            the date); without it the clause's title is coded as plain text.
+            the date); without it the clause's title is coded as plain text. An event whose
+            clause names a happening with no CAMEO code has none (no Goldstein, no quad class).
     Returns:
         The events, in the order their sentences appear; the publication event first.
     """
@@ -368,19 +369,19 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     events: list[Event] = []
     penalty = ASSUMED_PUBLICATION_PENALTY if article.published_assumed else 0.0
 
-    def code_of(clause: Clause, fallback: str, near: int | None) -> EventCode:
+    def code_of(clause: Clause, fallback: str, near: int | None) -> EventCode | None:
         if classify_clause is None:
             code = classify_event(clause.title) if clause.title else None
-            if code is not None and code.code == GENERIC_CODE:
-                code = None
-        else:
-            code = classify_clause(clause)
-            if code is None and (clause.lemma or clause.noun):
-                # the clause names its happening but nothing codes it: no other clause's
-                # trigger may speak for it
-                code = classify_event("")
-        # No clause found: the trigger nearest the date in its stretch of the sentence.
-        return code if code is not None else classify_event(fallback, near)
+            if code is None or code.code == GENERIC_CODE:
+                # no clause coder: the trigger nearest the date in its stretch of the sentence
+                code = classify_event(fallback, near)
+            return code
+        code = classify_clause(clause)
+        if code is None and not (clause.lemma or clause.noun):
+            # No clause names the happening: the nouns of its stretch of the sentence may.
+            code = classify_clause(Clause(text=fallback.lower()))
+        # None: a happening CAMEO has no code for ("took office"); 010 would call it a statement.
+        return code
 
     def add(sentence: Sentence, lo: int, hi: int, span: DatedSpan | None, clause: Clause = HEADLINE,
             subject: tuple[ActorMention, ...] = ()) -> None:
@@ -397,10 +398,13 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         else:
             # The article's own news: its headline names it; the lead's main clause is read only
             # when no trigger of the headline codes it.
-            code = classify_event(article.title)
-            if code.code == GENERIC_CODE:
+            if classify_clause is None:
+                code = classify_event(article.title)
+            else:
+                code = classify_clause(Clause(text=article.title.lower()))
+            if code is None or code.code == GENERIC_CODE:
                 clause = clause_at(_sentence_parse(sentence, ann.timexes), None)
-                code = code_of(clause, sent_text, None)
+                code = code_of(clause, sent_text, None) or code
             title = make_title(article.title) or clause_title(clause) or make_title(sent_text)
         topics = classify_topics(segment if span is not None else f"{article.title}. {sent_text}")
         if span is None:
@@ -423,8 +427,9 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             article_id=article.article_id, date_start=d0, date_end=d1, precision=precision,
             timex_value=value, date_text=date_text, date_basis=basis, tense=tense, title=title,
             sentence=sent_text, countries=countries, actors=actors, topics=topics,
-            event_code=code.code, goldstein=code.goldstein, confidence=confidence,
-            regions=regions, quad_class=code.quad_class, sentence_index=sentence.index,
+            event_code=code.code if code else "", goldstein=code.goldstein if code else None,
+            confidence=confidence, regions=regions, quad_class=code.quad_class if code else None,
+            sentence_index=sentence.index,
             date_offset=offs, flags=flags,
         ))
 

@@ -319,3 +319,17 @@ def test_events_low_confidence_bound_is_exclusive():
     events = _one_dated("Talks were held in Geneva on Monday.", "Monday", "2026-01-12", date(2026, 1, 12),
                         date(2026, 1, 12), "day", "relative", assumed=True)
     assert events[0].confidence == LOW_CONFIDENCE_BELOW and "low_confidence" not in events[0].flags
+
+
+@pytest.mark.parametrize(("text", "phrase", "code"), [
+    pytest.param("Trudeau took office in 2015.", "2015", "", id="a happening CAMEO has no code for"),
+    pytest.param("Seoul said in 2015 that it had lost contact with the crew.", "2015", "010", id="a statement"),
+    pytest.param("Police detained two reporters in 2015.", "2015", "173", id="an arrest"),
+])
+def test_events_code_only_what_cameo_names(text, phrase, code):
+    from pipeline import cameo
+    tx = (_timex(text, phrase, "2015", date(2015, 1, 1), date(2015, 12, 31), "year"),)
+    events = build_events(_article(text), Annotations((Sentence(0, 0, len(text), text),), tx, (), (), ()),
+                          cameo.classify_event, _topics, _no_summits, cameo.classify_clause)
+    assert [e.event_code for e in events] == [code]
+    assert (events[0].goldstein is None) == (events[0].quad_class is None) == (code == "")
