@@ -56,6 +56,25 @@ _NOUN_COMPLEMENT_PREPS = frozenset({"of", "with", "between", "against", "into", 
 _CLOSED = frozenset({"det", "poss", "prep", "to", "conj", "sub", "rel", "be", "have", "do", "modal",
                      "neg", "adv", "future"})
 _AUXILIARIES = frozenset({"modal", "be", "have", "do"})
+# Class and form sets the tests below intersect with (built once, not at every test).
+_S_BASE_S_PAST_ING = frozenset({"base", "s", "past", "ing"})
+_S_CONJ_SUB_REL_BE_HAVE_MODAL_TO_NEG = frozenset({"conj", "sub", "rel", "be", "have", "modal", "to", "neg"})
+_S_CONJ_SUB_REL = frozenset({"conj", "sub", "rel"})
+_S_DET_POSS_PREP = frozenset({"det", "poss", "prep"})
+_S_DET_POSS_TO_PRON = frozenset({"det", "poss", "to", "pron"})
+_S_DET_POSS = frozenset({"det", "poss"})
+_S_DET = frozenset({"det"})
+_S_ING_PP_BASE = frozenset({"ing", "pp", "base"})
+_S_PAST_PP_S = frozenset({"past", "pp", "s"})
+_S_PAST_PP = frozenset({"past", "pp"})
+_S_PAST_S = frozenset({"past", "s"})
+_S_PREP_CONJ_SUB = frozenset({"prep", "conj", "sub"})
+_S_PREP_DET_POSS = frozenset({"prep", "det", "poss"})
+_S_PREP_SUB_ADV_DET_POSS = frozenset({"prep", "sub", "adv", "det", "poss"})
+_S_PREP_SUB = frozenset({"prep", "sub"})
+_S_PREP_TO_SUB = frozenset({"prep", "to", "sub"})
+_S_PREP = frozenset({"prep"})
+_S_PRON = frozenset({"pron"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,7 +366,7 @@ def _object_start(t: _Tok | None) -> bool:
         return False
     if t.kind == "p":
         return t.low in _QUOTES
-    if t.cls & {"det", "poss", "to", "pron"} or t.cap or t.low[0].isdigit() or t.low == "that":
+    if t.cls & _S_DET_POSS_TO_PRON or t.cap or t.low[0].isdigit() or t.low == "that":
         return True
     return not t.cls & _CLOSED and not (t.forms and t.forms <= {"past", "pp"})
 
@@ -386,7 +405,7 @@ def _main_after(toks: list[_Tok], k: int, hi: int, vg: _VG, passive_ready: bool)
             break
         if passive_ready and "pp" in forms:
             vg.voice = "passive"
-        elif not forms & {"ing", "pp", "base"}:
+        elif not forms & _S_ING_PP_BASE:
             break
         main = k
         k += 1
@@ -433,7 +452,7 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
     prev = _prev_word(toks, j, seg.lo)
     at_start = prev is None
     vg = _VG(j)
-    if cls & {"modal", "be", "have", "do"}:
+    if cls & _AUXILIARIES:
         low = t.low
         if "modal" in cls:
             vg.tense = "future" if low in ("will", "shall") else "modal"
@@ -468,9 +487,9 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
         vg.hi = _catenate(toks, j + 1, hi, vg)
         return vg
     if prev is not None and (prev.kind == "d" or prev.poss or (
-            prev.cls & {"det", "poss", "prep"} and not prev.cls & {"pron"} and prev.low not in _PRONOUN_DETERMINERS)):
+            prev.cls & _S_DET_POSS_PREP and not prev.cls & _S_PRON and prev.low not in _PRONOUN_DETERMINERS)):
         return None   # "the arrest", "Canada's detention", "for trade": a noun
-    if prev is not None and prev.kind == "w" and prev.low in _PRONOUN_DETERMINERS and not forms & {"past", "s"}:
+    if prev is not None and prev.kind == "w" and prev.low in _PRONOUN_DETERMINERS and not forms & _S_PAST_S:
         return None
     complementizer = seg.opener == "that" and bool(segs_before) and segs_before[-1].vg is not None and \
         segs_before[-1].vg.vclass == "report"
@@ -566,7 +585,7 @@ def _split(toks: list[_Tok]) -> list[_Seg]:
         opener, width = "", 1
         if t.kind == "w" and i > 0 and not t.cap:
             nxt = toks[i + 1] if i + 1 < n else None
-            if t.cls & {"conj", "sub", "rel"}:
+            if t.cls & _S_CONJ_SUB_REL:
                 opener = t.low
                 if t.low == "as" and nxt is not None and nxt.low in ("well", "of", "part", "such"):
                     opener = ""
@@ -649,14 +668,14 @@ def _np_start(toks: list[_Tok], lo: int, end: int) -> int:
                 k -= 1
                 continue
             break
-        if t.cls & {"conj", "sub", "rel", "be", "have", "modal", "to", "neg"} and not t.cap:
+        if t.cls & _S_CONJ_SUB_REL_BE_HAVE_MODAL_TO_NEG and not t.cap:
             break
         if t.has("prep") and t.low != "of":
             break
-        if "ing" in t.forms and k < end and toks[k].kind == "w" and toks[k].cls & {"det", "poss"}:
+        if "ing" in t.forms and k < end and toks[k].kind == "w" and toks[k].cls & _S_DET_POSS:
             break   # "by opening an investigation": a verb with its object
-        if t.forms and not t.cap and not t.nounish and not t.poss and t.forms & {"base", "s", "past", "ing"} and \
-                not (k - 2 >= lo and toks[k - 2].kind == "w" and (toks[k - 2].cls & {"det", "poss"} or toks[k - 2].poss)):
+        if t.forms and not t.cap and not t.nounish and not t.poss and t.forms & _S_BASE_S_PAST_ING and \
+                not (k - 2 >= lo and toks[k - 2].kind == "w" and (toks[k - 2].cls & _S_DET_POSS or toks[k - 2].poss)):
             break   # "the surtaxes Ottawa placed": a verb ends the phrase before it
         k -= 1
     while k < end and toks[k].low == "of":
@@ -676,12 +695,12 @@ def _np_end(toks: list[_Tok], start: int, hi: int) -> int:
                 k += 1
                 continue
             break
-        if t.cls & {"conj", "sub", "rel", "be", "have", "modal", "to", "neg"} and not t.cap:
+        if t.cls & _S_CONJ_SUB_REL_BE_HAVE_MODAL_TO_NEG and not t.cap:
             break
         if t.has("prep") and t.low != "of":
             break
-        if k > start and t.forms and not t.noun and not t.cap and t.forms & {"past", "pp", "s"} \
-                and not toks[k - 1].cls & {"det"}:
+        if k > start and t.forms and not t.noun and not t.cap and t.forms & _S_PAST_PP_S \
+                and not toks[k - 1].cls & _S_DET:
             break
         k += 1
     return k
@@ -712,7 +731,7 @@ def _lacks_object(toks: list[_Tok], vg: _VG, hi: int) -> bool:
     while k < hi and toks[k].kind == "w" and toks[k].has("prep") and toks[k].low in ("up", "off", "out", "down", "back"):
         k += 1
     return k >= hi or toks[k].kind == "d" or not _object_start(toks[k]) or (
-        toks[k].kind == "w" and toks[k].cls & {"prep", "sub"})
+        toks[k].kind == "w" and toks[k].cls & _S_PREP_SUB)
 
 
 def _gap_object(toks: list[_Tok], subj: tuple[int, int]) -> tuple[tuple[int, int] | None, tuple[int, int]]:
@@ -726,8 +745,8 @@ def _gap_object(toks: list[_Tok], subj: tuple[int, int]) -> tuple[tuple[int, int
             t, before = toks[s], toks[s - 1]
             if t.kind == "w" and t.low in ("the", "a", "an") and before.kind == "w" and not before.cap and \
                     not before.cls & _CLOSED and not before.poss and any(
-                        toks[x].kind == "w" and toks[x].cls & {"det", "poss"} for x in range(lo, s - 1)):
-                det_at = next(x for x in range(s - 1, lo - 1, -1) if toks[x].kind == "w" and toks[x].cls & {"det", "poss"})
+                        toks[x].kind == "w" and toks[x].cls & _S_DET_POSS for x in range(lo, s - 1)):
+                det_at = next(x for x in range(s - 1, lo - 1, -1) if toks[x].kind == "w" and toks[x].cls & _S_DET_POSS)
                 return (det_at, s), (s, hi)
         return None, subj
     s = hi - 1
@@ -737,9 +756,9 @@ def _gap_object(toks: list[_Tok], subj: tuple[int, int]) -> tuple[tuple[int, int
     if s <= lo:
         return None, subj
     before = toks[s - 1]
-    if before.kind != "w" or before.cap or before.cls & {"prep", "det", "poss"} or before.poss:
+    if before.kind != "w" or before.cap or before.cls & _S_PREP_DET_POSS or before.poss:
         return None, subj
-    det_at = next((k for k in range(s - 1, lo - 1, -1) if toks[k].kind == "w" and toks[k].cls & {"det", "poss"}), -1)
+    det_at = next((k for k in range(s - 1, lo - 1, -1) if toks[k].kind == "w" and toks[k].cls & _S_DET_POSS), -1)
     if det_at < 0:
         return None, subj
     return (det_at, s), (s, hi)
@@ -783,7 +802,7 @@ def _split_reported(toks: list[_Tok], segs: list[_Seg]) -> None:
                     k = _np_end(toks, k + 1, seg.hi)
                 else:
                     k += 1
-            if k < seg.hi and toks[k].kind == "w" and (toks[k].has("pron") or toks[k].cap or toks[k].cls & {"det", "poss"}):
+            if k < seg.hi and toks[k].kind == "w" and (toks[k].has("pron") or toks[k].cap or toks[k].cls & _S_DET_POSS):
                 sub = _Seg(k, "that", False, False)
                 sub.hi = seg.hi
                 sub.vg = _find_vg(toks, sub, [])
@@ -807,7 +826,7 @@ def _is_apposition(toks: list[_Tok], segs: list[_Seg], i: int) -> bool:
         return False
     if first.has("prep") and not first.has("role"):
         return False
-    if first.has("role") or (first.cls & {"det", "poss"} and first.low not in ("a", "an")):
+    if first.has("role") or (first.cls & _S_DET_POSS and first.low not in ("a", "an")):
         head = next((toks[k] for k in range(seg.lo, min(seg.hi, seg.lo + 6))
                      if toks[k].kind == "w" and toks[k].has("role")), None)
         return head is not None and (before.cap or before.poss or before.has("role"))
@@ -931,10 +950,10 @@ def _is_name_apposition(toks: list[_Tok], segs: list[_Seg], k: int) -> bool:
         return False
     head, app = segs[k], segs[k + 1]
     first = toks[head.lo]
-    if not (first.kind == "w" and first.cls & {"det"} and not first.cap):
+    if not (first.kind == "w" and first.cls & _S_DET and not first.cap):
         return False
     words = [toks[j] for j in range(app.lo, app.hi) if toks[j].kind == "w"]
-    return bool(words) and words[-1].cap and not any(w.has("role") and w.cls & {"det"} for w in words)
+    return bool(words) and words[-1].cap and not any(w.has("role") and w.cls & _S_DET for w in words)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1006,7 +1025,7 @@ def _chunks(toks: list[_Tok], idx: list[int]) -> list[list[int]]:
     for k in idx:
         t = toks[k]
         cut = cur and t.kind == "w" and not t.cap and (
-            (t.cls & {"prep", "to", "sub"} and t.low != "of") or t.low in ("who", "which", "where"))
+            (t.cls & _S_PREP_TO_SUB and t.low != "of") or t.low in ("who", "which", "where"))
         if cur and t.kind == "p" and t.low == ",":
             cut = True
         if cut:
@@ -1157,7 +1176,7 @@ def _event_noun_near(toks: list[_Tok], lo: int, hi: int, k: int | None) -> int:
 def _strip_leading(toks: list[_Tok], idx: list[int]) -> list[int]:
     """Drop leading prepositions, articles and marks from a noun-phrase title."""
     while idx and (toks[idx[0]].kind == "p" or (toks[idx[0]].kind == "w" and not toks[idx[0]].cap and (
-            toks[idx[0]].cls & {"prep", "conj", "sub"} or toks[idx[0]].low in ("a", "an", "the")))):
+            toks[idx[0]].cls & _S_PREP_CONJ_SUB or toks[idx[0]].low in ("a", "an", "the")))):
         idx = idx[1:]
     return idx
 
@@ -1189,7 +1208,7 @@ def _np_around(parse: Parse, k: int, lo: int, hi: int) -> tuple[int, int, int]:
             and toks[j - 1].low != "of":
         j -= 1
     if j > lo + 1 and toks[j - 1].kind == "w" and "pp" in toks[j - 1].forms and not toks[j - 1].noun \
-            and _nominal_word(toks[j - 2]) and not toks[j - 2].forms & {"past", "pp"}:
+            and _nominal_word(toks[j - 2]) and not toks[j - 2].forms & _S_PAST_PP:
         j -= 1   # "the exploratory discussions launched in 2016"
     start = _np_start(toks, lo, j)
     # complements before: "Carney's meeting | with Xi", "the seizure of a tanker | in the Gulf"
@@ -1314,7 +1333,7 @@ def _clause_of(parse: Parse, i: int, k: int | None, widen: bool = True) -> Claus
 def _premodifies(toks: list[_Tok], k: int) -> bool:
     """True when the date at ``k`` modifies the noun of a happening after it ("the 2018 arrest")."""
     prev = toks[k - 1] if k > 0 else None
-    if prev is None or prev.kind != "w" or not (prev.cls & {"det", "poss"} or prev.poss):
+    if prev is None or prev.kind != "w" or not (prev.cls & _S_DET_POSS or prev.poss):
         return False
     j = k + 1
     while j < len(toks) and toks[j].kind == "w" and not toks[j].cls & _CLOSED and not toks[j].noun and j < k + 3:
@@ -1327,7 +1346,7 @@ def _after_participle(toks: list[_Tok], vg: _VG, k: int) -> bool:
     if k <= vg.hi:
         return False
     j = k - 1
-    if toks[j].kind == "w" and toks[j].cls & {"prep"}:
+    if toks[j].kind == "w" and toks[j].cls & _S_PREP:
         j -= 1
     t = toks[j]
     return j >= vg.hi and t.kind == "w" and "pp" in t.forms and not t.noun and j - 1 >= vg.hi and \
@@ -1371,8 +1390,8 @@ def _list_items(parse: Parse, i: int) -> list[int]:
         if s.vg is not None or s.kind != "fragment" or s.opener != "," or s.strong:
             break
         first = toks[s.lo]
-        if first.kind != "w" or first.cap or first.cls & {"prep", "sub", "adv", "det", "poss"} or \
-                (first.forms & {"s", "past"} and not first.nounish) or \
+        if first.kind != "w" or first.cap or first.cls & _S_PREP_SUB_ADV_DET_POSS or \
+                (first.forms & _S_PAST_S and not first.nounish) or \
                 any(toks[x].kind == "w" and toks[x].has("sub") for x in range(s.lo, s.hi)):
             break
         if j + 1 < len(segs) and segs[j + 1].opener in _PREP_LIKE:
