@@ -1,9 +1,12 @@
-"""CAMEO event coder: trigger words -> CAMEO code, Goldstein score and quad class.
+"""CAMEO event coder: a clause's verb and arguments, or trigger words -> CAMEO code, Goldstein score
+and quad class.
 
 The codes, labels and Goldstein scores live in ``data/cameo/codes.csv`` (copied from the GDELT
-lookup tables); the trigger phrases live in ``data/cameo/triggers.csv``, one regex per row, most
-specific first. All triggers are compiled once into a single alternation so a text is scanned in
-one pass.
+lookup tables). ``classify_clause`` codes a clause found by ``pipeline.clauses`` from its verb
+lemma and arguments (``data/cameo/verbs.csv``), then from the nouns that name a happening (the
+trigger table), and codes a report ("X said ...") by what it reports. ``classify_event`` codes
+plain text from the trigger phrases of ``data/cameo/triggers.csv``, one regex per row, most
+specific first, compiled once so a text is scanned in one pass.
 """
 from __future__ import annotations
 
@@ -12,12 +15,14 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.clauses import Clause
 from pipeline.paths import data_dir
 from pipeline.records import EventCode
 
 DATA_DIR = data_dir() / "cameo"
 CODES_FILE = DATA_DIR / "codes.csv"
 TRIGGERS_FILE = DATA_DIR / "triggers.csv"
+VERBS_FILE = DATA_DIR / "verbs.csv"
 # Code used when no trigger fires: "make statement, not specified below".
 DEFAULT_CODE = "010"
 # Code of trigger rows that only consume look-alike words ("released a statement").
@@ -184,3 +189,80 @@ def _distance(start: int, end: int, offset: int) -> int:
     if offset >= end:
         return offset - end + 1
     return 0
+
+
+@lru_cache(maxsize=1)
+def verb_table() -> dict[str, tuple[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None, str], ...]]:
+    """The verb table, by lemma: (voice, subject regex, argument regex, code) rows in file order."""
+    table: dict[str, list[tuple[str, re.Pattern[str] | None, re.Pattern[str] | None, str]]] = {}
+    for row in _read_rows(VERBS_FILE):
+        subject = re.compile(row["subject"], re.IGNORECASE) if row["subject"] else None
+        args = re.compile(row["args"], re.IGNORECASE) if row["args"] else None
+        table.setdefault(row["lemma"].strip(), []).append((row["voice"].strip(), subject, args, row["code"].strip()))
+    return {lemma: tuple(rows) for lemma, rows in table.items()}
+
+
+def verb_code(lemma: str, voice: str = "active", subject: str = "", args: str = "") -> str:
+    """The code of the first verb-table row of ``lemma`` that fits; "" when none does.
+
+    A row's argument pattern reads the object and prepositional arguments, and for a passive verb
+    the subject as well (it is the verb's object); "none" means the verb alone says nothing. An
+    empty ``voice`` (a noun such as "trial" naming the happening) fits rows of either voice.
+    """
+    rows = verb_table().get(lemma)
+    if not rows:
+        return ""
+    patient = f"{subject} {args}" if voice == "passive" else args
+    for row_voice, subj_re, args_re, code in rows:
+        if row_voice and voice and row_voice != voice:
+            continue
+        if subj_re is not None and (voice == "passive" or not subj_re.search(subject)):
+            continue
+        if args_re is not None and not args_re.search(patient):
+            continue
+        return code
+    return ""
+
+
+def _statement(code: str) -> bool:
+    return code.startswith("01")
+
+
+def _trigger_code(text: str) -> str:
+    """The code of the most specific trigger in ``text`` ("" when none fires)."""
+    triggers = find_triggers(text)
+    return min(triggers, key=lambda t: t[2])[3] if triggers else ""
+
+
+def clause_code(clause: Clause) -> str:
+    """The CAMEO code a clause names ("" when nothing in it names one).
+
+    Order: a reporting verb with a code of its own ("denied", "alleged"); what a report reports
+    ("said it would impose tariffs" is 163); the verb and its arguments; the noun naming the
+    happening ("the arrest took place"); the trigger table over the clause (over its subject and
+    arguments only when its verb is known to say nothing); a plain report (010).
+    """
+    own = verb_code(clause.lemma, clause.voice, clause.subject, clause.args) if clause.lemma else ""
+    plain = own in ("", NOT_A_TRIGGER, DEFAULT_CODE)
+    if clause.content is not None and plain:
+        reported = clause_code(clause.content)
+        if reported and not _statement(reported):
+            return reported
+    if own and own != NOT_A_TRIGGER and not (clause.verb_class == "report" and own == DEFAULT_CODE):
+        return own
+    if clause.noun and clause.verb_class in ("", "light", "copula") and clause.noun != clause.lemma:
+        noun_code = verb_code(clause.noun, "", "", clause.args)
+        if noun_code and noun_code != NOT_A_TRIGGER:
+            return noun_code
+    # A verb that says nothing by itself ("released the report"): only its arguments may name a code.
+    scanned = f"{clause.text} {clause.args}" if not own else f"{clause.subject} {clause.args}".lower()
+    found = _trigger_code(scanned)
+    if found:
+        return found
+    return own if own != NOT_A_TRIGGER else ""
+
+
+def classify_clause(clause: Clause) -> EventCode | None:
+    """The CAMEO code, Goldstein score and quad class of a clause, or None when nothing names one."""
+    code = clause_code(clause)
+    return event_code(code) if code else None

@@ -4,6 +4,10 @@ One event per dated happening: each DATE/TIME expression that resolves to a cale
 (or a summit reference dated from the knowledge base) gives one event, scoped to the clause that
 carries it; "from 2018 to 2021" gives one span event; durations and sets give none. The
 article's own news (headline and lead) gives one event at the publication date.
+
+The clause that carries a date (``pipeline.clauses``) gives the event its title (subject, verb
+and object, the date words and asides left out) and, through the CAMEO stage, its code; what
+makes an event doubtful is listed in its ``flags`` (``records.FLAGS``).
 """
 from __future__ import annotations
 
@@ -12,9 +16,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence
 from pipeline.records import (
-    PRECISIONS, TITLE_MAX_CHARS, ActorMention, Article, Event, EventCode, GeoMention,
-    KnowledgeDate, RegionMention, Sentence, Timex,
+    FLAGS, LOW_CONFIDENCE_BELOW, PRECISIONS, TITLE_MAX_CHARS, ActorMention, Article, Event,
+    EventCode, GeoMention, KnowledgeDate, RegionMention, Sentence, Timex,
 )
 
 # Confidence of a date by how it was obtained (a rough prior, lowered when the publication
@@ -27,16 +32,10 @@ ASSUMED_PUBLICATION_PENALTY = 0.3
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|through|thru|-|–|—|and)\s*$", re.IGNORECASE)
 _RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s*$", re.IGNORECASE)
 
-# Where a sentence splits into clauses that can carry their own date.
+# Where a sentence splits into clauses that can carry their own date (the scope of an event's
+# countries, actors and topics).
 _CLAUSE_BREAK = re.compile(
     r"[;:—–]|,(?=\s)|\s(?:followed by|before|after|while|whereas|but|and then|then|when|as)\s",
-    re.IGNORECASE,
-)
-# Where the clause that carries a date starts, looking left from the date: a plain comma is
-# usually an apposition ("Zhao Leji, chairman of ..., on Thursday"), so only strong breaks and
-# commas opening a participle or relative clause ("..., marking the first trip since 2017").
-_LEFT_BREAK = re.compile(
-    r"[;:—–]\s*|,\s+(?=(?:\w+ing|which|who|where|with)\b)|\s(?:followed by|after|while|whereas|but|when)\s",
     re.IGNORECASE,
 )
 # Words dropped from the start of a title: they join the clause to the sentence, say nothing.
@@ -46,10 +45,10 @@ _LEADING_JOINERS = re.compile(
 )
 # Anaphoric dates ("the same day", "that same week") that name no date of their own.
 _SAME_AS = re.compile(r"\bsame\b", re.IGNORECASE)
-# A title needs this many words besides the date expression, else the wider clause is used.
-MIN_TITLE_WORDS = 3
 # The CAMEO code a classifier gives when no trigger word matched ("make public statement").
 GENERIC_CODE = "010"
+# Date expressions that look forward: a clause dated by one is not told in the past tense.
+_FORWARD_DATE = re.compile(r"\b(?:next|coming|upcoming|later|following|from now)\b", re.IGNORECASE)
 # The subject noun phrase of a news sentence is its leading run of capitalised words
 # ("Canadian Prime Minister Mark Carney is ..."): it ends at the first lowercase word.
 _FIRST_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
@@ -155,35 +154,143 @@ def clause_bounds(sentence: Sentence, spans: list[DatedSpan]) -> list[tuple[int,
     return list(zip(cuts, cuts[1:]))
 
 
-def title_bounds(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
-    """Return the bounds of the clause of ``text[lo:hi]`` that carries the date at start..end."""
-    left = lo
-    for m in _LEFT_BREAK.finditer(text, lo, start):
-        left = m.end()
-    m = _CLAUSE_BREAK.search(text, end, hi)
-    right = m.start() if m else hi
-    return left, right
+def _is_name_word(word: str) -> bool:
+    """A capitalised word that is not a closed-class word ("Xi", "Li" are names; "The" is not)."""
+    return word[:1].isupper() and word.lower().strip(",.;:'’\"“”") not in lexicon().classes
 
 
-def make_title(text: str) -> str:
-    """Make an event title of at most TITLE_MAX_CHARS characters, never cut mid-word."""
+def cut_title(text: str, limit: int = TITLE_MAX_CHARS) -> str:
+    """Shorten ``text`` to ``limit`` characters at a word boundary outside any name, with "…".
+
+    The cut falls before a preposition or conjunction when one is near the limit, so a phrase
+    ("75.8 per cent") is never split.
+    """
+    if len(text) <= limit:
+        return text
+    words = text.split(" ")
+    classes = lexicon().classes
+    best = phrase = 0
+    length = -1
+    for i, word in enumerate(words[:-1]):
+        length += len(word) + 1
+        if length > limit - 1:
+            break
+        nxt = words[i + 1]
+        if _is_name_word(word) and _is_name_word(nxt):
+            continue   # "Michael | Kovrig": never cut a name
+        if word[:1].isdigit() or word.lower() in ("per", "a", "an", "the"):
+            continue
+        best = i + 1
+        if classes.get(nxt.lower(), frozenset()) & {"prep", "conj", "sub", "rel", "to"} or word.endswith(","):
+            phrase = i + 1
+    if phrase and phrase >= best - 4:
+        best = phrase
+    if best == 0:
+        best = 1
+    cut = " ".join(words[:best]).rstrip(" ,;:-—–")
+    cut = _TRAILING_JOINER.sub("", cut)
+    return cut[: limit - 1].rstrip() + "…"
+
+
+# Words a shortened title must not end on.
+_TRAILING_JOINER = re.compile(
+    r"(?:[\s,]+(?:and|or|but|with|as|while|after|before|when|to|of|in|on|at|by|for|from|the|a|an|its|their|his))+$",
+    re.IGNORECASE)
+
+
+def _finish(text: str) -> str:
+    """Clean a title: joiners at the start dropped, marks at the ends, first letter capitalised."""
     t = " ".join(text.split()).strip(" ,;:-—–")
     while True:
         stripped = _LEADING_JOINERS.sub("", t).strip(" ,;:")
         if stripped == t:
             break
         t = stripped
-    t = t.rstrip(".!?")
-    if not t:
+    t = t.rstrip(".!?").strip()
+    return t[0].upper() + t[1:] if t else ""
+
+
+def make_title(text: str) -> str:
+    """Make an event title of at most TITLE_MAX_CHARS characters from plain text, never cut
+    inside a word or a name."""
+    t = _finish(text)
+    return cut_title(t) if t else ""
+
+
+# Pieces of a clause a short title may drop (the subject's own phrases, the last arguments);
+# "ext" pieces (an added clause's verb and object) go only with the phrase that opens it.
+_OPTIONAL_PIECES = frozenset({"subj_pp", "arg"})
+
+
+def _subject_variants(pieces: tuple[tuple[str, str], ...]) -> list[tuple[int, list[tuple[str, str]]]]:
+    """The pieces with each run of subject phrases cut after 0..n of its phrases, with how many
+    subject phrases each variant keeps."""
+    variants: list[tuple[int, list[tuple[str, str]]]] = [(0, [])]
+    i = 0
+    while i < len(pieces):
+        if pieces[i][0] != "subj_pp":
+            variants = [(n, v + [pieces[i]]) for n, v in variants]
+            i += 1
+            continue
+        j = i
+        while j < len(pieces) and pieces[j][0] == "subj_pp":
+            j += 1
+        run = list(pieces[i:j])
+        variants = [(n + keep, v + run[:keep]) for n, v in variants for keep in range(len(run) + 1)]
+        i = j
+        if len(variants) > 64:   # bounded: keep the fullest and the barest subjects
+            variants = sorted(variants, key=lambda x: -x[0])[:32] + sorted(variants, key=lambda x: x[0])[:32]
+    return variants
+
+
+def clause_title(clause: Clause) -> str:
+    """The title of a clause: its pieces, the fewest optional ones dropped to fit TITLE_MAX_CHARS.
+
+    Candidates cut the subject's own phrases ("A court | in the northeastern Chinese city of
+    Dandong") after any of them and drop arguments from the last; among those that fit, the one
+    keeping most of the subject wins, then the longest. When none fits, the shortest is cut at a
+    word boundary outside any name.
+    """
+    pieces = clause.pieces
+    if not pieces:
         return ""
-    t = t[0].upper() + t[1:]
-    if len(t) <= TITLE_MAX_CHARS:
-        return t
-    cut = t[: TITLE_MAX_CHARS - 1]
-    space = cut.rfind(" ")
-    if space > TITLE_MAX_CHARS // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-—–") + "…"
+    raw = " ".join(t for _, t in pieces)
+    if len(raw) <= TITLE_MAX_CHARS:   # the common case: everything fits
+        return _finish(_tidy_join(raw))
+    candidates: list[tuple[tuple[int, int], str]] = []
+    for _, kept in _subject_variants(pieces):
+        cut = len(kept)
+        while cut > 0:
+            # a cut may not fall inside an added clause ("... after a court | rejected")
+            if cut == len(kept) or kept[cut][0] != "ext":
+                text = " ".join(t for _, t in kept[:cut])
+                candidates.append(((sum(1 for r, _ in kept[:cut] if r == "subj_pp"), len(text)), text))
+            if kept[cut - 1][0] not in _OPTIONAL_PIECES | {"ext"}:
+                break
+            cut -= 1
+    # Raw lengths only shrink when cleaned: clean the best-ranked candidates until one fits.
+    candidates.sort(key=lambda c: c[0], reverse=True)
+    shortest = ""
+    for _, text in candidates:
+        if len(text) > TITLE_MAX_CHARS + 8:
+            continue
+        title = _finish(_tidy_join(text))
+        if title and len(title) <= TITLE_MAX_CHARS:
+            return title
+    if candidates:
+        shortest = _finish(_tidy_join(min(candidates, key=lambda c: len(c[1]))[1]))
+    return cut_title(shortest)
+
+
+_SPACE_BEFORE_MARK = re.compile(r"\s+([,;:.!?’”)])")
+_DOUBLED_MARKS = re.compile(r"([,;:])(?:\s*[,;:])+")
+
+
+def _tidy_join(text: str) -> str:
+    text = _SPACE_BEFORE_MARK.sub(r"\1", text)
+    if "," in text or ";" in text or ":" in text:
+        text = _DOUBLED_MARKS.sub(r"\1", text)
+    return _TRAILING_JOINER.sub("", text.strip(" ,;:"))
 
 
 def _inside(start: int, end: int, lo: int, hi: int) -> bool:
@@ -211,16 +318,49 @@ def sentence_subject(ann: Annotations, sentence: Sentence) -> tuple[ActorMention
     return tuple(a for a in ann.actors if sentence.start <= a.start and a.end <= limit)
 
 
+def event_flags(confidence: float, clause: Clause, tense: str, date_start: date, date_text: str,
+                published: date) -> tuple[str, ...]:
+    """Why an event is doubtful, in ``FLAGS`` order (empty when it is not).
+
+    ``clause`` is the clause that carries the date (for the publication event, the main clause
+    of the lead); ``tense`` its grammatical tense.
+    """
+    found = set()
+    if confidence < LOW_CONFIDENCE_BELOW:
+        found.add("low_confidence")
+    if date_start > published and tense == "past" and not _FORWARD_DATE.search(date_text):
+        found.add("future_past_tense")
+    if not clause.has_action:
+        found.add("no_action")
+    if clause.date_only:
+        found.add("date_word_title")
+    return tuple(f for f in FLAGS if f in found)
+
+
+# The clause of the publication event while its headline names the happening.
+HEADLINE = Clause(kind="nominal", noun="headline")
+
+
+def _sentence_parse(sentence: Sentence, timexes: list[Timex]) -> Parse:
+    """Parse a sentence with its date expressions marked (they stay out of titles)."""
+    dates = tuple((t.start - sentence.start, t.end - sentence.start) for t in timexes
+                  if t.type in ("DATE", "TIME") and sentence.start <= t.start and t.end <= sentence.end)
+    return parse_sentence(sentence.text, dates)
+
+
 def build_events(article: Article, ann: Annotations, classify_event, classify_topics,
-                 find_summits) -> list[Event]:
+                 find_summits, classify_clause=None) -> list[Event]:
     """Assemble the events of one article from its annotations.
 
     Args:
         article: the cleaned article.
         ann: sentences, timexes, countries, regions and actors found in ``article.text``.
-        classify_event: (text, near offset or None) -> EventCode (the CAMEO stage).
+        classify_event: (text, near offset or None) -> EventCode (the CAMEO stage on plain text).
         classify_topics: text -> tuple of topic ids (the topic stage).
         find_summits: (text, dct, tense) -> list[KnowledgeDate] (the knowledge stage).
+        classify_clause: Clause -> EventCode or None (the CAMEO stage on the clause that carries
+            the date); without it the clause's title is coded as plain text. An event whose
+            clause names a happening with no CAMEO code has none (no Goldstein, no quad class).
     Returns:
         The events, in the order their sentences appear; the publication event first.
     """
@@ -229,26 +369,43 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     events: list[Event] = []
     penalty = ASSUMED_PUBLICATION_PENALTY if article.published_assumed else 0.0
 
-    def add(sentence: Sentence | None, sent_text: str, lo: int, hi: int, span: DatedSpan | None,
+    def code_of(clause: Clause, fallback: str, near: int | None) -> EventCode | None:
+        if classify_clause is None:
+            code = classify_event(clause.title) if clause.title else None
+            if code is None or code.code == GENERIC_CODE:
+                # no clause coder: the trigger nearest the date in its stretch of the sentence
+                code = classify_event(fallback, near)
+            return code
+        code = classify_clause(clause)
+        if code is None and not (clause.lemma or clause.noun):
+            # No clause names the happening: the nouns of its stretch of the sentence may.
+            code = classify_clause(Clause(text=fallback.lower()))
+        # None: a happening CAMEO has no code for ("took office"); 010 would call it a statement.
+        return code
+
+    def add(sentence: Sentence, lo: int, hi: int, span: DatedSpan | None, clause: Clause = HEADLINE,
             subject: tuple[ActorMention, ...] = ()) -> None:
+        sent_text = sentence.text
         segment = text[lo:hi] if span is not None else sent_text
-        if span is not None:
-            tlo, thi = title_bounds(text, lo, hi, span.start, span.end)
-            if len(text[tlo:span.start].split()) + len(text[span.end:thi].split()) < MIN_TITLE_WORDS:
-                tlo, thi = lo, hi   # "In March 2019," alone names no happening: use the clause around it
-            clause = text[tlo:thi]
-        else:
-            clause = article.title
         countries, actors, regions = scope_entities(ann, lo, hi, subject)
         if span is not None:
-            # The trigger nearest the date names the happening the date belongs to.
-            code: EventCode = classify_event(clause, span.start - tlo)
-            if code.code == GENERIC_CODE and clause != segment:
-                code = classify_event(segment, span.start - lo)
+            code = code_of(clause, segment, span.start - lo)
+            if clause.date_only:
+                # "In March." names no happening: the article's headline says what it is about
+                title = make_title(article.title) or make_title(sent_text)
+            else:
+                title = clause_title(clause) or make_title(segment) or make_title(sent_text)
         else:
-            code = classify_event(clause)
-            if code.code == GENERIC_CODE:
-                code = classify_event(segment)
+            # The article's own news: its headline names it; the lead's main clause is read only
+            # when no trigger of the headline codes it.
+            if classify_clause is None:
+                code = classify_event(article.title)
+            else:
+                code = classify_clause(Clause(text=article.title.lower()))
+            if code is None or code.code == GENERIC_CODE:
+                clause = clause_at(_sentence_parse(sentence, ann.timexes), None)
+                code = code_of(clause, sent_text, None) or code
+            title = make_title(article.title) or clause_title(clause) or make_title(sent_text)
         topics = classify_topics(segment if span is not None else f"{article.title}. {sent_text}")
         if span is None:
             d0 = d1 = article.published
@@ -262,18 +419,18 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             tense = tense_of(d0, d1, article.published)
             if tense == "present" and span.tense:
                 tense = span.tense
-            base = sentence.start if sentence is not None else 0
-            offs = (span.start - base, span.end - base)
-        title = make_title(clause) or make_title(sent_text)
-        idx = sentence.index if sentence is not None else -1
+            offs = (span.start - sentence.start, span.end - sentence.start)
+        confidence = round(max(0.05, BASIS_CONFIDENCE[basis] - penalty), 2)
+        flags = event_flags(confidence, clause, clause.tense, d0, date_text, article.published)
         events.append(Event(
             event_id=make_event_id(article.article_id, sent_text, date_text, value, offs[0]),
             article_id=article.article_id, date_start=d0, date_end=d1, precision=precision,
             timex_value=value, date_text=date_text, date_basis=basis, tense=tense, title=title,
             sentence=sent_text, countries=countries, actors=actors, topics=topics,
-            event_code=code.code, goldstein=code.goldstein,
-            confidence=round(max(0.05, BASIS_CONFIDENCE[basis] - penalty), 2),
-            regions=regions, quad_class=code.quad_class, sentence_index=idx, date_offset=offs,
+            event_code=code.code if code else "", goldstein=code.goldstein if code else None,
+            confidence=confidence, regions=regions, quad_class=code.quad_class if code else None,
+            sentence_index=sentence.index,
+            date_offset=offs, flags=flags,
         ))
 
     # The article's own news: headline and lead, dated at publication.
@@ -281,7 +438,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         lead = ann.sentences[0]
         lead_has_date = any(_inside(s.start, s.end, lead.start, lead.end) for s in spans_all)
         if not lead_has_date:
-            add(lead, lead.text, lead.start, lead.end, None)
+            add(lead, lead.start, lead.end, None)
 
     for sentence in ann.sentences:
         spans = [s for s in spans_all if _inside(s.start, s.end, sentence.start, sentence.end)]
@@ -302,7 +459,9 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             spans = [s for s in spans if not (s.basis == "narrative" and _SAME_AS.search(s.text))] or spans
         if not spans:
             continue
+        parse = _sentence_parse(sentence, ann.timexes)
         subject = sentence_subject(ann, sentence) if len(spans) > 1 else ()
         for span, (lo, hi) in zip(spans, clause_bounds(sentence, spans)):
-            add(sentence, sentence.text, lo, hi, span, subject)
+            clause = clause_at(parse, (span.start - sentence.start, span.end - sentence.start))
+            add(sentence, lo, hi, span, clause, subject)
     return events

@@ -1,7 +1,7 @@
 """The orchestrator: run every stage over one article and return its event table.
 
 Stages run in order (sentences, temporal tagging, countries, regions, actors, then event
-assembly with topics, CAMEO codes and the knowledge base). Each stage's output is checked
+assembly with clause analysis, topics, CAMEO codes and the knowledge base). Each stage's output is checked
 against its contract and a failure names the stage, so a batch can report and skip one article.
 """
 from __future__ import annotations
@@ -118,7 +118,7 @@ def extract_events(article: Article) -> list[Event]:
     """Run the whole pipeline over one article and return its events as records."""
     ann = annotate(article)
     events = _run("events", build_events, article, ann, cameo.classify_event,
-                  topics.classify_topics, knowledge.find_summit_references)
+                  topics.classify_topics, knowledge.find_summit_references, cameo.classify_clause)
     latest = article.published.year + MAX_EVENT_YEARS_AHEAD
     return [e for e in events if e.date_end.year <= latest]
 

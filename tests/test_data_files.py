@@ -59,6 +59,60 @@ def test_data_files_cameo_triggers_compile_and_point_at_known_codes():
         assert not compiled.match(""), row["pattern"]
 
 
+CLAUSE_WORD_CLASSES = {"det", "poss", "pron", "be", "have", "do", "modal", "neg", "to", "prep", "conj", "sub",
+                       "rel", "future", "adv", "role", "event", "noun"}
+VERB_CLASSES = {"", "report", "copula", "light", "catenative", "intent"}
+WORD = re.compile(r"^[a-z][a-z'’-]*\.?$")
+
+
+def test_data_files_clause_words_have_known_classes():
+    rows = _rows(DATA / "clauses" / "words.csv")
+    assert len(rows) > 200
+    pairs = [(row["word"], row["class"]) for row in rows]
+    assert len(pairs) == len(set(pairs))
+    for word, cls in pairs:
+        assert WORD.match(word), word
+        assert cls in CLAUSE_WORD_CLASSES, (word, cls)
+
+
+def test_data_files_clause_verbs_have_forms_classes_and_nouns():
+    rows = _rows(DATA / "clauses" / "verbs.csv")
+    assert len(rows) > 300
+    lemmas = [row["lemma"] for row in rows]
+    assert len(lemmas) == len(set(lemmas))
+    owner: dict[str, str] = {}
+    for row in rows:
+        assert WORD.match(row["lemma"]), row
+        assert row["class"] in VERB_CLASSES, row
+        for column in ("past", "participle", "s", "ing", "nouns"):
+            for form in filter(None, row[column].split("|")):
+                assert WORD.match(form), (row["lemma"], column, form)
+        for noun in filter(None, row["nouns"].split("|")):
+            # one event noun names one happening
+            assert owner.setdefault(noun, row["lemma"]) == row["lemma"], noun
+
+
+def test_data_files_cameo_verb_rows_point_at_known_codes_and_verbs():
+    codes = _cameo_codes()
+    lemmas = {row["lemma"] for row in _rows(DATA / "clauses" / "verbs.csv")}
+    rows = _rows(DATA / "cameo" / "verbs.csv")
+    assert len(rows) > 150
+    for row in rows:
+        assert row["code"] in codes or row["code"] == "none", row
+        assert row["lemma"] in lemmas, row   # the clause analyser must be able to find the verb
+        assert row["voice"] in {"", "active", "passive"}, row
+        for column in ("subject", "args"):
+            if row[column]:
+                assert not re.compile(row[column], re.IGNORECASE).match(""), row
+        assert row["note"] or row["code"] != "none" or row["args"] or row["subject"], row
+    # Within a lemma, a row without conditions ends the list: rows after it could never fire.
+    seen_default: set[str] = set()
+    for row in rows:
+        assert row["lemma"] not in seen_default, row
+        if not (row["voice"] or row["subject"] or row["args"]):
+            seen_default.add(row["lemma"])
+
+
 def test_data_files_topic_ids_unique_slugs_across_every_taxonomy_file():
     files = sorted((DATA / "topics").glob("*.y*ml"))
     assert files

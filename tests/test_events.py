@@ -7,10 +7,10 @@ import pytest
 
 from pipeline.events import (
     Annotations, build_events, clause_bounds, dated_spans, make_event_id, make_title, tense_of,
-    title_bounds,
 )
 from pipeline.records import (
-    TITLE_MAX_CHARS, ActorMention, Article, EventCode, GeoMention, KnowledgeDate, Sentence, Timex,
+    FLAGS, LOW_CONFIDENCE_BELOW, TITLE_MAX_CHARS, ActorMention, Article, EventCode, GeoMention, KnowledgeDate,
+    Sentence, Timex,
 )
 
 PUB = date(2026, 1, 13)
@@ -135,18 +135,19 @@ def test_events_clause_bounds_split_two_dates():
     assert a1 == b0 and a0 == 0 and b1 == len(text)
 
 
-@pytest.mark.parametrize("text,phrase,title_starts", [
+@pytest.mark.parametrize("text,phrase,title", [
     ("Senior officials describe the visit as historic, marking the first trip to China by a "
-     "Canadian prime minister since 2017.", "2017", "marking the first trip"),
+     "Canadian prime minister since 2017.", "2017",
+     "Marking the first trip to China by a Canadian prime minister"),
     ("The visit represents a major step after they collapsed in 2018 following Canada's arrest "
-     "of Meng.", "2018", "they collapsed in 2018"),
-    (SEED_MEETING, "Thursday", "Carney is scheduled"),
+     "of Meng.", "2018", "They collapsed following Canada's arrest of Meng"),
+    (SEED_MEETING, "Thursday", "Carney is scheduled to meet Premier Li Qiang and Zhao Leji"),
 ])
-def test_events_title_bounds_pick_the_dated_clause(text, phrase, title_starts):
-    s = text.index(phrase)
-    lo, hi = title_bounds(text, 0, len(text), s, s + len(phrase))
-    assert text[lo:hi].startswith(title_starts)
-    assert lo <= s and hi >= s + len(phrase)
+def test_events_title_is_the_dated_clause_without_its_date(text, phrase, title):
+    tx = (_timex(text, phrase, "2017", date(2017, 1, 1), date(2017, 12, 31), "year"),)
+    events = build_events(_article(text), Annotations((Sentence(0, 0, len(text), text),), tx, (), (), ()),
+                          _code, _topics, _no_summits)
+    assert [e.title for e in events] == [title]
 
 
 def _seed_like_annotations(text: str) -> Annotations:
@@ -242,7 +243,7 @@ def test_events_title_never_just_the_date():
     tx = (_timex(text, "March 2019", "2019-03", date(2019, 3, 1), date(2019, 3, 31), "month"),)
     events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
                           _code, _topics, _no_summits)
-    assert events[0].title.startswith("In March 2019, China suspended")
+    assert events[0].title == "China suspended the canola export permits of two Canadian companies"
 
 
 def test_events_same_day_defers_to_the_sentences_own_date():
@@ -271,3 +272,64 @@ def test_events_day_inside_a_summit_is_one_event():
     events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
                           _code, _topics, summits)
     assert [(e.date_text, e.date_basis) for e in events] == [("Friday", "relative")]
+
+
+def _one_dated(text: str, phrase: str, value: str, d0: date, d1: date, precision: str, basis: str = "explicit",
+               published: date = PUB, assumed: bool = False, title: str = "Headline"):
+    tx = (_timex(text, phrase, value, d0, d1, precision, basis),)
+    art = Article("a" * 16, title, text, published, assumed)
+    return build_events(art, Annotations((Sentence(0, 0, len(text), text),), tx, (), (), ()),
+                        _code, _topics, _no_summits)
+
+
+@pytest.mark.parametrize(("text", "phrase", "value", "d0", "d1", "precision", "basis", "assumed", "flags"), [
+    pytest.param("In March, Beijing imposed tariffs on canola.", "March", "2026-03",
+                 date(2026, 3, 1), date(2026, 3, 31), "month", "relative", False, ("future_past_tense",),
+                 id="after publication in the past tense"),
+    pytest.param("Beijing will impose tariffs on canola in March.", "March", "2026-03",
+                 date(2026, 3, 1), date(2026, 3, 31), "month", "relative", False, (),
+                 id="after publication with will"),
+    pytest.param("Beijing imposed tariffs on canola next month.", "next month", "2026-02",
+                 date(2026, 2, 1), date(2026, 2, 28), "month", "relative", False, (),
+                 id="a forward date word is not a past-tense claim"),
+    pytest.param("The two sides met again the following week.", "the following week", "2026-W03",
+                 date(2026, 1, 5), date(2026, 1, 11), "week", "narrative", True, ("low_confidence",),
+                 id="narrative date and an assumed publication date"),
+    pytest.param("Farmers are unsure what to plant this year.", "this year", "2026",
+                 date(2026, 1, 1), date(2026, 12, 31), "year", "relative", False, ("no_action",),
+                 id="no clause names an action"),
+    pytest.param("In March.", "March", "2025-03", date(2025, 3, 1), date(2025, 3, 31), "month", "narrative",
+                 True, ("low_confidence", "no_action", "date_word_title"), id="a date word alone"),
+])
+def test_events_flags(text, phrase, value, d0, d1, precision, basis, assumed, flags):
+    events = _one_dated(text, phrase, value, d0, d1, precision, basis, assumed=assumed)
+    dated = [e for e in events if e.date_text == phrase]
+    assert [e.flags for e in dated] == [flags]
+    assert all(set(e.flags) <= set(FLAGS) for e in events)
+
+
+def test_events_date_word_alone_is_titled_by_the_headline():
+    events = _one_dated("In March.", "March", "2025-03", date(2025, 3, 1), date(2025, 3, 31), "month",
+                        "relative", title="Canada and China resume canola talks")
+    assert [e.title for e in events] == ["Canada and China resume canola talks"]
+
+
+def test_events_low_confidence_bound_is_exclusive():
+    # relative (0.8) minus the assumed-publication penalty (0.3) is exactly the bound: not low
+    events = _one_dated("Talks were held in Geneva on Monday.", "Monday", "2026-01-12", date(2026, 1, 12),
+                        date(2026, 1, 12), "day", "relative", assumed=True)
+    assert events[0].confidence == LOW_CONFIDENCE_BELOW and "low_confidence" not in events[0].flags
+
+
+@pytest.mark.parametrize(("text", "phrase", "code"), [
+    pytest.param("Trudeau took office in 2015.", "2015", "", id="a happening CAMEO has no code for"),
+    pytest.param("Seoul said in 2015 that it had lost contact with the crew.", "2015", "010", id="a statement"),
+    pytest.param("Police detained two reporters in 2015.", "2015", "173", id="an arrest"),
+])
+def test_events_code_only_what_cameo_names(text, phrase, code):
+    from pipeline import cameo
+    tx = (_timex(text, phrase, "2015", date(2015, 1, 1), date(2015, 12, 31), "year"),)
+    events = build_events(_article(text), Annotations((Sentence(0, 0, len(text), text),), tx, (), (), ()),
+                          cameo.classify_event, _topics, _no_summits, cameo.classify_clause)
+    assert [e.event_code for e in events] == [code]
+    assert (events[0].goldstein is None) == (events[0].quad_class is None) == (code == "")

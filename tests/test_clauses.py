@@ -1,0 +1,198 @@
+"""The clause analyser: which clause carries a date, and its subject, verb and arguments.
+
+One case table in wire-style sentences written for these tests (the date expressions marked by
+hand, as the temporal tagger would): sentence, the date the event hangs on, the other dates of
+the sentence, then what the analyser must find.
+"""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.clauses import Clause, analyse_clause, clause_at, lexicon, parse_sentence, tokenize
+
+
+def _spans(sentence: str, *phrases: str) -> tuple[tuple[int, int], ...]:
+    return tuple((sentence.index(p), sentence.index(p) + len(p)) for p in phrases)
+
+
+def _clause(sentence: str, date: str, others: tuple[str, ...] = ()) -> Clause:
+    spans = _spans(sentence, date, *others)
+    return analyse_clause(sentence, spans[0], spans)
+
+
+# (label, sentence, date, other dates, lemma, voice, tense, title)
+CASES = [
+    ("active past", "Police arrested the opposition leader in Minsk on Sunday.", "Sunday", (),
+     "arrest", "active", "past", "Police arrested the opposition leader in Minsk"),
+    ("passive", "The two journalists were detained at the border on Friday.", "Friday", (),
+     "detain", "passive", "past", "The two journalists were detained at the border"),
+    ("report frame, date of the report", "Seoul said on Monday that it would expel three diplomats.",
+     "Monday", (), "say", "active", "past", "Seoul said it would expel three diplomats"),
+    ("will + verb", "The minister will visit Jakarta next week.", "next week", (),
+     "visit", "active", "future", "The minister will visit Jakarta"),
+    ("is scheduled to + verb", "The president is scheduled to meet his French counterpart on Thursday.",
+     "Thursday", (), "meet", "active", "future", "The president is scheduled to meet his French counterpart"),
+    ("apposition with an article, report object kept",
+     "Kim Ho-jin, a spokesman for the foreign ministry, told reporters on Tuesday that talks had stalled.",
+     "Tuesday", (), "tell", "active", "past", "Kim Ho-jin told reporters talks had stalled"),
+    ("apposition dropped, name whole",
+     "Meng Wanzhou, the chief financial officer of Huawei, was arrested in Vancouver on Dec. 1.", "Dec. 1", (),
+     "arrest", "passive", "past", "Meng Wanzhou was arrested in Vancouver"),
+    ("fronted date", "In March, the government imposed tariffs on steel.", "March", (),
+     "impose", "active", "past", "the government imposed tariffs on steel"),
+    ("two fronted dates, first", "Six years ago, in March 2019, Beijing banned imports of Canadian canola.",
+     "Six years ago", ("March 2019",), "ban", "active", "past", "Beijing banned imports of Canadian canola"),
+    ("two fronted dates, second", "Six years ago, in March 2019, Beijing banned imports of Canadian canola.",
+     "March 2019", ("Six years ago",), "ban", "active", "past", "Beijing banned imports of Canadian canola"),
+    ("thin clause widened by its when-clause",
+     "Relations soured a year later, when Ottawa expelled a Chinese diplomat.", "a year later", (),
+     "sour", "active", "past", "Relations soured when Ottawa expelled a Chinese diplomat"),
+    ("relative clause takes its antecedent",
+     "The talks, which began in Geneva on Monday, were suspended on Wednesday.", "Monday", ("Wednesday",),
+     "begin", "active", "past", "The talks began in Geneva"),
+    ("main clause after a relative", "The talks, which began in Geneva on Monday, were suspended on Wednesday.",
+     "Wednesday", ("Monday",), "suspend", "passive", "past", "The talks were suspended"),
+    ("coordinated verb phrase not in the title",
+     "Protesters gathered outside the embassy on Saturday and burned flags.", "Saturday", (),
+     "gather", "active", "past", "Protesters gathered outside the embassy"),
+    ("second coordinated verb shares the subject",
+     "She left for Beijing on Sunday and met the premier on Monday.", "Monday", ("Sunday",),
+     "meet", "active", "past", "She met the premier"),
+    ("subordinate participle clause left out",
+     "The court sentenced the activist to eight years in prison on Tuesday after convicting him of subversion.",
+     "Tuesday", (), "sentence", "active", "past", "The court sentenced the activist to eight years in prison"),
+    ("report after its clause, date of the clause",
+     "Washington will impose tariffs of 25 per cent on Canadian steel starting June 1, the White House said on "
+     "Friday.", "June 1", ("Friday",), "impose", "active", "future",
+     "Washington will impose tariffs of 25 per cent on Canadian steel"),
+    ("report after its clause, date of the report",
+     "Washington will impose tariffs of 25 per cent on Canadian steel starting June 1, the White House said on "
+     "Friday.", "Friday", ("June 1",), "say", "active", "past",
+     "the White House said Washington will impose tariffs of 25 per cent on Canadian steel"),
+    ("a name renames a common noun subject", "Another activist, Lee Min-ho, was released on bail on Thursday.",
+     "Thursday", (), "release", "passive", "past", "Lee Min-ho was released on bail"),
+    ("who-clause", "The foreign minister, who arrived in Ottawa on Tuesday, is expected to sign a visa accord "
+     "on Thursday.", "Tuesday", ("Thursday",), "arrive", "active", "past", "The foreign minister arrived in Ottawa"),
+    ("is expected to + verb after a who-clause",
+     "The foreign minister, who arrived in Ottawa on Tuesday, is expected to sign a visa accord on Thursday.",
+     "Thursday", ("Tuesday",), "sign", "active", "future", "The foreign minister is expected to sign a visa accord"),
+    ("not ... until names the happening", "The two men were not freed until September.", "September", (),
+     "free", "passive", "past", "The two men were freed"),
+    ("catenative hands over to its infinitive", "China moved this month to block shipments of soybeans.",
+     "this month", (), "block", "active", "past", "China moved to block shipments of soybeans"),
+    ("intent: the infinitive has not happened",
+     "Prosecutors agreed to drop the charges against her in December 2026.", "December 2026", (),
+     "agree", "active", "future", "Prosecutors agreed to drop the charges against her"),
+    ("negative frame keeps its tense", "The minister declined to comment on Tuesday.", "Tuesday", (),
+     "decline", "active", "past", "The minister declined to comment"),
+    ("zero relative clause: object filled", "Canada wants China to lift the tariffs it placed on steel last year.",
+     "last year", (), "place", "active", "past", "it placed the tariffs on steel"),
+    ("participle after a comma", "The ministry said the ban, announced in May, would stay in place.", "May", (),
+     "announce", "passive", "", "the ban announced in May"),
+    ("zero-that report", "Officials said the delegation would arrive on Monday.", "Monday", (),
+     "arrive", "active", "modal", "the delegation would arrive"),
+    ("official protest", "Tokyo lodged a formal protest on Wednesday over the incursion.", "Wednesday", (),
+     "lodge", "active", "past", "Tokyo lodged a formal protest over the incursion"),
+    ("passive summons", "The envoy was summoned to the foreign ministry on Monday evening.", "Monday evening", (),
+     "summon", "passive", "past", "The envoy was summoned to the foreign ministry"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "date", "others", "lemma", "voice", "tense", "title"),
+                         [pytest.param(*case[1:], id=case[0]) for case in CASES])
+def test_clauses_case_table(sentence, date, others, lemma, voice, tense, title):
+    clause = _clause(sentence, date, others)
+    assert (clause.lemma, clause.voice, clause.tense) == (lemma, voice, tense)
+    assert clause.title == title
+    assert clause.has_action and not clause.date_only
+
+
+# (label, sentence, date, other dates, noun lemma, title): a noun phrase carries the happening
+NOMINAL_CASES = [
+    ("date after a noun in an aside",
+     "Officials describe the summit as a turning point, the first meeting of the two leaders since 2019.",
+     "2019", (), "meet", "first meeting of the two leaders"),
+    ("date inside the object of a light verb", "The embargo followed the seizure of a tanker in the Gulf in July.",
+     "July", (), "seize", "seizure of a tanker in the Gulf"),
+    ("followed by", "The minister will meet officials on Monday, followed by a visit to the port on Tuesday.",
+     "Tuesday", ("Monday",), "visit", "visit to the port"),
+    ("premodifying date", "Relations soured after the 2018 arrest in Vancouver of a Chinese executive.",
+     "2018", (), "arrest", "arrest in Vancouver of a Chinese executive"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "date", "others", "noun", "title"),
+                         [pytest.param(*case[1:], id=case[0]) for case in NOMINAL_CASES])
+def test_clauses_noun_phrase_cases(sentence, date, others, noun, title):
+    clause = _clause(sentence, date, others)
+    assert (clause.kind, clause.noun) == ("nominal", noun)
+    assert clause.title == title
+    assert clause.has_action
+
+
+@pytest.mark.parametrize(("sentence", "date"), [
+    ("Saturday.", "Saturday"),
+    ("In March.", "March"),
+])
+def test_clauses_date_alone_is_flagged(sentence, date):
+    clause = _clause(sentence, date)
+    assert clause.date_only and not clause.has_action and clause.title == ""
+
+
+@pytest.mark.parametrize(("sentence", "date"), [
+    ("Farmers are unsure what to plant this year.", "this year"),
+    ("The mood in the capital was tense on Friday.", "Friday"),
+])
+def test_clauses_no_action(sentence, date):
+    clause = _clause(sentence, date)
+    assert not clause.has_action and not clause.date_only
+    assert clause.title
+
+
+def test_clauses_one_parse_answers_every_date():
+    text = "Kovrig was detained on Dec. 10, 2018, and released on Sept. 24, 2021."
+    parse = parse_sentence(text, _spans(text, "Dec. 10, 2018", "Sept. 24, 2021"))
+    first = clause_at(parse, _spans(text, "Dec. 10, 2018")[0])
+    second = clause_at(parse, _spans(text, "Sept. 24, 2021")[0])
+    assert (first.lemma, second.lemma) == ("detain", "release")
+    assert second.title == "Kovrig released on Sept. 24, 2021"   # two words alone: the date stays
+
+
+def test_clauses_main_clause_without_a_date():
+    clause = analyse_clause("Mark Carney visits China seeking trade diversification.")
+    assert (clause.lemma, clause.tense) == ("visit", "present")
+
+
+def test_clauses_date_words_never_in_the_title():
+    text = "On Monday, the two sides held talks in Geneva for the first time since March."
+    spans = _spans(text, "Monday", "March")
+    for span in spans:
+        title = analyse_clause(text, span, spans).title
+        assert "Monday" not in title and "March" not in title
+
+
+def test_clauses_tokens_keep_names_and_dates_whole():
+    text = "U.S. officials met Xi Jinping's envoy on Dec. 1, 2018."
+    toks = tokenize(text, _spans(text, "Dec. 1, 2018"))
+    assert [text[t.start:t.end] for t in toks][:4] == ["U.S.", "officials", "met", "Xi"]
+    assert any(t.kind == "d" and text[t.start:t.end] == "Dec. 1, 2018" for t in toks)
+    assert any(t.poss and t.low == "jinping's" for t in toks)
+
+
+def test_clauses_lexicon_knows_irregular_and_regular_forms():
+    forms = lexicon().forms
+    assert ("hold", "past") in forms["held"] and ("meet", "pp") in forms["met"]
+    assert ("detain", "past") in forms["detained"] and ("impose", "ing") in forms["imposing"]
+    assert ("expel", "past") in forms["expelled"] and ("try", "s") in forms["tries"]
+    assert lexicon().nouns["detention"] == "detain"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200), st.integers(0, 200), st.integers(1, 20))
+def test_clauses_any_text_never_raises(text, start, length):
+    span = (min(start, len(text)), min(start + length, len(text)))
+    clause = analyse_clause(text, span if span[0] < span[1] else None, (span,) if span[0] < span[1] else ())
+    assert isinstance(clause, Clause)
+    assert all(isinstance(t, str) for _, t in clause.pieces)
