@@ -272,7 +272,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             timex_value=value, date_text=date_text, date_basis=basis, tense=tense, title=title,
             sentence=sent_text, countries=countries, actors=actors, topics=topics,
             event_code=code.code, goldstein=code.goldstein,
-            confidence=round(max(0.05, BASIS_CONFIDENCE[basis] - penalty), 2),
+            confidence=round(max(0.05, BASIS_CONFIDENCE[basis] * next((t.confidence for t in ann.timexes if span is not None and t.start == span.start), 1.0) - penalty), 2),
             regions=regions, quad_class=code.quad_class, sentence_index=idx, date_offset=offs,
         ))
 

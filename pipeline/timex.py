@@ -18,6 +18,7 @@ from datetime import date
 from typing import NamedTuple
 
 from pipeline.records import Timex
+from pipeline.timex_anchor import note
 from pipeline.timex_calendar import PRECISION_OF, period_range, period_of, period_value, rest_of_period
 from pipeline.timex_context import Doc
 from pipeline.timex_lex import lexicon
@@ -113,13 +114,12 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         taken.insert(bisect_right(taken, (s, 10**12)), (s, e))
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
-    doc.anchor = doc.last_day = None
+    doc.anchor = doc.last_day = doc.focus = None
+    doc.past_day = doc.day_month = None
     for c in chosen:
         res = resolve(doc, c.rule, c.match)  # again, in text order, so the narrative anchor is right
         if res is None:
             continue
-        if doc.story_used and res.basis == "relative":
-            res = res._replace(basis="narrative")
         tx = _build(doc, c, res)
         if tx is not None:
             out.append(tx)
@@ -239,13 +239,17 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
                                           (basis == "relative" and period[0] in ("day", "month"))):
             doc.anchor = period
         if period[0] == "day":
-            doc.last_day = ds
-        if period[0] == "day" and basis in ("explicit", "narrative"):
-            doc.story, doc.story_pos = ds, e
+            doc.last_day, doc.day_month = ds, None
+            if ds <= doc.dct:
+                doc.past_day = ds
+        elif period[0] == "month" and basis in ("explicit", "narrative") and c.rule != "narr":
+            doc.day_month = period
         if period[0] == "quarter" and c.rule in ("quarter", "qcode"):
             if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
             doc.quarter_pos = s
+    note(doc, c.rule, s, e, period, basis, typ)
+    confidence = 1.0 if doc.choice is None else round(0.5 + 0.5 * doc.choice.margin, 2)
     tense = ""
     if typ in ("DURATION", "SET"):
         basis = ""
@@ -261,4 +265,5 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
         else:
             tense = before_after or "present"
     return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
-                 date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense)
+                 date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense,
+                 confidence=confidence)

@@ -38,6 +38,8 @@ class Lexicon:
     period_nouns: frozenset   # nouns after "Q3"/"H1" that make it a reporting period
     rules: tuple              # (name, compiled regex), in priority order
     boundary: re.Pattern      # sentence boundaries, for clause tense
+    year_after: re.Pattern    # the rest of a range that gives the year: " and June 1955", " - 4 August 1952"
+    month_year_after: re.Pattern  # a month and year right after "the same day": " in September 2021"
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
     digit_rules: tuple        # rule indices triggered by any token starting with a digit
 
@@ -199,7 +201,16 @@ def lexicon() -> Lexicon:
             triggers.setdefault(w.lower(), set()).add(index[name])
     triggers = {w: tuple(sorted(v)) for w, v in triggers.items()}
     digit_rules = tuple(sorted(index[n] for n in digit_names))
+    months_alt = _alt(month_full + month_abbr, cap=True)
+    year_after = re.compile(
+        r"\s*,?\s*(?:and|or|to|through|until|till|-|\u2013|\u2014|/)\s*(?:the\s+)?(?:"
+        r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>" + months_alt + r")\.?"
+        r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|\d{1,2}(?:st|nd|rd|th)?)"
+        r",?\s+(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)")
+    month_year_after = re.compile(
+        r"\s*,?\s*(?:in|of|during)\s+(?P<month>" + months_alt + r")\.?,?\s+(?P<year>" + YEAR4 + r")(?!\d)")
     return Lexicon(
+        year_after=year_after, month_year_after=month_year_after,
         triggers=triggers, digit_rules=digit_rules,
         month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
         weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),

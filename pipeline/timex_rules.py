@@ -17,6 +17,7 @@ from pipeline.timex_context import (Doc, approx_mod, day_number, expand_year, is
                                     month_number, parse_number, parse_numeric_date, period_mod,
                                     quarter_year, resolve_month, resolve_season, resolve_weekday,
                                     spelled_year)
+from pipeline.timex_anchor import choose, story_month_year, story_season_year
 from pipeline.timex_lex import lexicon
 
 
@@ -37,6 +38,23 @@ class Resolution(NamedTuple):
 # words up with .get() and reject the match when the word is not there (where a table has a
 # default, the default applies: "laſt week" reads as "this week").
 REL_YEAR = {"this": 0, "last": -1, "next": 1}
+
+
+def _month_year(doc: Doc, m: re.Match, mo: int, rel: str = "") -> tuple[int, str]:
+    """Year and basis of a month named without a year: the dct's reading or the story's."""
+    if rel:
+        return resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel), "relative"
+    ahead = doc.lx.year_after.match(doc.text, m.end())
+    if ahead:
+        # "April and June 1955", "(26 June - 4 August 1952)": the year is written after
+        y = int(ahead["year"])
+        return (y - 1 if ahead["month"] and month_number(ahead["month"]) < mo else y), "explicit"
+    doc.bare = True
+    y = doc.dct.year if mo == doc.dct.month else resolve_month(doc, mo, doc.tense(m.start(), m.end()))
+    sy = story_month_year(doc, mo)
+    if sy is not None and choose(doc, m.start(), m.end(), ("month", y, mo), ("month", sy, mo)):
+        return sy, "narrative"
+    return y, "relative"
 
 
 def _h_iso(doc: Doc, m: re.Match) -> Resolution | None:
@@ -83,10 +101,8 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
         basis = "explicit"
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
-        y = doc.dct.year if mo == doc.dct.month and not rel else \
-            resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+        y, basis = _month_year(doc, m, mo, rel)
         p = ("day", y, mo, day)
-        basis = "relative"
     period_range(p)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
@@ -147,9 +163,9 @@ def _h_month(doc: Doc, m: re.Match) -> Resolution | None:
             y = a.year if mo < a.month else a.year - 1
         p = ("month", y, mo)
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
-    y = resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+    y, basis = _month_year(doc, m, mo, rel)
     p = ("month", y, mo)
-    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
 def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
@@ -337,6 +353,11 @@ def _h_century(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
 
 
+# Words before "that summer" when it is a season ("later that summer", "in that winter").
+THAT_SEASON_BEFORE = frozenset({"later", "earlier", "in", "during", "by", "until", "since", "of",
+                                "through", "throughout", "over", "and", "before", "after"})
+
+
 def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the summer", "last winter", "spring 2020", "every fall": seasons."""
     code = doc.lx.season_of.get(m["season"].lower())
@@ -349,6 +370,9 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
     if rel in ("every", "each"):
         return Resolution("SET", "XXXX-" + code, "", None, "")
     explicit = m["year"] or m["sy"]
+    if rel == "that" and not explicit and not m["ry"] and not m["pmod"] and \
+            m["rel"][:1].islower() and doc.prev_word(m.start()) not in THAT_SEASON_BEFORE:
+        return None   # "goods that fall outside the rules": a relative clause, not a season
     if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
         # "that winter": the season of the year the story is at
         y = period_range(doc.anchor)[0].year
@@ -380,6 +404,10 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
         y = doc.dct.year + off
     else:
         y = resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
+        doc.bare = rel in ("", "the")
+        sy = story_season_year(doc, code) if doc.bare else None
+        if sy is not None and choose(doc, m.start(), m.end(), ("season", y, code), ("season", sy, code)):
+            y, basis = sy, "narrative"
     p = ("season", y, code)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
@@ -463,9 +491,12 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         return Resolution("DURATION", duration_value(1, unit), "", None, "")
     if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
         return None
-    base = doc.anchor if doc.anchor is not None and unit != "year" else period_of(doc.dct, "day")
+    if doc.anchor is not None and unit != "year":
+        base, basis = doc.anchor, "narrative"
+    else:
+        base, basis = period_of(doc.dct, "day"), "relative"
     p = period_of(period_range(base)[0], unit)
-    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
 def _pod_suffix(pod: str | None) -> str:
@@ -757,14 +788,33 @@ def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", v, "", None, "relative")
 
 
+def _month_of_day(doc: Doc, m: re.Match) -> tuple | None:
+    """The month a day-unit narrative expression lies in when its day is not known: the month
+    written right after it ("the same day in September 2021"), or the story's month when the
+    story has moved to a month since the last day mentioned."""
+    after = doc.lx.month_year_after.match(doc.text, m.end())
+    if after:
+        return ("month", int(after["year"]), month_number(after["month"]))
+    return doc.day_month
+
+
 def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the next day", "that morning", "the previous week": relative to the story's date."""
     det = re.sub(r"\s+", " ", m["det"].lower())
     unit = m["unit"].lower()
     n = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(det, 0)
     pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
+    if pod or unit == "day":
+        month = _month_of_day(doc, m)
+        if month is not None:
+            # "on the same day in September 2021", "that same day" in a story at June 479 BC:
+            # a day of a known month, which day not said
+            v = period_value(month) + "-XX" + (_pod_suffix(pod) if pod else "")
+            return Resolution("TIME" if pod else "DATE", v, period_mod(m), month, "narrative")
     if (pod or unit == "day") and doc.last_day is not None:
         ds = doc.last_day   # "the next morning": the day the story is at
+        if ds > doc.dct and doc.past_day is not None and doc.tense(m.start(), m.end()) == "past":
+            ds = doc.past_day   # a past event is not told against a day still to come
     elif (pod or unit == "day") and n == 0:
         return None         # "that day" with no day mentioned before: nothing to point at
     else:
@@ -810,7 +860,7 @@ HANDLERS = {
 
 def resolve(doc: Doc, rule: str, m: re.Match) -> Resolution | None:
     """Run the handler of ``rule`` on match ``m``; None when it rejects the match."""
-    doc.pos, doc.story_used = m.start(), False
+    doc.pos, doc.choice, doc.bare = m.start(), None, False
     try:
         return HANDLERS[rule](doc, m)
     # Only the calendar's own refusals mean "no such date" on odd input: February 30, year 0,
