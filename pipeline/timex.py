@@ -127,6 +127,10 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
                 extra = _coordinated_day(doc, tx) if tx.precision == "day" else _year_range_end(doc, tx)
                 if extra is not None and not _overlaps(taken, extra.start, extra.end):
                     out.append(extra)
+            if tx.precision == "day" and c.rule == "dmy":
+                first = _range_first_day(doc, tx)
+                if first is not None and not _overlaps(taken, first.start, first.end):
+                    out.insert(len(out) - 1 - (out[-1] is not tx), first)
     return out
 
 
@@ -141,18 +145,41 @@ def _overlaps(taken: list, s: int, e: int) -> bool:
 # ------------------------------------------------------------------------------------------
 
 COORD_DAY_RE = re.compile(r"\s*(?:and|or|to|through|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?![%.,]?\d|\s*(?:%|percent|million|billion|people|[ap]\.?m))")
-YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d)(?![\d%]|[.,]\d)")
+YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d|\d\d)(?![\d%]|[.,]\d)")
 
 
 def _year_range_end(doc: Doc, tx: Timex) -> Timex | None:
     """The second year of "2010-2014"."""
     m = YEAR_RANGE_RE.match(doc.text, tx.end)
-    if not m or int(m.group(1)) <= int(tx.value):
+    if not m or not tx.value.isdigit():
         return None
-    y = int(m.group(1))
+    y0, y = int(tx.value), int(m.group(1))
+    if len(m.group(1)) == 2:   # "1995-96", "1947-54", "1999-00"
+        y += y0 - y0 % 100 + (100 if y <= y0 % 100 else 0)
+    if not y0 < y < y0 + 100:
+        return None
     return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value="%04d" % y,
                  date_start=date(y, 1, 1), date_end=date(y, 12, 31), precision="year",
                  basis="explicit", tense=tx.tense)
+
+
+FIRST_DAY_RE = re.compile(r"(?<![\d.,/:-])(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and|or)\s*\Z")
+
+
+def _range_first_day(doc: Doc, tx: Timex) -> Timex | None:
+    """The first day of "6-7 February", "3 and 4 May", with the second one's month and year."""
+    m = FIRST_DAY_RE.search(doc.text, max(0, tx.start - 12), tx.start)
+    if not m:
+        return None
+    try:
+        d = tx.date_start.replace(day=int(m.group(1)))
+    except ValueError:
+        return None
+    if d >= tx.date_start:
+        return None
+    p = ("day", d.year, d.month, d.day)
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=period_value(p),
+                 date_start=d, date_end=d, precision="day", basis=tx.basis, tense=tx.tense)
 
 
 def _coordinated_day(doc: Doc, tx: Timex) -> Timex | None:

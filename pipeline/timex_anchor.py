@@ -63,7 +63,8 @@ W_PAST = 0.5
 W_PERFECT = 1.0           # "had imposed": before a time the story has already reached
 W_PRESENT = -1.5
 W_PRESENT_PARAGRAPH = -1.5  # a new paragraph that has spoken in the present before the date
-W_PROSPECTIVE = -3.0      # "had bought shares through Sept. 29": the date looks ahead of the verb
+W_PROSPECTIVE = -3.0
+W_NAMING = -1.0      # "had bought shares through Sept. 29": the date looks ahead of the verb
 W_TEXT = 1.0              # how the text has spoken so far: +1 only story dates, -1 only news days
 MARGIN_SCALE = 3.0        # a score this far from 0 is a sure choice
 SURE_MARGIN = 0.99        # a news reading this sure brings the text back to the publication's time
@@ -72,11 +73,13 @@ SURE_MARGIN = 0.99        # a news reading this sure brings the text back to the
 def is_adjunct(doc: Doc, start: int, end: int) -> bool:
     """Whether the date at [start, end) places what is told ("in 1941") rather than naming a
     thing ("the 1988 bombing") or opening a span up to now ("since 1980")."""
-    if doc.prev_word(start) in NOT_ADJUNCT_BEFORE or doc.text.startswith(("'s", "\u2019s"), end):
+    pw = doc.prev_word(start)
+    if doc.text[start:start + 4].lower() in ("the ", "the-"):
+        pw = "the"   # "the late-November trip": the article is inside the expression
+    if pw in NOT_ADJUNCT_BEFORE or doc.text.startswith(("'s", "\u2019s"), end):
         # "the Oct. 23 slaying" names a thing, unless a preposition follows ("the 3rd of March")
         nw = doc.next_word(end)
-        return doc.prev_word(start) not in ("since", "to") and (not nw or nw in FUNCTION_AFTER
-                                                               or not nw[:1].isalpha())
+        return pw not in ("since", "to") and (not nw or nw in FUNCTION_AFTER or not nw[:1].isalpha())
     return True
 
 
@@ -97,8 +100,11 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
     if basis in ("explicit", "narrative"):
         if not is_adjunct(doc, start, end) or (basis == "narrative" and rule in COMPARISON_RULES):
             return
-        if doc.cue(start, end).tense == "future":
-            return   # "for a campaign planned in 1976": the story has not got there
+        cue = doc.cue(start, end)
+        if cue.tense == "future" or cue.prospective:
+            # "for a campaign planned in 1976", "lasted until the fall of Budapest in February
+            # 1945": the story has not got there yet
+            return
         if basis == "explicit" and _far_from_dct(doc, period):
             doc.story_refs += 1
         doc.focus = Focus(period, start, doc.paragraph(start))
@@ -162,6 +168,8 @@ def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> 
         doc.choice = Choice(False, 1.0)   # only a clause looking ahead tells a story of the future
         return False
     score = W_PROSPECTIVE if cue.prospective else 0.0
+    if not is_adjunct(doc, start, end):
+        score += W_NAMING    # "the late-November trip": a name for something the news knows
     sent0 = doc.sentence(start, end)[0]
     if f.start >= sent0:
         score += W_SAME_SENTENCE

@@ -249,8 +249,14 @@ def unit_name(u: str) -> str:
     return u[:-1] if u.endswith("s") else u
 
 
-def duration_value(n: float | None, unit: str) -> str:
-    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity (unit in DUR_UNITS)."""
+def duration_value(n: float | None, unit: str, in_units: bool = False) -> str:
+    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity (unit in DUR_UNITS).
+
+    ``in_units`` keeps decades and centuries as units ("the past decade" P1DE, "the past two
+    centuries" P2CE) instead of counting their years (P10Y).
+    """
+    if in_units and unit in ("decade", "century") and n is not None and n == int(n):
+        return "P%d%s" % (n, "DE" if unit == "decade" else "CE")
     letter, is_time, small, factor = DUR_UNITS[unit]
     if unit == "decade" and n is not None:
         n, letter = n * 10, "Y"

@@ -205,7 +205,7 @@ class Doc:
     def paragraph(self, pos: int) -> int:
         """Index of the paragraph (line) holding ``pos``: a line break starts a new one."""
         if self._paras is None:
-            self._paras = [m.end() for m in PARA_BREAK.finditer(self.text)]
+            self._paras = _paragraph_starts(self.text)
         return bisect_right(self._paras, pos)
 
     def tense(self, start: int, end: int) -> str:
@@ -276,7 +276,21 @@ class Cue(NamedTuple):
 
 NO_CUE = Cue("", False, False, -1)
 NEAR_CUE_WORDS = 6      # a past verb this close governs the date ("In March, Beijing imposed")
-PARA_BREAK = re.compile(r"\n")
+LINE_RE = re.compile(r"[^\n]*\S[^\n]*")
+HEADING_MAX_CHARS = 80   # a line this short without a closing stop is a heading, not a paragraph
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Starts of the paragraphs after the first: every line of text starts one, except the line
+    after a heading ("Battle of Tsushima"), which belongs to the heading's paragraph."""
+    starts = []
+    heading_before = True
+    for m in LINE_RE.finditer(text):
+        if not heading_before:
+            starts.append(m.start())
+        line = m.group().rstrip()
+        heading_before = len(line) <= HEADING_MAX_CHARS and line[-1:] not in ".!?\"'\u201d)"
+    return starts
 # Words between a past verb and a date that make the date look ahead of the verb.
 PROSPECTIVE = frozenset({"starting", "beginning", "until", "till", "through", "payable", "effective", "due", "record",
                          "expire", "expires", "expiring", "deadline", "may", "pending"})

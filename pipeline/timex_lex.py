@@ -40,6 +40,7 @@ class Lexicon:
     boundary: re.Pattern      # sentence boundaries, for clause tense
     year_after: re.Pattern    # the rest of a range that gives the year: " and June 1955", " - 4 August 1952"
     month_year_after: re.Pattern  # a month and year right after "the same day": " in September 2021"
+    day_after: re.Pattern     # the day a clock time is on, written after it: " Baghdad time on March 20, 2003"
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
     digit_rules: tuple        # rule indices triggered by any token starting with a digit
 
@@ -103,7 +104,9 @@ def lexicon() -> Lexicon:
     DAYW = (r"(?:thirty[\s-]first|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|"
             r"eighth|ninth)|thirtieth|twentieth|" + ORDW + ")")
     DAY = r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|:\d|\.\d|,\d\d\d)|" + DAYW + r"(?![\w-]))"
-    YEAR_AFTER = r"(?:,?\s+(?:of\s+)?(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d))?"
+    THAT_YEAR = r"(?P<ny>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding)\s+year"
+    YEAR_AFTER = (r"(?:,?\s+(?:of\s+)?(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|\s+of\s+" + THAT_YEAR
+                  + r"(?![\w-]))?")
     HOL = "(?P<hol>" + _alt(list(hol_fixed) + list(hol_mov)) + r")(?![\w-])"
     REL = (r"(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+next|the\s+coming|"
            r"the\s+current|the\s+previous|the\s+following|the\s+same|the\s+prior|the\s+latest|"
@@ -115,6 +118,8 @@ def lexicon() -> Lexicon:
     DAYREF = (r"(?:(?:,\s*|\s+)(?:on\s+)?(?P<dayref>" + WEEKDAY2 + r"|today|yesterday|tomorrow|"
               r"(?:" + _alt(month_full + month_abbr, cap=True) + r")\.?\s+\d{1,2}(?!\d)))?")
 
+    POD_OF = (r"(?:(?P<early>early|late)\s+(?:in\s+)?)?the\s+(?:(?P<early2>early|late)\s+)?"
+              r"(?P<pod>morning|afternoon|evening|night)(?:\s+hours)?\s+of\s+")
     # Repetitions are bounded ({0,4}): an unbounded one backtracks quadratically on long runs
     # of numbers or number words.
     pats = [
@@ -125,13 +130,13 @@ def lexicon() -> Lexicon:
         # Month-day(-year), day-month(-year), with an optional leading weekday.
         ("mdy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?(?:(?P<rel>last|this\s+past|this\s+coming|next)\s+)?" + PMOD + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("dmy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
-        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year)"),
+        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + THAT_YEAR + r"(?![\w-]))"),
         ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
         ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-)){0,4})(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
-        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*\d(?!\d{3}(?!\d)))(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
+        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*(?!\d\d(?!\d)|\d{4}(?!\d))\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
         ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
         ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century"),
@@ -153,9 +158,16 @@ def lexicon() -> Lexicon:
         ("period", r"the\s+(?P<adj>latest|comparable|corresponding|same|" + YEAR4 + r")\s+(?:(?:fiscal|reporting)\s+)?period(?![\w-])(?P<tail>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+last\s+year))?"),
         ("weekofmonth", r"(?:the\s+)?(?P<nth>first|second|third|fourth|last|final)\s+week\s+of\s+" + MONTH + r"(?:,?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year))?"),
         ("weekof", r"the\s+week\s+of\s+" + MONTH + r"\s*" + DAY + YEAR_AFTER),
+        # "the morning of 31 January 1965", "early in the morning of 29 April 1975", "the night
+        # of May 13": a part of a given day
+        ("podof_md", POD_OF + MONTH + r"\s*" + DAY + YEAR_AFTER),
+        ("podof_dm", POD_OF + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
         ("daybefore", r"the\s+(?P<unit>day|night|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?)]|\s*$)"),
     ]
-    rules = tuple((name, re.compile(r"(?<![\w\-])" + p, re.I)) for name, p in pats)
+    # No rule starts inside a word or a hyphenated compound ("one-on-one"), except that a day
+    # may follow the hyphen of a range ("6-7 February", "27 May-28 May 1905").
+    rules = tuple((name, re.compile((r"(?<!\w)" if name == "dmy" else r"(?<![\w\-])") + p, re.I))
+                  for name, p in pats)
     # A sentence ends at . ! ? before a capital, unless the dot closes a title ("Mr.", "Gen.").
     titles = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
               "Prof", "Jr", "Sr", "No", "Vol", "vs", "Mt", "Ft", "Rev")
@@ -188,6 +200,8 @@ def lexicon() -> Lexicon:
                 "date", "present", "being"],
         "narr": ["day", "morning", "afternoon", "evening", "night", "week", "weekend", "month",
                  "year"],
+        "podof_md": ["morning", "afternoon", "evening", "night"],
+        "podof_dm": ["morning", "afternoon", "evening", "night"],
         "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "weekofmonth": ["week"], "period": ["period"],
     }
     # Rules that can match without any trigger word: a digit token is their trigger. (Dates
@@ -209,8 +223,11 @@ def lexicon() -> Lexicon:
         r",?\s+(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)")
     month_year_after = re.compile(
         r"\s*,?\s*(?:in|of|during)\s+(?P<month>" + months_alt + r")\.?,?\s+(?P<year>" + YEAR4 + r")(?!\d)")
+    day_after = re.compile(
+        r"(?:\s+[A-Z][a-z]+\s+time)?,?\s+on\s+(?:" + WEEKDAY2 + r",?\s+)?(?P<month>" + months_alt
+        + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>" + YEAR4 + r")(?!\d)")
     return Lexicon(
-        year_after=year_after, month_year_after=month_year_after,
+        year_after=year_after, month_year_after=month_year_after, day_after=day_after,
         triggers=triggers, digit_rules=digit_rules,
         month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
         weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),

@@ -60,6 +60,8 @@ def _month_year(doc: Doc, m: re.Match, mo: int, rel: str = "") -> tuple[int, str
 def _h_iso(doc: Doc, m: re.Match) -> Resolution | None:
     """ "2020-03-05", "2020-03", "2020-03-05T14:30": ISO dates."""
     y, mo = int(m["y"]), int(m["m"])
+    if not m["d"] and m["sep"] == "-" and mo == (y + 1) % 100:
+        return None   # "2007-08" in prose is two years, not August 2007
     if m["d"]:
         p = ("day", y, mo, int(m["d"]))
         period_range(p)
@@ -99,12 +101,44 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
     if m["year"]:
         p = ("day", int(m["year"]), mo, day)
         basis = "explicit"
+    elif m.groupdict().get("ny"):
+        y = _that_year(doc, m["ny"])
+        if y is None:
+            return None
+        p, basis = ("day", y, mo, day), "narrative"
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
         y, basis = _month_year(doc, m, mo, rel)
         p = ("day", y, mo, day)
     period_range(p)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _that_year(doc: Doc, word: str) -> int | None:
+    """The year "of that year", "of the following year" names: from the date the story is at."""
+    base = doc.anchor or (doc.focus.period if doc.focus is not None else None)
+    if base is None:
+        return None   # no year mentioned before: nothing to point at
+    y = period_range(base)[0].year
+    w = re.sub(r"\s+", " ", word.lower())
+    return y + {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(w, 0)
+
+
+def _h_podof(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the morning of 31 January 1965", "the night of May 13": a part of a given day."""
+    res = _h_md(doc, m)
+    if res is None:
+        return None
+    return Resolution("TIME", res.value + _pod_suffix(m["pod"]), res.mod, res.period, res.basis)
+
+
+def _year_of_story(doc: Doc, m: re.Match, y: int) -> tuple[int, str]:
+    """The year "the year" names: the story's (its focus) or ``y``, the dct's reading."""
+    doc.bare = True
+    f = doc.focus
+    if f is not None and choose(doc, m.start(), m.end(), ("year", y), ("year", f.period[1])):
+        return f.period[1], "narrative"
+    return y, "relative"
 
 
 def _ambiguous_month_ok(doc: Doc, m: re.Match) -> bool:
@@ -135,6 +169,10 @@ def _h_my(doc: Doc, m: re.Match) -> Resolution | None:
         y, basis = int(m["year"]), "explicit"
     elif m["sy"]:
         y, basis = spelled_year(m["sy"]), "explicit"
+        if y is None:
+            return None
+    elif m["ny"]:
+        y, basis = _that_year(doc, m["ny"]), "narrative"
         if y is None:
             return None
     else:
@@ -279,8 +317,9 @@ def _h_yearend(doc: Doc, m: re.Match) -> Resolution | None:
     y = doc.dct.year
     if t == "past" and doc.dct.month <= 2:
         y -= 1
+    y, basis = _year_of_story(doc, m, y)
     p = ("year", y)
-    return Resolution("DATE", period_value(p), "END", p, "relative")
+    return Resolution("DATE", period_value(p), "END", p, basis)
 
 
 def _h_year(doc: Doc, m: re.Match) -> Resolution | None:
@@ -448,6 +487,9 @@ def _h_relunit(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if rel in ("the same", "that") and unit not in ("year", "month", "week"):
         return None
+    if unit in ("decade", "century") and not m["pmod"] and rel in ("the past", "past"):
+        # "in the past decade": the stretch up to now, counted in decades (P1DE)
+        return Resolution("DURATION", duration_value(1, unit, in_units=True), "", None, "")
     if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
             "over", "for", "throughout", "within", "through"):
         # "over the next decade" is a stretch of time, not a date
@@ -491,7 +533,11 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         return Resolution("DURATION", duration_value(1, unit), "", None, "")
     if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
         return None
-    if doc.anchor is not None and unit != "year":
+    if unit == "year":
+        # "during the latter part of the year": the story's year or the dct's
+        y, basis = _year_of_story(doc, m, doc.dct.year)
+        return Resolution("DATE", period_value(("year", y)), period_mod(m), ("year", y), basis)
+    if doc.anchor is not None:
         base, basis = doc.anchor, "narrative"
     else:
         base, basis = period_of(doc.dct, "day"), "relative"
@@ -590,8 +636,13 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
             if mm is None:
                 return None  # "yeſterday"
             mo, day = month_number(mm.group(1)), int(mm.group(2))
-            x = date(resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
-        basis = "relative"
+            y, basis = _month_year(doc, m, mo)
+            x = date(y, mo, day)
+        if ref.rstrip(".") in doc.lx.weekday_of or ref in ("today", "yesterday", "tomorrow"):
+            basis = "relative"
+    elif (on := doc.lx.day_after.match(doc.text, m.end())) is not None:
+        # "At 5:34 AM Baghdad time on March 20, 2003": the day is written after the time
+        x, basis = date(int(on["year"]), month_number(on["month"]), int(on["day"])), "explicit"
     else:
         x = doc.last_day or doc.dct
         basis = "narrative" if doc.last_day else "relative"
@@ -706,7 +757,8 @@ def _h_duration(doc: Doc, m: re.Match) -> Resolution | None:
         if n is None or hi is None or hi <= n:
             return None
         amod = amod or "EQUAL_OR_MORE"
-    val = duration_value(n, unit)
+    # "the past decade", "the last two centuries": counted in decades and centuries
+    val = duration_value(n, unit, in_units=det in ("the past", "the last", "past", "last"))
     if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
         # "a five-year low": the article belongs to the noun phrase, not the duration
         return Resolution("DURATION", val, amod, None, "", (m.start("num"), m.end()))
@@ -731,8 +783,12 @@ def _h_pluralunit(doc: Doc, m: re.Match) -> Resolution | None:
 
 
 # "annually", "quarterly" are left out: annotated news tags them less often than not.
-SET_ADV = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H",
-           "nightly": "P1D", "biweekly": "P2W", "fortnightly": "P2W"}
+# A recurrence of every calendar day, week, month or year is a calendar value with that part
+# unspecified (TIMEX3 SET "XXXX-XX-XX" for "daily"), not a duration; a recurrence every N units
+# (or every hour) is a duration.
+SET_ADV = {"daily": "XXXX-XX-XX", "weekly": "XXXX-WXX", "monthly": "XXXX-XX", "yearly": "XXXX",
+           "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI", "biweekly": "P2W", "fortnightly": "P2W"}
+EVERY_UNIT = {"day": "XXXX-XX-XX"}   # "every day", "each day" ("every year" stays P1Y)
 
 
 def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
@@ -752,6 +808,8 @@ def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
         n = parse_number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
             return None
+        if not m["num"] and unit in EVERY_UNIT and "other" not in m.group(0).lower():
+            return Resolution("SET", EVERY_UNIT[unit], "", None, "")
         return Resolution("SET", duration_value(n if n else 1, unit), "", None, "")
     if m["wd"]:
         return Resolution("SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, "")
@@ -854,7 +912,7 @@ HANDLERS = {
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
+    "narr": _h_narr, "daybefore": _h_daybefore, "podof_md": _h_podof, "podof_dm": _h_podof, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
 }
 
 

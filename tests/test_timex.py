@@ -156,7 +156,9 @@ def test_timex_durations(text, dct, phrase, typ, value):
 
 
 SETS = [
-    ("The paper is published daily.", "daily", "P1D"),
+    ("The paper is published daily.", "daily", "XXXX-XX-XX"),   # a recurrence, not a duration
+    ("They meet every day.", "every day", "XXXX-XX-XX"),
+    ("The bulletin comes out weekly.", "weekly", "XXXX-WXX"),
     ("They meet every Thursday.", "every Thursday", "XXXX-WXX-4"),
     ("The council meets twice a month.", "twice a month", "P1M"),
     ("Flooding returns each spring.", "each spring", "XXXX-SP"),
