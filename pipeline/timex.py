@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from pipeline.records import Timex
 from pipeline.timex_anchor import note
-from pipeline.timex_calendar import PRECISION_OF, period_range, period_of, period_value, rest_of_period
+from pipeline.timex_calendar import PRECISION_OF, is_bc, period_range, period_of, period_value, rest_of_period
 from pipeline.timex_context import Doc
 from pipeline.timex_lex import lexicon
 from pipeline.timex_rules import Resolution, resolve
@@ -253,7 +253,13 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
     typ, value, mod, period, basis = res.type, res.value, res.mod, res.period, res.basis
     ds = de = None
     precision = ""
-    if period is not None:
+    if is_bc(period):
+        # before the common era: a TIMEX3 value and a story time, but no calendar range
+        if period[0] in ANCHOR_KINDS or period[0] in ("decade", "century"):
+            doc.anchor = period
+        if period[0] == "month":
+            doc.day_month = period
+    elif period is not None:
         try:
             ds, de = period_range(period)
         except (ValueError, OverflowError):   # off the calendar: "next year" said in 9999

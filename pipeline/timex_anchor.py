@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pipeline.timex_calendar import period_range
+from pipeline.timex_calendar import SEASON_START, is_bc, period_range, start_month
 from pipeline.timex_context import Doc
 
 
@@ -112,13 +112,15 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
 
 def _far_from_dct(doc: Doc, period: tuple) -> bool:
     """Whether a period ends more than a year before the dct or starts a year after it."""
+    if is_bc(period):
+        return True
     a, b = period_range(period)
     return (doc.dct - b).days > 365 or (a - doc.dct).days > 365
 
 
 def _told_ahead(doc: Doc, period: tuple) -> bool:
     """Whether a period starts after the dct (a story told ahead of the publication date)."""
-    return period_range(period)[0] > doc.dct
+    return not is_bc(period) and period_range(period)[0] > doc.dct
 
 
 def story_month_year(doc: Doc, month: int) -> int | None:
@@ -128,10 +130,10 @@ def story_month_year(doc: Doc, month: int) -> int | None:
         return None
     if f.period[0] == "year":
         return f.period[1]
-    a = period_range(f.period)[0]
-    here = a.year * 12 + a.month - 1
+    y, m = start_month(f.period)
+    here = y * 12 + m - 1
     # nearest; on a tie the later one (a story moves forward)
-    return min((abs(y * 12 + month - 1 - here), -y, y) for y in (a.year - 1, a.year, a.year + 1))[2]
+    return min((abs(yy * 12 + month - 1 - here), -yy, yy) for yy in (y - 1, y, y + 1))[2]
 
 
 def story_season_year(doc: Doc, code: str) -> int | None:
@@ -139,14 +141,11 @@ def story_season_year(doc: Doc, code: str) -> int | None:
     f = doc.focus
     if f is None:
         return None
-    a, b = period_range(f.period)
-    mid = a + (b - a) / 2
-
-    def distance(y: int) -> int:
-        s, e = period_range(("season", y, code))
-        return abs(((s - mid) + (e - mid)).days)
-
-    return min((distance(y), -y, y) for y in (a.year - 1, a.year, a.year + 1))[2]
+    y, m = start_month(f.period)
+    here = y * 12 + m - 1 + (5 if f.period[0] == "year" else 0)   # a year's middle
+    first = SEASON_START[code] - 1
+    # distance from the focus to the season's middle month; on a tie the later season
+    return min((abs(yy * 12 + first + 1 - here), -yy, yy) for yy in (y - 1, y, y + 1))[2]
 
 
 def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> bool:
@@ -158,6 +157,9 @@ def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> 
         doc.choice = None
         return False
     f = doc.focus
+    if is_bc(story):
+        doc.choice = Choice(True, 1.0)   # a story before the common era: no news reading
+        return True
     cue = doc.cue(start, end)
     a, b = period_range(story)
     # the tense rules out a reading: a past event after the dct, a future one before it

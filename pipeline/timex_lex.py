@@ -118,6 +118,8 @@ def lexicon() -> Lexicon:
     DAYREF = (r"(?:(?:,\s*|\s+)(?:on\s+)?(?P<dayref>" + WEEKDAY2 + r"|today|yesterday|tomorrow|"
               r"(?:" + _alt(month_full + month_abbr, cap=True) + r")\.?\s+\d{1,2}(?!\d)))?")
 
+    ERA = r"\s*(?P<era>(?-i:B\.\s?C\.(?:\s?E\.)?|BCE|BC))(?![\w])"
+    BC_YEAR = r"(?P<bcy>[1-9]\d{0,3})" + ERA
     POD_OF = (r"(?:(?P<early>early|late)\s+(?:in\s+)?)?the\s+(?:(?P<early2>early|late)\s+)?"
               r"(?P<pod>morning|afternoon|evening|night)(?:\s+hours)?\s+of\s+")
     # Repetitions are bounded ({0,4}): an unbounded one backtracks quadratically on long runs
@@ -130,17 +132,20 @@ def lexicon() -> Lexicon:
         # Month-day(-year), day-month(-year), with an optional leading weekday.
         ("mdy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?(?:(?P<rel>last|this\s+past|this\s+coming|next)\s+)?" + PMOD + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("dmy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
-        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + THAT_YEAR + r"(?![\w-]))"),
+        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + THAT_YEAR + r"(?![\w-])|" + BC_YEAR + r")"),
         ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
         ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-)){0,4})(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
+        # Years of an era: "490 BC", "ca. 466 BC", "Early 480 BC", "AD 79"; "499" in "499-493 BC"
+        ("bcyear", PMOD + r"(?:(?P<ca>ca?\.|circa)\s*)?(?:(?P<y>[1-9]\d{0,3})" + ERA + r"|(?-i:A\.?D\.?)\s*(?P<ad>[1-9]\d{0,3})(?!\d)|(?P<ad2>[1-9]\d{0,3})\s*(?-i:A\.?D\.?|CE)(?!\w))"),
+        ("bcfirst", r"(?P<y>[1-9]\d{0,3})(?=\s*(?:-|\u2013|to|and|or)\s*[1-9]\d{0,3}" + ERA.replace("?P<era>", "?:") + r")"),
         ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*(?!\d\d(?!\d)|\d{4}(?!\d))\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
-        ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
-        ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century"),
-        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year))?"),
+        ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|(?P<bcd>[1-9]\d{0,2})0'?s" + ERA + r"|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
+        ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century(?:" + ERA + r")?"),
+        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + BC_YEAR + r"))?"),
         ("relunit", PMOD + REL + r"\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter|half)(?![\w-])"),
         ("theunit", PMOD + r"(?P<det>the)\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century)(?![\w-])"),
         ("relday", PMOD + r"(?:(?P<day>today|yesterday|tomorrow|tonight)(?:\s+(?P<pod>morning|afternoon|evening|night))?|(?P<this>this|last|tomorrow)\s+(?P<pod2>morning|afternoon|evening|night)|the\s+day\s+(?P<ba>before\s+yesterday|after\s+tomorrow))\b"),
@@ -166,7 +171,7 @@ def lexicon() -> Lexicon:
     ]
     # No rule starts inside a word or a hyphenated compound ("one-on-one"), except that a day
     # may follow the hyphen of a range ("6-7 February", "27 May-28 May 1905").
-    rules = tuple((name, re.compile((r"(?<!\w)" if name == "dmy" else r"(?<![\w\-])") + p, re.I))
+    rules = tuple((name, re.compile((r"(?<!\w)" if name in ("dmy", "bcyear") else r"(?<![\w\-])") + p, re.I))
                   for name, p in pats)
     # A sentence ends at . ! ? before a capital, unless the dot closes a title ("Mr.", "Gen.").
     titles = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
@@ -207,7 +212,8 @@ def lexicon() -> Lexicon:
     # Rules that can match without any trigger word: a digit token is their trigger. (Dates
     # such as "March 3, 2021" always hold a month name and durations a unit word: triggering
     # them on every digit too scanned most of a date-dense text 14 times over.)
-    digit_names = {"iso", "numeric", "isoweek", "year", "decade", "century", "time", "qcode"}
+    digit_names = {"iso", "numeric", "isoweek", "year", "decade", "century", "time", "qcode",
+                   "bcyear", "bcfirst"}
     index = {name: i for i, (name, _) in enumerate(pats)}
     triggers: dict = {}
     for name, words in trig.items():

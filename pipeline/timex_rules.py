@@ -11,8 +11,9 @@ import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from pipeline.timex_calendar import (DUR_UNITS, duration_value, holiday_date, is_holiday, period_of,
-                                     period_range, period_value, shift, unit_name)
+from pipeline.timex_calendar import (DUR_UNITS, bc_period_of, bc_shift, duration_value, holiday_date,
+                                     is_bc, is_holiday, period_of, period_range, period_value, shift,
+                                     start_month, unit_name)
 from pipeline.timex_context import (Doc, approx_mod, day_number, expand_year, is_rate, is_titled,
                                     month_number, parse_number, parse_numeric_date, period_mod,
                                     quarter_year, resolve_month, resolve_season, resolve_weekday,
@@ -114,14 +115,24 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
+def _step(base: tuple, unit: str, n: int) -> tuple | None:
+    """The ``unit`` period holding ``base``, moved by ``n`` units (BC periods included); None
+    when it cannot be told ("the next day" in a story dated only to 480 BC)."""
+    if is_bc(base):
+        p = bc_period_of(base, unit)
+        return p if p is None or not n else bc_shift(p, n, unit)
+    p = period_of(period_range(base)[0], unit)
+    return shift(p, n, unit) if n else p
+
+
 def _that_year(doc: Doc, word: str) -> int | None:
     """The year "of that year", "of the following year" names: from the date the story is at."""
     base = doc.anchor or (doc.focus.period if doc.focus is not None else None)
     if base is None:
         return None   # no year mentioned before: nothing to point at
-    y = period_range(base)[0].year
     w = re.sub(r"\s+", " ", word.lower())
-    return y + {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(w, 0)
+    p = _step(base, "year", {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(w, 0))
+    return None if p is None else p[1]
 
 
 def _h_podof(doc: Doc, m: re.Match) -> Resolution | None:
@@ -175,6 +186,8 @@ def _h_my(doc: Doc, m: re.Match) -> Resolution | None:
         y, basis = _that_year(doc, m["ny"]), "narrative"
         if y is None:
             return None
+    elif m["bcy"]:
+        y, basis = -int(m["bcy"]), "explicit"   # "April 480 BC"
     else:
         off = REL_YEAR.get(m["ry"].lower())
         if off is None:
@@ -192,13 +205,16 @@ def _h_month(doc: Doc, m: re.Match) -> Resolution | None:
     rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
     if rel in ("every", "each"):
         return Resolution("SET", "XXXX-%02d" % mo, "", None, "")
-    if rel in ("the following", "the previous") and doc.anchor is not None:
+    if rel in ("the following", "the previous") and doc.anchor is not None and \
+            start_month(doc.anchor) is not None:
         # "the following December": the first December after the date the story is at
-        a = period_range(doc.anchor)[0 if rel == "the previous" else 1]
+        ay, am = start_month(doc.anchor)
+        if doc.anchor[0] == "year":
+            am = 12 if rel == "the following" else 1
         if rel == "the following":
-            y = a.year if mo > a.month else a.year + 1
+            y = ay if mo > am else ay + 1
         else:
-            y = a.year if mo < a.month else a.year - 1
+            y = ay if mo < am else ay - 1
         p = ("month", y, mo)
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     y, basis = _month_year(doc, m, mo, rel)
@@ -343,6 +359,22 @@ def _h_year(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), mod, p, "explicit")
 
 
+def _h_bcyear(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "490 BC", "ca. 466 BC", "Early 480 BC", "AD 79": years of an era."""
+    if m["y"]:
+        p = ("year", -int(m["y"]))
+    else:
+        p = ("year", int(m["ad"] or m["ad2"]))
+    mod = "APPROX" if m["ca"] else period_mod(m)
+    return Resolution("DATE", period_value(p), mod, p, "explicit")
+
+
+def _h_bcfirst(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "499" in "499-493 BC", "from 499 to 493 BC": the era is written after the range."""
+    p = ("year", -int(m["y"]))
+    return Resolution("DATE", period_value(p), "", p, "explicit")
+
+
 def _h_spelledyear(doc: Doc, m: re.Match) -> Resolution | None:
     """ "nineteen ninety-six", "the year two thousand": spelled-out years."""
     y = spelled_year(m["sy"])
@@ -363,6 +395,9 @@ def _h_decade(doc: Doc, m: re.Match) -> Resolution | None:
     if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
         # "the 1800s" is the nineteenth century, not the decade 1800-1809
         p = ("century", int(m["d4"]) // 10)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
+    if m["bcd"]:
+        p = ("decade", -int(m["bcd"]))   # "the 470s BC"
         return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
     if m["d4"]:
         d = int(m["d4"])
@@ -388,7 +423,9 @@ def _h_century(doc: Doc, m: re.Match) -> Resolution | None:
     n = day_number(o)
     if not n or n > 22:
         return None
-    p = ("century", n - 1)
+    p = ("century", -(n - 1) if m["era"] else n - 1)   # "the 4th century BC": 400-301 BC, BC03
+    if m["era"] and n == 1:
+        return None   # the 1st century BC has no TIMEX3 value of its own ("BC00")
     return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
 
 
@@ -408,13 +445,13 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if rel in ("every", "each"):
         return Resolution("SET", "XXXX-" + code, "", None, "")
-    explicit = m["year"] or m["sy"]
+    explicit = m["year"] or m["sy"] or m["bcy"]
     if rel == "that" and not explicit and not m["ry"] and not m["pmod"] and \
             m["rel"][:1].islower() and doc.prev_word(m.start()) not in THAT_SEASON_BEFORE:
         return None   # "goods that fall outside the rules": a relative clause, not a season
     if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
         # "that winter": the season of the year the story is at
-        y = period_range(doc.anchor)[0].year
+        y = doc.anchor[1] if start_month(doc.anchor) is not None else period_range(doc.anchor)[0].year
         p = ("season", y, code)
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
@@ -432,6 +469,8 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
     basis = "relative"
     if m["year"]:
         y, basis = int(m["year"]), "explicit"
+    elif m["bcy"]:
+        y, basis = -int(m["bcy"]), "explicit"   # "autumn of 481 BC"
     elif m["sy"]:
         y, basis = spelled_year(m["sy"]), "explicit"
         if y is None:
@@ -499,8 +538,9 @@ def _h_relunit(doc: Doc, m: re.Match) -> Resolution | None:
         base = doc.anchor or period_of(doc.dct, "day")
         n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
              "the prior": -1, "the preceding": -1}.get(rel, 0)
-        ds, _ = period_range(base)
-        p = shift(period_of(ds, unit), n, unit) if n else period_of(ds, unit)
+        p = _step(base, unit, n)
+        if p is None:
+            return None
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
          "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
@@ -518,7 +558,9 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         if not m["pmod"] or doc.anchor is None:
             return None
         # "by the end of the decade": the decade the story is in
-        p = period_of(period_range(doc.anchor)[0], unit)
+        p = _step(doc.anchor, unit, 0)
+        if p is None:
+            return None
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     pw = doc.prev_word(m.start())
     if unit == "weekend":
@@ -541,7 +583,9 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         base, basis = doc.anchor, "narrative"
     else:
         base, basis = period_of(doc.dct, "day"), "relative"
-    p = period_of(period_range(base)[0], unit)
+    p = _step(base, unit, 0)
+    if p is None:
+        return None
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
@@ -709,7 +753,7 @@ def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
     if basis == "narrative" and base[0] == "day" and u in ("day", "week"):
         p = shift(base, sign * ni, u)   # "two weeks later" than a day is a day
     else:
-        p = shift(period_of(period_range(base)[0], u), sign * ni, u)
+        p = _step(base, u, sign * ni)
     if p is None:
         return None
     return Resolution("DATE", period_value(p), amod, p, basis)
@@ -875,6 +919,11 @@ def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
             ds = doc.past_day   # a past event is not told against a day still to come
     elif (pod or unit == "day") and n == 0:
         return None         # "that day" with no day mentioned before: nothing to point at
+    elif is_bc(doc.anchor):
+        p = _step(doc.anchor, unit, n)   # "the following year" of a story in 490 BC
+        if p is None or pod:
+            return None
+        return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     else:
         ds = period_range(doc.anchor or period_of(doc.dct, "day"))[0]
     u = "day" if pod else unit
@@ -898,7 +947,7 @@ def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
     base = doc.anchor or period_of(doc.dct, "day")
     u = "day" if unit == "night" else unit
     n = -1 if m["ba"].lower() == "before" else 1
-    p = shift(period_of(period_range(base)[0], u), n, u)
+    p = _step(base, u, n)
     if p is None:
         return None  # "the nıght before"
     return Resolution("DATE", period_value(p), "", p, "narrative")
@@ -907,7 +956,8 @@ def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
 HANDLERS = {
     "iso": _h_iso, "numeric": _h_numeric, "isoweek": _h_isoweek, "mdy": _h_md, "dmy": _h_md,
     "my": _h_my, "month": _h_month, "quarter": _h_quarter, "qcode": _h_qcode,
-    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year,
+    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year, "bcyear": _h_bcyear,
+    "bcfirst": _h_bcfirst,
     "spelledyear": _h_spelledyear, "decade": _h_decade, "century": _h_century,
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
