@@ -59,13 +59,15 @@ FUNCTION_AFTER = frozenset({"and", "or", "but", "to", "when", "while", "as", "af
 W_SAME_SENTENCE = 2.0
 W_SAME_PARAGRAPH = 1.0
 W_PARAGRAPH_BACK = -0.5   # per paragraph between the focus and the expression, after the first
+W_PARAGRAPHS_MAX = -1.0   # ... at most
 W_PAST = 0.5
 W_PERFECT = 1.0           # "had imposed": before a time the story has already reached
 W_PRESENT = -1.5
 W_PRESENT_PARAGRAPH = -1.5  # a new paragraph that has spoken in the present before the date
-W_PROSPECTIVE = -3.0
+W_PROSPECTIVE = -2.0
 W_NAMING = -1.0      # "had bought shares through Sept. 29": the date looks ahead of the verb
 W_TEXT = 1.0              # how the text has spoken so far: +1 only story dates, -1 only news days
+DEBUG = None
 MARGIN_SCALE = 3.0        # a score this far from 0 is a sure choice
 SURE_MARGIN = 0.99        # a news reading this sure brings the text back to the publication's time
 
@@ -74,10 +76,12 @@ def is_adjunct(doc: Doc, start: int, end: int) -> bool:
     """Whether the date at [start, end) places what is told ("in 1941") rather than naming a
     thing ("the 1988 bombing") or opening a span up to now ("since 1980")."""
     pw = doc.prev_word(start)
-    if doc.text[start:start + 4].lower() in ("the ", "the-"):
+    if doc.text[start:start + 4].lower() == "the " and doc.text[start + 4:start + 10].lower().startswith(
+            ("early-", "mid-", "late-")):
         pw = "the"   # "the late-November trip": the article is inside the expression
     if pw in NOT_ADJUNCT_BEFORE or doc.text.startswith(("'s", "\u2019s"), end):
-        # "the Oct. 23 slaying" names a thing, unless a preposition follows ("the 3rd of March")
+        # "the Oct. 23 slaying", "the Dec. 21, 1988, bombing" name a thing, unless a preposition
+        # follows ("the 3rd of March")
         nw = doc.next_word(end)
         return pw not in ("since", "to") and (not nw or nw in FUNCTION_AFTER or not nw[:1].isalpha())
     return True
@@ -89,6 +93,8 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
         return   # "now" too: a story has its own now ("there were now three capitals")
     if basis == "relative" and (not doc.bare or (doc.choice is not None and
                                                  doc.choice.margin >= SURE_MARGIN)):
+        if doc.focus is not None and doc.story_refs > doc.news_refs and doc.in_quote(start):
+            return   # "two years ago," Thieu said in 1975: a speaker's own now, not the text's
         # "on Thursday", "October last year", or a bare "will join NATO on March 12" (sure to
         # be the news by its tense); a bare date read as news on weak evidence leaves the focus
         doc.news_refs += 1
@@ -101,7 +107,7 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
         if not is_adjunct(doc, start, end) or (basis == "narrative" and rule in COMPARISON_RULES):
             return
         cue = doc.cue(start, end)
-        if cue.tense == "future" or cue.prospective:
+        if cue.tense == "future" or cue.prospective or cue.span_end:
             # "for a campaign planned in 1976", "lasted until the fall of Budapest in February
             # 1945": the story has not got there yet
             return
@@ -177,7 +183,7 @@ def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> 
         score += W_SAME_SENTENCE
     else:
         gap = doc.paragraph(start) - f.para
-        score += W_SAME_PARAGRAPH if gap == 0 else W_PARAGRAPH_BACK * (gap - 1)
+        score += W_SAME_PARAGRAPH if gap == 0 else max(W_PARAGRAPH_BACK * (gap - 1), W_PARAGRAPHS_MAX)
         if gap and doc.present_before(start):
             score += W_PRESENT_PARAGRAPH   # "The review comes after a turbulent year. ... in October"
     if cue.tense == "past":
@@ -188,5 +194,8 @@ def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> 
     if told:
         score += W_TEXT * (doc.story_refs - doc.news_refs) / (told + 1)
     narrative = score > 0
+    if DEBUG is not None:
+        DEBUG.append((doc.text[start:end], score, f, cue, doc.paragraph(start), doc.present_before(start),
+                      doc.news_refs, doc.story_refs))
     doc.choice = Choice(narrative, min(1.0, abs(score) / MARGIN_SCALE))
     return narrative

@@ -232,12 +232,13 @@ class Doc:
             left = WORD_RE.findall(self.text, s, start)[::-1]
             t, i = _scan_tense(self.lx, left, True)
             if t:
-                c = Cue(t, t == "past" and _perfect(left, i), _prospective(left, i), i)
+                c = Cue(t, t == "past" and _perfect(left, i), _prospective(left, i), i,
+                        _span_end(left, i))
             else:
                 right = WORD_RE.findall(self.text, end, e)
                 t, i = _scan_tense(self.lx, right, False)
                 c = Cue(t or "none", t == "past" and _perfect(right[::-1], len(right) - 1 - i), False,
-                        i if t else -1)
+                        i if t else -1, _span_end(left, len(left)))
         self._tense[key] = c
         return c
 
@@ -245,7 +246,16 @@ class Doc:
         """Whether the paragraph holding ``pos`` speaks in the present tense before ``pos``."""
         p = self.paragraph(pos)
         start = self._paras[p - 1] if p else 0
-        return any(w.lower() in self.lx.present_cues for w in WORD_RE.findall(self.text, start, pos))
+        return any(w.lower() in PRESENT_VERBS for w in WORD_RE.findall(self.text, start, pos))
+
+    def in_quote(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a quotation opened earlier in its paragraph."""
+        p = self.paragraph(pos)
+        start = self._paras[p - 1] if p else 0
+        seg = self.text[start:pos]
+        if seg.count('"') % 2:
+            return True
+        return seg.count("\u201c") + seg.count("``") > seg.count("\u201d") + seg.count("''")
 
     def mentions_quarter(self) -> bool:
         """Whether the text speaks of quarters at all (earnings news), computed once."""
@@ -272,10 +282,14 @@ class Cue(NamedTuple):
     prospective: bool   # a word looking ahead lies between the past verb and the date
                         # ("declared a dividend payable Dec. 1", "extended the bid to Nov. 6")
     words: int          # words between the cue and the date (-1 without a cue)
+    span_end: bool      # the date closes a span the verb opens ("lasted until ... February 1945")
 
 
-NO_CUE = Cue("", False, False, -1)
+NO_CUE = Cue("", False, False, -1, False)
 NEAR_CUE_WORDS = 6      # a past verb this close governs the date ("In March, Beijing imposed")
+# Finite present verbs: a paragraph using one speaks of the present ("now" does not: a story has
+# its own now, "Lee's army was now much smaller").
+PRESENT_VERBS = frozenset({"is", "are", "am", "has", "have", "says", "say", "remains", "remain"})
 LINE_RE = re.compile(r"[^\n]*\S[^\n]*")
 HEADING_MAX_CHARS = 80   # a line this short without a closing stop is a heading, not a paragraph
 
@@ -292,15 +306,24 @@ def _paragraph_starts(text: str) -> list[int]:
         heading_before = len(line) <= HEADING_MAX_CHARS and line[-1:] not in ".!?\"'\u201d)"
     return starts
 # Words between a past verb and a date that make the date look ahead of the verb.
+PROSPECTIVE_REACH = 2   # words before the date
 PROSPECTIVE = frozenset({"starting", "beginning", "until", "till", "through", "payable", "effective", "due", "record",
                          "expire", "expires", "expiring", "deadline", "may", "pending"})
 PARTICIPLE_AUX = frozenset({"had", "hadn't", "'d"})
 
 
 def _prospective(words: list, i: int) -> bool:
-    """Whether a word looking ahead lies between the date and the past cue at ``words[i]``
-    (words nearest first, leftwards): "payable Dec. 1", "until March 6", "extended to Nov. 6"."""
-    return (i > 0 and words[0].lower() == "to") or any(w.lower() in PROSPECTIVE for w in words[:i])
+    """Whether a word looking ahead stands just before the date, after the past cue at
+    ``words[i]`` (words nearest first, leftwards): "payable Dec. 1", "until March 6", "extended
+    to Nov. 6" (not "fought on until reaching the line in mid-November")."""
+    return (i > 0 and words[0].lower() == "to") or any(
+        w.lower() in PROSPECTIVE for w in words[:min(i, PROSPECTIVE_REACH)])
+
+
+def _span_end(words: list, i: int) -> bool:
+    """Whether the date closes a span that the clause's verb opens ("lasted until the fall of
+    Budapest in February 1945"): "until" or "till" between the cue at ``words[i]`` and the date."""
+    return any(w.lower() in ("until", "till") for w in words[:i])
 
 
 def _perfect(words: list, i: int) -> bool:
