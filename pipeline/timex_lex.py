@@ -145,7 +145,7 @@ def lexicon() -> Lexicon:
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
         ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|(?P<bcd>[1-9]\d{0,2})0'?s" + ERA + r"|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
         ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century(?:" + ERA + r")?"),
-        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + BC_YEAR + r"))?"),
+        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|that\s+same|the\s+same|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + BC_YEAR + r"))?"),
         ("relunit", PMOD + REL + r"\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter|half)(?![\w-])"),
         ("theunit", PMOD + r"(?P<det>the)\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century)(?![\w-])"),
         ("relday", PMOD + r"(?:(?P<day>today|yesterday|tomorrow|tonight)(?:\s+(?P<pod>morning|afternoon|evening|night))?|(?P<this>this|last|tomorrow)\s+(?P<pod2>morning|afternoon|evening|night)|the\s+day\s+(?P<ba>before\s+yesterday|after\s+tomorrow))\b"),
@@ -167,11 +167,13 @@ def lexicon() -> Lexicon:
         # of May 13": a part of a given day
         ("podof_md", POD_OF + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("podof_dm", POD_OF + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
+        # "at night", "night-time", "night raids": a part of some day
+        ("night", r"(?:(?<=\bat\s)|(?<=\bby\s))night\b(?!-)|night[\s-]?time\b|night(?=[\s-](?:raids?|attacks?|assaults?|operations?|marches|march|crossings?)\b)"),
         ("daybefore", r"the\s+(?P<unit>day|night|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?)]|\s*$)"),
     ]
-    # No rule starts inside a word or a hyphenated compound ("one-on-one"), except that a day
-    # may follow the hyphen of a range ("6-7 February", "27 May-28 May 1905").
-    rules = tuple((name, re.compile((r"(?<!\w)" if name in ("dmy", "bcyear") else r"(?<![\w\-])") + p, re.I))
+    # No rule starts inside a word or a hyphenated compound ("one-on-one"), except that a day or a
+    # month and year may follow the hyphen of a range ("6-7 February", "May-August 1950").
+    rules = tuple((name, re.compile((r"(?<!\w)" if name in ("dmy", "bcyear", "my") else r"(?<![\w\-])") + p, re.I))
                   for name, p in pats)
     # A sentence ends at . ! ? before a capital, unless the dot closes a title ("Mr.", "Gen.").
     titles = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
@@ -207,6 +209,7 @@ def lexicon() -> Lexicon:
                  "year"],
         "podof_md": ["morning", "afternoon", "evening", "night"],
         "podof_dm": ["morning", "afternoon", "evening", "night"],
+        "night": ["night", "nighttime"],
         "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "weekofmonth": ["week"], "period": ["period"],
     }
     # Rules that can match without any trigger word: a digit token is their trigger. (Dates

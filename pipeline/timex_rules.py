@@ -7,6 +7,7 @@ year"). ``HANDLERS`` maps rule names to handlers; ``resolve`` runs one.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from typing import NamedTuple
@@ -110,6 +111,9 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
         y, basis = _month_year(doc, m, mo, rel)
+        if (mo, day) == (2, 29):
+            while not calendar.isleap(y):   # "February 29" names a leap day: the last such year
+                y -= 1
         p = ("day", y, mo, day)
     period_range(p)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
@@ -159,8 +163,8 @@ def _ambiguous_month_ok(doc: Doc, m: re.Match) -> bool:
         return not (m["month"].isupper() and len(m["month"]) > 3 and doc.text[max(0, m.start() - 30):m.start()].isupper())
     if m["month"].isupper():
         return False
-    if m.groupdict().get("pmod") or m.groupdict().get("rel"):
-        return True
+    if m.groupdict().get("pmod") or m.groupdict().get("rel") or doc.lx.year_after.match(doc.text, m.end()):
+        return True   # "(May-August 1950)": a range that gives its year
     if word in ("may", "march") or len(word) == 3:
         pw = doc.prev_word(m.start("month"))
         if pw not in doc.lx.time_preps and not (pw == "the" and m["month"][:1].isupper()):
@@ -446,8 +450,10 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
     if rel in ("every", "each"):
         return Resolution("SET", "XXXX-" + code, "", None, "")
     explicit = m["year"] or m["sy"] or m["bcy"]
+    if rel in ("that same", "the same"):
+        rel = "that"
     if rel == "that" and not explicit and not m["ry"] and not m["pmod"] and \
-            m["rel"][:1].islower() and doc.prev_word(m.start()) not in THAT_SEASON_BEFORE:
+            m["rel"][:1].islower() and " " not in m["rel"].strip() and doc.prev_word(m.start()) not in THAT_SEASON_BEFORE:
         return None   # "goods that fall outside the rules": a relative clause, not a season
     if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
         # "that winter": the season of the year the story is at
@@ -941,6 +947,11 @@ def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
 
 
+def _h_night(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "at night", "night-time", "night raids": the night of no particular day."""
+    return Resolution("TIME", "XXXX-XX-XXTNI", "", None, "")
+
+
 def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the day before.", "the week after.": a step from the story's date."""
     unit = m["unit"].lower()
@@ -962,7 +973,8 @@ HANDLERS = {
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore, "podof_md": _h_podof, "podof_dm": _h_podof, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
+    "narr": _h_narr, "daybefore": _h_daybefore, "podof_md": _h_podof, "podof_dm": _h_podof,
+    "night": _h_night, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
 }
 
 
