@@ -215,13 +215,13 @@ def _extent_start(c: Candidate, s: int) -> int:
     amod = gd.get("amod")
     if amod and re.sub(r"\s+", " ", amod.strip().lower()) in OUTSIDE_AMOD and m.start("amod") == s:
         s = m.end("amod")
-    if name in ("mdy", "dmy", "month", "my", "year"):
-        # "the Aug. 7 bombings": the article belongs to the noun phrase (but "the 1990s" is one
-        # expression)
+    if name in ("mdy", "dmy", "month", "decade", "my", "year"):
+        # "the Aug. 7 bombings", "the 1990s": the article belongs to the noun phrase (annotated
+        # corpora disagree on decades; AQUAINT leaves the article out)
         t = THE_RE.match(m.string, s, m.end())
         core = gd.get("month") and m.start("month") or gd.get("year") and m.start("year") or \
             gd.get("day") and m.start("day") or None
-        if t and core is not None and t.end() != core and not (name == "dmy" and gd.get("day")):
+        if t and name != "decade" and core is not None and t.end() != core and not (name == "dmy" and gd.get("day")):
             t = None  # "the following December": the article goes with its modifier
         pm = gd.get("pmod")
         if t and not (name == "dmy" and " of " in m.group(0).lower()) and not (pm and m.start("pmod") == s):

@@ -335,6 +335,7 @@ def _perfect(words: list, i: int) -> bool:
     return any(x.lower() in PARTICIPLE_AUX for x in words[i + 1:i + 4])
 
 
+BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "this", "that",
                          "these", "those"})
 # Reporting verbs that are themselves the event when the date follows them in their clause.
@@ -354,12 +355,19 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
         lw = w.lower().replace("\u2019", "'")
         if lw.endswith("'ll") or lw == "will" or lw == "shall":
             return "future", i
-        if lw in ("set", "due", "going"):
-            nxt = words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")
-            if nxt.lower() == "to":
+        nxt = (words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")).lower()
+        prv = (words[i + 1] if leftward and i + 1 < n else (words[i - 1] if not leftward and i > 0 else "")).lower()
+        if lw in ("set", "due", "going", "planned"):
+            # "set to", "due to", "is planned", "set for Friday" look ahead; "the record high set
+            # on Aug. 6" and "the government planned to pay" do not
+            if nxt == "to" and lw != "planned" or nxt == "for" and lw in ("set", "planned") or \
+                    lw == "planned" and prv in BE_FORMS:
                 return "future", i
-            if lw != "set":
-                continue
+            continue
+        if lw in ("is", "are") and nxt == "to":
+            return "future", i   # "is to resume trading Tuesday"
+        if leftward and lw == "since" and i <= 3:
+            return "past", i     # "since shortly after the Oct. 23 slaying"
         if lw in lx.reporting_verbs:
             if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
                 # "said Friday": the expression dates the report itself
@@ -426,7 +434,9 @@ def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
         # dividend payable Dec. 1" in late October is the coming December. A past verb further
         # away may govern something else ("notified oil companies of a cutback in September").
         cue = doc.cue(doc.pos, doc.pos)
-        slack = MONTH_SLACK if cue.prospective or cue.words > NEAR_CUE_WORDS else 0
+        if cue.prospective:   # "extended the loans through January": the span reaches ahead
+            return y if month >= m0 - MONTH_SLACK else y + 1
+        slack = MONTH_SLACK if cue.words > NEAR_CUE_WORDS else 0
         return y if month <= m0 + slack else y - 1
     # A tense cue only overrides nearness beyond a short slack.
     if tense == "future":

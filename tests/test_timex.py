@@ -109,8 +109,8 @@ PERIODS = [
     ("Third-quarter profit fell.", date(1989, 10, 26), "Third-quarter", "1989-Q3", "quarter"),
     ("Sales fell in Q3.", TUE, "Q3", "2025-Q3", "quarter"),
     ("H2 profit rose sharply.", TUE, "H2", "2025-H2", "season"),
-    ("Growth was strong in the 1990s.", TUE, "the 1990s", "199", "decade"),
-    ("Rates were high in the '80s.", TUE, "the '80s", "198", "decade"),
+    ("Growth was strong in the 1990s.", TUE, "1990s", "199", "decade"),
+    ("Rates were high in the '80s.", TUE, "'80s", "198", "decade"),
     ("Borders moved in the 20th century.", TUE, "the 20th century", "19", "century"),
     ("The embargo began in the nineteenth century.", TUE, "the nineteenth century", "18", "century"),
     ("Protests started in March.", date(2026, 5, 2), "March", "2026-03", "month"),
@@ -256,7 +256,7 @@ def test_timex_story_year_for_bare_months():
 @pytest.mark.parametrize("text,expected", [
     ("He served from 2010-2014.", [("2010", "2010"), ("2014", "2014")]),
     ("The 2010\u20132014 term ended.", [("2010", "2010"), ("2014", "2014")]),
-    ("Railways spread in the 1800s.", [("the 1800s", "18")]),
+    ("Railways spread in the 1800s.", [("1800s", "18")]),
 ])
 def test_timex_year_ranges_and_centuries(text, expected):
     assert [(t.text, t.value) for t in tag_timexes(text, TUE)] == expected
