@@ -19,6 +19,7 @@ Dates that do not move the story's time do not become the focus: a date naming a
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from pipeline.timex_calendar import SEASON_START, is_bc, period_range, start_month
@@ -113,7 +114,20 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
             return
         if basis == "explicit" and _far_from_dct(doc, period):
             doc.story_refs += 1
+        if basis == "narrative" and BACKWARD.search(doc.text, start, end):
+            return   # "in the previous year", "a decade earlier": a look back, the story stays
+        if doc.focus is not None and _holds(period, doc.focus.period):
+            return   # "1941" after "December 8, 1941": the story is still at December 8
         doc.focus = Focus(period, start, doc.paragraph(start))
+
+
+# Narrative expressions that look back from the story's time without moving it.
+BACKWARD = re.compile(r"\b(?:previous|preceding|prior|earlier|before|ago)\b", re.I)
+
+
+def _holds(outer: tuple, inner: tuple) -> bool:
+    """Whether period ``outer`` is a year holding the finer period ``inner``."""
+    return outer[0] == "year" and inner[0] != "year" and inner[1] == outer[1]
 
 
 def _far_from_dct(doc: Doc, period: tuple) -> bool:
@@ -129,6 +143,13 @@ def _told_ahead(doc: Doc, period: tuple) -> bool:
     return not is_bc(period) and period_range(period)[0] > doc.dct
 
 
+def _nearest(candidates: list[tuple[int, int]], here: int) -> int:
+    """The year of the (month index, year) candidate nearest ``here``; on a tie the later one
+    (a story moves forward). Signal words ("by December", "since March") were measured as a
+    guide to the direction and made things worse: the nearest reading is kept."""
+    return min((abs(i - here), -y, y) for i, y in candidates)[2]
+
+
 def story_month_year(doc: Doc, month: int) -> int | None:
     """Year of a month named without one, read in the story's time: the one nearest the focus."""
     f = doc.focus
@@ -137,9 +158,7 @@ def story_month_year(doc: Doc, month: int) -> int | None:
     if f.period[0] == "year":
         return f.period[1]
     y, m = start_month(f.period)
-    here = y * 12 + m - 1
-    # nearest; on a tie the later one (a story moves forward)
-    return min((abs(yy * 12 + month - 1 - here), -yy, yy) for yy in (y - 1, y, y + 1))[2]
+    return _nearest([(yy * 12 + month - 1, yy) for yy in (y - 1, y, y + 1)], y * 12 + m - 1)
 
 
 def story_season_year(doc: Doc, code: str) -> int | None:
@@ -149,9 +168,8 @@ def story_season_year(doc: Doc, code: str) -> int | None:
         return None
     y, m = start_month(f.period)
     here = y * 12 + m - 1 + (5 if f.period[0] == "year" else 0)   # a year's middle
-    first = SEASON_START[code] - 1
-    # distance from the focus to the season's middle month; on a tie the later season
-    return min((abs(yy * 12 + first + 1 - here), -yy, yy) for yy in (y - 1, y, y + 1))[2]
+    middle = SEASON_START[code]   # the season's middle month, counted from 0
+    return _nearest([(yy * 12 + middle, yy) for yy in (y - 1, y, y + 1)], here)
 
 
 def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> bool:

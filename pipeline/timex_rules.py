@@ -129,6 +129,15 @@ def _step(base: tuple, unit: str, n: int) -> tuple | None:
     return shift(p, n, unit) if n else p
 
 
+def _story_base(doc: Doc) -> tuple | None:
+    """The period "the following year" or "two years later" counts from: the story's time (its
+    focus) when it was set in this paragraph or the one before, else the last date mentioned."""
+    f = doc.focus
+    if f is not None and doc.paragraph(doc.pos) - f.para <= 1:
+        return f.period
+    return doc.anchor
+
+
 def _that_year(doc: Doc, word: str) -> int | None:
     """The year "of that year", "of the following year" names: from the date the story is at."""
     base = doc.anchor or (doc.focus.period if doc.focus is not None else None)
@@ -541,7 +550,7 @@ def _h_relunit(doc: Doc, m: re.Match) -> Resolution | None:
         return Resolution("DURATION", duration_value(1, unit), "", None, "")
     if rel in ("the following", "the next", "following", "the previous", "the prior", "the preceding",
                "the same", "that"):
-        base = doc.anchor or period_of(doc.dct, "day")
+        base = _story_base(doc) or period_of(doc.dct, "day")
         n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
              "the prior": -1, "the preceding": -1}.get(rel, 0)
         p = _step(base, unit, n)
@@ -742,14 +751,21 @@ def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
     if unit in ("second", "minute", "hour"):
         return Resolution("DURATION", duration_value(n, unit), amod, None, "")
     narrative = direction in ("earlier", "later", "before", "after")
+    if direction == "ago" and doc.focus is not None and unit in ("year", "decade", "century", "month") \
+            and doc.cue(m.start(), m.end()).perfect:
+        # "he said Kissinger had tricked him into signing two years ago": reported from the
+        # story's time, so counted back from it
+        narrative = True
     if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
         p = shift(doc.quarter, -1, "year")
         return Resolution("DATE", period_value(p), amod, p, "narrative")
     if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
         base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
-    elif narrative and doc.anchor is not None:
-        base, basis = doc.anchor, "narrative"
+    elif narrative and direction == "ago":
+        base, basis = doc.focus.period, "narrative"
+    elif narrative and _story_base(doc) is not None:
+        base, basis = _story_base(doc), "narrative"
     else:
         base, basis = period_of(doc.dct, "day"), "relative"
     ni = int(round(n * (10 if unit == "decade" else 100 if unit == "century" else 1)))
