@@ -372,6 +372,10 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
             if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
                 # "said Friday": the expression dates the report itself
                 return ("present" if lw.endswith("s") or lw == "say" else "past"), i
+            if not leftward and i <= 3:
+                # "On October 25, the PRC announced ...": the report right after the fronted
+                # date is what the date dates
+                return ("present" if lw.endswith("s") or lw == "say" else "past"), i
             if leftward and lw in REPORTED_EVENTS and not _infinitive(words, i):
                 # "Canada announced a surtax ... in August": the report is the event (but not
                 # in "announced an agreement to acquire the bank in January")

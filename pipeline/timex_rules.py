@@ -541,6 +541,8 @@ def _h_relunit(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if rel in ("the same", "that") and unit not in ("year", "month", "week"):
         return None
+    if rel in ("the last", "the first") and doc.next_word(m.end()) == "of":
+        return None   # "the last month of World War II": a part of an event, not a date
     if unit in ("decade", "century") and not m["pmod"] and rel in ("the past", "past"):
         # "in the past decade": the stretch up to now, counted in decades (P1DE)
         return Resolution("DURATION", duration_value(1, unit, in_units=True), "", None, "")
