@@ -127,6 +127,10 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
                 extra = _coordinated_day(doc, tx) if tx.precision == "day" else _year_range_end(doc, tx)
                 if extra is not None and not _overlaps(taken, extra.start, extra.end):
                     out.append(extra)
+            if c.rule == "bcyear" and tx.value.startswith("BC"):
+                first = _bc_range_first_year(doc, tx)
+                if first is not None and not _overlaps(taken, first.start, first.end):
+                    out.insert(len(out) - 1, first)
             if tx.precision == "day" and c.rule == "dmy":
                 first = _range_first_day(doc, tx)
                 if first is not None and not _overlaps(taken, first.start, first.end):
@@ -164,6 +168,18 @@ def _year_range_end(doc: Doc, tx: Timex) -> Timex | None:
 
 
 FIRST_DAY_RE = re.compile(r"(?<![\d.,/:-])(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and|or)\s*\Z")
+
+
+BC_FIRST_RE = re.compile(r"(?<![\d.,/:-])([1-9]\d{0,3})\s*(?:-|\u2013|to|and|or)\s*\Z")
+
+
+def _bc_range_first_year(doc: Doc, tx: Timex) -> Timex | None:
+    """The first year of "499-493 BC", "from 499 to 493 BC": the era is written after the range."""
+    m = BC_FIRST_RE.search(doc.text, max(0, tx.start - 12), tx.start)
+    if not m or int(m.group(1)) <= int(tx.value[2:6]):
+        return None   # BC years count down: the first of the range is the larger number
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE",
+                 value="BC%04d" % int(m.group(1)), basis="explicit", tense=tx.tense)
 
 
 def _range_first_day(doc: Doc, tx: Timex) -> Timex | None:

@@ -138,9 +138,9 @@ def lexicon() -> Lexicon:
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
-        # Years of an era: "490 BC", "ca. 466 BC", "Early 480 BC", "AD 79"; "499" in "499-493 BC"
+        # Years of an era: "490 BC", "ca. 466 BC", "Early 480 BC", "AD 79" ("499" in "499-493 BC"
+        # is added by the tagger as the first year of the range)
         ("bcyear", PMOD + r"(?:(?P<ca>ca?\.|circa)\s*)?(?:(?P<y>[1-9]\d{0,3})" + ERA + r"|(?-i:A\.?D\.?)\s*(?P<ad>[1-9]\d{0,3})(?!\d)|(?P<ad2>[1-9]\d{0,3})\s*(?-i:A\.?D\.?|CE)(?!\w))"),
-        ("bcfirst", r"(?P<y>[1-9]\d{0,3})(?=\s*(?:-|\u2013|to|and|or)\s*[1-9]\d{0,3}" + ERA.replace("?P<era>", "?:") + r")"),
         ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*(?!\d\d(?!\d)|\d{4}(?!\d))\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
         ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|(?P<bcd>[1-9]\d{0,2})0'?s" + ERA + r"|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
@@ -210,13 +210,14 @@ def lexicon() -> Lexicon:
         "podof_md": ["morning", "afternoon", "evening", "night"],
         "podof_dm": ["morning", "afternoon", "evening", "night"],
         "night": ["night", "nighttime"],
+        # era words ("B.C." is the tokens "b" and "c", "A.D." the tokens "a" and "d")
+        "bcyear": ["bc", "bce", "b", "ad", "d", "ce"],
         "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "weekofmonth": ["week"], "period": ["period"],
     }
     # Rules that can match without any trigger word: a digit token is their trigger. (Dates
     # such as "March 3, 2021" always hold a month name and durations a unit word: triggering
     # them on every digit too scanned most of a date-dense text 14 times over.)
-    digit_names = {"iso", "numeric", "isoweek", "year", "decade", "century", "time", "qcode",
-                   "bcyear", "bcfirst"}
+    digit_names = {"iso", "numeric", "isoweek", "year", "decade", "century", "time", "qcode"}
     index = {name: i for i, (name, _) in enumerate(pats)}
     triggers: dict = {}
     for name, words in trig.items():

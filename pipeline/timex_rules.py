@@ -382,12 +382,6 @@ def _h_bcyear(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), mod, p, "explicit")
 
 
-def _h_bcfirst(doc: Doc, m: re.Match) -> Resolution | None:
-    """ "499" in "499-493 BC", "from 499 to 493 BC": the era is written after the range."""
-    p = ("year", -int(m["y"]))
-    return Resolution("DATE", period_value(p), "", p, "explicit")
-
-
 def _h_spelledyear(doc: Doc, m: re.Match) -> Resolution | None:
     """ "nineteen ninety-six", "the year two thousand": spelled-out years."""
     y = spelled_year(m["sy"])
@@ -986,7 +980,6 @@ HANDLERS = {
     "iso": _h_iso, "numeric": _h_numeric, "isoweek": _h_isoweek, "mdy": _h_md, "dmy": _h_md,
     "my": _h_my, "month": _h_month, "quarter": _h_quarter, "qcode": _h_qcode,
     "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year, "bcyear": _h_bcyear,
-    "bcfirst": _h_bcfirst,
     "spelledyear": _h_spelledyear, "decade": _h_decade, "century": _h_century,
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
