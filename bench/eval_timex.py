@@ -19,8 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.cli_jsonl import timex_record  # noqa: E402
 
-# corpus -> (strict F1, value F1) targets from the brief
-TARGETS = {"tbaq_timebank": (85.0, 82.0), "tbaq_aquaint": (85.0, 78.0)}
+# corpus -> (strict F1, value F1) targets (issue 11: backstory dates; WikiWars is long narrative
+# text, HeidelTime told "narrative" reaches 85.8 / 83.2 on its dev half)
+TARGETS = {"tbaq_timebank": (91.0, 85.0), "tbaq_aquaint": (86.0, 82.0), "wikiwars_dev": (88.0, 88.0)}
 
 
 def run(eval_dir: Path, errors: int, only: str | None) -> int:

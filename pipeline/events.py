@@ -368,6 +368,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     spans_all = dated_spans(ann.timexes, text)
     events: list[Event] = []
     penalty = ASSUMED_PUBLICATION_PENALTY if article.published_assumed else 0.0
+    # How sure the tagger was of each date's anchor (a close narrative/publication choice is less)
+    anchor_confidence = {t.start: t.confidence for t in ann.timexes}
 
     def code_of(clause: Clause, fallback: str, near: int | None) -> EventCode | None:
         if classify_clause is None:
@@ -420,7 +422,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             if tense == "present" and span.tense:
                 tense = span.tense
             offs = (span.start - sentence.start, span.end - sentence.start)
-        confidence = round(max(0.05, BASIS_CONFIDENCE[basis] - penalty), 2)
+        margin = anchor_confidence.get(span.start, 1.0) if span is not None else 1.0
+        confidence = round(max(0.05, BASIS_CONFIDENCE[basis] * margin - penalty), 2)
         flags = event_flags(confidence, clause, clause.tense, d0, date_text, article.published)
         events.append(Event(
             event_id=make_event_id(article.article_id, sent_text, date_text, value, offs[0]),

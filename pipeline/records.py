@@ -70,6 +70,8 @@ class Timex:
     precision: str = ""       # one of PRECISIONS, or "" when not a calendar period
     basis: str = ""           # explicit, relative or narrative ("" for durations and sets)
     tense: str = ""           # past, present or future: tense of the clause around it, if known
+    confidence: float = 1.0   # how clearly the text chose its anchor (publication date or the
+                              # story's time): 0.5 a coin toss, 1 no doubt or no choice to make
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,8 @@ from datetime import date
 from typing import NamedTuple
 
 from pipeline.records import Timex
-from pipeline.timex_calendar import PRECISION_OF, period_range, period_of, period_value, rest_of_period
+from pipeline.timex_anchor import note
+from pipeline.timex_calendar import PRECISION_OF, is_bc, period_range, period_of, period_value, rest_of_period
 from pipeline.timex_context import Doc
 from pipeline.timex_lex import lexicon
 from pipeline.timex_rules import Resolution, resolve
@@ -113,13 +114,12 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         taken.insert(bisect_right(taken, (s, 10**12)), (s, e))
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
-    doc.anchor = doc.last_day = None
+    doc.anchor = doc.last_day = doc.focus = None
+    doc.past_day = doc.day_month = None
     for c in chosen:
         res = resolve(doc, c.rule, c.match)  # again, in text order, so the narrative anchor is right
         if res is None:
             continue
-        if doc.story_used and res.basis == "relative":
-            res = res._replace(basis="narrative")
         tx = _build(doc, c, res)
         if tx is not None:
             out.append(tx)
@@ -127,6 +127,14 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
                 extra = _coordinated_day(doc, tx) if tx.precision == "day" else _year_range_end(doc, tx)
                 if extra is not None and not _overlaps(taken, extra.start, extra.end):
                     out.append(extra)
+            if c.rule == "bcyear" and tx.value.startswith("BC"):
+                first = _bc_range_first_year(doc, tx)
+                if first is not None and not _overlaps(taken, first.start, first.end):
+                    out.insert(len(out) - 1, first)
+            if tx.precision == "day" and c.rule == "dmy":
+                first = _range_first_day(doc, tx)
+                if first is not None and not _overlaps(taken, first.start, first.end):
+                    out.insert(len(out) - 1 - (out[-1] is not tx), first)
     return out
 
 
@@ -141,18 +149,53 @@ def _overlaps(taken: list, s: int, e: int) -> bool:
 # ------------------------------------------------------------------------------------------
 
 COORD_DAY_RE = re.compile(r"\s*(?:and|or|to|through|-|\u2013)\s*(\d{1,2})(?:st|nd|rd|th)?\b(?![%.,]?\d|\s*(?:%|percent|million|billion|people|[ap]\.?m))")
-YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d)(?![\d%]|[.,]\d)")
+YEAR_RANGE_RE = re.compile(r"\s*[-\u2013]\s*((?:1[0-9]|20|21)\d\d|\d\d)(?![\d%]|[.,]\d)")
 
 
 def _year_range_end(doc: Doc, tx: Timex) -> Timex | None:
     """The second year of "2010-2014"."""
     m = YEAR_RANGE_RE.match(doc.text, tx.end)
-    if not m or int(m.group(1)) <= int(tx.value):
+    if not m or not tx.value.isdigit():
         return None
-    y = int(m.group(1))
+    y0, y = int(tx.value), int(m.group(1))
+    if len(m.group(1)) == 2:   # "1995-96", "1947-54", "1999-00"
+        y += y0 - y0 % 100 + (100 if y <= y0 % 100 else 0)
+    if not y0 < y < y0 + 100:
+        return None
     return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value="%04d" % y,
                  date_start=date(y, 1, 1), date_end=date(y, 12, 31), precision="year",
                  basis="explicit", tense=tx.tense)
+
+
+FIRST_DAY_RE = re.compile(r"(?<![\d.,/:-])(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and|or)\s*\Z")
+
+
+BC_FIRST_RE = re.compile(r"(?<![\d.,/:-])([1-9]\d{0,3})\s*(?:-|\u2013|to|and|or)\s*\Z")
+
+
+def _bc_range_first_year(doc: Doc, tx: Timex) -> Timex | None:
+    """The first year of "499-493 BC", "from 499 to 493 BC": the era is written after the range."""
+    m = BC_FIRST_RE.search(doc.text, max(0, tx.start - 12), tx.start)
+    if not m or int(m.group(1)) <= int(tx.value[2:6]):
+        return None   # BC years count down: the first of the range is the larger number
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE",
+                 value="BC%04d" % int(m.group(1)), basis="explicit", tense=tx.tense)
+
+
+def _range_first_day(doc: Doc, tx: Timex) -> Timex | None:
+    """The first day of "6-7 February", "3 and 4 May", with the second one's month and year."""
+    m = FIRST_DAY_RE.search(doc.text, max(0, tx.start - 12), tx.start)
+    if not m:
+        return None
+    try:
+        d = tx.date_start.replace(day=int(m.group(1)))
+    except ValueError:
+        return None
+    if d >= tx.date_start:
+        return None
+    p = ("day", d.year, d.month, d.day)
+    return Timex(start=m.start(1), end=m.end(1), text=m.group(1), type="DATE", value=period_value(p),
+                 date_start=d, date_end=d, precision="day", basis=tx.basis, tense=tx.tense)
 
 
 def _coordinated_day(doc: Doc, tx: Timex) -> Timex | None:
@@ -189,7 +232,8 @@ def _extent_start(c: Candidate, s: int) -> int:
     if amod and re.sub(r"\s+", " ", amod.strip().lower()) in OUTSIDE_AMOD and m.start("amod") == s:
         s = m.end("amod")
     if name in ("mdy", "dmy", "month", "decade", "my", "year"):
-        # "the Aug. 7 bombings", "the 1990s": the article belongs to the noun phrase
+        # "the Aug. 7 bombings", "the 1990s": the article belongs to the noun phrase (annotated
+        # corpora disagree on decades; AQUAINT leaves the article out)
         t = THE_RE.match(m.string, s, m.end())
         core = gd.get("month") and m.start("month") or gd.get("year") and m.start("year") or \
             gd.get("day") and m.start("day") or None
@@ -226,7 +270,13 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
     typ, value, mod, period, basis = res.type, res.value, res.mod, res.period, res.basis
     ds = de = None
     precision = ""
-    if period is not None:
+    if is_bc(period):
+        # before the common era: a TIMEX3 value and a story time, but no calendar range
+        if period[0] in ANCHOR_KINDS or period[0] in ("decade", "century"):
+            doc.anchor = period
+        if period[0] == "month":
+            doc.day_month = period
+    elif period is not None:
         try:
             ds, de = period_range(period)
         except (ValueError, OverflowError):   # off the calendar: "next year" said in 9999
@@ -239,13 +289,17 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
                                           (basis == "relative" and period[0] in ("day", "month"))):
             doc.anchor = period
         if period[0] == "day":
-            doc.last_day = ds
-        if period[0] == "day" and basis in ("explicit", "narrative"):
-            doc.story, doc.story_pos = ds, e
+            doc.last_day, doc.day_month = ds, None
+            if ds <= doc.dct:
+                doc.past_day = ds
+        elif period[0] == "month" and basis in ("explicit", "narrative") and c.rule != "narr":
+            doc.day_month = period
         if period[0] == "quarter" and c.rule in ("quarter", "qcode"):
             if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
             doc.quarter_pos = s
+    note(doc, c.rule, s, e, period, basis, typ)
+    confidence = 1.0 if doc.choice is None else round(0.5 + 0.5 * doc.choice.margin, 2)
     tense = ""
     if typ in ("DURATION", "SET"):
         basis = ""
@@ -261,4 +315,5 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
         else:
             tense = before_after or "present"
     return Timex(start=s, end=e, text=text[s:e], type=typ, value=value, mod=mod or "",
-                 date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense)
+                 date_start=ds, date_end=de, precision=precision, basis=basis, tense=tense,
+                 confidence=confidence)

@@ -29,7 +29,9 @@ PRECISION_OF = {"day": "day", "week": "week", "weekend": "week", "month": "month
 # ------------------------------------------------------------------------------------------
 
 def period_value(p: tuple) -> str:
-    """TIMEX3 value of a period."""
+    """TIMEX3 value of a period ("BC0480-08" for a period before the common era)."""
+    if is_bc(p):
+        return "BC" + period_value((p[0], -p[1]) + tuple(p[2:]))
     k = p[0]
     if k == "day":
         return "%04d-%02d-%02d" % p[1:4]
@@ -50,6 +52,85 @@ def period_value(p: tuple) -> str:
     if k == "decade":
         return "%03d" % p[1]
     return "%02d" % p[1]
+
+
+# ------------------------------------------------------------------------------------------
+# Periods before the common era
+# ------------------------------------------------------------------------------------------
+# A period before the common era has a negative number where the year goes: ("year", -480) is
+# 480 BC, ("month", -480, 8) August 480 BC, ("decade", -47) the 470s BC, ("century", -3) the
+# 4th century BC (400-301 BC, TIMEX3 "BC03"). Python dates stop at year 1, so these periods have
+# a TIMEX3 value but no calendar range; the arithmetic below covers what a story needs ("the
+# following year", "a decade earlier", "in September" of a story in 480 BC).
+
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
+
+
+def is_bc(p: tuple | None) -> bool:
+    """Whether a period lies before the common era."""
+    return p is not None and len(p) > 1 and isinstance(p[1], int) and p[1] < 0
+
+
+def start_month(p: tuple) -> tuple[int, int] | None:
+    """(year, month) a year-or-finer period starts in, BC periods included; None if coarser."""
+    k = p[0]
+    if k in ("day", "month"):
+        return p[1], p[2]
+    if k == "year":
+        return p[1], 1
+    if k == "season":
+        return p[1], SEASON_START[p[2]]
+    if k == "quarter":
+        return p[1], 3 * p[2] - 2
+    if k == "half":
+        return p[1], 6 * p[2] - 5
+    if k in ("week", "weekend") and not is_bc(p):
+        d = period_range(p)[0]
+        return d.year, d.month
+    return None
+
+
+def _bc_year_plus(y: int, n: int) -> int:
+    """Year ``y`` moved by ``n`` years, skipping the year 0 that the calendar does not have."""
+    z = y + n
+    if y < 0 <= z:
+        z += 1
+    elif y > 0 >= z:
+        z -= 1
+    return z
+
+
+def bc_shift(p: tuple, n: int, unit: str) -> tuple | None:
+    """``shift`` for a period before the common era; None for units it cannot move by."""
+    k = p[0]
+    if unit == "year" and k in ("year", "month", "season", "quarter", "half"):
+        return (k, _bc_year_plus(p[1], n)) + tuple(p[2:])
+    if unit == "month" and k == "month":
+        y, m = divmod(p[1] * 12 + p[2] - 1 + n, 12)
+        return ("month", y, m + 1)
+    if unit == "decade":
+        return ("decade", p[1] + n) if k == "decade" else (
+            ("year", _bc_year_plus(p[1], 10 * n)) if k == "year" else None)
+    if unit == "century":
+        return ("century", p[1] + n) if k == "century" else (
+            ("year", _bc_year_plus(p[1], 100 * n)) if k == "year" else None)
+    return None
+
+
+def bc_period_of(p: tuple, unit: str) -> tuple | None:
+    """``period_of`` for a period before the common era: the year, decade or century holding it."""
+    if p[0] in ("decade", "century"):
+        return p if p[0] == unit else None
+    y = p[1]
+    if unit == "year":
+        return ("year", y)
+    if unit == "decade":
+        return ("decade", -((-y) // 10))          # 489-480 BC: the 480s BC
+    if unit == "century":
+        return ("century", -((-y - 1) // 100))    # 500-401 BC: the 5th century BC ("BC04")
+    if unit == "month" and p[0] in ("month", "day"):
+        return ("month", y, p[2])
+    return None
 
 
 def month_end(y: int, m: int) -> date:
@@ -249,8 +330,14 @@ def unit_name(u: str) -> str:
     return u[:-1] if u.endswith("s") else u
 
 
-def duration_value(n: float | None, unit: str) -> str:
-    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity (unit in DUR_UNITS)."""
+def duration_value(n: float | None, unit: str, in_units: bool = False) -> str:
+    """TIMEX3 duration value: P3Y, PT2H, P2Y6M, PXM for a vague quantity (unit in DUR_UNITS).
+
+    ``in_units`` keeps decades and centuries as units ("the past decade" P1DE, "the past two
+    centuries" P2CE) instead of counting their years (P10Y).
+    """
+    if in_units and unit in ("decade", "century") and n is not None and n == int(n):
+        return "P%d%s" % (n, "DE" if unit == "decade" else "CE")
     letter, is_time, small, factor = DUR_UNITS[unit]
     if unit == "decade" and n is not None:
         n, letter = n * 10, "Y"

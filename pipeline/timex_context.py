@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from pipeline.timex_calendar import period_range
 from pipeline.timex_lex import lexicon
@@ -167,22 +168,28 @@ QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
 
 
 class Doc:
-    """Per-document state: text, dct, sentence starts, and the narrative anchor."""
+    """Per-document state: text, dct, sentence and paragraph starts, and the narrative state."""
 
-    __slots__ = ("text", "dct", "lx", "_bounds", "anchor", "quarter", "quarter_pos", "_tense",
-                 "last_day", "story", "story_pos", "pos", "story_used", "_has_quarter")
+    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos",
+                 "_tense", "last_day", "past_day", "day_month", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
+                 "_has_quarter")
 
     def __init__(self, text: str, dct: date):
         self.text, self.dct, self.lx = text, dct, lexicon()
         self._bounds = None
+        self._paras = None
         self.anchor = None          # last explicit/relative period mentioned
         self.quarter = None         # last quarter mentioned, and where
         self.quarter_pos = -10**9
         self.last_day = None        # last day-precision date mentioned (clock times attach to it)
-        self.story = None           # date of the last explicit day mentioned, and where
-        self.story_pos = -10**9
+        self.past_day = None        # the last one on or before the dct
+        self.day_month = None       # a month the story moved to after the last day ("In June, ...")
         self.pos = 0                # start of the expression being resolved
-        self.story_used = False     # the expression took its year from the story, not the dct
+        self.focus = None           # the narrative focus (timex_anchor.Focus), or None
+        self.news_refs = 0          # expressions told against the dct so far ("on Thursday")
+        self.story_refs = 0         # story dates given so far ("In 1941, ...")
+        self.choice = None          # the anchor choice made for the expression being resolved
+        self.bare = False           # it names no year nor a relation to the dct ("in March")
         self._tense = {}
         self._has_quarter = None
 
@@ -195,6 +202,12 @@ class Doc:
         e = self._bounds[i + 1] if i + 1 < len(self._bounds) else len(self.text)
         return s, max(e, end)
 
+    def paragraph(self, pos: int) -> int:
+        """Index of the paragraph (line) holding ``pos``: a line break starts a new one."""
+        if self._paras is None:
+            self._paras = _paragraph_starts(self.text)
+        return bisect_right(self._paras, pos)
+
     def tense(self, start: int, end: int) -> str:
         """Best-effort tense (past/present/future) of the clause around [start, end)."""
         t = self.clause_tense(start, end)
@@ -202,33 +215,53 @@ class Doc:
 
     def clause_tense(self, start: int, end: int) -> str:
         """Tense cue of the clause around [start, end): past/present/future, "none", or "" (possessive)."""
+        return self.cue(start, end).tense
+
+    def cue(self, start: int, end: int) -> "Cue":
+        """Tense and aspect of the clause around [start, end) (see ``Cue``)."""
         key = (start, end)
         if key in self._tense:
             return self._tense[key]
         s, e = self.sentence(start, end)
         # a clause rarely reaches further; the cap keeps run-on text linear
         s, e = max(s, start - CLAUSE_REACH), min(e, end + CLAUSE_REACH)
-        left = WORD_RE.findall(self.text, s, start)
         if self.text.startswith(("'s", "\u2019s"), end):
             # "Wednesday's ruling": a possessive date names something already reported
-            self._tense[key] = ""
-            return ""
-        right = WORD_RE.findall(self.text, end, e)
-        t = _scan_tense(self.lx, left[::-1], True) or _scan_tense(self.lx, right, False) or "none"
-        self._tense[key] = t
-        return t
+            c = NO_CUE
+        else:
+            left = WORD_RE.findall(self.text, s, start)[::-1]
+            t, i = _scan_tense(self.lx, left, True)
+            if t:
+                c = Cue(t, t == "past" and _perfect(left, i), _prospective(left, i), i,
+                        _span_end(left, i))
+            else:
+                right = WORD_RE.findall(self.text, end, e)
+                t, i = _scan_tense(self.lx, right, False)
+                c = Cue(t or "none", t == "past" and _perfect(right[::-1], len(right) - 1 - i), False,
+                        i if t else -1, _span_end(left, len(left)))
+        self._tense[key] = c
+        return c
+
+    def present_before(self, pos: int) -> bool:
+        """Whether the paragraph holding ``pos`` speaks in the present tense before ``pos``."""
+        p = self.paragraph(pos)
+        start = self._paras[p - 1] if p else 0
+        return any(w.lower() in PRESENT_VERBS for w in WORD_RE.findall(self.text, start, pos))
+
+    def in_quote(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a quotation opened earlier in its paragraph."""
+        p = self.paragraph(pos)
+        start = self._paras[p - 1] if p else 0
+        seg = self.text[start:pos]
+        if seg.count('"') % 2:
+            return True
+        return seg.count("\u201c") + seg.count("``") > seg.count("\u201d") + seg.count("''")
 
     def mentions_quarter(self) -> bool:
         """Whether the text speaks of quarters at all (earnings news), computed once."""
         if self._has_quarter is None:
             self._has_quarter = QUARTER_WORD.search(self.text) is not None
         return self._has_quarter
-
-    def story_at(self, pos: int) -> date | None:
-        """The explicit day given earlier in the same sentence ("On March 3, 1980 ... in June")."""
-        if self.story is None or self.story_pos < self.sentence(pos, pos)[0]:
-            return None
-        return self.story
 
     def prev_word(self, pos: int) -> str:
         """The word just before ``pos`` (lower-cased), or ""."""
@@ -241,36 +274,129 @@ class Doc:
         return m.group(1).lower() if m else ""
 
 
-def _scan_tense(lx, words: list, leftward: bool) -> str:
-    """First tense cue among ``words`` (nearest first)."""
+class Cue(NamedTuple):
+    """What the clause around an expression says of its time."""
+
+    tense: str          # past, present, future, "none" (no cue) or "" (a possessive date)
+    perfect: bool       # past perfect ("had imposed", "had been"): before the story's time
+    prospective: bool   # a word looking ahead lies between the past verb and the date
+                        # ("declared a dividend payable Dec. 1", "extended the bid to Nov. 6")
+    words: int          # words between the cue and the date (-1 without a cue)
+    span_end: bool      # the date closes a span the verb opens ("lasted until ... February 1945")
+
+
+NO_CUE = Cue("", False, False, -1, False)
+NEAR_CUE_WORDS = 6      # a past verb this close governs the date ("In March, Beijing imposed")
+# Finite present verbs: a paragraph using one speaks of the present ("now" does not: a story has
+# its own now, "Lee's army was now much smaller").
+PRESENT_VERBS = frozenset({"is", "are", "am", "has", "have", "says", "say", "remains", "remain"})
+LINE_RE = re.compile(r"[^\n]*\S[^\n]*")
+HEADING_MAX_CHARS = 80   # a line this short without a closing stop is a heading, not a paragraph
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Starts of the paragraphs after the first: every line of text starts one, except the line
+    after a heading ("Battle of Tsushima"), which belongs to the heading's paragraph."""
+    starts = []
+    heading_before = True
+    for m in LINE_RE.finditer(text):
+        if not heading_before:
+            starts.append(m.start())
+        line = m.group().rstrip()
+        heading_before = len(line) <= HEADING_MAX_CHARS and line[-1:] not in ".!?\"'\u201d)"
+    return starts
+# Words between a past verb and a date that make the date look ahead of the verb.
+PROSPECTIVE_REACH = 2   # words before the date
+PROSPECTIVE = frozenset({"starting", "beginning", "until", "till", "through", "payable", "effective", "due", "record",
+                         "expire", "expires", "expiring", "deadline", "may", "pending"})
+PARTICIPLE_AUX = frozenset({"had", "hadn't", "'d"})
+
+
+def _prospective(words: list, i: int) -> bool:
+    """Whether a word looking ahead stands just before the date, after the past cue at
+    ``words[i]`` (words nearest first, leftwards): "payable Dec. 1", "until March 6", "extended
+    to Nov. 6" (not "fought on until reaching the line in mid-November")."""
+    return (i > 0 and words[0].lower() == "to") or any(
+        w.lower() in PROSPECTIVE for w in words[:min(i, PROSPECTIVE_REACH)])
+
+
+def _span_end(words: list, i: int) -> bool:
+    """Whether the date closes a span that the clause's verb opens ("lasted until the fall of
+    Budapest in February 1945"): "until" or "till" between the cue at ``words[i]`` and the date."""
+    return any(w.lower() in ("until", "till") for w in words[:i])
+
+
+def _perfect(words: list, i: int) -> bool:
+    """Whether the past cue at ``words[i]`` (words nearest first, leftwards) is a past perfect."""
+    w = words[i].lower()
+    if w in PARTICIPLE_AUX:
+        return True
+    # "had been", "had already imposed": "had" within three words before the cue
+    return any(x.lower() in PARTICIPLE_AUX for x in words[i + 1:i + 4])
+
+
+BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "this", "that",
+                         "these", "those"})
+# Reporting verbs that are themselves the event when the date follows them in their clause.
+REPORTED_EVENTS = frozenset({"announced", "reported", "confirmed"})
+
+
+def _infinitive(words: list, i: int) -> bool:
+    """Whether an infinitive ("to acquire") lies among ``words[:i]`` (nearest first, leftwards)."""
+    return any(words[j].lower() == "to" and j > 0 and words[j - 1][:1].islower()
+               and words[j - 1].lower() not in DETERMINERS for j in range(i))
+
+
+def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
+    """First tense cue among ``words`` (nearest first) and its index, or ("", -1)."""
     n = len(words)
     for i, w in enumerate(words):
         lw = w.lower().replace("\u2019", "'")
         if lw.endswith("'ll") or lw == "will" or lw == "shall":
-            return "future"
-        if lw in ("set", "due", "going"):
-            nxt = words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")
-            if nxt.lower() == "to":
-                return "future"
-            if lw != "set":
-                continue
+            return "future", i
+        nxt = (words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")).lower()
+        prv = (words[i + 1] if leftward and i + 1 < n else (words[i - 1] if not leftward and i > 0 else "")).lower()
+        if lw in ("set", "due", "going", "planned"):
+            # "set to", "due to", "is planned", "set for Friday" look ahead; "the record high set
+            # on Aug. 6" and "the government planned to pay" do not
+            if nxt == "to" and lw != "planned" or nxt == "for" and lw in ("set", "planned") or \
+                    lw == "planned" and prv in BE_FORMS:
+                return "future", i
+            continue
+        if lw in ("is", "are") and nxt == "to":
+            return "future", i   # "is to resume trading Tuesday"
+        if leftward and lw == "since" and i <= 3:
+            return "past", i     # "since shortly after the Oct. 23 slaying"
         if lw in lx.reporting_verbs:
             if leftward and (i == 0 or (i == 1 and words[0].lower() == "on")):
                 # "said Friday": the expression dates the report itself
-                return "present" if lw.endswith("s") or lw == "say" else "past"
+                return ("present" if lw.endswith("s") or lw == "say" else "past"), i
+            if not leftward and i <= 3:
+                # "On October 25, the PRC announced ...": the report right after the fronted
+                # date is what the date dates
+                return ("present" if lw.endswith("s") or lw == "say" else "past"), i
+            if leftward and lw in REPORTED_EVENTS and not _infinitive(words, i):
+                # "Canada announced a surtax ... in August": the report is the event (but not
+                # in "announced an agreement to acquire the bank in January")
+                return "past", i
             continue  # "X will happen Friday, officials said": the report is not the event
         if lw in lx.future_cues:
-            return "future"
-        if lw in lx.past_cues or (len(lw) > 3 and lw.endswith("ed") and lw not in lx.not_past_ed):
+            return "future", i
+        if lw in lx.past_cues or (len(lw) > 3 and lw.endswith("ed") and lw not in lx.not_past_ed
+                                  and w[:1].islower() and "-" not in lw):
+            # (not "United", "Canada-United", "so-called": names and compounds)
             # "followed by", "will be held": a participle, not the clause's tense
             after = words[i - 1].lower() if leftward and i > 0 else (words[i + 1].lower() if not leftward and i + 1 < n else "")
             before = words[i + 1].lower() if leftward and i + 1 < n else (words[i - 1].lower() if not leftward and i > 0 else "")
+            if before == "be" and (words[i + 2] if leftward and i + 2 < n else words[i - 2] if not leftward and i > 1 else "").lower() == "to":
+                return "future", i   # "to be completed around Nov. 1"
             if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
                 continue
-            return "past"
+            return "past", i
         if lw in lx.present_cues or lw.endswith("'s") and lw in ("it's", "he's", "she's", "that's", "there's"):
-            return "present"
-    return ""
+            return "present", i
+    return "", -1
 
 
 def is_rate(doc: Doc, pos: int) -> bool:
@@ -294,19 +420,11 @@ def is_titled(doc: Doc, m: re.Match, group: str) -> bool:
 # Underspecified expressions: the year of a bare month, the day of a bare weekday...
 # ------------------------------------------------------------------------------------------
 
-MONTH_SLACK = 2  # months
-STORY_GAP_YEARS = 2  # a dated story this far from the dct sets the year of bare months
+MONTH_SLACK = 2  # months a past-tense date may lie ahead of the dct when a word looks ahead
 
 
 def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
-    """Year of a month named without one, from the tense ("met in March" -> the last March)."""
-    story = doc.story_at(doc.pos)
-    if story is not None and not rel and abs(story.year - doc.dct.year) >= STORY_GAP_YEARS:
-        # a story told in another year: "On March 3, 1980 ... in June" is June 1980
-        doc.story_used = True
-        best = min((abs((yy * 12 + month) - (story.year * 12 + story.month)), yy)
-                   for yy in (story.year - 1, story.year, story.year + 1))
-        return best[1]
+    """Year of a month named without one, told against the dct ("met in March" -> the last March)."""
     y, m0 = doc.dct.year, doc.dct.month
     if rel in ("last", "this past", "the past", "the previous"):
         return y if month < m0 else y - 1
@@ -314,10 +432,17 @@ def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
         return y if month > m0 else y + 1
     if rel == "this":
         return y
-    # A tense cue only overrides nearness beyond a short slack: "the dividend is payable Dec. 1"
-    # under a past-tense report still means the coming December.
     if tense == "past":
-        return y if month <= m0 + MONTH_SLACK else y - 1
+        # A past verb next to the month puts it behind the dct ("In March, Beijing imposed" in a
+        # January article is last March), unless a word between them looks ahead: "declared a
+        # dividend payable Dec. 1" in late October is the coming December. A past verb further
+        # away may govern something else ("notified oil companies of a cutback in September").
+        cue = doc.cue(doc.pos, doc.pos)
+        if cue.prospective:   # "extended the loans through January": the span reaches ahead
+            return y if month >= m0 - MONTH_SLACK else y + 1
+        slack = MONTH_SLACK if cue.words > NEAR_CUE_WORDS else 0
+        return y if month <= m0 + slack else y - 1
+    # A tense cue only overrides nearness beyond a short slack.
     if tense == "future":
         return y if month >= m0 - MONTH_SLACK else y + 1
     if tense == "present":

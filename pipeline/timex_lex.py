@@ -39,6 +39,9 @@ class Lexicon:
     period_nouns: frozenset   # nouns after "Q3"/"H1" that make it a reporting period
     rules: tuple              # (name, compiled regex), in priority order
     boundary: re.Pattern      # sentence boundaries, for clause tense
+    year_after: re.Pattern    # the rest of a range that gives the year: " and June 1955", " - 4 August 1952"
+    month_year_after: re.Pattern  # a month and year right after "the same day": " in September 2021"
+    day_after: re.Pattern     # the day a clock time is on, written after it: " Baghdad time on March 20, 2003"
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
     digit_rules: tuple        # rule indices triggered by any token starting with a digit
 
@@ -102,7 +105,9 @@ def lexicon() -> Lexicon:
     DAYW = (r"(?:thirty[\s-]first|twenty[\s-](?:first|second|third|fourth|fifth|sixth|seventh|"
             r"eighth|ninth)|thirtieth|twentieth|" + ORDW + ")")
     DAY = r"(?P<day>(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d%]|:\d|\.\d|,\d\d\d)|" + DAYW + r"(?![\w-]))"
-    YEAR_AFTER = r"(?:,?\s+(?:of\s+)?(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d))?"
+    THAT_YEAR = r"(?P<ny>that|the\s+same|the\s+following|the\s+next|the\s+previous|the\s+preceding)\s+year"
+    YEAR_AFTER = (r"(?:,?\s+(?:of\s+)?(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|\s+of\s+" + THAT_YEAR
+                  + r"(?![\w-]))?")
     HOL = "(?P<hol>" + _alt(list(hol_fixed) + list(hol_mov)) + r")(?![\w-])"
     REL = (r"(?P<rel>this\s+past|this\s+coming|the\s+past|the\s+last|the\s+next|the\s+coming|"
            r"the\s+current|the\s+previous|the\s+following|the\s+same|the\s+prior|the\s+latest|"
@@ -114,6 +119,10 @@ def lexicon() -> Lexicon:
     DAYREF = (r"(?:(?:,\s*|\s+)(?:on\s+)?(?P<dayref>" + WEEKDAY2 + r"|today|yesterday|tomorrow|"
               r"(?:" + _alt(month_full + month_abbr, cap=True) + r")\.?\s+\d{1,2}(?!\d)))?")
 
+    ERA = r"\s*(?P<era>(?-i:B\.\s?C\.(?:\s?E\.)?|BCE|BC))(?![\w])"
+    BC_YEAR = r"(?P<bcy>[1-9]\d{0,3})" + ERA
+    POD_OF = (r"(?:(?P<early>early|late)\s+(?:in\s+)?)?the\s+(?:(?P<early2>early|late)\s+)?"
+              r"(?P<pod>morning|afternoon|evening|night)(?:\s+hours)?\s+of\s+")
     # Repetitions are bounded ({0,4}): an unbounded one backtracks quadratically on long runs
     # of numbers or number words.
     pats = [
@@ -124,17 +133,20 @@ def lexicon() -> Lexicon:
         # Month-day(-year), day-month(-year), with an optional leading weekday.
         ("mdy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?(?:(?P<rel>last|this\s+past|this\s+coming|next)\s+)?" + PMOD + MONTH + r"\s*" + DAY + YEAR_AFTER),
         ("dmy", r"(?:" + WEEKDAY + r",?\s+)?(?:the\s+)?" + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
-        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year)"),
+        ("my", PMOD + MONTH + r",?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + THAT_YEAR + r"(?![\w-])|" + BC_YEAR + r")"),
         ("month", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+coming|the\s+past|the\s+previous|the\s+following|every|each)\s+)?" + MONTH),
-        ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|" + YEAR4 + r")(?:\s+|-)){0,4})(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
+        ("quarter", r"(?:(?P<det>the|this\s+year's|last\s+year's|next\s+year's)\s+)?(?P<adj>(?:(?:fiscal|calendar|current|latest|last|previous|prior|next|same|comparable|corresponding|year-earlier|year-ago|year\s+earlier|year\s+ago|first|second|third|fourth|final|latter|" + YEAR4 + r")(?:\s+|-)){0,4})(?P<q>quarter|half)(?![\w-])(?:\s+(?:of\s+)?(?:(?:fiscal|calendar)\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<ry>this|last|next)\s+year))?(?P<tail>\s+a\s+year\s+(?:ago|earlier))?"),
         ("qcode", r"\b(?-i:(?P<qn>Q[1-4]|H[12]))(?:\s+(?:FY\s*)?(?P<year>" + YEAR4 + r"))?\b"),
         ("yearearlier", r"(?:the\s+)?(?:comparable\s+|same\s+)?(?-i:[Yy]ear-earlier|[Yy]ear-ago)(?:\s+(?P<what>period|quarter))?"),
         ("yearend", r"(?:the\s+)?(?:year[\s-]end|year's\s+end|end\s+of\s+the\s+year)(?![\w-])"),
-        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*\d(?!\d{3}(?!\d)))(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
+        # Years of an era: "490 BC", "ca. 466 BC", "Early 480 BC", "AD 79" ("499" in "499-493 BC"
+        # is added by the tagger as the first year of the range)
+        ("bcyear", PMOD + r"(?:(?P<ca>ca?\.|circa)\s*)?(?:(?P<y>[1-9]\d{0,3})" + ERA + r"|(?-i:A\.?D\.?)\s*(?P<ad>[1-9]\d{0,3})(?!\d)|(?P<ad2>[1-9]\d{0,3})\s*(?-i:A\.?D\.?|CE)(?!\w))"),
+        ("year", PMOD + r"(?:(?P<fy>fiscal|calendar|the\s+year|FY)\s*|(?<![\w$€£#.,/]))(?<!\d-)(?P<year>" + YEAR4 + r")(?![\d%]|[.,/]\d|\s*[-\u2013]\s*(?!\d\d(?!\d)|\d{4}(?!\d))\d)(?P<suf>\s+or\s+later|\s+and\s+beyond|\s+or\s+earlier)?"),
         ("spelledyear", r"(?:(?P<pre>the\s+year)\s+)?(?P<sy>" + SPELLED_YEAR + r")(?![\w-])"),
-        ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
-        ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century"),
-        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year))?"),
+        ("decade", PMOD + r"(?:(?P<the>the)\s+)?(?:(?P<d4>(?:1[0-9]|20)\d)0'?s|(?P<bcd>[1-9]\d{0,2})0'?s" + ERA + r"|'(?P<d2>\d)0'?s|(?P<d3>\d)0s|(?P<dw>" + _alt(raw["decade_words"]) + r"))\b"),
+        ("century", PMOD + r"(?:the\s+)?(?P<ord>\d{1,2}(?:st|nd|rd|th)|" + DAYW + r")[\s-]+century(?:" + ERA + r")?"),
+        ("season", PMOD + r"(?:(?P<rel>this\s+past|this\s+coming|this|last|next|the\s+past|the\s+coming|that\s+same|the\s+same|the|that|every|each)\s+)?" + SEASON + r"(?:\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year|" + BC_YEAR + r"))?"),
         ("relunit", PMOD + REL + r"\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century|quarter|half)(?![\w-])"),
         ("theunit", PMOD + r"(?P<det>the)\s+(?:(?:fiscal|calendar|full)\s+)?(?P<unit>week|weekend|month|year|decade|century)(?![\w-])"),
         ("relday", PMOD + r"(?:(?P<day>today|yesterday|tomorrow|tonight)(?:\s+(?P<pod>morning|afternoon|evening|night))?|(?P<this>this|last|tomorrow)\s+(?P<pod2>morning|afternoon|evening|night)|the\s+day\s+(?P<ba>before\s+yesterday|after\s+tomorrow))\b"),
@@ -152,9 +164,18 @@ def lexicon() -> Lexicon:
         ("period", r"the\s+(?P<adj>latest|comparable|corresponding|same|" + YEAR4 + r")\s+(?:(?:fiscal|reporting)\s+)?period(?![\w-])(?P<tail>\s+(?:a\s+year\s+(?:ago|earlier)|last\s+year|of\s+last\s+year))?"),
         ("weekofmonth", r"(?:the\s+)?(?P<nth>first|second|third|fourth|last|final)\s+week\s+of\s+" + MONTH + r"(?:,?\s+(?:of\s+)?(?:(?P<year>" + YEAR4 + r")\b|(?P<sy>" + SPELLED_YEAR + r")|(?P<ry>this|last|next)\s+year))?"),
         ("weekof", r"the\s+week\s+of\s+" + MONTH + r"\s*" + DAY + YEAR_AFTER),
+        # "the morning of 31 January 1965", "early in the morning of 29 April 1975", "the night
+        # of May 13": a part of a given day
+        ("podof_md", POD_OF + MONTH + r"\s*" + DAY + YEAR_AFTER),
+        ("podof_dm", POD_OF + DAY + r"\s+(?:of\s+)?" + MONTH + YEAR_AFTER),
+        # "at night", "night-time", "night raids": a part of some day
+        ("night", r"(?:(?<=\bat\s)|(?<=\bby\s))night\b(?!-)|night[\s-]?time\b|night(?=[\s-](?:raids?|attacks?|assaults?|operations?|marches|march|crossings?)\b)"),
         ("daybefore", r"the\s+(?P<unit>day|night|week|month|year)\s+(?P<ba>before|after)(?=\s*[,.;:!?)]|\s*$)"),
     ]
-    rules = tuple((name, re.compile(r"(?<![\w\-])" + p, re.I)) for name, p in pats)
+    # No rule starts inside a word or a hyphenated compound ("one-on-one"), except that a day or a
+    # month and year may follow the hyphen of a range ("6-7 February", "May-August 1950").
+    rules = tuple((name, re.compile((r"(?<!\w)" if name in ("dmy", "bcyear", "my") else r"(?<![\w\-])") + p, re.I))
+                  for name, p in pats)
     # A sentence ends at . ! ? before a capital, unless the dot closes a title ("Mr.", "Gen.").
     titles = ("Mr", "Mrs", "Ms", "Dr", "St", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Capt", "Sgt",
               "Prof", "Jr", "Sr", "No", "Vol", "vs", "Mt", "Ft", "Rev")
@@ -187,6 +208,11 @@ def lexicon() -> Lexicon:
                 "date", "present", "being"],
         "narr": ["day", "morning", "afternoon", "evening", "night", "week", "weekend", "month",
                  "year"],
+        "podof_md": ["morning", "afternoon", "evening", "night"],
+        "podof_dm": ["morning", "afternoon", "evening", "night"],
+        "night": ["night", "nighttime"],
+        # era words ("B.C." is the tokens "b" and "c", "A.D." the tokens "a" and "d")
+        "bcyear": ["bc", "bce", "b", "ad", "d", "ce"],
         "daybefore": ["day", "night", "week", "month", "year"], "weekof": ["week"], "weekofmonth": ["week"], "period": ["period"],
     }
     # Rules that can match without any trigger word: a digit token is their trigger. (Dates
@@ -200,7 +226,19 @@ def lexicon() -> Lexicon:
             triggers.setdefault(w.lower(), set()).add(index[name])
     triggers = {w: tuple(sorted(v)) for w, v in triggers.items()}
     digit_rules = tuple(sorted(index[n] for n in digit_names))
+    months_alt = _alt(month_full + month_abbr, cap=True)
+    year_after = re.compile(
+        r"\s*,?\s*(?:and|or|to|through|until|till|-|\u2013|\u2014|/)\s*(?:the\s+)?(?:"
+        r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>" + months_alt + r")\.?"
+        r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?|\d{1,2}(?:st|nd|rd|th)?)"
+        r",?\s+(?P<year>" + YEAR4 + r")(?![\d%]|[.,]\d)")
+    month_year_after = re.compile(
+        r"\s*,?\s*(?:in|of|during)\s+(?P<month>" + months_alt + r")\.?,?\s+(?P<year>" + YEAR4 + r")(?!\d)")
+    day_after = re.compile(
+        r"(?:\s+[A-Z][a-z]+\s+time)?,?\s+on\s+(?:" + WEEKDAY2 + r",?\s+)?(?P<month>" + months_alt
+        + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>" + YEAR4 + r")(?!\d)")
     return Lexicon(
+        year_after=year_after, month_year_after=month_year_after, day_after=day_after,
         triggers=triggers, digit_rules=digit_rules,
         month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
         weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),

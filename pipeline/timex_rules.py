@@ -7,16 +7,19 @@ year"). ``HANDLERS`` maps rule names to handlers; ``resolve`` runs one.
 """
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from pipeline.timex_calendar import (DUR_UNITS, duration_value, holiday_date, is_holiday, period_of,
-                                     period_range, period_value, shift, unit_name)
+from pipeline.timex_calendar import (DUR_UNITS, bc_period_of, bc_shift, duration_value, holiday_date,
+                                     is_bc, is_holiday, period_of, period_range, period_value, shift,
+                                     start_month, unit_name)
 from pipeline.timex_context import (Doc, approx_mod, day_number, expand_year, is_rate, is_titled,
                                     month_number, parse_number, parse_numeric_date, period_mod,
                                     quarter_year, resolve_month, resolve_season, resolve_weekday,
                                     spelled_year)
+from pipeline.timex_anchor import choose, story_month_year, story_season_year
 from pipeline.timex_lex import lexicon
 
 
@@ -39,9 +42,28 @@ class Resolution(NamedTuple):
 REL_YEAR = {"this": 0, "last": -1, "next": 1}
 
 
+def _month_year(doc: Doc, m: re.Match, mo: int, rel: str = "") -> tuple[int, str]:
+    """Year and basis of a month named without a year: the dct's reading or the story's."""
+    if rel:
+        return resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel), "relative"
+    ahead = doc.lx.year_after.match(doc.text, m.end())
+    if ahead:
+        # "April and June 1955", "(26 June - 4 August 1952)": the year is written after
+        y = int(ahead["year"])
+        return (y - 1 if ahead["month"] and month_number(ahead["month"]) < mo else y), "explicit"
+    doc.bare = True
+    y = doc.dct.year if mo == doc.dct.month else resolve_month(doc, mo, doc.tense(m.start(), m.end()))
+    sy = story_month_year(doc, mo)
+    if sy is not None and choose(doc, m.start(), m.end(), ("month", y, mo), ("month", sy, mo)):
+        return sy, "narrative"
+    return y, "relative"
+
+
 def _h_iso(doc: Doc, m: re.Match) -> Resolution | None:
     """ "2020-03-05", "2020-03", "2020-03-05T14:30": ISO dates."""
     y, mo = int(m["y"]), int(m["m"])
+    if not m["d"] and m["sep"] == "-" and mo == (y + 1) % 100:
+        return None   # "2007-08" in prose is two years, not August 2007
     if m["d"]:
         p = ("day", y, mo, int(m["d"]))
         period_range(p)
@@ -81,14 +103,66 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
     if m["year"]:
         p = ("day", int(m["year"]), mo, day)
         basis = "explicit"
+    elif m.groupdict().get("ny"):
+        y = _that_year(doc, m["ny"])
+        if y is None:
+            return None
+        p, basis = ("day", y, mo, day), "narrative"
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
-        y = doc.dct.year if mo == doc.dct.month and not rel else \
-            resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+        y, basis = _month_year(doc, m, mo, rel)
+        if (mo, day) == (2, 29):
+            while not calendar.isleap(y):   # "February 29" names a leap day: the last such year
+                y -= 1
         p = ("day", y, mo, day)
-        basis = "relative"
     period_range(p)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
+
+
+def _step(base: tuple, unit: str, n: int) -> tuple | None:
+    """The ``unit`` period holding ``base``, moved by ``n`` units (BC periods included); None
+    when it cannot be told ("the next day" in a story dated only to 480 BC)."""
+    if is_bc(base):
+        p = bc_period_of(base, unit)
+        return p if p is None or not n else bc_shift(p, n, unit)
+    p = period_of(period_range(base)[0], unit)
+    return shift(p, n, unit) if n else p
+
+
+def _story_base(doc: Doc) -> tuple | None:
+    """The period "the following year" or "two years later" counts from: the story's time (its
+    focus) when it was set in this paragraph or the one before, else the last date mentioned."""
+    f = doc.focus
+    if f is not None and doc.paragraph(doc.pos) - f.para <= 1:
+        return f.period
+    return doc.anchor
+
+
+def _that_year(doc: Doc, word: str) -> int | None:
+    """The year "of that year", "of the following year" names: from the date the story is at."""
+    base = doc.anchor or (doc.focus.period if doc.focus is not None else None)
+    if base is None:
+        return None   # no year mentioned before: nothing to point at
+    w = re.sub(r"\s+", " ", word.lower())
+    p = _step(base, "year", {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1}.get(w, 0))
+    return None if p is None else p[1]
+
+
+def _h_podof(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "the morning of 31 January 1965", "the night of May 13": a part of a given day."""
+    res = _h_md(doc, m)
+    if res is None:
+        return None
+    return Resolution("TIME", res.value + _pod_suffix(m["pod"]), res.mod, res.period, res.basis)
+
+
+def _year_of_story(doc: Doc, m: re.Match, y: int) -> tuple[int, str]:
+    """The year "the year" names: the story's (its focus) or ``y``, the dct's reading."""
+    doc.bare = True
+    f = doc.focus
+    if f is not None and choose(doc, m.start(), m.end(), ("year", y), ("year", f.period[1])):
+        return f.period[1], "narrative"
+    return y, "relative"
 
 
 def _ambiguous_month_ok(doc: Doc, m: re.Match) -> bool:
@@ -98,8 +172,8 @@ def _ambiguous_month_ok(doc: Doc, m: re.Match) -> bool:
         return not (m["month"].isupper() and len(m["month"]) > 3 and doc.text[max(0, m.start() - 30):m.start()].isupper())
     if m["month"].isupper():
         return False
-    if m.groupdict().get("pmod") or m.groupdict().get("rel"):
-        return True
+    if m.groupdict().get("pmod") or m.groupdict().get("rel") or doc.lx.year_after.match(doc.text, m.end()):
+        return True   # "(May-August 1950)": a range that gives its year
     if word in ("may", "march") or len(word) == 3:
         pw = doc.prev_word(m.start("month"))
         if pw not in doc.lx.time_preps and not (pw == "the" and m["month"][:1].isupper()):
@@ -121,6 +195,12 @@ def _h_my(doc: Doc, m: re.Match) -> Resolution | None:
         y, basis = spelled_year(m["sy"]), "explicit"
         if y is None:
             return None
+    elif m["ny"]:
+        y, basis = _that_year(doc, m["ny"]), "narrative"
+        if y is None:
+            return None
+    elif m["bcy"]:
+        y, basis = -int(m["bcy"]), "explicit"   # "April 480 BC"
     else:
         off = REL_YEAR.get(m["ry"].lower())
         if off is None:
@@ -138,18 +218,21 @@ def _h_month(doc: Doc, m: re.Match) -> Resolution | None:
     rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
     if rel in ("every", "each"):
         return Resolution("SET", "XXXX-%02d" % mo, "", None, "")
-    if rel in ("the following", "the previous") and doc.anchor is not None:
+    if rel in ("the following", "the previous") and doc.anchor is not None and \
+            start_month(doc.anchor) is not None:
         # "the following December": the first December after the date the story is at
-        a = period_range(doc.anchor)[0 if rel == "the previous" else 1]
+        ay, am = start_month(doc.anchor)
+        if doc.anchor[0] == "year":
+            am = 12 if rel == "the following" else 1
         if rel == "the following":
-            y = a.year if mo > a.month else a.year + 1
+            y = ay if mo > am else ay + 1
         else:
-            y = a.year if mo < a.month else a.year - 1
+            y = ay if mo < am else ay - 1
         p = ("month", y, mo)
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
-    y = resolve_month(doc, mo, doc.tense(m.start(), m.end()), rel)
+    y, basis = _month_year(doc, m, mo, rel)
     p = ("month", y, mo)
-    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
 def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
@@ -263,8 +346,9 @@ def _h_yearend(doc: Doc, m: re.Match) -> Resolution | None:
     y = doc.dct.year
     if t == "past" and doc.dct.month <= 2:
         y -= 1
+    y, basis = _year_of_story(doc, m, y)
     p = ("year", y)
-    return Resolution("DATE", period_value(p), "END", p, "relative")
+    return Resolution("DATE", period_value(p), "END", p, basis)
 
 
 def _h_year(doc: Doc, m: re.Match) -> Resolution | None:
@@ -288,6 +372,16 @@ def _h_year(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), mod, p, "explicit")
 
 
+def _h_bcyear(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "490 BC", "ca. 466 BC", "Early 480 BC", "AD 79": years of an era."""
+    if m["y"]:
+        p = ("year", -int(m["y"]))
+    else:
+        p = ("year", int(m["ad"] or m["ad2"]))
+    mod = "APPROX" if m["ca"] else period_mod(m)
+    return Resolution("DATE", period_value(p), mod, p, "explicit")
+
+
 def _h_spelledyear(doc: Doc, m: re.Match) -> Resolution | None:
     """ "nineteen ninety-six", "the year two thousand": spelled-out years."""
     y = spelled_year(m["sy"])
@@ -308,6 +402,9 @@ def _h_decade(doc: Doc, m: re.Match) -> Resolution | None:
     if m["d4"] and m["d4"].endswith("0") and int(m["d4"]) < 200:
         # "the 1800s" is the nineteenth century, not the decade 1800-1809
         p = ("century", int(m["d4"]) // 10)
+        return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
+    if m["bcd"]:
+        p = ("decade", -int(m["bcd"]))   # "the 470s BC"
         return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
     if m["d4"]:
         d = int(m["d4"])
@@ -333,8 +430,15 @@ def _h_century(doc: Doc, m: re.Match) -> Resolution | None:
     n = day_number(o)
     if not n or n > 22:
         return None
-    p = ("century", n - 1)
+    p = ("century", -(n - 1) if m["era"] else n - 1)   # "the 4th century BC": 400-301 BC, BC03
+    if m["era"] and n == 1:
+        return None   # the 1st century BC has no TIMEX3 value of its own ("BC00")
     return Resolution("DATE", period_value(p), period_mod(m), p, "explicit")
+
+
+# Words before "that summer" when it is a season ("later that summer", "in that winter").
+THAT_SEASON_BEFORE = frozenset({"later", "earlier", "in", "during", "by", "until", "since", "of",
+                                "through", "throughout", "over", "and", "before", "after"})
 
 
 def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
@@ -348,10 +452,15 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if rel in ("every", "each"):
         return Resolution("SET", "XXXX-" + code, "", None, "")
-    explicit = m["year"] or m["sy"]
+    explicit = m["year"] or m["sy"] or m["bcy"]
+    if rel in ("that same", "the same"):
+        rel = "that"
+    if rel == "that" and not explicit and not m["ry"] and not m["pmod"] and \
+            m["rel"][:1].islower() and " " not in m["rel"].strip() and doc.prev_word(m.start()) not in THAT_SEASON_BEFORE:
+        return None   # "goods that fall outside the rules": a relative clause, not a season
     if rel == "that" and not explicit and not m["ry"] and doc.anchor is not None:
         # "that winter": the season of the year the story is at
-        y = period_range(doc.anchor)[0].year
+        y = doc.anchor[1] if start_month(doc.anchor) is not None else period_range(doc.anchor)[0].year
         p = ("season", y, code)
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     if not explicit and not m["ry"] and rel in ("", "the", "that") and not m["pmod"]:
@@ -369,6 +478,8 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
     basis = "relative"
     if m["year"]:
         y, basis = int(m["year"]), "explicit"
+    elif m["bcy"]:
+        y, basis = -int(m["bcy"]), "explicit"   # "autumn of 481 BC"
     elif m["sy"]:
         y, basis = spelled_year(m["sy"]), "explicit"
         if y is None:
@@ -380,6 +491,10 @@ def _h_season(doc: Doc, m: re.Match) -> Resolution | None:
         y = doc.dct.year + off
     else:
         y = resolve_season(doc, code, rel, doc.tense(m.start(), m.end()))
+        doc.bare = rel in ("", "the")
+        sy = story_season_year(doc, code) if doc.bare else None
+        if sy is not None and choose(doc, m.start(), m.end(), ("season", y, code), ("season", sy, code)):
+            y, basis = sy, "narrative"
     p = ("season", y, code)
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
@@ -420,17 +535,23 @@ def _h_relunit(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if rel in ("the same", "that") and unit not in ("year", "month", "week"):
         return None
+    if rel in ("the last", "the first") and doc.next_word(m.end()) == "of":
+        return None   # "the last month of World War II": a part of an event, not a date
+    if unit in ("decade", "century") and not m["pmod"] and rel in ("the past", "past"):
+        # "in the past decade": the stretch up to now, counted in decades (P1DE)
+        return Resolution("DURATION", duration_value(1, unit, in_units=True), "", None, "")
     if unit in ("decade", "century") and not m["pmod"] and doc.prev_word(m.start()) in (
             "over", "for", "throughout", "within", "through"):
         # "over the next decade" is a stretch of time, not a date
         return Resolution("DURATION", duration_value(1, unit), "", None, "")
     if rel in ("the following", "the next", "following", "the previous", "the prior", "the preceding",
                "the same", "that"):
-        base = doc.anchor or period_of(doc.dct, "day")
+        base = _story_base(doc) or period_of(doc.dct, "day")
         n = {"the following": 1, "following": 1, "the next": 1, "the previous": -1,
              "the prior": -1, "the preceding": -1}.get(rel, 0)
-        ds, _ = period_range(base)
-        p = shift(period_of(ds, unit), n, unit) if n else period_of(ds, unit)
+        p = _step(base, unit, n)
+        if p is None:
+            return None
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     n = {"this": 0, "current": 0, "the current": 0, "the present": 0, "this past": -1, "last": -1,
          "the last": -1, "past": -1, "the past": -1, "previous": -1, "latest": -1, "the latest": -1,
@@ -448,7 +569,9 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         if not m["pmod"] or doc.anchor is None:
             return None
         # "by the end of the decade": the decade the story is in
-        p = period_of(period_range(doc.anchor)[0], unit)
+        p = _step(doc.anchor, unit, 0)
+        if p is None:
+            return None
         return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     pw = doc.prev_word(m.start())
     if unit == "weekend":
@@ -463,9 +586,18 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         return Resolution("DURATION", duration_value(1, unit), "", None, "")
     if pw not in ("in", "during", "this", "of", "for", "into", "until", "by", "over", "since", "through") and not m["pmod"]:
         return None
-    base = doc.anchor if doc.anchor is not None and unit != "year" else period_of(doc.dct, "day")
-    p = period_of(period_range(base)[0], unit)
-    return Resolution("DATE", period_value(p), period_mod(m), p, "relative")
+    if unit == "year":
+        # "during the latter part of the year": the story's year or the dct's
+        y, basis = _year_of_story(doc, m, doc.dct.year)
+        return Resolution("DATE", period_value(("year", y)), period_mod(m), ("year", y), basis)
+    if doc.anchor is not None:
+        base, basis = doc.anchor, "narrative"
+    else:
+        base, basis = period_of(doc.dct, "day"), "relative"
+    p = _step(base, unit, 0)
+    if p is None:
+        return None
+    return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
 def _pod_suffix(pod: str | None) -> str:
@@ -559,8 +691,13 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
             if mm is None:
                 return None  # "yeſterday"
             mo, day = month_number(mm.group(1)), int(mm.group(2))
-            x = date(resolve_month(doc, mo, doc.tense(m.start(), m.end())), mo, day)
-        basis = "relative"
+            y, basis = _month_year(doc, m, mo)
+            x = date(y, mo, day)
+        if ref.rstrip(".") in doc.lx.weekday_of or ref in ("today", "yesterday", "tomorrow"):
+            basis = "relative"
+    elif (on := doc.lx.day_after.match(doc.text, m.end())) is not None:
+        # "At 5:34 AM Baghdad time on March 20, 2003": the day is written after the time
+        x, basis = date(int(on["year"]), month_number(on["month"]), int(on["day"])), "explicit"
     else:
         x = doc.last_day or doc.dct
         basis = "narrative" if doc.last_day else "relative"
@@ -610,14 +747,21 @@ def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
     if unit in ("second", "minute", "hour"):
         return Resolution("DURATION", duration_value(n, unit), amod, None, "")
     narrative = direction in ("earlier", "later", "before", "after")
+    if direction == "ago" and doc.focus is not None and unit in ("year", "decade", "century", "month") \
+            and doc.cue(m.start(), m.end()).perfect:
+        # "he said Kissinger had tricked him into signing two years ago": reported from the
+        # story's time, so counted back from it
+        narrative = True
     if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
         p = shift(doc.quarter, -1, "year")
         return Resolution("DATE", period_value(p), amod, p, "narrative")
     if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
         base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
-    elif narrative and doc.anchor is not None:
-        base, basis = doc.anchor, "narrative"
+    elif narrative and direction == "ago":
+        base, basis = doc.focus.period, "narrative"
+    elif narrative and _story_base(doc) is not None:
+        base, basis = _story_base(doc), "narrative"
     else:
         base, basis = period_of(doc.dct, "day"), "relative"
     ni = int(round(n * (10 if unit == "decade" else 100 if unit == "century" else 1)))
@@ -627,7 +771,7 @@ def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
     if basis == "narrative" and base[0] == "day" and u in ("day", "week"):
         p = shift(base, sign * ni, u)   # "two weeks later" than a day is a day
     else:
-        p = shift(period_of(period_range(base)[0], u), sign * ni, u)
+        p = _step(base, u, sign * ni)
     if p is None:
         return None
     return Resolution("DATE", period_value(p), amod, p, basis)
@@ -675,7 +819,8 @@ def _h_duration(doc: Doc, m: re.Match) -> Resolution | None:
         if n is None or hi is None or hi <= n:
             return None
         amod = amod or "EQUAL_OR_MORE"
-    val = duration_value(n, unit)
+    # "the past decade", "the last two centuries": counted in decades and centuries
+    val = duration_value(n, unit, in_units=det in ("the past", "the last", "past", "last"))
     if det in ("a", "an") and (num[:1].isdigit() or num.split()[0] in doc.lx.number_of) and num not in ("a", "an"):
         # "a five-year low": the article belongs to the noun phrase, not the duration
         return Resolution("DURATION", val, amod, None, "", (m.start("num"), m.end()))
@@ -700,8 +845,12 @@ def _h_pluralunit(doc: Doc, m: re.Match) -> Resolution | None:
 
 
 # "annually", "quarterly" are left out: annotated news tags them less often than not.
-SET_ADV = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "yearly": "P1Y", "hourly": "PT1H",
-           "nightly": "P1D", "biweekly": "P2W", "fortnightly": "P2W"}
+# A recurrence of every calendar day, week, month or year is a calendar value with that part
+# unspecified (TIMEX3 SET "XXXX-XX-XX" for "daily"), not a duration; a recurrence every N units
+# (or every hour) is a duration.
+SET_ADV = {"daily": "XXXX-XX-XX", "weekly": "XXXX-WXX", "monthly": "XXXX-XX", "yearly": "XXXX",
+           "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI", "biweekly": "P2W", "fortnightly": "P2W"}
+EVERY_UNIT = {"day": "XXXX-XX-XX"}   # "every day", "each day" ("every year" stays P1Y)
 
 
 def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
@@ -721,6 +870,8 @@ def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
         n = parse_number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
             return None
+        if not m["num"] and unit in EVERY_UNIT and "other" not in m.group(0).lower():
+            return Resolution("SET", EVERY_UNIT[unit], "", None, "")
         return Resolution("SET", duration_value(n if n else 1, unit), "", None, "")
     if m["wd"]:
         return Resolution("SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, "")
@@ -757,16 +908,40 @@ def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", v, "", None, "relative")
 
 
+def _month_of_day(doc: Doc, m: re.Match) -> tuple | None:
+    """The month a day-unit narrative expression lies in when its day is not known: the month
+    written right after it ("the same day in September 2021"), or the story's month when the
+    story has moved to a month since the last day mentioned."""
+    after = doc.lx.month_year_after.match(doc.text, m.end())
+    if after:
+        return ("month", int(after["year"]), month_number(after["month"]))
+    return doc.day_month
+
+
 def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the next day", "that morning", "the previous week": relative to the story's date."""
     det = re.sub(r"\s+", " ", m["det"].lower())
     unit = m["unit"].lower()
     n = {"the following": 1, "the next": 1, "the previous": -1, "the preceding": -1, "the prior": -1}.get(det, 0)
     pod = unit if unit in ("morning", "afternoon", "evening", "night") else None
+    if pod or unit == "day":
+        month = _month_of_day(doc, m)
+        if month is not None:
+            # "on the same day in September 2021", "that same day" in a story at June 479 BC:
+            # a day of a known month, which day not said
+            v = period_value(month) + "-XX" + (_pod_suffix(pod) if pod else "")
+            return Resolution("TIME" if pod else "DATE", v, period_mod(m), month, "narrative")
     if (pod or unit == "day") and doc.last_day is not None:
         ds = doc.last_day   # "the next morning": the day the story is at
+        if ds > doc.dct and doc.past_day is not None and doc.tense(m.start(), m.end()) == "past":
+            ds = doc.past_day   # a past event is not told against a day still to come
     elif (pod or unit == "day") and n == 0:
         return None         # "that day" with no day mentioned before: nothing to point at
+    elif is_bc(doc.anchor):
+        p = _step(doc.anchor, unit, n)   # "the following year" of a story in 490 BC
+        if p is None or pod:
+            return None
+        return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
     else:
         ds = period_range(doc.anchor or period_of(doc.dct, "day"))[0]
     u = "day" if pod else unit
@@ -784,13 +959,18 @@ def _h_narr(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), period_mod(m), p, "narrative")
 
 
+def _h_night(doc: Doc, m: re.Match) -> Resolution | None:
+    """ "at night", "night-time", "night raids": the night of no particular day."""
+    return Resolution("TIME", "XXXX-XX-XXTNI", "", None, "")
+
+
 def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the day before.", "the week after.": a step from the story's date."""
     unit = m["unit"].lower()
     base = doc.anchor or period_of(doc.dct, "day")
     u = "day" if unit == "night" else unit
     n = -1 if m["ba"].lower() == "before" else 1
-    p = shift(period_of(period_range(base)[0], u), n, u)
+    p = _step(base, u, n)
     if p is None:
         return None  # "the nıght before"
     return Resolution("DATE", period_value(p), "", p, "narrative")
@@ -799,18 +979,19 @@ def _h_daybefore(doc: Doc, m: re.Match) -> Resolution | None:
 HANDLERS = {
     "iso": _h_iso, "numeric": _h_numeric, "isoweek": _h_isoweek, "mdy": _h_md, "dmy": _h_md,
     "my": _h_my, "month": _h_month, "quarter": _h_quarter, "qcode": _h_qcode,
-    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year,
+    "yearearlier": _h_yearearlier, "yearend": _h_yearend, "year": _h_year, "bcyear": _h_bcyear,
     "spelledyear": _h_spelledyear, "decade": _h_decade, "century": _h_century,
     "season": _h_season, "relunit": _h_relunit, "theunit": _h_theunit, "relday": _h_relday,
     "weekday": _h_weekday, "time": _h_time, "holiday": _h_holiday, "ago": _h_ago,
     "duration": _h_duration, "pluralunit": _h_pluralunit, "set": _h_set, "ref": _h_ref,
-    "narr": _h_narr, "daybefore": _h_daybefore, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
+    "narr": _h_narr, "daybefore": _h_daybefore, "podof_md": _h_podof, "podof_dm": _h_podof,
+    "night": _h_night, "weekof": _h_weekof, "weekofmonth": _h_weekofmonth, "period": _h_period,
 }
 
 
 def resolve(doc: Doc, rule: str, m: re.Match) -> Resolution | None:
     """Run the handler of ``rule`` on match ``m``; None when it rejects the match."""
-    doc.pos, doc.story_used = m.start(), False
+    doc.pos, doc.choice, doc.bare = m.start(), None, False
     try:
         return HANDLERS[rule](doc, m)
     # Only the calendar's own refusals mean "no such date" on odd input: February 30, year 0,
