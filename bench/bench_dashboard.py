@@ -41,13 +41,14 @@ CHART_READY_JS = """() => {
 
 def bulk_sqlite(url: str, df) -> None:
     """Write synthetic events straight into the store's tables (one transaction per table)."""
+    from pipeline.records import LIST_COLUMNS, json_list
     from pipeline.store import articles_table, events_table, mentions_table, open_store
 
     store = open_store(url)
     arts = df.drop_duplicates("article_id")
     ev = df.drop(columns=["article_ids", "sources"]).copy()
-    for col in ("countries", "actors", "topics", "regions"):
-        ev[col] = ev[col].map(json.dumps)
+    for col in LIST_COLUMNS:   # every list column as the store's JSON text
+        ev[col] = ev[col].map(json_list)
     with store.engine.begin() as conn:
         conn.execute(articles_table.insert(), [
             dict(article_id=a, title=t, url="", source="Synthetic", published=p, published_assumed=False,

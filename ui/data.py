@@ -12,7 +12,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from pipeline.export import read_parquet_snapshot
-from pipeline.query import Filters, filter_events
+from pipeline.query import Filters, filter_events, is_doubtful
 from pipeline.records import EVENT_COLUMNS, STORE_COLUMNS
 from pipeline.store import default_db_url, open_store
 from ui.arrays import day_arrays, explode_column, lane_pairs, subset_pairs
@@ -153,6 +153,40 @@ class Loaded:
         inside[view.index.to_numpy()] = True
         return self.events.iloc[order[inside[order]][:n]]
 
+    def _position(self, event_id: str) -> int:
+        index = self._memo("id_index", lambda: pd.Index(self.events["event_id"].astype(str)))
+        found = index.get_indexer([event_id])[0] if len(index) else -1
+        return int(found)
+
+    def has_event(self, event_id: str) -> bool:
+        """True when ``event_id`` is a stored event."""
+        return bool(event_id) and self._position(event_id) >= 0
+
+    def event_row(self, event_id: str) -> dict | None:
+        """One event as a dict (None when unknown)."""
+        pos = self._position(event_id) if event_id else -1
+        return None if pos < 0 else self.events.iloc[pos].to_dict()
+
+    def article_count(self, view: pd.DataFrame) -> int:
+        """How many distinct articles report the events of a filtered view."""
+        if "article_ids" not in self.events:
+            return int(view["article_id"].nunique()) if "article_id" in view else 0
+        rows, _ = self.exploded("article_ids")
+        codes, _ = self.factorized("article_ids")
+        if len(view) == len(self.events):
+            return int(len(np.unique(codes)))
+        inside = np.zeros(len(self.events), dtype=bool)
+        inside[view.index.to_numpy()] = True
+        return int(len(np.unique(codes[inside[rows]])))
+
+    def doubtful(self) -> np.ndarray:
+        """Row mask over all events: those carrying a flag (reasons to doubt them)."""
+        def make():
+            if "flags" not in self.events:
+                return np.zeros(len(self.events), dtype=bool)
+            return is_doubtful(self.events["flags"])
+        return self._memo("doubtful", make)
+
     def lane_pairs_for(self, view: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
         """Lane pairs of a filtered view of ``events`` (rows renumbered to the view's positions)."""
         return subset_pairs(self.lanes(lane), view.index.to_numpy(), len(self.events))
@@ -203,13 +237,15 @@ LIST_FACETS = {"countries": "countries", "topics": "topics", "actors": "actors",
 
 
 def _scalar_mask(loaded: Loaded, filters: Filters) -> np.ndarray | None:
-    """The rows passing the non-list filters (via filter_events itself), None when none is set."""
-    scalar = replace(filters, **{f: () for f in LIST_FACETS})
+    """The rows passing the non-list filters (via filter_events itself, except "hide doubtful",
+    whose mask is cached per store), None when none is set."""
+    scalar = replace(filters, hide_doubtful=False, **{f: () for f in LIST_FACETS})
+    doubt = ~loaded.doubtful() if filters.hide_doubtful else None
     if scalar.is_empty():
-        return None
+        return doubt
     mask = np.zeros(len(loaded.events), dtype=bool)
     mask[filter_events(loaded.events, scalar).index.to_numpy()] = True
-    return mask
+    return mask if doubt is None else mask & doubt
 
 
 def _combine(masks) -> np.ndarray | None:
@@ -274,3 +310,32 @@ def option_label(label: str, count: int | None) -> str:
 def type_option(root: str) -> str:
     """How a CAMEO root appears in the type filter."""
     return type_label(root)
+
+
+def selected_events(loaded: Loaded, view: pd.DataFrame, lane: str, box, lasso_ids) -> pd.DataFrame | None:
+    """The events of ``view`` inside a box selection (``urlstate.BoxSelection``: its days and
+    lanes, see ``ui.selection.events_in_box``) or picked by a lasso (their ids), latest first;
+    None when nothing is selected."""
+    from ui.selection import events_in_box
+
+    if box is not None:
+        rows, labels = loaded.lane_pairs_for(view, lane)
+        starts, ends = loaded.days_for(view)
+        positions = events_in_box(rows, np.asarray(labels, dtype=object), starts, ends,
+                                  box.start, box.end, box.lanes)
+        picked = view.iloc[positions]
+    elif lasso_ids:
+        picked = view[view["event_id"].isin(set(lasso_ids))]
+    else:
+        return None
+    return picked.sort_values(["date_start", "date_end"], ascending=False, kind="stable")
+
+
+def export_rows(url: str, loaded: Loaded, filters: Filters, ids=None) -> pd.DataFrame:
+    """The rows a download holds: exactly ``pipeline.query.filter_events`` of the stored events
+    under ``filters`` (what ``python -m pipeline export`` writes), or only the events ``ids``
+    among them (a selection)."""
+    rows = filtered_view(loaded, filters)
+    if ids is not None:
+        rows = rows[rows["event_id"].isin(set(ids))]
+    return rows
