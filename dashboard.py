@@ -555,12 +555,54 @@ def _empty_state() -> None:
             "(`python -m pipeline ingest data/articles`).")
 
 
+def _landing_page(url: str, version: str) -> bool:
+    """A first visit while a big store is still being read: the unfiltered chart counted in SQL
+    (``data.landing``), the filters and table to follow. True when the page was drawn so."""
+    state, _ = urlstate.parse_query(_url_params())
+    if (S.get("_seeded") or state.tab != urlstate.DEFAULT_TAB or not state.filters.is_empty()
+            or state.event or state.rug or state.view or state.selection):
+        return False
+    got = data.landing(url, version, state.lane)
+    data.start_load(url, version)   # only now: reading the events does not slow the SQL counts
+    if got is None:
+        return False
+    fig, info = got
+    S.main_tab = TAB_LABELS[urlstate.DEFAULT_TAB]
+    S.w_lane, S.w_color = state.lane, state.color
+    st.title("Timeline")
+    st.segmented_control("View", list(TAB_LABELS.values()), key="main_tab", label_visibility="collapsed",
+                         on_change=_keep_a_view)
+    _controls()
+    S._aggregated, S._chart_ids = True, []
+    S._chart_categories = list(fig.layout.yaxis.categoryarray or ())
+    st.plotly_chart(go.Figure(fig), key="chart", on_select=_on_chart_select,
+                    selection_mode=("points", "box", "lasso"),
+                    config={"displaylogo": False, "scrollZoom": False,
+                            "modeBarButtonsToRemove": ["autoScale2d"]})
+    st.caption(f"{info.n_events:,} events: counts per lane and {info.period}. Zoom in (drag across "
+               "the chart, or box-select) to see single events.")
+    bridge.mount(key="bridge", chart_key="chart", want_drawn=True, on_view=_on_view, on_drawn=_on_drawn)
+    st.sidebar.header("Filters")
+    st.sidebar.caption("Loading the filters…")
+    if S.get("_landing_shown"):
+        # The chart is drawn (or the analyst acted): wait here, under it, then open the page in full.
+        with st.spinner("Reading the events for the filters and the table…"):
+            data.load_cached(url, version)
+        st.rerun()
+    S._landing_shown = True
+    st.caption("Loading the event table…")
+    return True
+
+
 def main() -> None:
     """Lay out the page."""
     url = data.db_url()
     try:
+        version = data.store_version(url)
+        if not data.is_loaded(url, version) and _landing_page(url, version):
+            return
         with st.spinner("Loading events…"):
-            loaded = data.load_cached(url, data.store_version(url))
+            loaded = data.load_cached(url, version)
     except Exception as err:  # store unreachable or unreadable: explain, never a traceback
         st.title("Timeline")
         st.error(f"Cannot open the event store: {str(err).splitlines()[0] if str(err) else type(err).__name__}")

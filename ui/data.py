@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -204,17 +205,78 @@ def load(url: str) -> Loaded:
         events, articles = read_parquet_snapshot(snapshot)
         return Loaded(events.reset_index(drop=True), articles, store_version(url))
     with open_store(url) as store:
-        events = store.events_frame()
+        events = store.dashboard_frame()
         articles = store.articles_frame()
     version = store_version(url)
     # Positional index: filtered views map back to the cached per-row arrays through it.
     return Loaded(events.reset_index(drop=True), articles, version)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+# Loads in progress or done, per (store URL, version): shared by every session, never mutated. A
+# load runs in a background thread, so that a first visit can show a chart counted in SQL while
+# a million events are read (``landing``).
+_LOADS: dict[tuple[str, str], Future] = {}
+_LOADS_LOCK = threading.Lock()
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-load")
+KEEP_VERSIONS = 2
+
+
+def start_load(url: str, version: str) -> Future:
+    """The load of ``url`` at ``version``, started now if it is not running or done yet."""
+    key = (url, version)
+    with _LOADS_LOCK:
+        future = _LOADS.get(key)
+        if future is None:
+            future = _LOADER.submit(load, url)
+            _LOADS[key] = future
+            while len(_LOADS) > KEEP_VERSIONS:   # the oldest version goes first
+                _LOADS.pop(next(iter(_LOADS)))
+        return future
+
+
 def load_cached(url: str, version: str) -> Loaded:
-    """``load`` memoised per store URL and version (shared by every session, never mutated)."""
-    return load(url)
+    """``load`` memoised per store URL and version (waits for a load in progress). A failed load
+    is forgotten, so the next visit tries again."""
+    future = start_load(url, version)
+    try:
+        return future.result()
+    except BaseException:
+        with _LOADS_LOCK:
+            if _LOADS.get((url, version)) is future:
+                del _LOADS[(url, version)]
+        raise
+
+
+def is_loaded(url: str, version: str) -> bool:
+    """True when the events of ``url`` at ``version`` are in memory (or failed to load)."""
+    future = _LOADS.get((url, version))
+    return future is not None and future.done()
+
+
+LANDING_FROM_SQL_ABOVE = 50_000   # events above which a first visit's chart is counted in SQL
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def landing(url: str, version: str, lane: str):
+    """The unfiltered, aggregated timeline counted in the store (``Store.lane_counts``), or None
+    (a small store, a Parquet snapshot, or single events to show): what a first visit after the
+    server starts shows while the events load. Equal to the chart made from the loaded events."""
+    from ui import figures
+
+    if parquet_path(url) is not None:
+        return None
+    column = {"country": "countries", "topic": "topics", "actor": "actors", "type": "event_code"}[lane]
+    with open_store(url) as store:
+        n = store.event_count()
+        if n <= LANDING_FROM_SQL_ABOVE:
+            return None
+        span = store.date_span()
+        if not span[0]:
+            return None
+        days = int((np.datetime64(span[1][:10], "D") - np.datetime64(span[0][:10], "D")) / np.timedelta64(1, "D"))
+        period = figures.period_of_span(days)
+        counts = store.lane_counts(column, figures.PERIOD_CHARS[period])
+    return figures.landing_from_counts(counts, lane, span, n)
 
 
 def event_sources(url: str, loaded: Loaded, event_id: str) -> pd.DataFrame:

@@ -287,12 +287,20 @@ def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_ab
     return fig, TimelineInfo(False, len(df), int(valid.sum()), tuple(lanes), webgl)
 
 
+def period_of_span(days: int) -> str:
+    """The aggregation period for starts spread over ``days``: year, month or day."""
+    return "year" if days > 3650 else "month" if days > 365 else "day"
+
+
+PERIOD_UNITS = {"year": "Y", "month": "M", "day": "D"}
+PERIOD_CHARS = {"year": 4, "month": 7, "day": 10}   # ISO prefix of a day naming its period
+
+
 def _period(starts: np.ndarray) -> str:
     good = starts[~np.isnat(starts)]
     if len(good) == 0:
         return "day"
-    span = int((good.max() - good.min()) / np.timedelta64(1, "D"))
-    return "year" if span > 3650 else "month" if span > 365 else "day"
+    return period_of_span(int((good.max() - good.min()) / np.timedelta64(1, "D")))
 
 
 def _aggregate_figure(rows, codes, names, starts_all, lanes, n_events,
@@ -303,7 +311,7 @@ def _aggregate_figure(rows, codes, names, starts_all, lanes, n_events,
     good = ~np.isnat(starts)
     starts, codes = starts[good], codes[good]
     period = _period(starts)
-    unit = {"year": "Y", "month": "M", "day": "D"}[period]
+    unit = PERIOD_UNITS[period]
     bins = starts.astype(f"datetime64[{unit}]").astype(np.int64)
     lane_ids, lane_of_code = np.unique(names, return_inverse=True)   # merge codes mapped to "(other)"
     lane_codes = lane_of_code[codes]
@@ -312,22 +320,80 @@ def _aggregate_figure(rows, codes, names, starts_all, lanes, n_events,
     cells, n = np.unique(lane_codes.astype(np.int64) * span + (bins - base), return_counts=True)
     first = (cells % span + base).astype(f"datetime64[{unit}]")
     lane = lane_ids[cells // span].astype(object)
+    return cells_figure(lane, first, n, period, lanes, n_events, webgl_above)
+
+
+def cells_figure(lane: np.ndarray, first: np.ndarray, n: np.ndarray, period: str, lanes: list[str],
+                 n_events: int, webgl_above: int = WEBGL_ABOVE) -> tuple[go.Figure, TimelineInfo]:
+    """The aggregated timeline from cells: per cell its lane, its period's first day (numpy,
+    in the period's unit) and its number of events. Cells come in any order; the figure is the
+    same (sorted by lane, then period)."""
+    order = np.lexsort((first.astype(np.int64), np.asarray(lane, dtype=str)))
+    lane, first, n = np.asarray(lane, dtype=object)[order], first[order], np.asarray(n)[order]
     lo = first.astype("datetime64[D]")
     hi = (first + 1).astype("datetime64[D]") - 1
     mid = lo + (hi - lo) // 2
     lo_s, hi_s = np.datetime_as_string(lo, unit="D"), np.datetime_as_string(hi, unit="D")
     hover = [f"<b>{escape(l)}</b><br>{a} – {b}<br>{c:,} events" for l, a, b, c in zip(lane, lo_s, hi_s, n)]
-    counts = cells
-    size = 6 + 22 * np.sqrt(n / max(int(n.max()), 1))
+    size = 6 + 22 * np.sqrt(n / max(int(n.max()) if len(n) else 1, 1))
     # Software-rendered WebGL is slow to start: a few thousand cells draw faster as SVG.
-    webgl = len(counts) > webgl_above
+    webgl = len(n) > webgl_above
     fig = go.Figure((go.Scattergl if webgl else go.Scatter)(
         x=np.datetime_as_string(mid, unit="D"), y=lane, mode="markers",
         marker=dict(size=size, color=np.log10(n + 1), colorscale="Viridis", opacity=0.8,
                     colorbar=dict(title=dict(text="events (log10)"), thickness=12)),
-        customdata=np.stack([lo_s, hi_s], axis=1), hovertext=hover,
+        customdata=np.stack([lo_s, hi_s], axis=1) if len(n) else None, hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>", name=f"events per {period}"))
-    return fig, TimelineInfo(True, n_events, len(counts), tuple(lanes), webgl, period)
+    return fig, TimelineInfo(True, n_events, len(n), tuple(lanes), webgl, period)
+
+
+def landing_from_counts(counts: list[tuple[str, str, int]], lane: str, span: tuple[str, str, str],
+                        n_events: int, aggregate_above: int = AGGREGATE_ABOVE,
+                        webgl_above: int = WEBGL_ABOVE) -> tuple[go.Figure, TimelineInfo] | None:
+    """The unfiltered timeline from counts made in the store (``Store.lane_counts``: per stored
+    lane value and period prefix), equal to ``timeline_figure`` of all events when that one is
+    aggregated; None when it would show single events (few enough: read them instead)."""
+    from pipeline.records import list_cell as cells_of
+    from ui.arrays import NONE_LANE
+    first_start, last_start, last_end = span
+    if not first_start:
+        return None
+    labels, periods, ns = [], [], []
+    for value, prefix, n in counts:
+        if lane == "type":
+            parts = [type_label(type_root(value))]
+        else:
+            parts = list(dict.fromkeys(cells_of(value))) or [NONE_LANE]
+            if lane == "country":
+                parts = [country_name(p) if p != NONE_LANE else p for p in parts]
+        for p in parts:
+            labels.append(p)
+            periods.append(prefix)
+            ns.append(n)
+    if sum(ns) <= aggregate_above:
+        return None
+    period = period_of_span(int((np.datetime64(last_start[:10], "D") - np.datetime64(first_start[:10], "D"))
+                                / np.timedelta64(1, "D")))
+    unit = PERIOD_UNITS[period]
+    frame = pd.DataFrame({"lane": labels, "first": periods, "n": ns})
+    per_lane = frame.groupby("lane", sort=False)["n"].sum()
+    names = np.asarray(per_lane.index, dtype=object)
+    totals = per_lane.to_numpy()
+    order = np.lexsort((names.astype(str), -totals))
+    lanes = [str(names[i]) for i in order[:MAX_LANES]]
+    if len(order) > MAX_LANES:
+        keep = set(lanes)
+        frame["lane"] = frame["lane"].map(lambda x: x if x in keep else OTHER)
+        lanes.append(OTHER)
+    cells = frame.groupby(["lane", "first"], sort=False)["n"].sum().reset_index()
+    first = pd.Series(cells["first"]).str.slice(0, PERIOD_CHARS[period]).to_numpy(dtype=f"datetime64[{unit}]")
+    fig, info = cells_figure(cells["lane"].to_numpy(dtype=object), first, cells["n"].to_numpy(),
+                             period, lanes, n_events, webgl_above)
+    lo = np.array([first_start[:10]], dtype="datetime64[D]")
+    hi = np.array([max(last_end[:10], last_start[:10])], dtype="datetime64[D]")
+    full = axis_range(lo, hi)
+    _layout(fig, full, full, lanes, None, "topic")
+    return fig, info
 
 
 def _layout(fig: go.Figure, x_range: list[str], full_range: list[str], lanes: list[str],
