@@ -214,7 +214,9 @@ def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_ab
             present = [t for t in set(at_rank.tolist()) if t]
             for topic in sorted(present, key=lambda t: (topic_rank(t), t)):
                 layers.append((topic, at_rank == topic, topic_color(topic), rank, counts))
-    shown: set[str] = set()
+    # The Goldstein colour bar explains its colours: no legend entry for them.
+    shown: set[str] = {"Goldstein"}
+    colorbar_drawn = False
     # Bands first, dots after: dots are drawn over every band.
     for name, member, hue, rank, counts in layers:
         bars = member & ~is_point
@@ -254,8 +256,9 @@ def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_ab
                 marker = dict(color=gold[points][part], colorscale=GOLDSTEIN_SCALE, cmin=-10, cmax=10,
                               size=10, symbol="circle-open" if open_ else "circle",
                               line=dict(width=2) if open_ else dict(width=0.6, color="#333333"))
-                if not shown:
+                if not colorbar_drawn:
                     marker["colorbar"] = GOLDSTEIN_COLORBAR
+                    colorbar_drawn = True
             else:
                 marker = dict(color=hue, size=size, symbol="circle-open" if open_ else "circle",
                               line=dict(width=2, color=hue) if open_ else
@@ -404,7 +407,7 @@ def _layout(fig: go.Figure, x_range: list[str], full_range: list[str], lanes: li
         height=height, margin=dict(l=10, r=10, t=36, b=10), hovermode="closest",
         # Under the chart and its range slider, across its width: it never scrolls and never
         # takes the chart's room (Plotly grows the bottom margin to fit it).
-        legend=dict(orientation="h", yanchor="top", y=-100 / max(height - 46, 100), x=0, xanchor="left",
+        legend=dict(orientation="h", yanchor="top", y=-112 / max(height - 46, 100), x=0, xanchor="left",
                     title=dict(text=legend_title, side="left") if legend_title else None,
                     font=dict(size=11), itemsizing="constant"),
         dragmode="zoom", uirevision="timeline")
