@@ -63,6 +63,10 @@ export default function (component) {
   function onKey(ev) {
     const target = ev.target;
     if (ev.key === 'Enter' && target && target.closest && target.closest('[data-testid="stDateInput"]')) {
+      // The date box applies what was typed when the pointer goes down elsewhere: do just that.
+      for (const name of ['pointerdown', 'pointerup']) {
+        document.body.dispatchEvent(new PointerEvent(name, { bubbles: true, cancelable: true, composed: true }));
+      }
       target.blur();
     }
   }
