@@ -338,3 +338,12 @@ def test_browser_hidden_doubtful_events_and_a_typed_date_applied_on_enter(server
     # Only the year changed: the range now starts on the data's first day and month, in 2024.
     page.wait_for_function("() => location.search.includes('from=2024-11-04')", timeout=30_000)
     _wait_metric(page, len(filter_events(stored, Filters(date_from=pd.Timestamp("2024-11-04").date()))))
+
+
+def test_browser_server_log_stays_quiet(server):
+    # After every test above: no traceback and no "fragment ... does not exist anymore".
+    srv, _ = server
+    srv.log.flush()
+    srv.log.seek(0)
+    log = srv.log.read()
+    assert "does not exist anymore" not in log and "Traceback" not in log
