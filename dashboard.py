@@ -306,16 +306,24 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
         rug = loaded.articles.loc[loaded.articles["article_id"].isin(shown), "published"]
     highlight = tuple(S.get("new_ids", ()))
 
-    def build():
+    def build(selected: str):
         return figures.timeline_figure(view, state.lane, state.color, rug=rug, highlight=highlight,
-                                       selected=state.event, pairs=pairs, days=loaded.days_for(view),
+                                       selected=selected, pairs=pairs, days=loaded.days_for(view),
                                        view=state.view, q=state.filters.q)
-    if state.filters.is_empty() and not highlight and not state.event:
+    key = (state.filters, state.lane, state.color, state.rug, state.view, highlight)
+    if state.filters.is_empty() and not highlight:
         # The same for every visitor with this view: build it once per store version.
-        fig, info = loaded.memo(("landing", state.lane, state.color, state.rug, state.view), build)
-        fig = go.Figure(fig)   # a private copy: Streamlit may restyle the figure it is given
+        got = loaded.memo(("landing",) + key[1:], lambda: build(""))
     else:
-        fig, info = build()
+        # This session's last chart without a selected event, kept for the next click.
+        got = S.get("_last_chart")
+        if not got or got[0] != key:
+            got = (key, build(""))
+            S._last_chart = got
+        got = got[1]
+    if state.event and not got[1].aggregated:
+        got = build(state.event)   # the ring around the open event (counts have no ring)
+    fig, info = go.Figure(got[0]), got[1]   # a private copy: Streamlit may restyle the figure
     S._aggregated = info.aggregated
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]

@@ -115,7 +115,7 @@ def navigation_times(base_url: str, runs: int, timeout_s: float,
     ``fresh``: a new browser context (empty HTTP cache, a first-time visitor) for every visit;
     otherwise one context, so later visits reuse the cached scripts (a returning analyst).
     """
-    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     times = []
@@ -156,7 +156,12 @@ def server_times(url: str, runs: int) -> dict[str, object]:
     if not at.multiselect and not at.get("plotly_chart"):
         raise RuntimeError("the first page drew no chart")
     t0 = time.perf_counter()
-    at.run()   # the browser's second run (chart drawn): the rest of the page, once the events are read
+    # The browser's next runs (chart drawn): the rest of the page, once the events are read (a
+    # big store's first page reruns itself then, which AppTest leaves to the next run).
+    for _ in range(3):
+        at.run()
+        if at.multiselect:
+            break
     full = time.perf_counter() - t0
     if at.exception:
         raise RuntimeError(at.exception[0].message)
@@ -192,7 +197,7 @@ def server_times(url: str, runs: int) -> dict[str, object]:
 
 def wait_loaded(base_url: str, timeout_s: float = 900) -> float:
     """Open the page once and wait until it is complete (the events are in memory); seconds."""
-    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from browser_helpers import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     t0 = time.perf_counter()
@@ -250,7 +255,7 @@ def main() -> int:
     ap.add_argument("--store-dir", default="", help="keep (and reuse) the stores here, e.g. /tmp/tl-bench")
     ap.add_argument("--no-baseline", action="store_true")
     a = ap.parse_args()
-    from conftest import CHROMIUM, DashboardServer
+    from browser_helpers import CHROMIUM, DashboardServer
 
     if not Path(CHROMIUM).exists():
         print(f"chromium not found at {CHROMIUM}: skipped (apt-get install chromium)")

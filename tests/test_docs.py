@@ -44,3 +44,9 @@ def test_docs_readme_shows_the_two_commands(command):
 
 def test_docs_ci_runs_the_readme_test_command():
     assert "make test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_docs_readme_documents_every_url_parameter():
+    from ui.urlstate import _KNOWN
+    for key in sorted(_KNOWN):
+        assert f"`{key}" in README, key
