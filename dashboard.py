@@ -37,7 +37,7 @@ SELECTION_ROWS = 1000       # rows of a box/lasso selection listed (the download
 S = st.session_state
 
 
-# ----- URL -> widgets (first run of a session only) ------------------------------------------
+# ----- URL -> widgets (a session's first run, and Back/Forward) -------------------------------
 def _url_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
@@ -83,7 +83,8 @@ def _seed_from_url(loaded: data.Loaded) -> None:
         S.w_pair_a, S.w_pair_b = state.pair
         S._pair_touched = True
     S.main_tab = TAB_LABELS[state.tab]
-    S.view = state.view
+    # A zoom made on the first page of a big store (before the events were read) is kept.
+    S.view = state.view or (S.get("view") if not S.get("_seeded") else None)
     S.sel_box = state.selection
     S.sel_ids = ()
     S._notices = notices
@@ -347,9 +348,12 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
         st.caption(f"{shown_n:,} events{where}: counts per lane and {info.period}. Zoom in (drag "
                    "across the chart, or box-select) to see single events.")
     else:
+        rule = {"topic": " An event with several topics shows one ring per topic (outside: first in "
+                         "the taxonomy).", "type": " Colours: CAMEO roots, blue for cooperation to red "
+                         "for conflict."}.get(state.color, "")
         st.caption(f"{info.n_events:,} events. Dots are single days, bands under them cover a "
-                   "month, year or decade; hollow marks are doubtful events. Drag to zoom; click "
-                   "an event for its detail; box or lasso select (toolbar) to list events.")
+                   f"month, year or decade; hollow marks are doubtful events.{rule} Drag to zoom; "
+                   "click an event for its detail; box or lasso select (toolbar) to list events.")
 
 
 def _detail(loaded: data.Loaded, url: str, where: str, q: str = "") -> None:
@@ -568,10 +572,9 @@ def _landing_page(url: str, version: str) -> bool:
     (``data.landing``), the filters and table to follow. True when the page was drawn so."""
     state, _ = urlstate.parse_query(_url_params())
     if (S.get("_seeded") or state.tab != urlstate.DEFAULT_TAB or not state.filters.is_empty()
-            or state.event or state.rug or state.view or state.selection):
+            or state.event or state.rug or state.view or state.selection or S.get("view")):
         return False
     got = data.landing(url, version, state.lane)
-    data.start_load(url, version)   # only now: reading the events does not slow the SQL counts
     if got is None:
         return False
     fig, info = got
@@ -593,7 +596,10 @@ def _landing_page(url: str, version: str) -> bool:
     st.sidebar.header("Filters")
     st.sidebar.caption("Loading the filters…")
     if S.get("_landing_shown"):
-        # The chart is drawn (or the analyst acted): wait here, under it, then open the page in full.
+        # The chart is drawn (or the analyst acted): read the events now (not earlier, so that
+        # the browser draws the first chart without competing with it), under the chart, then
+        # open the page in full.
+        data.start_load(url, version)
         with st.spinner("Reading the events for the filters and the table…"):
             data.load_cached(url, version)
         st.rerun()

@@ -278,7 +278,7 @@ def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_ab
         if mark.any():
             mid = starts[mark] + (ends[mark] - starts[mark]) // 2
             fig.add_trace(go.Scatter(
-                x=np.datetime_as_string(mid, unit="D"), y=labels[mark], mode="markers",
+                x=np.datetime_as_string(mid, unit="D"), y=labels[mark], mode="markers", showlegend=False,
                 marker=marker, name=name, customdata=ids[mark], hovertext=hover[mark],
                 hovertemplate="%{hovertext}<extra></extra>"))
     if doubt.any():
@@ -402,13 +402,11 @@ def landing_from_counts(counts: list[tuple[str, str, int]], lane: str, span: tup
 def _layout(fig: go.Figure, x_range: list[str], full_range: list[str], lanes: list[str],
             rug: pd.Series | None, color: str = "topic") -> None:
     height = max(400, min(1400, 190 + 26 * len(lanes)))
-    legend_title = {"topic": "Topics (one ring each):", "type": "CAMEO root:", "goldstein": ""}.get(color, "")
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=36, b=10), hovermode="closest",
         # Under the chart and its range slider, across its width: it never scrolls and never
         # takes the chart's room (Plotly grows the bottom margin to fit it).
-        legend=dict(orientation="h", yanchor="top", y=-112 / max(height - 46, 100), x=0, xanchor="left",
-                    title=dict(text=legend_title, side="left") if legend_title else None,
+        legend=dict(orientation="h", yanchor="top", y=-105 / max(height - 46, 100), x=0, xanchor="left",
                     font=dict(size=11), itemsizing="constant"),
         dragmode="zoom", uirevision="timeline")
     fig.update_xaxes(
