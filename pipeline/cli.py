@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--type", action="append", help="CAMEO code(s) or prefixes")
     o.add_argument("--from", dest="date_from", type=_date_arg, help="events ending on or after YYYY-MM-DD")
     o.add_argument("--to", dest="date_to", type=_date_arg, help="events starting on or before YYYY-MM-DD")
-    o.add_argument("--q", default="", help="free text in title, sentence or actors")
+    o.add_argument("--q", default="", help='whole words and "quoted phrases" in title, sentence or actors')
+    o.add_argument("--hide-doubtful", action="store_true", help="leave out flagged (doubtful) events")
     o.add_argument("--out", help="output file (default: stdout)")
     return p
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             filters = Filters(countries=tuple(c.upper() for c in _split_multi(args.country)),
                               topics=_split_multi(args.topic), actors=_split_multi(args.actor),
                               types=_split_multi(args.type), date_from=args.date_from,
-                              date_to=args.date_to, q=args.q or "")
+                              date_to=args.date_to, q=args.q or "", hide_doubtful=args.hide_doubtful)
             if args.out:
                 try:
                     with open(args.out, "wb") as fh:
