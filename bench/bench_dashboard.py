@@ -179,8 +179,10 @@ def server_times(url: str, runs: int) -> dict[str, object]:
     t0 = time.perf_counter()
     at.run()
     search_s = time.perf_counter() - t0
-    search.set_value("")
+    next(w for w in at.text_input if w.label == "Search").set_value("")
     at.run()
+    if at.session_state["w_q"]:
+        raise RuntimeError("the search was not cleared")
     # A click on an event: what the chart's callback does (the event id into the session), then
     # the rerun that draws the detail beside the chart.
     ids = list(at.session_state["_table_ids"])

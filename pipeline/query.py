@@ -88,7 +88,15 @@ def search_mask(events: pd.DataFrame, q: str) -> np.ndarray:
         pattern = term_pattern(term)
         hit = np.zeros(len(events), dtype=bool)
         for text in texts.values():
-            hit |= text.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+            # A cheap, vectorised necessary condition first (every word of the term appears,
+            # in any case), then the exact whole-word match on those rows only.
+            maybe = np.ones(len(text), dtype=bool)
+            for word in term.split():
+                maybe &= text.str.contains(word, case=False, regex=False, na=False).to_numpy(dtype=bool)
+            rows = np.flatnonzero(maybe & ~hit)
+            if len(rows):
+                found = text.iloc[rows].str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+                hit[rows[found]] = True
         mask &= hit
     return mask
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -13,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from pipeline.export import read_parquet_snapshot
-from pipeline.query import Filters, filter_events, is_doubtful
+from pipeline.query import Filters, filter_events, is_doubtful, search_mask
 from pipeline.records import EVENT_COLUMNS, STORE_COLUMNS
 from pipeline.store import default_db_url, open_store
 from ui.arrays import day_arrays, explode_column, lane_pairs, subset_pairs
@@ -59,6 +60,9 @@ def store_version(url: str) -> str:
         return "unknown"
     with open_store(url) as store:
         return ",".join(f"{k}={v}" for k, v in sorted(store.counts().items()))
+
+
+SEARCHES_KEPT = 8
 
 
 @dataclass
@@ -180,6 +184,20 @@ class Loaded:
         inside[view.index.to_numpy()] = True
         return int(len(np.unique(codes[inside[rows]])))
 
+    def search(self, q: str) -> np.ndarray:
+        """Row mask of a search (``pipeline.query.search_mask``), the last SEARCHES_KEPT kept."""
+        with self._lock:
+            kept = self._cache.setdefault("searches", OrderedDict())
+            if q in kept:
+                kept.move_to_end(q)
+                return kept[q]
+        mask = search_mask(self.events, q)
+        with self._lock:
+            kept[q] = mask
+            while len(kept) > SEARCHES_KEPT:
+                kept.popitem(last=False)
+        return mask
+
     def doubtful(self) -> np.ndarray:
         """Row mask over all events: those carrying a flag (reasons to doubt them)."""
         def make():
@@ -299,15 +317,17 @@ LIST_FACETS = {"countries": "countries", "topics": "topics", "actors": "actors",
 
 
 def _scalar_mask(loaded: Loaded, filters: Filters) -> np.ndarray | None:
-    """The rows passing the non-list filters (via filter_events itself, except "hide doubtful",
-    whose mask is cached per store), None when none is set."""
-    scalar = replace(filters, hide_doubtful=False, **{f: () for f in LIST_FACETS})
-    doubt = ~loaded.doubtful() if filters.hide_doubtful else None
-    if scalar.is_empty():
-        return doubt
-    mask = np.zeros(len(loaded.events), dtype=bool)
-    mask[filter_events(loaded.events, scalar).index.to_numpy()] = True
-    return mask if doubt is None else mask & doubt
+    """The rows passing the non-list filters (via filter_events itself), None when none is set.
+    "Hide doubtful" and the search are cached per store (the search per text: a click or another
+    filter does not search a million events again)."""
+    scalar = replace(filters, hide_doubtful=False, q="", **{f: () for f in LIST_FACETS})
+    masks = [~loaded.doubtful() if filters.hide_doubtful else None,
+             loaded.search(filters.q) if filters.q else None]
+    if not scalar.is_empty():
+        mask = np.zeros(len(loaded.events), dtype=bool)
+        mask[filter_events(loaded.events, scalar).index.to_numpy()] = True
+        masks.append(mask)
+    return _combine(masks)
 
 
 def _combine(masks) -> np.ndarray | None:
