@@ -311,6 +311,7 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
         return figures.timeline_figure(view, state.lane, state.color, rug=rug, highlight=highlight,
                                        selected=selected, pairs=pairs, days=loaded.days_for(view),
                                        view=state.view, q=state.filters.q)
+    # Built once without the open event, then reused by clicks (see below).
     key = (state.filters, state.lane, state.color, state.rug, state.view, highlight)
     if state.filters.is_empty() and not highlight:
         # The same for every visitor with this view: build it once per store version.
@@ -322,9 +323,14 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
             got = (key, build(""))
             S._last_chart = got
         got = got[1]
-    if state.event and not got[1].aggregated:
-        got = build(state.event)   # the ring around the open event (counts have no ring)
-    fig, info = go.Figure(got[0]), got[1]   # a private copy: Streamlit may restyle the figure
+    fig, info = got   # Streamlit does not change a figure it is given: no copy needed
+    if state.event and not info.aggregated:
+        # The ring around the open event, added to a copy of the chart (counts have no ring).
+        ring = figures.ring_trace(view, pairs, loaded.days_for(view), state.event, info.lanes,
+                                  state.filters.q)
+        if ring is not None:
+            fig = go.Figure(fig)
+            fig.add_trace(ring)
     S._aggregated = info.aggregated
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]
@@ -586,7 +592,7 @@ def _landing_page(url: str, version: str) -> bool:
     _controls()
     S._aggregated, S._chart_ids = True, []
     S._chart_categories = list(fig.layout.yaxis.categoryarray or ())
-    st.plotly_chart(go.Figure(fig), key="chart", on_select=_on_chart_select,
+    st.plotly_chart(fig, key="chart", on_select=_on_chart_select,
                     selection_mode=("points", "box", "lasso"),
                     config={"displaylogo": False, "scrollZoom": False,
                             "modeBarButtonsToRemove": ["autoScale2d"]})

@@ -226,3 +226,16 @@ def test_figures_categorical_pairs_give_the_same_figure():
     plain, _ = timeline_figure(df, pairs=(rows, labels))
     cat, _ = timeline_figure(df, pairs=(rows, pd.Categorical(labels)))
     assert plain.to_json() == cat.to_json()
+
+
+def test_figures_ring_trace_equals_the_built_in_selection():
+    from ui.figures import ring_trace
+    df = synthetic_events(40)
+    rows, labels = lane_pairs(df, "country")
+    eid = df["event_id"].iloc[5]
+    fig, info = timeline_figure(df, selected=eid, pairs=(rows, labels))
+    built = next(t for t in fig.data if t.name == "selected")
+    from ui.arrays import day_arrays
+    ring = ring_trace(df, (rows, labels), day_arrays(df), eid, info.lanes)
+    assert list(ring.x) == list(built.x) and list(ring.y) == list(built.y)
+    assert list(ring.customdata) == [eid] * len(built.x) and ring.hovertext[0] == built.hovertext[0]

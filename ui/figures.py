@@ -271,8 +271,7 @@ def _event_figure(df, rows, labels, starts_all, ends_all, lanes, color, webgl_ab
             shown.add(name)
     wanted = [(set(highlight), "new", dict(symbol="star", size=16, color="gold",
                                            line=dict(width=1.5, color="black"))),
-              ({selected} if selected else set(), "selected",
-               dict(symbol="circle-open", size=22, color="black", line=dict(width=3)))]
+              ({selected} if selected else set(), "selected", SELECTED_MARKER)]
     for idset, name, marker in wanted:
         mark = np.array([i in idset for i in ids], dtype=bool) if idset else np.zeros(len(ids), bool)
         if mark.any():
@@ -297,6 +296,34 @@ def period_of_span(days: int) -> str:
 
 PERIOD_UNITS = {"year": "Y", "month": "M", "day": "D"}
 PERIOD_CHARS = {"year": 4, "month": 7, "day": 10}   # ISO prefix of a day naming its period
+
+
+SELECTED_MARKER = dict(symbol="circle-open", size=22, color="black", line=dict(width=3))
+
+
+def ring_trace(df: pd.DataFrame, pairs: tuple[np.ndarray, np.ndarray], days: tuple[np.ndarray, np.ndarray],
+               event_id: str, lanes: tuple[str, ...], q: str = "") -> go.Scatter | None:
+    """The ring around one open event, in every lane it is drawn in: the same trace that
+    ``timeline_figure(..., selected=event_id)`` adds, made alone so that a click adds it to the
+    chart already built instead of building the chart again."""
+    ids = df["event_id"].astype(str).to_numpy(dtype=object)
+    pos = np.flatnonzero(ids == event_id)
+    if not len(pos):
+        return None
+    rows, labels = pairs
+    mark = np.isin(rows, pos)
+    starts, ends = days[0][rows[mark]], days[1][rows[mark]]
+    good = ~np.isnat(starts) & ~np.isnat(ends)
+    if not good.any():
+        return None
+    lane = np.asarray(labels, dtype=object)[mark][good]
+    known = set(lanes)
+    lane = np.array([x if x in known else OTHER for x in lane], dtype=object)
+    mid = starts[good] + (ends[good] - starts[good]) // 2
+    hover = _hover(df.iloc[pos[:1]], q)[0]
+    return go.Scatter(x=np.datetime_as_string(mid, unit="D"), y=lane, mode="markers", showlegend=False,
+                      marker=SELECTED_MARKER, name="selected", customdata=[event_id] * len(lane),
+                      hovertext=[hover] * len(lane), hovertemplate="%{hovertext}<extra></extra>")
 
 
 def _period(starts: np.ndarray) -> str:
