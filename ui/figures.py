@@ -433,7 +433,7 @@ def _layout(fig: go.Figure, x_range: list[str], full_range: list[str], lanes: li
         height=height, margin=dict(l=10, r=10, t=36, b=10), hovermode="closest",
         # Under the chart and its range slider, across its width: it never scrolls and never
         # takes the chart's room (Plotly grows the bottom margin to fit it).
-        legend=dict(orientation="h", yanchor="top", y=-105 / max(height - 46, 100), x=0, xanchor="left",
+        legend=dict(orientation="h", yanchor="top", y=-150 / max(height - 46, 100), x=0, xanchor="left",
                     font=dict(size=11), itemsizing="constant"),
         dragmode="zoom", uirevision="timeline")
     fig.update_xaxes(
