@@ -5,42 +5,51 @@ Run with ``make run`` or ``streamlit run dashboard.py``. Every view setting live
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from pipeline.query import Filters
+from pipeline.query import Filters, describe_matches
 from pipeline.records import DATE_BASES, PRECISIONS
-from ui import auth, data, detail, figures, selection, urlstate
+from ui import auth, bridge, data, detail, figures, keydates, selection, urlstate
 from ui import ingest as adding
 from ui.arrays import NONE_LANE
 from ui.labels import country_name, country_option, type_label
 
+# "auto": open on a wide screen, closed on a phone-sized one (it would cover the chart).
 st.set_page_config(page_title="Timeline", page_icon="🗓️", layout="wide",
-                   initial_sidebar_state="expanded")
+                   initial_sidebar_state="auto")
 
 MAX_ARTICLE_OPTIONS = 300  # source-article choices listed (most reporting first)
 TABLE_ROWS = 500            # rows sent to the table; the downloads always hold every filtered row
 ANY = "any"
 TAB_LABELS = {"timeline": "Timeline", "relations": "Relations", "add": "Add articles"}
 # A new session's first timeline page carries the chart and its controls; the filters, the share
-# box and what sits under the chart (metrics, detail, table, downloads) follow this many seconds
-# later, or at the first interaction, so the browser draws the chart without rendering the rest
-# at the same time (at 100,000 events: chart drawn in 2.5 s instead of 3.1 s).
-DEFER_BELOW_FOLD_S = 0.8
+# box and what sits under the chart (metrics, table, downloads) follow as soon as the browser has
+# drawn the chart (ui.bridge says so), or at the first interaction, so the browser draws the chart
+# without rendering the rest at the same time.
 TABLE_COLUMNS = ("date_start", "date_end", "precision", "title", "date_text", "countries", "actors",
-                 "topics", "event_code", "goldstein", "mentions", "event_id")
+                 "topics", "event_code", "goldstein", "mentions", "flags", "event_id")
+SELECTION_ROWS = 1000       # rows of a box/lasso selection listed (the download holds all)
 S = st.session_state
 
 
-# ----- URL -> widgets (first run of a session only) ------------------------------------------
+# ----- URL -> widgets (a session's first run, and Back/Forward) -------------------------------
+def _url_params() -> dict[str, list[str]]:
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
 def _seed_from_url(loaded: data.Loaded) -> None:
-    """Put the URL's view state into the widgets' session state, once per session."""
+    """Put the URL's view state into the widgets' session state: on a session's first run, and
+    whenever the address differs from the one this page last wrote (the browser's Back and
+    Forward buttons, or an edited address), so that history walks through views."""
+    params = _url_params()
     if S.get("_seeded"):
-        return
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+        if urlstate.same_view(params, S.get("_url_written", {})):
+            return
     state, notices = urlstate.parse_query(params)
     ev = loaded.events
     state, more = urlstate.restrict(
@@ -63,16 +72,24 @@ def _seed_from_url(loaded: data.Loaded) -> None:
         start = max(lo_d, min(f.date_from or lo_d, hi_d))
         end = min(hi_d, max(f.date_to or hi_d, start))
         S.w_dates = (start, end)
+    else:
+        S.pop("w_dates", None)
+    S.w_doubt = f.hide_doubtful
     S.w_lane, S.w_color, S.w_rug = state.lane, state.color, state.rug
-    S.event = state.event if state.event and (ev["event_id"] == state.event).any() else ""
+    S.event = state.event if state.event and loaded.has_event(state.event) else ""
     if state.event and not S.event:
         notices.append("ignored event: not in the store")
     if state.pair:
         S.w_pair_a, S.w_pair_b = state.pair
         S._pair_touched = True
     S.main_tab = TAB_LABELS[state.tab]
+    # A zoom made on the first page of a big store (before the events were read) is kept.
+    S.view = state.view or (S.get("view") if not S.get("_seeded") else None)
+    S.sel_box = state.selection
+    S.sel_ids = ()
     S._notices = notices
     S._seeded = True
+    S._url_written = params
 
 
 def _current_state(loaded: data.Loaded) -> urlstate.ViewState:
@@ -89,37 +106,78 @@ def _current_state(loaded: data.Loaded) -> urlstate.ViewState:
                       actors=tuple(S.get("w_actor", ())), types=tuple(S.get("w_type", ())),
                       date_from=date_from, date_to=date_to, q=(S.get("w_q") or "").strip(),
                       min_precision="" if S.get("w_prec", ANY) == ANY else S.get("w_prec"),
-                      bases=tuple(S.get("w_basis", ())), articles=tuple(S.get("w_article", ())))
+                      bases=tuple(S.get("w_basis", ())), articles=tuple(S.get("w_article", ())),
+                      hide_doubtful=bool(S.get("w_doubt", False)))
     pair = ()
     if S.get("w_pair_a") and S.get("w_pair_b") and S.get("_pair_touched"):
         pair = (S.w_pair_a, S.w_pair_b)
     tab = {v: k for k, v in TAB_LABELS.items()}.get(S.get("main_tab"), urlstate.DEFAULT_TAB)
     return urlstate.ViewState(filters, S.get("w_lane", urlstate.DEFAULT_LANE),
                               S.get("w_color", urlstate.DEFAULT_COLOR), S.get("event", ""),
-                              bool(S.get("w_rug", False)), pair, tab)
+                              bool(S.get("w_rug", False)), pair, tab, S.get("view"), S.get("sel_box"))
 
 
 def _write_url(state: urlstate.ViewState) -> None:
-    """Mirror the view state into the address bar (only when it changed)."""
+    """Mirror the view state into the address bar (only when it changed). A change pushes a
+    browser history entry (Streamlit's own behaviour), so Back returns to the previous view."""
     wanted = urlstate.to_query(state)
-    current = {k: st.query_params.get_all(k) for k in st.query_params}
-    if current != wanted:
+    if _url_params() != wanted:
         st.query_params.from_dict(wanted)
+    S._url_written = wanted
 
 
 # ----- callbacks ---------------------------------------------------------------------------
 def _on_chart_select() -> None:
-    sel = S.get("chart")
-    points = (sel or {}).get("selection", {}).get("points", []) if sel else []
-    if not points:
-        return
+    sel = (S.get("chart") or {}).get("selection", {}) if S.get("chart") else {}
+    points, boxes, lassos = sel.get("points", []), sel.get("box", []), sel.get("lasso", [])
     if S.get("_aggregated"):
-        # Drill down: the selected cells' periods become the date range.
-        span = selection.drill_range(points, S.get("_bounds"))
+        # Counts per period: a box or a click zooms into the period it covers (single events
+        # come back once few enough are in view).
+        span = None
+        if boxes:
+            found = selection.box_from_selection(boxes[0], S.get("_chart_categories", []))
+            span = (found[0], found[1]) if found else None
+        elif points:
+            span = selection.drill_range(points)
         if span:
-            S.w_dates = span
+            S.view = span
         return
-    S.event = selection.event_from_points(points, S.get("_chart_ids", [])) or S.get("event", "")
+    if boxes:
+        found = selection.box_from_selection(boxes[0], S.get("_chart_categories", []))
+        if found:
+            S.sel_box, S.sel_ids = urlstate.BoxSelection(*found), ()
+        return
+    if lassos:
+        S.sel_box, S.sel_ids = None, tuple(selection.ids_from_points(points, S.get("_chart_ids", [])))
+        return
+    if points:
+        S.event = selection.event_from_points(points, S.get("_chart_ids", [])) or S.get("event", "")
+
+
+def _on_view() -> None:
+    """The chart's visible range changed in the browser (zoom, slider, quick-range button)."""
+    value = (S.get("bridge") or {}).get("view")
+    found = bridge.view_from_relayout(value)
+    if found == "reset":
+        S.view = None
+    elif found:
+        S.view = found
+
+
+def _on_drawn() -> None:
+    S._below_fold = True
+
+
+def _clear_selection() -> None:
+    S.sel_box, S.sel_ids = None, ()
+
+
+def _on_selection_table() -> None:
+    sel = S.get("sel_table")
+    rows = (sel or {}).get("selection", {}).get("rows", []) if sel else []
+    ids = S.get("_sel_table_ids", [])
+    if rows and rows[0] < len(ids):
+        S.event = ids[rows[0]]
 
 
 def _on_relations_select() -> None:
@@ -144,7 +202,7 @@ def _clear_event() -> None:
 def _reset_filters() -> None:
     for key in ("w_country", "w_topic", "w_actor", "w_type", "w_basis", "w_article"):
         S[key] = []
-    S.w_q, S.w_prec = "", ANY
+    S.w_q, S.w_prec, S.w_doubt = "", ANY, False
     S.pop("w_dates", None)
     S.event = ""
 
@@ -182,7 +240,7 @@ def _sidebar(loaded: data.Loaded) -> None:
           loaded.factorized("topics")[1])
     facet("Actors", "w_actor", "actors", str, "Events naming any of these people or organisations",
           loaded.factorized("actors")[1])
-    roots = [r for r in loaded.factorized_roots()[1] if r]
+    roots = sorted(r for r in loaded.factorized_roots()[1] if r)
     facet("Event types (CAMEO)", "w_type", "types", type_label, "CAMEO root codes", roots)
     lo, hi = loaded.date_bounds()
     if lo:
@@ -193,15 +251,21 @@ def _sidebar(loaded: data.Loaded) -> None:
             S.w_dates = (lo_d, hi_d)
         S._bounds = (lo_d, hi_d)
         sb.date_input("Date range", key="w_dates", min_value=lo_d, max_value=hi_d,
-                      help="Events overlapping this range")
-    sb.text_input("Search", key="w_q", placeholder="title, sentence or actor",
-                  help="Case-insensitive text search")
+                      help="Events overlapping this range (type a date and press Enter)")
+    sb.text_input("Search", key="w_q", placeholder='words or "a phrase"',
+                  help='Whole words and "quoted phrases", any case, in the title, sentence and '
+                       'actors; every term must match. "Xi" finds Xi Jinping, not Mexico.')
     sb.selectbox("Minimum precision", (ANY,) + PRECISIONS, key="w_prec",
                  format_func=lambda p: "any (show all)" if p == ANY else f"{p} or finer",
                  help="'month' hides events dated only to a year, decade or century")
     sb.multiselect("Date basis", DATE_BASES, key="w_basis", placeholder="All",
                    help="How the date was found: written out, relative to the publication, "
                         "from the story's thread, from a known summit, or the publication day")
+    n_doubt = int(loaded.doubtful().sum())
+    sb.checkbox(f"Hide doubtful events ({n_doubt:,})", key="w_doubt",
+                help="Doubtful events (drawn hollow) carry a reason to doubt them: a weak date "
+                     "guess, a past-tense event dated after its article, no clause saying what "
+                     "happened, or a title that is only a date word")
     if len(loaded.articles):
         titles = loaded.article_titles()
         counts = data.facet_counts(loaded, current, "articles", masks, limit=MAX_ARTICLE_OPTIONS)
@@ -216,13 +280,23 @@ def _sidebar(loaded: data.Loaded) -> None:
 
 
 # ----- main views ------------------------------------------------------------------------
-def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState) -> None:
-    c1, c2, c3 = st.columns([5, 4, 2])
-    c1.radio("Swimlanes", urlstate.LANES, key="w_lane", horizontal=True,
-             format_func=lambda x: {"type": "event type"}.get(x, x))
+def _controls() -> None:
+    c1, c2, c3 = st.columns([5, 5, 3], vertical_alignment="bottom")
+    c1.radio("Swimlanes", urlstate.LANES, key="w_lane", horizontal=True)
     c2.radio("Colour by", urlstate.COLORS, key="w_color", horizontal=True,
-             format_func=lambda x: {"type": "event type", "goldstein": "Goldstein score"}.get(x, x))
+             format_func=lambda x: {"goldstein": "Goldstein"}.get(x, x))
     c3.toggle("Publication rug", key="w_rug", help="Show when the reporting articles were published")
+
+
+def _key_dates_panel(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState) -> None:
+    """SLOT for the *Key dates* panel (issue 13; ``ui/keydates.py`` says what goes here): the top
+    days of ``view`` with their leading event; a click sets ``S.view`` to that day. Empty until
+    the ``keydates`` ranking lands."""
+    if not keydates.available():
+        return
+
+
+def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str) -> None:
     if view.empty:
         st.info("No event matches these filters. Widen the date range or clear some filters.")
         return
@@ -233,41 +307,74 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
         rug = loaded.articles.loc[loaded.articles["article_id"].isin(shown), "published"]
     highlight = tuple(S.get("new_ids", ()))
 
-    def build():
+    def build(selected: str):
         return figures.timeline_figure(view, state.lane, state.color, rug=rug, highlight=highlight,
-                                       selected=state.event, pairs=pairs, days=loaded.days_for(view))
-    if state.filters.is_empty() and not highlight and not state.event:
-        # The landing view is the same for every visitor: build it once per store version.
-        fig, info = loaded.memo(("landing", state.lane, state.color, state.rug), build)
-        fig = go.Figure(fig)   # a private copy: Streamlit may restyle the figure it is given
+                                       selected=selected, pairs=pairs, days=loaded.days_for(view),
+                                       view=state.view, q=state.filters.q)
+    # Built once without the open event, then reused by clicks (see below).
+    key = (state.filters, state.lane, state.color, state.rug, state.view, highlight)
+    if state.filters.is_empty() and not highlight:
+        # The same for every visitor with this view: build it once per store version.
+        got = loaded.memo(("landing",) + key[1:], lambda: build(""))
     else:
-        fig, info = build()
+        # This session's last chart without a selected event, kept for the next click.
+        got = S.get("_last_chart")
+        if not got or got[0] != key:
+            got = (key, build(""))
+            S._last_chart = got
+        got = got[1]
+    fig, info = got   # Streamlit does not change a figure it is given: no copy needed
+    if state.event and not info.aggregated:
+        # The ring around the open event, added to a copy of the chart (counts have no ring).
+        ring = figures.ring_trace(view, pairs, loaded.days_for(view), state.event, info.lanes,
+                                  state.filters.q)
+        if ring is not None:
+            fig = go.Figure(fig)
+            fig.add_trace(ring)
     S._aggregated = info.aggregated
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]
-    if info.aggregated:
-        st.caption(f"{info.n_events:,} events: showing counts per lane and {info.period}. "
-                   "Box-select a region (or narrow the filters) to drill down to single events.")
+    S._chart_categories = list(fig.layout.yaxis.categoryarray or ())
+    if state.event:
+        # The detail opens beside the chart, where the eye is (stacked under it on a phone).
+        left, right = st.columns([13, 7])
     else:
-        st.caption(f"{info.n_events:,} events. Dots are single days; translucent bars cover a "
-                   "whole month, year or decade. Click an event for its detail.")
-    st.plotly_chart(fig, key="chart", on_select=_on_chart_select, selection_mode=("points", "box"),
-                    config={"displaylogo": False, "scrollZoom": False})
+        left, right = st.container(), None
+    with left:
+        st.plotly_chart(fig, key="chart", on_select=_on_chart_select,
+                        selection_mode=("points", "box", "lasso"),
+                        config={"displaylogo": False, "scrollZoom": False,
+                                "modeBarButtonsToRemove": ["autoScale2d"]})
+    if right is not None:
+        with right:
+            _detail(loaded, url, "time", state.filters.q)
+    shown_n = info.n_in_view if info.n_in_view >= 0 else info.n_events
+    where = " in view" if info.n_in_view >= 0 else ""
+    if info.aggregated:
+        st.caption(f"{shown_n:,} events{where}: counts per lane and {info.period}. Zoom in (drag "
+                   "across the chart, or box-select) to see single events.")
+    else:
+        rule = {"topic": " An event with several topics shows one ring per topic (outside: first in "
+                         "the taxonomy).", "type": " Colours: CAMEO roots, blue for cooperation to red "
+                         "for conflict."}.get(state.color, "")
+        st.caption(f"{info.n_events:,} events. Dots are single days, bands under them cover a "
+                   f"month, year or decade; hollow marks are doubtful events.{rule} Drag to zoom; "
+                   "click an event for its detail; box or lasso select (toolbar) to list events.")
 
 
-def _detail(loaded: data.Loaded, url: str, where: str) -> None:
+def _detail(loaded: data.Loaded, url: str, where: str, q: str = "") -> None:
     event_id = S.get("event", "")
     if not event_id:
         return
-    match = loaded.events[loaded.events["event_id"] == event_id]
-    if match.empty:
+    row = loaded.event_row(event_id)
+    if row is None:
         return
-    with st.container(border=True):
-        head, close = st.columns([6, 1])
-        head.subheader("Event detail")
-        close.button("Close", on_click=_clear_event, key=f"close_detail_{where}")
+    with st.container(border=True, height=520 if where == "time" else "content"):
+        head, close = st.columns([3, 2], vertical_alignment="center")
+        head.markdown("**Event detail**")
+        close.button("Close", on_click=_clear_event, key=f"close_detail_{where}", width="stretch")
         sources = _sources(url, loaded.version, event_id)
-        st.markdown(detail.event_detail_html(match.iloc[0].to_dict(), sources), unsafe_allow_html=True)
+        st.markdown(detail.event_detail_html(row, sources, q=q), unsafe_allow_html=True)
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -275,24 +382,64 @@ def _sources(url: str, version: str, event_id: str) -> pd.DataFrame:
     return data.event_sources(url, data.load_cached(url, version), event_id)
 
 
-def _table(loaded: data.Loaded, view: pd.DataFrame) -> None:
-    shown = loaded.latest(view, TABLE_ROWS)
+def _table_frame(shown: pd.DataFrame, q: str) -> pd.DataFrame:
     table = shown.reindex(columns=list(TABLE_COLUMNS)).copy()
-    for col in ("countries", "actors", "topics"):
+    for col in ("countries", "actors", "topics", "flags"):
         table[col] = table[col].map(lambda v: ", ".join(v) if isinstance(v, (tuple, list)) else (v or ""))
+    table["event_code"] = table["event_code"].map(lambda c: type_label(str(c)[:2]) + f" · {c}" if c else "")
+    if q:
+        table.insert(4, "matched", [describe_matches(r, q) for r in shown.to_dict("records")])
+    return table
+
+
+_COLUMN_CONFIG = {"event_id": None, "goldstein": st.column_config.NumberColumn(format="%+.1f"),
+                  "title": st.column_config.TextColumn(width="large"),
+                  "flags": st.column_config.TextColumn("doubtful"),
+                  "event_code": st.column_config.TextColumn("type")}
+
+
+def _selection(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState) -> pd.DataFrame | None:
+    """The events inside the box or lasso drawn on the chart, listed to open one by one."""
+    picked = data.selected_events(loaded, view, state.lane, state.selection, S.get("sel_ids", ()))
+    if picked is None:
+        return None
+    with st.container(border=True):
+        head, clear = st.columns([5, 1], vertical_alignment="center")
+        box = state.selection
+        where = (f"{box.start} – {box.end}" + (f", lanes {', '.join(box.lanes)}" if box.lanes else "")
+                 if box else "the lasso")
+        head.markdown(f"**Selection: {len(picked):,} events** inside {where}")
+        clear.button("Clear", on_click=_clear_selection, key="clear_selection")
+        shown = picked.head(SELECTION_ROWS)
+        table = _table_frame(shown, state.filters.q)
+        S._sel_table_ids = table["event_id"].tolist()
+        st.dataframe(table, key="sel_table", on_select=_on_selection_table, selection_mode="single-row",
+                     hide_index=True, width="stretch", height=min(360, 38 + 35 * max(len(table), 1)),
+                     column_config=_COLUMN_CONFIG)
+    return picked
+
+
+def _table(loaded: data.Loaded, view: pd.DataFrame, q: str) -> None:
+    shown = loaded.latest(view, TABLE_ROWS)
+    table = _table_frame(shown, q)
     S._table_ids = table["event_id"].tolist()
     st.subheader("Events")
     if len(view) > TABLE_ROWS:
         st.caption(f"Latest {TABLE_ROWS:,} of {len(view):,} events; the downloads hold all of them.")
     st.dataframe(table, key="table", on_select=_on_table_select, selection_mode="single-row",
-                 hide_index=True, width="stretch", height=360,
-                 column_config={"event_id": None, "goldstein": st.column_config.NumberColumn(format="%+.1f"),
-                                "title": st.column_config.TextColumn(width="large")})
+                 hide_index=True, width="stretch", height=360, column_config=_COLUMN_CONFIG)
 
 
-def _downloads(view: pd.DataFrame) -> None:
+def _downloads(loaded: data.Loaded, url: str, filters: Filters, picked: pd.DataFrame | None) -> None:
     from pipeline import export
 
+    scope = "all"
+    if picked is not None:
+        scope = st.radio("Download", ("all", "selection"), key="w_dl_scope", horizontal=True,
+                         format_func=lambda x: {"all": "all filtered events",
+                                                "selection": "selection only"}[x])
+    ids = tuple(picked["event_id"]) if scope == "selection" and picked is not None else None
+    n = len(ids) if ids is not None else int(S.get("_view_len", 0))
     cols = st.columns(3)
     specs = (("CSV", export.to_csv_bytes, "text/csv", "csv"),
              ("JSON", export.to_json_bytes, "application/json", "json"),
@@ -300,34 +447,14 @@ def _downloads(view: pd.DataFrame) -> None:
     builders = {}
     for col, (label, fn, mime, ext) in zip(cols, specs):
         # A callable: the file is built only when the analyst clicks.
-        builders[ext] = lambda fn=fn: fn(view)
-        col.download_button(f"⬇ {label} ({len(view):,} events)", data=builders[ext],
+        builders[ext] = lambda fn=fn: fn(data.export_rows(url, loaded, filters, ids))
+        col.download_button(f"⬇ {label} ({n:,} events)", data=builders[ext],
                             file_name=f"timeline-events.{ext}", mime=mime, on_click="ignore",
                             key=f"dl_{ext}", width="stretch")
     S._download_builders = builders   # the exact callables the buttons run (inspected by tests)
 
 
-def _below_fold_ready() -> bool:
-    """True once the parts under the chart may be drawn (see ``DEFER_BELOW_FOLD_S``)."""
-    if S.get("_below_fold"):
-        return True
-    _below_fold_timer()
-    return False
-
-
-@st.fragment(run_every=DEFER_BELOW_FOLD_S)
-def _below_fold_timer() -> None:
-    # Called by the first run of a session, then by its timer or the next full run, whichever
-    # comes first: that second call opens the page in full (one app rerun, and the timer stops
-    # because the fragment is no longer drawn).
-    if S.get("_below_fold_armed"):
-        S._below_fold = True
-        st.rerun()
-    S._below_fold_armed = True
-    st.caption("Loading the event table…")
-
-
-def _relations(loaded: data.Loaded) -> None:
+def _relations(loaded: data.Loaded, filters: Filters) -> None:
     codes = sorted(set(loaded.factorized("countries")[1]), key=country_name)
     if len(codes) < 2:
         st.info("The relations view needs events involving at least two countries.")
@@ -340,11 +467,18 @@ def _relations(loaded: data.Loaded) -> None:
     c2.selectbox("and", codes, key="w_pair_b", format_func=country_option, on_change=_touch_pair)
     window = c3.select_slider("Rolling mean over", (90, 180, 365, 730), value=365,
                               format_func=lambda d: f"{d} days", key="w_window")
-    fig, n = figures.relations_figure(loaded.pair_events(S.w_pair_a, S.w_pair_b), S.w_pair_a,
-                                      S.w_pair_b, window)
+    # Every sidebar filter applies, except the countries: the pair chosen here replaces them.
+    scoped = data.filtered_view(loaded, replace(filters, countries=()))
+    pair = loaded.pair_events(S.w_pair_a, S.w_pair_b)
+    events = scoped[scoped.index.isin(pair.index)]
+    fig, n = figures.relations_figure(events, S.w_pair_a, S.w_pair_b, window)
     S._relations_ids = [list(t.customdata) if t.customdata is not None else [] for t in fig.data]
-    st.caption(f"{n} scored events name both countries. Goldstein scores run from −10 "
-               "(military attack) to +10 (military assistance). Click a point for its detail.")
+    applied = "the sidebar's filters" if not replace(filters, countries=()).is_empty() else "no filter (none is set)"
+    ignored = " The sidebar's country filter is not used here: the two countries above replace it." \
+        if filters.countries else ""
+    st.caption(f"{n} scored events name both countries, under {applied}.{ignored} Goldstein scores "
+               "run from −10 (military attack) to +10 (military assistance); the line is the rolling "
+               f"mean, broken where {window} days pass without an event. Click a point for its detail.")
     st.plotly_chart(fig, key="relations_chart", on_select=_on_relations_select,
                     selection_mode=("points",), config={"displaylogo": False})
 
@@ -439,23 +573,67 @@ def _empty_state() -> None:
             "(`python -m pipeline ingest data/articles`).")
 
 
+def _landing_page(url: str, version: str) -> bool:
+    """A first visit while a big store is still being read: the unfiltered chart counted in SQL
+    (``data.landing``), the filters and table to follow. True when the page was drawn so."""
+    state, _ = urlstate.parse_query(_url_params())
+    if (S.get("_seeded") or state.tab != urlstate.DEFAULT_TAB or not state.filters.is_empty()
+            or state.event or state.rug or state.view or state.selection or S.get("view")):
+        return False
+    got = data.landing(url, version, state.lane)
+    if got is None:
+        return False
+    fig, info = got
+    S.main_tab = TAB_LABELS[urlstate.DEFAULT_TAB]
+    S.w_lane, S.w_color = state.lane, state.color
+    st.title("Timeline")
+    st.segmented_control("View", list(TAB_LABELS.values()), key="main_tab", label_visibility="collapsed",
+                         on_change=_keep_a_view)
+    _controls()
+    S._aggregated, S._chart_ids = True, []
+    S._chart_categories = list(fig.layout.yaxis.categoryarray or ())
+    st.plotly_chart(fig, key="chart", on_select=_on_chart_select,
+                    selection_mode=("points", "box", "lasso"),
+                    config={"displaylogo": False, "scrollZoom": False,
+                            "modeBarButtonsToRemove": ["autoScale2d"]})
+    st.caption(f"{info.n_events:,} events: counts per lane and {info.period}. Zoom in (drag across "
+               "the chart, or box-select) to see single events.")
+    bridge.mount(key="bridge", chart_key="chart", want_drawn=True, on_view=_on_view, on_drawn=_on_drawn)
+    st.sidebar.header("Filters")
+    st.sidebar.caption("Loading the filters…")
+    if S.get("_landing_shown"):
+        # The chart is drawn (or the analyst acted): read the events now (not earlier, so that
+        # the browser draws the first chart without competing with it), under the chart, then
+        # open the page in full.
+        data.start_load(url, version)
+        with st.spinner("Reading the events for the filters and the table…"):
+            data.load_cached(url, version)
+        st.rerun()
+    S._landing_shown = True
+    st.caption("Loading the event table…")
+    return True
+
+
 def main() -> None:
     """Lay out the page."""
     url = data.db_url()
     try:
+        version = data.store_version(url)
+        if not data.is_loaded(url, version) and _landing_page(url, version):
+            return
         with st.spinner("Loading events…"):
-            loaded = data.load_cached(url, data.store_version(url))
+            loaded = data.load_cached(url, version)
     except Exception as err:  # store unreachable or unreadable: explain, never a traceback
         st.title("Timeline")
         st.error(f"Cannot open the event store: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
         st.stop()
     _seed_from_url(loaded)
+    first_run = not S.get("_runs")
+    S._runs = S.get("_runs", 0) + 1
     st.title("Timeline")
     for note in S.get("_notices", []):
         st.caption(f"⚠ {note}")
     # The view switcher: only the open view runs, so the first page carries just the timeline.
-    # A segmented control rather than st.tabs: the chart then is not a child of the tabs
-    # component, and the browser starts loading Plotly without waiting for it (0.2 s sooner).
     st.segmented_control("View", list(TAB_LABELS.values()), key="main_tab", label_visibility="collapsed",
                          on_change=_keep_a_view)
     S._open_view = S.get("main_tab") or TAB_LABELS[urlstate.DEFAULT_TAB]
@@ -469,25 +647,30 @@ def main() -> None:
                 st.caption(loaded.missing)
         _write_url(_current_state(loaded))
         return
+    state = _current_state(loaded)
     view = None
     # The chart is sent before the sidebar (filters are read from session state, which the URL
     # seeded), so the browser starts drawing it first.
     if timeline_open:
-        view = data.filtered_view(loaded, _current_state(loaded).filters)
-        _timeline(loaded, view, _current_state(loaded))
-    # A new session's first timeline page stops here (see DEFER_BELOW_FOLD_S).
-    full = view is None or _below_fold_ready()
+        view = data.filtered_view(loaded, state.filters)
+        S._view_len = len(view)
+        _controls()
+        _key_dates_panel(loaded, view, state)
+        _timeline(loaded, view, state, url)
+    # A new session's first timeline page stops here: the rest follows once the chart is drawn.
+    full = view is None or not first_run or S.get("_below_fold")
+    bridge.mount(key="bridge", chart_key="chart", want_drawn=not full, on_view=_on_view, on_drawn=_on_drawn)
     if full:
-        S._below_fold = True   # only a session's first page waits, not a later switch of view
         _sidebar(loaded)
+        state = _current_state(loaded)
     else:
         # Hold the sidebar's place so that the page keeps its layout when the filters arrive.
         st.sidebar.header("Filters")
         st.sidebar.caption("Loading the filters…")
+        st.caption("Loading the event table…")
     if relations_open:
-        _relations(loaded)
-        _detail(loaded, url, "rel")
-    state = _current_state(loaded)
+        _relations(loaded, state.filters)
+        _detail(loaded, url, "rel", state.filters.q)
     _write_url(state)
     if full:
         with st.sidebar:
@@ -495,16 +678,18 @@ def main() -> None:
             st.markdown("**Share this view** (copy link)")
             st.code(urlstate.share_url(st.context.url or "", state), language=None, wrap_lines=True)
     if view is not None and full:
+        picked = _selection(loaded, view, state)
         m1, m2, m3 = st.columns(3)
         m1.metric("Events shown", f"{len(view):,}", help=f"of {len(loaded.events):,} stored")
-        m2.metric("Articles", f"{len(loaded.articles):,}")
+        m2.metric("Articles", f"{loaded.article_count(view):,}",
+                  help=f"reporting the events shown, of {len(loaded.articles):,} stored")
         countries = set(pd.unique(loaded.lane_pairs_for(view, "country")[1])) - {NONE_LANE}
         m3.metric("Countries", f"{len(countries):,}")
-        _detail(loaded, url, "time")
-        _table(loaded, view)
-        _downloads(view)
+        _table(loaded, view, state.filters.q)
+        _downloads(loaded, url, state.filters, picked)
     if add_open:
         _add_articles(url)
+
 
 try:
     main()

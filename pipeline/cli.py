@@ -94,7 +94,8 @@ def _add_filter_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--type", action="append", help="CAMEO code(s) or prefixes")
     p.add_argument("--from", dest="date_from", type=_date_arg, help="events ending on or after YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", type=_date_arg, help="events starting on or before YYYY-MM-DD")
-    p.add_argument("--q", default="", help="free text in title, sentence or actors")
+    p.add_argument("--q", default="", help='whole words and "quoted phrases" in title, sentence or actors')
+    p.add_argument("--hide-doubtful", action="store_true", help="leave out flagged (doubtful) events")
 
 
 def _filters(args: argparse.Namespace):
@@ -103,7 +104,7 @@ def _filters(args: argparse.Namespace):
     return Filters(countries=tuple(c.upper() for c in _split_multi(args.country)),
                    topics=_split_multi(args.topic), actors=_split_multi(args.actor),
                    types=_split_multi(args.type), date_from=args.date_from,
-                   date_to=args.date_to, q=args.q or "")
+                   date_to=args.date_to, q=args.q or "", hide_doubtful=args.hide_doubtful)
 
 
 def _positive_int(value: str) -> int | None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable, Iterable, Iterator
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
@@ -748,6 +749,66 @@ class Store:
         frame["sentence_index"] = pd.to_numeric(frame["sentence_index"]).astype("Int64")
         return frame
 
+    # ----- the dashboard's readers (bulk reads of what ``events_frame`` gives, and counts) ----
+    def dashboard_frame(self) -> pd.DataFrame:
+        """``events_frame()``, the same rows, columns, order and types, read in bulk for the
+        dashboard: plain driver rows, and each distinct list cell parsed once (a million events
+        hold a few hundred distinct country lists). About three times faster at 1,000,000."""
+        names = [c.name for c in events_table.columns]
+        e, m, a = events_table.c, mentions_table.c, articles_table.c
+        events_sql = sa.select(*[e[n] for n in names]).order_by(e.date_start, e.event_id)
+        links_sql = (sa.select(m.event_id, m.article_id, a.title)
+                     .join(articles_table, a.article_id == m.article_id)
+                     .order_by(m.event_id, a.published, m.id))
+        with self.engine.connect() as conn:
+            rows = conn.execute(events_sql).cursor.fetchall()
+            links = conn.execute(links_sql).cursor.fetchall()
+        columns = list(zip(*rows)) if rows else [()] * len(names)
+        del rows
+        # Each column typed as events_frame types it (text columns as pandas' string dtype).
+        events = pd.DataFrame({n: (pd.Series(list(col), dtype=object) if COLUMN_KINDS.get(n) == "list"
+                                   else pd.Series(list(col))) for n, col in zip(names, columns)})
+        del columns
+        for col in EVENT_COLUMNS:
+            kind = COLUMN_KINDS[col]
+            if kind == "list":
+                events[col] = _parse_list_cells(events[col])
+            elif kind == "float":
+                events[col] = pd.to_numeric(events[col]).astype("float64")
+            elif kind == "int":
+                events[col] = pd.to_numeric(events[col]).astype("Int64")
+        ids, titles = _group_links(links, events["event_id"])
+        events["article_ids"] = ids
+        events["sources"] = titles
+        events["mentions"] = events["mentions"].astype("int64")
+        return events[list(EVENT_COLUMNS) + list(STORE_COLUMNS)].reset_index(drop=True)
+
+    def event_count(self) -> int:
+        """How many canonical events the store holds."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(events_table)).scalar_one())
+
+    def date_span(self) -> tuple[str, str, str]:
+        """(earliest date_start, latest date_start, latest date_end) over all events ("" when empty)."""
+        e = events_table.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(sa.func.min(e.date_start), sa.func.max(e.date_start),
+                                         sa.func.max(e.date_end))).first()
+        return tuple(str(v or "") for v in row)  # type: ignore[return-value]
+
+    def lane_counts(self, column: str, prefix_chars: int) -> list[tuple[str, str, int]]:
+        """Events per (value of ``column`` as stored, first ``prefix_chars`` of date_start):
+        the whole store counted in SQL, so that a first chart of a million events does not wait
+        for them to be read. ``column`` is a list column (its JSON text, one group per distinct
+        list) or ``event_code``."""
+        if column not in ("countries", "topics", "actors", "event_code"):
+            raise ValueError(f"cannot count events by {column!r}")
+        e = events_table.c
+        period = sa.func.substr(e.date_start, 1, int(prefix_chars))
+        with self.engine.connect() as conn:
+            return [(str(v or ""), str(p or ""), int(n)) for v, p, n in conn.execute(
+                sa.select(e[column], period, sa.func.count()).group_by(e[column], period)).all()]
+
     def articles_frame(self) -> pd.DataFrame:
         """One row per stored article (without its text)."""
         cols = [articles_table.c[name] for name in ARTICLE_COLUMNS]
@@ -791,3 +852,40 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _parse_list_cells(cells: pd.Series) -> pd.Series:
+    """Stored list cells (JSON text) as tuples, each distinct text parsed once."""
+    if not len(cells):
+        return pd.Series(dtype=object)
+    codes, uniques = pd.factorize(cells.fillna(""), sort=False)
+    parsed = np.empty(len(uniques), dtype=object)
+    for i, text in enumerate(uniques):
+        parsed[i] = list_cell(text)
+    return pd.Series(parsed[codes], index=cells.index, dtype=object)
+
+
+def _group_links(links: list[tuple], event_ids: pd.Series) -> tuple[list[tuple], list[tuple]]:
+    """Per event of ``event_ids``: the ids and titles of its articles, from (event_id,
+    article_id, title) rows sorted by event and publication (each article once, first kept)."""
+    n = len(event_ids)
+    ids: list[tuple] = [()] * n
+    titles: list[tuple] = [()] * n
+    if not links:
+        return ids, titles
+    ev, art, tit = (list(c) for c in zip(*links))
+    where = pd.Index(event_ids.astype(str)).get_indexer(ev)
+    starts = np.flatnonzero(np.r_[True, np.asarray(ev[1:], dtype=object) != np.asarray(ev[:-1], dtype=object)])
+    ends = np.r_[starts[1:], len(ev)]
+    for lo, hi in zip(starts.tolist(), ends.tolist()):
+        pos = where[lo]
+        if pos < 0:
+            continue
+        if hi - lo == 1:
+            ids[pos], titles[pos] = (art[lo],), (tit[lo],)
+            continue
+        seen: dict[str, str] = {}
+        for k in range(lo, hi):
+            seen.setdefault(art[k], tit[k])
+        ids[pos], titles[pos] = tuple(seen), tuple(seen.values())
+    return ids, titles

@@ -360,3 +360,96 @@ def test_dashboard_url_range_beyond_the_data_is_clamped(app):
     assert not at.exception and not at.error
     assert at.date_input[0].value == (date(2017, 1, 1), date(2018, 12, 31))
     assert _qp(at, "to") == ["2018-12-31"] and "from" not in at.query_params
+
+
+# ----- issue 13: view state, selections, history, doubtful events -------------------------------
+def _range(at) -> list[str]:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return [str(x)[:10] for x in spec["layout"]["xaxis"]["range"]]
+
+
+def test_dashboard_view_in_the_url_sets_the_range_and_survives_changes(app):
+    at = app(view="2018-11-25..2018-12-17")
+    assert _range(at) == ["2018-11-25", "2018-12-18"]
+    _by_label(at.radio, "Swimlanes").set_value("topic").run()
+    _by_label(at.multiselect, "Countries").set_value(["CAN"]).run()
+    at.session_state["event"] = "e03"
+    at.run()
+    assert _range(at) == ["2018-11-25", "2018-12-18"] and _qp(at, "view") == ["2018-11-25..2018-12-17"]
+    assert _qp(at, "event") == ["e03"] and any("tl-detail" in m.value for m in at.markdown)
+
+
+def test_dashboard_a_zoom_from_the_browser_becomes_the_view(app):
+    from ui.bridge import view_from_relayout
+    at = app()
+    # What the bridge's callback does with a plotly_relayout range.
+    at.session_state["view"] = view_from_relayout({"lo": "2024-08-01", "hi": "2024-11-01"})
+    at.run()
+    assert _qp(at, "view") == ["2024-08-01..2024-10-31"] and _range(at) == ["2024-08-01", "2024-11-01"]
+
+
+def test_dashboard_articles_metric_follows_the_filters(app, store_url):
+    at = app(topic="security")
+    assert at.metric[0].value == "1" and at.metric[1].value == "1"
+    assert app().metric[1].value == str(len(TITLES))
+
+
+def test_dashboard_back_reads_the_address_again(app):
+    at = app(country="CAN")
+    _by_label(at.multiselect, "Countries").set_value(["CAN", "USA"]).run()
+    assert _qp(at, "country") == ["CAN", "USA"]
+    # The browser's Back button: the page reruns with the previous address.
+    at.query_params["country"] = "CAN"
+    at.run()
+    assert _by_label(at.multiselect, "Countries").value == ["CAN"] and _qp(at, "country") == ["CAN"]
+    # A widget change after it is a new step again.
+    _by_label(at.radio, "Swimlanes").set_value("actor").run()
+    assert _qp(at, "lane") == ["actor"] and _qp(at, "country") == ["CAN"]
+
+
+def test_dashboard_box_selection_lists_events_and_narrows_downloads(app, store_url):
+    at = app(sel="2018-11-01..2019-01-31", sel_lane=["Canada", "China"])
+    assert not at.exception and not at.error
+    assert at.session_state["_sel_table_ids"] == ["e03"]
+    assert any("Selection: 1 events" in m.value for m in at.markdown)
+    _by_label(at.radio, "Download").set_value("selection").run()
+    csv_bytes = at.session_state["_download_builders"]["csv"]()
+    expected = _stored(store_url)
+    assert csv_bytes == to_csv_bytes(expected[expected["event_id"] == "e03"])
+    assert _qp(at, "sel_lane") == ["Canada", "China"]
+
+
+def test_dashboard_doubtful_events_filter_is_in_the_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'doubt.db'}"
+    flagged = EVENTS.assign(flags=[("no_action",) if e in ("e02", "e05") else () for e in EVENTS["event_id"]])
+    fill_store(url, flagged, TITLES)
+    monkeypatch.setenv("TIMELINE_DB", url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["doubt"] = "hide"
+    at.run().run()
+    assert not at.exception
+    assert _table_ids(at) == set(EVENTS["event_id"]) - {"e02", "e05"}
+    assert next(c for c in at.checkbox if c.label.startswith("Hide doubtful")).value is True
+    next(c for c in at.checkbox if c.label.startswith("Hide doubtful")).set_value(False).run()
+    assert "doubt" not in at.query_params and len(_table_ids(at)) == len(EVENTS)
+
+
+def test_dashboard_event_types_carry_their_names(app):
+    types = _by_label(app().multiselect, "Event types (CAMEO)")
+    assert any(o.startswith("17 Coerce") for o in types.options)
+    assert any(o.startswith("04 Consult") for o in types.options)
+
+
+def test_dashboard_relations_honours_the_filters(app):
+    at = app(tab="relations", topic="trade", **{"from": "2024-01-01"})
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    # Trade events naming Canada and China from 2024 on (not the 2017-2025 diplomacy ones).
+    assert sorted(spec["data"][0]["customdata"]) == ["e01", "e04"]
+    assert any("under the sidebar's filters" in c.value for c in at.caption)
+
+
+def test_dashboard_search_table_says_what_matched(app):
+    at = app(q="xi")
+    assert _table_ids(at) == {"e01", "e06"}
+    frame = at.dataframe[0].value
+    assert "matched" in frame.columns and all("Xi" in m for m in frame["matched"])

@@ -52,3 +52,9 @@ def test_docs_readme_lists_every_pipeline_module(module):
     # "How it is built" gives each room of the pipeline one line: a new module needs its line.
     built = README.split("## How it is built", 1)[1].split("\n## ", 1)[0]
     assert f"    {module} " in built
+
+
+def test_docs_readme_documents_every_url_parameter():
+    from ui.urlstate import _KNOWN
+    for key in sorted(_KNOWN):
+        assert f"`{key}" in README, key

@@ -62,3 +62,34 @@ def test_query_filter_events_reads_joined_list_cells(events):
 def test_query_filters_is_empty():
     assert Filters().is_empty()
     assert not Filters(q="x").is_empty()
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("xi", ["x1", "x2"]),                      # whole word, any case; not Mexico/executives/next
+    ("XI", ["x1", "x2"]),
+    ('"next week"', ["x4"]),                   # a quoted phrase
+    ('"xi jinping"', ["x1", "x2"]),             # a phrase across the actors field too
+    ("xi tariffs", ["x2"]),                    # every term must match
+    ("mexico", ["x3"]),
+    ("exec", []),                              # never inside a word
+])
+def test_query_search_matches_whole_words_and_phrases(q, expected):
+    df = pd.DataFrame({
+        "event_id": ["x1", "x2", "x3", "x4"],
+        "title": ["Xi Jinping met Carney", "Tariffs rise", "Mexico talks with executives", "Talks next week"],
+        "sentence": ["", "Xi announced tariffs.", "", ""],
+        "actors": [("Xi Jinping",), ("Xi Jinping",), (), ()],
+    })
+    assert list(filter_events(df, Filters(q=q))["event_id"]) == expected
+
+
+def test_query_search_says_what_matched():
+    from pipeline.query import describe_matches
+    row = {"title": "Tariffs rise", "sentence": "Xi announced tariffs.", "actors": ("Xi Jinping",)}
+    assert describe_matches(row, 'xi tariffs') == 'sentence: "Xi"; title: "Tariffs"'
+
+
+def test_query_hide_doubtful_drops_flagged_events(events):
+    flagged = events.assign(flags=[("no_action",), (), (), ("low_confidence",), ()])
+    assert list(filter_events(flagged, Filters(hide_doubtful=True))["event_id"]) == ["e2018", "ethu", "etrade"]
+    assert len(filter_events(flagged, Filters())) == 5

@@ -50,11 +50,15 @@ def test_data_facet_counts_match_the_filter(loaded, facet, column, filters):
     Filters(countries=("CAN",), date_from=pd.Timestamp("2005-01-01").date(),
             date_to=pd.Timestamp("2015-12-31").date(), min_precision="month"),
     Filters(q="event 1", bases=("explicit",)),
+    Filters(q='"synthetic event 12"', hide_doubtful=True),
+    Filters(hide_doubtful=True, countries=("CAN",)),
     Filters(countries=("ZZZ",)),
 ])
 def test_data_filtered_view_equals_filter_events(loaded, filters):
     fast = filtered_view(loaded, filters)
     assert fast.index.tolist() == filter_events(loaded.events, filters).index.tolist()
+    again = filtered_view(loaded, filters)     # the cached search and doubt masks give the same
+    assert again.index.tolist() == fast.index.tolist()
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

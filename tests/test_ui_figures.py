@@ -48,7 +48,9 @@ def test_figures_day_events_are_markers_periods_are_bars(start, end, precision, 
         assert bar.base[0] == start
         days = (np.datetime64(end) - np.datetime64(start)).astype(int) + 1
         assert bar.x[0] == days * 86_400_000
-        assert bar.opacity < 1
+        # A translucent band (its outline in the same colour) under the lane's dots.
+        assert bar.marker.color.startswith("rgba(") and float(bar.marker.color.split(",")[-1][:-1]) < 1
+        assert bar.offset < 0
     assert not info.aggregated
 
 
@@ -75,7 +77,7 @@ def test_figures_axis_range_covers_all_events_with_padding():
     ("country", {"Canada", "China", "(none)"}),
     ("topic", {"trade", "(none)"}),
     ("actor", {"Mark Carney", "(none)"}),
-    ("type", {"CAMEO 04", "CAMEO 17"}),
+    ("type", {"04 Consult", "17 Coerce"}),
 ])
 def test_figures_lanes_follow_the_lane_control(lane, expected):
     df = frame(event("e1", "2025-10-31", "2025-10-31", "day", ("CAN", "CHN"), actors=("Mark Carney",)),
@@ -89,7 +91,7 @@ def test_figures_lanes_follow_the_lane_control(lane, expected):
 
 @pytest.mark.parametrize("color, legend", [
     ("topic", {"trade", "security"}),
-    ("type", {"CAMEO 04", "CAMEO 17"}),
+    ("type", {"04 Consult", "17 Coerce"}),
 ])
 def test_figures_colour_groups_become_legend_entries(color, legend):
     df = frame(event("e1", "2025-10-31", "2025-10-31", "day"),
@@ -151,7 +153,7 @@ def test_figures_switch_to_webgl_then_aggregate(n, aggregated, webgl):
 def test_figures_point_customdata_are_event_ids():
     df = synthetic_events(50)
     fig, _ = timeline_figure(df)
-    ids = {c for t in fig.data for c in t.customdata}
+    ids = {c for t in fig.data if t.customdata is not None for c in t.customdata}
     assert ids == set(df["event_id"])
 
 
@@ -175,7 +177,7 @@ def test_figures_rug_adds_publication_dates():
 def test_figures_range_controls_present():
     fig, _ = timeline_figure(synthetic_events(10))
     labels = [b.label for b in fig.layout.xaxis.rangeselector.buttons]
-    assert labels == ["1 year", "5 years", "10 years", "all"]
+    assert labels == ["1 month", "1 year", "5 years", "10 years", "all"]
     assert fig.layout.xaxis.rangeslider.visible
 
 
@@ -197,8 +199,10 @@ def test_figures_relations_show_collapse_and_repair():
     points, mean = fig.data
     assert list(points.customdata) == ["a", "b", "c", "d"]
     assert list(points.y) == [4.0, -8.0, -5.0, 6.4]
-    # The rolling mean dips into conflict after 2018 and is back above zero in 2026.
-    assert mean.y[2] < 0 < mean.y[3]
+    # The rolling mean dips into conflict after 2018 and is back above zero in 2026; it breaks
+    # (a None point) across the two gaps longer than its 365-day window.
+    y = [None if v is None or v != v else v for v in mean.y]
+    assert y == [4.0, None, -8.0, -6.5, None, 6.4]
 
 
 def test_figures_relations_empty_pair():
@@ -212,7 +216,7 @@ def test_figures_many_lanes_merge_into_other(n):
     df["actors"] = [(f"Actor {i % 60}",) for i in range(n)]
     fig, info = timeline_figure(df, lane="actor")
     assert len(info.lanes) == 41 and info.lanes[-1] == "(other)"
-    shown = {y for t in fig.data for y in (t.y if t.y is not None else [])}
+    shown = {y for t in fig.data for y in (t.y if t.y is not None else []) if y is not None}
     assert "(other)" in shown and shown <= set(info.lanes)
 
 
@@ -222,3 +226,16 @@ def test_figures_categorical_pairs_give_the_same_figure():
     plain, _ = timeline_figure(df, pairs=(rows, labels))
     cat, _ = timeline_figure(df, pairs=(rows, pd.Categorical(labels)))
     assert plain.to_json() == cat.to_json()
+
+
+def test_figures_ring_trace_equals_the_built_in_selection():
+    from ui.figures import ring_trace
+    df = synthetic_events(40)
+    rows, labels = lane_pairs(df, "country")
+    eid = df["event_id"].iloc[5]
+    fig, info = timeline_figure(df, selected=eid, pairs=(rows, labels))
+    built = next(t for t in fig.data if t.name == "selected")
+    from ui.arrays import day_arrays
+    ring = ring_trace(df, (rows, labels), day_arrays(df), eid, info.lanes)
+    assert list(ring.x) == list(built.x) and list(ring.y) == list(built.y)
+    assert list(ring.customdata) == [eid] * len(built.x) and ring.hovertext[0] == built.hovertext[0]

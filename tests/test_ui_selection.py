@@ -41,3 +41,39 @@ def test_selection_drill_range(points, expected):
 ])
 def test_selection_drill_range_is_clipped_to_the_data(cells, bounds, expected):
     assert drill_range([{"customdata": cells}], bounds) == expected
+
+
+def test_selection_box_lists_only_events_inside_it():
+    from datetime import date
+
+    import numpy as np
+
+    from ui.selection import box_from_selection, events_in_box
+    categories = ["United States", "China", "Canada"]          # bottom lane first
+    box = box_from_selection({"x": ["2018-10-31 22:00", "2019-01-31 06:00"], "y": [0.6, 2.4]}, categories)
+    assert box == (date(2018, 11, 1), date(2019, 1, 31), ("Canada", "China"))
+    days = lambda *xs: np.array(xs, dtype="datetime64[D]")
+    starts = days("2018-12-01", "2015-11-04", "2018-12-01", "2018-12-01")
+    ends = days("2018-12-01", "2019-10-21", "2018-12-31", "2018-12-01")
+    rows = np.array([0, 1, 2, 3])
+    labels = np.array(["Canada", "Canada", "China", "United States"], dtype=object)
+    # The 2015 band reaching past the box is not in it; the lane outside the box is not either.
+    assert events_in_box(rows, labels, starts, ends, *box) == [0, 2]
+
+
+def test_selection_lasso_ids_are_distinct():
+    from ui.selection import ids_from_points
+    points = [{"customdata": "a"}, {"customdata": "b"}, {"customdata": "a"},
+              {"curve_number": 0, "point_index": 1}]
+    assert ids_from_points(points, [["x", "c"]]) == ["a", "b", "c"]
+
+
+def test_selection_bridge_reads_plotly_ranges():
+    from datetime import date
+
+    from ui.bridge import view_from_relayout
+    assert view_from_relayout({"lo": "2018-11-25", "hi": "2018-12-18"}) == (date(2018, 11, 25), date(2018, 12, 17))
+    assert view_from_relayout({"lo": "2018-11-25 06:00", "hi": "2018-12-17 20:00:00.5"}) == \
+        (date(2018, 11, 25), date(2018, 12, 17))
+    assert view_from_relayout({"reset": True}) == "reset"
+    assert view_from_relayout({"lo": "<script>", "hi": "x"}) is None and view_from_relayout("x") is None

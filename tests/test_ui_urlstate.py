@@ -83,3 +83,28 @@ def test_urlstate_share_url_encodes_repeated_parameters():
     state = ViewState(Filters(countries=("CAN", "CHN"), q="a&b"), event="abcd1234")
     assert share_url("http://host:8501/", state) == (
         "http://host:8501/?country=CAN&country=CHN&q=a%26b&event=abcd1234")
+
+
+def test_urlstate_view_doubt_and_selection_round_trip():
+    from datetime import date
+
+    from ui.urlstate import BoxSelection, ViewState, parse_query, to_query
+    params = {"view": "2018-11-25..2018-12-17", "doubt": "hide", "sel": "2018-11-01..2019-01-31",
+              "sel_lane": ["Canada", "China"]}
+    state, notices = parse_query(params)
+    assert not notices
+    assert state.view == (date(2018, 11, 25), date(2018, 12, 17))
+    assert state.filters.hide_doubtful
+    assert state.selection == BoxSelection(date(2018, 11, 1), date(2019, 1, 31), ("Canada", "China"))
+    assert to_query(state) == {"view": ["2018-11-25..2018-12-17"], "doubt": ["hide"],
+                               "sel": ["2018-11-01..2019-01-31"], "sel_lane": ["Canada", "China"]}
+    assert to_query(ViewState()) == {}
+
+
+def test_urlstate_bad_view_is_a_notice_and_old_links_still_parse():
+    from ui.urlstate import parse_query, same_view
+    state, notices = parse_query({"view": "December", "country": "CAN"})
+    assert state.view is None and any("view" in n for n in notices)
+    assert state.filters.countries == ("CAN",)
+    assert same_view({"country": "CAN,CHN"}, {"country": ["CAN", "CHN"]})
+    assert not same_view({"country": "CAN"}, {"country": "CAN", "view": "2018-01-01..2018-02-01"})

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import make_url
 
 from pipeline.export import read_parquet_snapshot
-from pipeline.query import Filters, filter_events
+from pipeline.query import Filters, filter_events, is_doubtful, search_mask
 from pipeline.records import EVENT_COLUMNS, STORE_COLUMNS
 from pipeline.engine import NoStore
 from pipeline.schema import ARTICLE_COLUMNS
@@ -60,6 +62,9 @@ def store_version(url: str) -> str:
         return "unknown"
     with open_store(url, create=False) as store:
         return ",".join(f"{k}={v}" for k, v in sorted(store.counts().items()))
+
+
+SEARCHES_KEPT = 8
 
 
 @dataclass
@@ -156,6 +161,54 @@ class Loaded:
         inside[view.index.to_numpy()] = True
         return self.events.iloc[order[inside[order]][:n]]
 
+    def _position(self, event_id: str) -> int:
+        index = self._memo("id_index", lambda: pd.Index(self.events["event_id"].astype(str)))
+        found = index.get_indexer([event_id])[0] if len(index) else -1
+        return int(found)
+
+    def has_event(self, event_id: str) -> bool:
+        """True when ``event_id`` is a stored event."""
+        return bool(event_id) and self._position(event_id) >= 0
+
+    def event_row(self, event_id: str) -> dict | None:
+        """One event as a dict (None when unknown)."""
+        pos = self._position(event_id) if event_id else -1
+        return None if pos < 0 else self.events.iloc[pos].to_dict()
+
+    def article_count(self, view: pd.DataFrame) -> int:
+        """How many distinct articles report the events of a filtered view."""
+        if "article_ids" not in self.events:
+            return int(view["article_id"].nunique()) if "article_id" in view else 0
+        rows, _ = self.exploded("article_ids")
+        codes, _ = self.factorized("article_ids")
+        if len(view) == len(self.events):
+            return int(len(np.unique(codes)))
+        inside = np.zeros(len(self.events), dtype=bool)
+        inside[view.index.to_numpy()] = True
+        return int(len(np.unique(codes[inside[rows]])))
+
+    def search(self, q: str) -> np.ndarray:
+        """Row mask of a search (``pipeline.query.search_mask``), the last SEARCHES_KEPT kept."""
+        with self._lock:
+            kept = self._cache.setdefault("searches", OrderedDict())
+            if q in kept:
+                kept.move_to_end(q)
+                return kept[q]
+        mask = search_mask(self.events, q)
+        with self._lock:
+            kept[q] = mask
+            while len(kept) > SEARCHES_KEPT:
+                kept.popitem(last=False)
+        return mask
+
+    def doubtful(self) -> np.ndarray:
+        """Row mask over all events: those carrying a flag (reasons to doubt them)."""
+        def make():
+            if "flags" not in self.events:
+                return np.zeros(len(self.events), dtype=bool)
+            return is_doubtful(self.events["flags"])
+        return self._memo("doubtful", make)
+
     def lane_pairs_for(self, view: pd.DataFrame, lane: str) -> tuple[np.ndarray, np.ndarray]:
         """Lane pairs of a filtered view of ``events`` (rows renumbered to the view's positions)."""
         return subset_pairs(self.lanes(lane), view.index.to_numpy(), len(self.events))
@@ -174,7 +227,7 @@ def load(url: str) -> Loaded:
         return Loaded(events.reset_index(drop=True), articles, store_version(url))
     try:
         with open_store(url, create=False) as store:
-            events = store.events_frame()
+            events = store.dashboard_frame()
             articles = store.articles_frame()
     except NoStore as err:   # nothing ingested yet: an empty page that offers to add articles
         return Loaded(empty_events(), pd.DataFrame(columns=list(ARTICLE_COLUMNS)), "missing", missing=str(err))
@@ -183,10 +236,75 @@ def load(url: str) -> Loaded:
     return Loaded(events.reset_index(drop=True), articles, version)
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+# Loads in progress or done, per (store URL, version): shared by every session, never mutated. A
+# load runs in a background thread, so that a first visit can show a chart counted in SQL while
+# a million events are read (``landing``).
+_LOADS: dict[tuple[str, str], Future] = {}
+_LOADS_LOCK = threading.Lock()
+_LOADER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-load")
+KEEP_VERSIONS = 2
+
+
+def start_load(url: str, version: str) -> Future:
+    """The load of ``url`` at ``version``, started now if it is not running or done yet."""
+    key = (url, version)
+    with _LOADS_LOCK:
+        future = _LOADS.get(key)
+        if future is None:
+            future = _LOADER.submit(load, url)
+            _LOADS[key] = future
+            while len(_LOADS) > KEEP_VERSIONS:   # the oldest version goes first
+                _LOADS.pop(next(iter(_LOADS)))
+        return future
+
+
 def load_cached(url: str, version: str) -> Loaded:
-    """``load`` memoised per store URL and version (shared by every session, never mutated)."""
-    return load(url)
+    """``load`` memoised per store URL and version (waits for a load in progress). A failed load
+    is forgotten, so the next visit tries again."""
+    future = start_load(url, version)
+    try:
+        return future.result()
+    except BaseException:
+        with _LOADS_LOCK:
+            if _LOADS.get((url, version)) is future:
+                del _LOADS[(url, version)]
+        raise
+
+
+def is_loaded(url: str, version: str) -> bool:
+    """True when the events of ``url`` at ``version`` are in memory (or failed to load)."""
+    future = _LOADS.get((url, version))
+    return future is not None and future.done()
+
+
+LANDING_FROM_SQL_ABOVE = 50_000   # events above which a first visit's chart is counted in SQL
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def landing(url: str, version: str, lane: str):
+    """The unfiltered, aggregated timeline counted in the store (``Store.lane_counts``), or None
+    (a small store, a Parquet snapshot, or single events to show): what a first visit after the
+    server starts shows while the events load. Equal to the chart made from the loaded events."""
+    from ui import figures
+
+    if parquet_path(url) is not None:
+        return None
+    column = {"country": "countries", "topic": "topics", "actor": "actors", "type": "event_code"}[lane]
+    try:
+        store = open_store(url, create=False)
+    except NoStore:   # nothing ingested yet: the page says so once the (empty) events load
+        return None
+    with store:
+        n = store.event_count()
+        if n <= LANDING_FROM_SQL_ABOVE:
+            return None
+        span = store.date_span()
+        if not span[0]:
+            return None
+        days = int((np.datetime64(span[1][:10], "D") - np.datetime64(span[0][:10], "D")) / np.timedelta64(1, "D"))
+        period = figures.period_of_span(days)
+        counts = store.lane_counts(column, figures.PERIOD_CHARS[period])
+    return figures.landing_from_counts(counts, lane, span, n)
 
 
 def event_sources(url: str, loaded: Loaded, event_id: str) -> pd.DataFrame:
@@ -209,13 +327,17 @@ LIST_FACETS = {"countries": "countries", "topics": "topics", "actors": "actors",
 
 
 def _scalar_mask(loaded: Loaded, filters: Filters) -> np.ndarray | None:
-    """The rows passing the non-list filters (via filter_events itself), None when none is set."""
-    scalar = replace(filters, **{f: () for f in LIST_FACETS})
-    if scalar.is_empty():
-        return None
-    mask = np.zeros(len(loaded.events), dtype=bool)
-    mask[filter_events(loaded.events, scalar).index.to_numpy()] = True
-    return mask
+    """The rows passing the non-list filters (via filter_events itself), None when none is set.
+    "Hide doubtful" and the search are cached per store (the search per text: a click or another
+    filter does not search a million events again)."""
+    scalar = replace(filters, hide_doubtful=False, q="", **{f: () for f in LIST_FACETS})
+    masks = [~loaded.doubtful() if filters.hide_doubtful else None,
+             loaded.search(filters.q) if filters.q else None]
+    if not scalar.is_empty():
+        mask = np.zeros(len(loaded.events), dtype=bool)
+        mask[filter_events(loaded.events, scalar).index.to_numpy()] = True
+        masks.append(mask)
+    return _combine(masks)
 
 
 def _combine(masks) -> np.ndarray | None:
@@ -280,3 +402,32 @@ def option_label(label: str, count: int | None) -> str:
 def type_option(root: str) -> str:
     """How a CAMEO root appears in the type filter."""
     return type_label(root)
+
+
+def selected_events(loaded: Loaded, view: pd.DataFrame, lane: str, box, lasso_ids) -> pd.DataFrame | None:
+    """The events of ``view`` inside a box selection (``urlstate.BoxSelection``: its days and
+    lanes, see ``ui.selection.events_in_box``) or picked by a lasso (their ids), latest first;
+    None when nothing is selected."""
+    from ui.selection import events_in_box
+
+    if box is not None:
+        rows, labels = loaded.lane_pairs_for(view, lane)
+        starts, ends = loaded.days_for(view)
+        positions = events_in_box(rows, np.asarray(labels, dtype=object), starts, ends,
+                                  box.start, box.end, box.lanes)
+        picked = view.iloc[positions]
+    elif lasso_ids:
+        picked = view[view["event_id"].isin(set(lasso_ids))]
+    else:
+        return None
+    return picked.sort_values(["date_start", "date_end"], ascending=False, kind="stable")
+
+
+def export_rows(url: str, loaded: Loaded, filters: Filters, ids=None) -> pd.DataFrame:
+    """The rows a download holds: exactly ``pipeline.query.filter_events`` of the stored events
+    under ``filters`` (what ``python -m pipeline export`` writes), or only the events ``ids``
+    among them (a selection)."""
+    rows = filtered_view(loaded, filters)
+    if ids is not None:
+        rows = rows[rows["event_id"].isin(set(ids))]
+    return rows

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pandas as pd
 
 from pipeline.records import list_cell
-from ui.labels import QUAD_CLASSES, country_option
+from ui.labels import QUAD_CLASSES, code_label, country_option
 
 
 def _text(value: object) -> str:
@@ -53,8 +53,15 @@ def safe_link(url: object) -> str:
     return text if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
-def event_detail_html(event: Mapping, sources: pd.DataFrame | None = None) -> str:
-    """The detail of one event row (and the articles reporting it) as self-contained escaped HTML."""
+FLAG_TEXT = {"low_confidence": "a weak date guess", "future_past_tense": "dated after its article "
+             "although told in the past tense", "no_action": "no clause says what happened",
+             "date_word_title": "the title is only a date word"}
+
+
+def event_detail_html(event: Mapping, sources: pd.DataFrame | None = None, q: str = "") -> str:
+    """The detail of one event row (and the articles reporting it) as self-contained escaped HTML.
+
+    With a search ``q``, a line says what it matched in this event."""
     e = html.escape
     start, end = _text(event.get("date_start"))[:10], _text(event.get("date_end"))[:10]
     resolved = start if start == end else f"{start} – {end}"
@@ -68,9 +75,17 @@ def event_detail_html(event: Mapping, sources: pd.DataFrame | None = None) -> st
         ("Countries", e(", ".join(country_option(c) for c in list_cell(event.get("countries")))) or "—"),
         ("Actors", e(", ".join(list_cell(event.get("actors")))) or "—"),
         ("Topics", e(", ".join(list_cell(event.get("topics")))) or "—"),
-        ("Event code", f"CAMEO {e(code)}" + (f" · {e(quad)}" if quad else "")),
+        ("Event code", f"CAMEO {e(code_label(code) if code != '—' else code)}" + (f" · {e(quad)}" if quad else "")),
         ("Goldstein", e(gold_text)),
     ]
+    flags = list_cell(event.get("flags"))
+    if flags:
+        rows.append(("Doubtful", e("; ".join(FLAG_TEXT.get(f, f) for f in flags))))
+    if q:
+        from pipeline.query import describe_matches
+        matched = describe_matches(dict(event), q)
+        if matched:
+            rows.append(("Search matched", e(matched)))
     parts = [f'<div class="tl-detail"><h4>{e(_text(event.get("title")))}</h4>',
              '<blockquote>' + highlight_sentence(event.get("sentence"), event.get("date_char_start"),
                                                  event.get("date_char_end"), event.get("date_text"))

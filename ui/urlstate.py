@@ -33,6 +33,15 @@ _TOPIC = re.compile(r"^[a-z0-9][a-z0-9_.\-/]{0,80}$")
 
 
 @dataclass(frozen=True)
+class BoxSelection:
+    """A box drawn on the timeline: its days (inclusive) and the lanes it covers (their labels)."""
+
+    start: date
+    end: date
+    lanes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ViewState:
     """Everything the URL carries: the filters plus how the timeline is drawn and what is open."""
 
@@ -43,6 +52,8 @@ class ViewState:
     rug: bool = False                 # show article publication dates as a rug
     pair: tuple[str, ...] = ()        # relations view: two ISO3 codes
     tab: str = DEFAULT_TAB            # which view is open: timeline, relations or add
+    view: tuple[date, date] | None = None   # the timeline's visible days (the zoom), None = all
+    selection: BoxSelection | None = None   # a box selection on the timeline
 
 
 def _values(params: Mapping[str, object], key: str) -> list[str]:
@@ -71,7 +82,25 @@ def _parse_date(text: str) -> date | None:
 
 
 _KNOWN = frozenset({"country", "topic", "actor", "type", "from", "to", "q", "prec", "basis",
-                    "article", "lane", "color", "event", "rug", "pair", "tab"})
+                    "article", "lane", "color", "event", "rug", "pair", "tab", "view", "doubt", "sel",
+                    "sel_lane"})
+_SPAN_SEP = ".."
+
+
+def parse_span(text: str) -> tuple[date, date] | None:
+    """``"2018-11-25..2018-12-17"`` as two dates (in order), None when malformed."""
+    if _SPAN_SEP not in (text or ""):
+        return None
+    a, _, b = text.partition(_SPAN_SEP)
+    lo, hi = _parse_date(a.strip()[:10]), _parse_date(b.strip()[:10])
+    if lo is None or hi is None or lo.year < 1 or hi.year > 9999:
+        return None
+    return (lo, hi) if lo <= hi else (hi, lo)
+
+
+def format_span(span: tuple[date, date]) -> str:
+    """Two dates as a ``view``/``sel`` value: ``2018-11-25..2018-12-17``."""
+    return f"{span[0].isoformat()}{_SPAN_SEP}{span[1].isoformat()}"
 
 
 def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
@@ -157,11 +186,43 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
         notices.append("ignored pair: expected exactly two country codes")
         pair = ()
 
+    view = None
+    for value in _values(params, "view")[:1]:
+        view = parse_span(value)
+        if view is None:
+            notices.append(f"ignored view={_clip(value)!r}: expected YYYY-MM-DD..YYYY-MM-DD")
+
+    doubt_values = _values(params, "doubt")
+    hide_doubtful = bool(doubt_values) and doubt_values[0].lower() == "hide"
+    if doubt_values and doubt_values[0].lower() not in ("hide", "show"):
+        notices.append(f"ignored doubt={_clip(doubt_values[0])!r}: expected hide or show")
+
+    selection = None
+    for value in _values(params, "sel")[:1]:
+        span = parse_span(value)
+        if span is None:
+            notices.append(f"ignored sel={_clip(value)!r}: expected YYYY-MM-DD..YYYY-MM-DD")
+            continue
+        lanes = []
+        for raw in _raw_all(params, "sel_lane"):
+            if len(raw) <= _MAX_VALUE_CHARS and raw.isprintable() and raw not in lanes:
+                lanes.append(raw)
+        selection = BoxSelection(span[0], span[1], tuple(lanes))
+
     filters = Filters(countries=countries, topics=topics, actors=tuple(dict.fromkeys(actors)),
                       types=types, date_from=dates["from"], date_to=dates["to"], q=q.strip(),
                       min_precision=min_precision, bases=tuple(dict.fromkeys(bases)),
-                      articles=articles)
-    return ViewState(filters, lane, color, event, rug, pair, tab), notices
+                      articles=articles, hide_doubtful=hide_doubtful)
+    return ViewState(filters, lane, color, event, rug, pair, tab, view, selection), notices
+
+
+def _raw_all(params: Mapping[str, object], key: str) -> list[str]:
+    """Every value of ``key`` untouched by comma splitting (lane labels may hold commas)."""
+    raw = params.get(key)
+    if raw is None:
+        return []
+    items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else [raw]
+    return [str(x).strip() for x in items[:_MAX_VALUES] if str(x).strip()]
 
 
 def _raw_first(params: Mapping[str, object], key: str) -> str:
@@ -201,6 +262,14 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         out["rug"] = ["1"]
     if state.tab != DEFAULT_TAB:
         out["tab"] = [state.tab]
+    if f.hide_doubtful:
+        out["doubt"] = ["hide"]
+    if state.view:
+        out["view"] = [format_span(state.view)]
+    if state.selection:
+        out["sel"] = [format_span((state.selection.start, state.selection.end))]
+        if state.selection.lanes:
+            out["sel_lane"] = list(state.selection.lanes)
     return out
 
 
@@ -230,3 +299,8 @@ def share_url(base: str, state: ViewState) -> str:
     from urllib.parse import urlencode
     query = urlencode([(k, v) for k, vs in to_query(state).items() for v in vs])
     return base.rstrip("?") + ("?" + query if query else "")
+
+
+def same_view(a: Mapping[str, object], b: Mapping[str, object]) -> bool:
+    """True when two query-string mappings describe the same view (however they are spelled)."""
+    return to_query(parse_query(a)[0]) == to_query(parse_query(b)[0])
