@@ -17,6 +17,7 @@ BENCHMARKS = [
     ("bench_sentences.py", []),
     ("bench_timex.py", []),
     ("bench_pipeline.py", []),
+    ("bench_dense.py", []),
     ("bench_semantics.py", []),
     ("bench_ingest.py", []),
     ("bench_cluster.py", []),

@@ -248,6 +248,12 @@ def clause_code(clause: Clause) -> str:
         reported = clause_code(clause.content)
         if reported and not _statement(reported):
             return reported
+    if own in STATE_OF_RELATIONS:
+        # "Relations collapsed after Canada arrested Meng": a change in relations told through
+        # the happening that caused it is coded as that happening (the one analysts date).
+        cause = _cause_code(clause)
+        if cause:
+            return cause
     if own and own != NOT_A_TRIGGER and not (clause.verb_class == "report" and own == DEFAULT_CODE):
         return own
     if clause.noun and clause.verb_class in ("", "light", "copula") and clause.noun != clause.lemma:
@@ -260,6 +266,25 @@ def clause_code(clause: Clause) -> str:
     if found:
         return found
     return own if own != NOT_A_TRIGGER else ""
+
+
+# Codes of a change in the state of relations ("relations broke down", "ties soured"), and the
+# words that introduce its cause.
+STATE_OF_RELATIONS = frozenset({"161"})
+_CAUSE = re.compile(r"\b(?:after|following|when|over|amid)\b\s+(.+)", re.IGNORECASE)
+
+
+def _cause_code(clause: Clause) -> str:
+    """The code of the happening named as the cause of a change in relations ("... after X
+    arrested Y"), or "" when the clause names none, a cooperation, or another change of relations."""
+    m = _CAUSE.search(clause.title)
+    if not m:
+        return ""
+    found = _trigger_code(m.group(1).lower())
+    if not found or found == NOT_A_TRIGGER or found[:2] == "16" or _statement(found):
+        return ""
+    # Only a conflict names the cause ("after talks stalled" is still the break of relations).
+    return found if event_code(found).quad_class in (3, 4) else ""
 
 
 def classify_clause(clause: Clause) -> EventCode | None:

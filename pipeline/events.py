@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
@@ -137,6 +138,12 @@ def knowledge_spans(refs: list[KnowledgeDate], offset: int) -> list[DatedSpan]:
             for r in refs]
 
 
+# What may stand before a date that opens its clause: nothing, or a preposition ("In March, ...",
+# "On Dec. 1, ...", "By early October, ...").
+_FRONTED = re.compile(r"[\s,;:—–]*(?:(?:and|but|then|so)\s+)?(?:(?:in|on|at|by|since|until|from|during|early|late|later|earlier|then)\s+)?",
+                      re.IGNORECASE)
+
+
 def clause_bounds(sentence: Sentence, spans: list[DatedSpan]) -> list[tuple[int, int]]:
     """Split a sentence among its dated spans: one (start, end) clause per span, in article offsets.
 
@@ -149,6 +156,10 @@ def clause_bounds(sentence: Sentence, spans: list[DatedSpan]) -> list[tuple[int,
     for here, nxt in zip(spans, spans[1:]):
         lo, hi = here.end - sentence.start, nxt.start - sentence.start
         m = _CLAUSE_BREAK.search(sentence.text, lo, hi)
+        if m and not sentence.text[lo:m.start()].strip() and \
+                _FRONTED.fullmatch(sentence.text[cuts[-1] - sentence.start:here.start - sentence.start]):
+            # "In March, China responded ...": the comma after a fronted date opens its clause
+            m = _CLAUSE_BREAK.search(sentence.text, m.end(), hi)
         cuts.append(sentence.start + (m.start() if m else hi))
     cuts.append(sentence.end)
     return list(zip(cuts, cuts[1:]))
@@ -301,21 +312,81 @@ def _sorted_unique(items) -> tuple[str, ...]:
     return tuple(sorted({x for x in items if x}))
 
 
-def scope_entities(ann: Annotations, lo: int, hi: int, subject: tuple[ActorMention, ...] = ()
+class Spans:
+    """Annotations (anything with ``start`` and ``end``) sorted by start, to take those inside a
+    stretch of text by bisection: the cost of an article stays linear in its length however
+    many dates and names it holds."""
+
+    __slots__ = ("items", "starts")
+
+    def __init__(self, items) -> None:
+        self.items = sorted(items, key=lambda x: (x.start, x.end))
+        self.starts = [x.start for x in self.items]
+
+    def inside(self, lo: int, hi: int) -> list:
+        """The items lying wholly between ``lo`` and ``hi``, in text order."""
+        out = []
+        for k in range(bisect_left(self.starts, lo), len(self.items)):
+            item = self.items[k]
+            if item.start >= hi:
+                break
+            if item.end <= hi:
+                out.append(item)
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class EntityIndex:
+    """An article's countries, actors and regions, indexed for ``scope_entities``."""
+
+    countries: Spans
+    actors: Spans
+    regions: Spans
+
+    @classmethod
+    def of(cls, ann: Annotations) -> EntityIndex:
+        return cls(Spans(ann.countries), Spans(ann.actors), Spans(ann.regions))
+
+
+def scope_entities(ann: Annotations | EntityIndex, lo: int, hi: int, subject: tuple[ActorMention, ...] = ()
                    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Return (countries, actors, regions) mentioned between ``lo`` and ``hi`` (plus the subject)."""
-    actors = [a for a in ann.actors if _inside(a.start, a.end, lo, hi)] + list(subject)
-    countries = [g.iso3 for g in ann.countries if _inside(g.start, g.end, lo, hi)]
+    index = ann if isinstance(ann, EntityIndex) else EntityIndex.of(ann)
+    actors = index.actors.inside(lo, hi) + list(subject)
+    countries = [g.iso3 for g in index.countries.inside(lo, hi)]
     countries += [a.iso3 for a in actors]
-    regions = [r.region for r in ann.regions if _inside(r.start, r.end, lo, hi)]
+    regions = [r.region for r in index.regions.inside(lo, hi)]
     return _sorted_unique(countries), _sorted_unique(a.name for a in actors), _sorted_unique(regions)
 
 
-def sentence_subject(ann: Annotations, sentence: Sentence) -> tuple[ActorMention, ...]:
+# Sentences back (in the same paragraph) where a clause that names nobody ("She was arrested",
+# "The three were released") finds the parties it speaks of.
+ANTECEDENT_SENTENCES = 2
+
+
+def context_entities(index: EntityIndex, text: str, sentences: tuple[Sentence, ...], position: int
+                     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The parties of a clause that names none: those of its whole sentence, else those of the
+    nearest of the ``ANTECEDENT_SENTENCES`` sentences before it in the same paragraph that names
+    any (the antecedent of "she", "the two men", "those duties"). Empty when there is none."""
+    sentence = sentences[position]
+    found = scope_entities(index, sentence.start, sentence.end)
+    k = position
+    while not (found[0] or found[1]) and k > 0 and position - k < ANTECEDENT_SENTENCES:
+        before, after = sentences[k - 1], sentences[k]
+        if "\n" in text[before.end:after.start]:
+            break   # a paragraph break: the antecedent would be a guess
+        k -= 1
+        found = scope_entities(index, before.start, before.end)
+    return found
+
+
+def sentence_subject(ann: Annotations | EntityIndex, sentence: Sentence) -> tuple[ActorMention, ...]:
     """The actors named in the subject at the start of a sentence, shared by all its clauses."""
     m = _FIRST_LOWER_WORD.search(sentence.text)
     limit = sentence.start + (m.start() if m else 0)
-    return tuple(a for a in ann.actors if sentence.start <= a.start and a.end <= limit)
+    index = ann if isinstance(ann, EntityIndex) else EntityIndex.of(ann)
+    return tuple(index.actors.inside(sentence.start, limit))
 
 
 def event_flags(confidence: float, clause: Clause, tense: str, date_start: date, date_text: str,
@@ -366,6 +437,9 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     """
     text = article.text
     spans_all = dated_spans(ann.timexes, text)
+    dated = Spans(spans_all)
+    entities = EntityIndex.of(ann)
+    position = {s.index: k for k, s in enumerate(ann.sentences)}
     events: list[Event] = []
     penalty = ASSUMED_PUBLICATION_PENALTY if article.published_assumed else 0.0
     # How sure the tagger was of each date's anchor (a close narrative/publication choice is less)
@@ -389,7 +463,9 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             subject: tuple[ActorMention, ...] = ()) -> None:
         sent_text = sentence.text
         segment = text[lo:hi] if span is not None else sent_text
-        countries, actors, regions = scope_entities(ann, lo, hi, subject)
+        countries, actors, regions = scope_entities(entities, lo, hi, subject)
+        if not (countries or actors):
+            countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index])
         if span is not None:
             code = code_of(clause, segment, span.start - lo)
             if clause.date_only:
@@ -439,12 +515,12 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     # The article's own news: headline and lead, dated at publication.
     if ann.sentences:
         lead = ann.sentences[0]
-        lead_has_date = any(_inside(s.start, s.end, lead.start, lead.end) for s in spans_all)
+        lead_has_date = bool(dated.inside(lead.start, lead.end))
         if not lead_has_date:
             add(lead, lead.start, lead.end, None)
 
     for sentence in ann.sentences:
-        spans = [s for s in spans_all if _inside(s.start, s.end, sentence.start, sentence.end)]
+        spans = dated.inside(sentence.start, sentence.end)
         tense_hint = next((s.tense for s in spans if s.tense), "")
         refs = knowledge_spans(find_summits(sentence.text, article.published, tense_hint),
                                sentence.start)
@@ -463,7 +539,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         if not spans:
             continue
         parse = _sentence_parse(sentence, ann.timexes)
-        subject = sentence_subject(ann, sentence) if len(spans) > 1 else ()
+        subject = sentence_subject(entities, sentence) if len(spans) > 1 else ()
         for span, (lo, hi) in zip(spans, clause_bounds(sentence, spans)):
             clause = clause_at(parse, (span.start - sentence.start, span.end - sentence.start))
             add(sentence, lo, hi, span, clause, subject)

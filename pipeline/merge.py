@@ -140,16 +140,31 @@ def _sorted_words(value: Any) -> str:
     return " ".join(sorted(str(value or "").casefold().split()))
 
 
+_WEEK_RANK = PRECISIONS.index("week")
+
+
+def _span(period: tuple[date, date]) -> int:
+    """Days in a period, both ends included."""
+    return (period[1] - period[0]).days + 1
+
+
 def _periods_compatible(a: Mention, b: Mention) -> bool:
     if a.rank < 0 or b.rank < 0 or a.period is None or b.period is None:
         return False
     if a.period == b.period:
         return True
-    # A year-precise "in 2025" may join "on 31 October 2025", never two different days.
-    if a.rank == b.rank:
+    # The longer period must hold the shorter: "in 2025" holds "on 31 October 2025", a summit's
+    # two days hold either of them, and two different days never meet.
+    coarse, fine = (a, b) if _span(a.period) > _span(b.period) else (b, a)
+    (c0, c1), (f0, f1) = coarse.period, fine.period
+    if c0 <= f0 and f1 <= c1:
+        return True
+    # "last week" (Monday to Sunday) running past the end of the month that holds its day: most
+    # of the week inside the month is enough.
+    if fine.rank != _WEEK_RANK or coarse.rank <= _WEEK_RANK:
         return False
-    coarse, fine = (a.period, b.period) if a.rank > b.rank else (b.period, a.period)
-    return coarse[0] <= fine[0] and fine[1] <= coarse[1]
+    inside = (min(f1, c1) - max(f0, c0)).days + 1
+    return inside * 2 > _span(fine.period)
 
 
 def dates_compatible(a: Any, b: Any) -> bool:
@@ -209,7 +224,9 @@ def _gates(a: Mention, b: Mention) -> tuple[str, float, float]:
     if actor_conflict:
         return "actors", 0.0, 0.0
     country_sim, country_shared, country_conflict = _set_score(a.countries, b.countries)
-    if country_conflict:
+    if country_conflict and not actor_shared:
+        # Countries are looser than people: "arrested Meng" names China (Huawei) and the United
+        # States (its warrant) in one article, Canada in another; the shared person decides.
         return "countries", 0.0, 0.0
     if not (actor_shared or country_shared):
         if a.texts[1] and a.texts == b.texts and a.period == b.period:

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
@@ -93,27 +93,31 @@ def _ranks(ranks: Iterable[int]) -> sa.ColumnElement[bool]:
     return _ek.rank.in_([sa.literal_column(str(int(r))) for r in ranks])
 
 
+_WEEK_RANK = PRECISIONS.index("week")
+# How far back a day or week that is still running may have started (multi-day ranges).
+SHORT_PERIOD_LOOKBACK = timedelta(days=7)
+
+
 @functools.lru_cache(maxsize=None)
-def candidates_statement(rank: int, coded: bool = True) -> sa.Select:
-    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo, and
-    root when ``coded``): the ids of the events it may merge with, in id order. A coded mention
+def candidates_statement(coded: bool = True) -> sa.Select:
+    """The candidate query for a mention (binds: keys, s, e, lo, near, and root when ``coded``): the ids of the events it may merge with, in id order. A coded mention
     meets events of its CAMEO root or uncoded ones (different roots never merge). What the merge
     gates read of each comes from the writer's cache of prepared events, or from ``events``."""
     keys = sa.and_(_KEYS, _ek.root.in_([sa.bindparam("root", type_=sa.String), sa.literal("")])) if coded else _KEYS
+    # The same period; periods running at the mention's start; periods starting inside it. What
+    # overlaps is only a candidate: ``merge.best_match`` decides (containment, a week's overlap).
     parts: list[sa.Select] = [sa.select(_ek.event_id).where(
         keys, _ranks(MERGE_RANKS), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
-    coarser = [r for r in MERGE_RANKS if r > rank]
-    finer = [r for r in MERGE_RANKS if r < rank]
-    if coarser:
+    # (Days and weeks run at most a few days: looking back a week keeps that range short.)
+    short = [r for r in MERGE_RANKS if r <= _WEEK_RANK]
+    for ranks, earliest in ((short, "near"), ([r for r in MERGE_RANKS if r > _WEEK_RANK], "lo")):
         parts.append(sa.select(sa.select(_ek.event_id).where(
-            keys, _ranks(coarser), _ek.date_start >= sa.bindparam("lo"), _ek.date_start <= sa.bindparam("s"),
-            _ek.date_end >= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
+            keys, _ranks(ranks), _ek.date_start >= sa.bindparam(earliest), _ek.date_start <= sa.bindparam("s"),
+            _ek.date_end >= sa.bindparam("s")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
             .subquery().c.event_id))
-    if finer:
-        parts.append(sa.select(sa.select(_ek.event_id).where(
-            keys, _ranks(finer), _ek.date_start >= sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"),
-            _ek.date_end <= sa.bindparam("e")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
-            .subquery().c.event_id))
+    parts.append(sa.select(sa.select(_ek.event_id).where(
+        keys, _ranks(MERGE_RANKS), _ek.date_start > sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"))
+        .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES).subquery().c.event_id))
     ids = sa.union(*parts).subquery()
     return sa.select(ids.c.event_id).order_by(ids.c.event_id)
 
@@ -611,9 +615,8 @@ class Store:
 
     def _candidate_ids(self, conn: sa.Connection, params: dict[str, Any]) -> list[str]:
         """The ids of the stored events a mention may merge with (``candidates_statement``)."""
-        rank, coded = params["r"], bool(params["root"])
-        return [r[0] for r in self._run_compiled(conn, ("candidates", rank, coded),
-                                                 candidates_statement(rank, coded), params)[1]]
+        coded = bool(params["root"])
+        return [r[0] for r in self._run_compiled(conn, ("candidates", coded), candidates_statement(coded), params)[1]]
 
     def _remember(self, event_id: str, gates: Mention) -> None:
         self._gates[event_id] = gates
@@ -664,8 +667,9 @@ class Store:
         if not m.lookup:
             return None
         rec = m.rec
-        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": m.lo, "r": m.prepared.rank,
-                  "root": code_root(rec)}
+        start = date.fromisoformat(rec["date_start"])
+        near = (start - SHORT_PERIOD_LOOKBACK if start - date.min > SHORT_PERIOD_LOOKBACK else date.min).isoformat()
+        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": m.lo, "near": near, "root": code_root(rec)}
         ids: set[str] = set()
         for start in range(0, len(m.lookup), KEY_SLOTS):
             ids.update(self._candidate_ids(conn, {**params, **key_params(list(m.lookup[start:start + KEY_SLOTS]))}))

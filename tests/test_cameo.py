@@ -138,7 +138,12 @@ CLAUSE_CASES = [
     ('vetoed', 'Russia vetoed the resolution [on Friday].', "129"),
     ('broke off talks', 'Trump broke off trade talks with Canada [last week].', "164"),
     ('relations broke down', 'Relations broke down [a year later].', "161"),
-    ('relations collapsed', 'Relations collapsed [in 2018] after the arrest.', "161"),
+    # A change in relations told through the conflict that caused it is coded as that conflict
+    ('relations collapsed', 'Relations collapsed [in 2018] after the arrest.', "173"),
+    ('relations broke down when', 'Relations broke down [a year later], when Canada arrested a Huawei executive.', "173"),
+    ('relations soured over tariffs', 'Relations soured [in 2019] over the tariffs on canola.', "161"),
+    ('relations broke down after talks', 'Relations broke down [in 2019] after talks stalled.', "161"),
+    ('ties deteriorated', 'Ties between the two countries deteriorated [last year].', "161"),
     ('opened an investigation',
      "China's Ministry of Commerce said [on Tuesday] it had opened an anti-dumping investigation.",
      "090"),

@@ -333,3 +333,32 @@ def test_events_code_only_what_cameo_names(text, phrase, code):
                           cameo.classify_event, _topics, _no_summits, cameo.classify_clause)
     assert [e.event_code for e in events] == [code]
     assert (events[0].goldstein is None) == (events[0].quad_class is None) == (code == "")
+
+
+def test_events_clause_bounds_keep_a_fronted_date_with_its_clause():
+    # "In March, China responded ...": the comma after a fronted date does not end its clause.
+    text = "In March, China responded with tariffs on Canadian canola oil, and in August it added a deposit."
+    s = Sentence(0, 0, len(text), text)
+    spans = dated_spans([
+        _timex(text, "March", "2025-03", date(2025, 3, 1), date(2025, 3, 31), "month", "narrative"),
+        _timex(text, "August", "2025-08", date(2025, 8, 1), date(2025, 8, 31), "month", "narrative"),
+    ], text)
+    (a0, a1), (b0, b1) = clause_bounds(s, spans)
+    assert "China responded with tariffs on Canadian canola oil" in text[a0:a1]
+    assert "it added a deposit" in text[b0:b1] and "China" not in text[b0:b1]
+
+
+def test_events_clause_naming_nobody_takes_its_antecedents_parties():
+    # "She was arrested ...": the parties come from the sentence before, in the same paragraph;
+    # never across a paragraph break.
+    from pipeline.records import GeoMention, ActorMention
+    from pipeline.events import EntityIndex, context_entities
+    text = "Meng Wanzhou of Huawei left Canada on Friday. She was arrested in 2018.\n\nIt rained in 2019."
+    sents = (Sentence(0, 0, 45, text[0:45]), Sentence(1, 46, 71, text[46:71]), Sentence(2, 73, len(text), text[73:]))
+    i = text.index("Canada")
+    ann = Annotations(sentences=sents, timexes=(), regions=(),
+                      countries=(GeoMention(start=i, end=i + 6, iso3="CAN", text="Canada", kind="name"),),
+                      actors=(ActorMention(start=0, end=12, name="Meng Wanzhou", kind="person", iso3="", text="Meng Wanzhou"),))
+    index = EntityIndex.of(ann)
+    assert context_entities(index, text, sents, 1)[:2] == (("CAN",), ("Meng Wanzhou",))
+    assert context_entities(index, text, sents, 2)[:2] == ((), ())

@@ -70,6 +70,25 @@ SAME = [
     ("uncoded but the same sentence",
      ev("2021-09-24", title="Kovrig and Spavor returned to Canada", countries=["CAN"], actors=[KOVRIG]),
      ev("2021-09-24", title="Kovrig and Spavor returned to Canada.", countries=["CAN"], actors=[KOVRIG])),
+    # The same person arrested: the countries each article names around her differ (China and
+    # the United States in one, Canada and China in the other); the shared person decides.
+    ("same person, looser countries",
+     ev("2018-12-01", title="Meng Wanzhou was arrested in Vancouver at the request of the United States",
+        countries=["CHN", "USA"], actors=["Meng Wanzhou"], code="173", quad=4),
+     ev("2018-12-01", "month", title="Canada arrested Huawei executive Meng Wanzhou in Vancouver",
+        countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4)),
+    # A summit's two days hold the day one article names.
+    ("a day inside a two-day summit",
+     ev("2025-10-31", title="Carney and Xi met at the APEC summit", countries=["CAN", "CHN"],
+        actors=[CARNEY, XI], code="040", quad=1, date_end="2025-11-01"),
+     ev("2025-10-31", title="Carney met Xi at the APEC summit", countries=["CAN", "CHN"],
+        actors=[CARNEY, XI], code="040", quad=1)),
+    # "last week" from a September 3 article runs Aug 26 to Sep 1: most of it is in August.
+    ("a week mostly inside the month",
+     ev("2024-08-26", "week", title="Ottawa decided to impose surtaxes on Chinese electric vehicles",
+        countries=["CAN", "CHN"], code="163", quad=4, date_end="2024-09-01"),
+     ev("2024-08-01", "month", title="Canada announced a surtax on Chinese electric vehicles",
+        countries=["CAN", "CHN"], code="163", quad=4)),
 ]
 
 DIFFERENT = [
@@ -127,6 +146,19 @@ DIFFERENT = [
     ("missing or broken dates never merge",
      ev("", title="Carney met Xi", countries=["CAN"], actors=[CARNEY], code="040"),
      ev("not a date", title="Carney met Xi", countries=["CAN"], actors=[CARNEY], code="040")),
+    # Countries still tell apart people-less mentions: {CAN, CHN} and {CHN, KOR}.
+    ("no shared person, conflicting countries",
+     ev("2025-10-31", title="Officials met in Gyeongju", countries=["CAN", "CHN"], code="040", quad=1),
+     ev("2025-10-31", title="Officials met in Gyeongju on trade", countries=["CHN", "KOR"], code="040", quad=1)),
+    # A week mostly outside the month does not join it.
+    ("a week mostly outside the month",
+     ev("2024-08-29", "week", title="Ottawa decided to impose surtaxes on Chinese electric vehicles",
+        countries=["CAN", "CHN"], code="163", quad=4, date_end="2024-09-04"),
+     ev("2024-08-01", "month", title="Canada announced a surtax on Chinese electric vehicles",
+        countries=["CAN", "CHN"], code="163", quad=4)),
+    ("two different days of one range never meet",
+     ev("2025-10-31", title="Carney met Xi", countries=["CAN", "CHN"], actors=[CARNEY, XI], code="040", quad=1),
+     ev("2025-11-01", title="Carney met Xi", countries=["CAN", "CHN"], actors=[CARNEY, XI], code="040", quad=1)),
 ]
 
 
