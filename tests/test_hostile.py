@@ -250,3 +250,84 @@ def test_hostile_an_article_over_its_time_budget_fails_alone(tmp_path):
         assert res.returncode == 1 and "Traceback" not in res.stderr, res.stderr
         assert "1 new articles, 0 already known, 1 failed" in res.stdout
         assert f"failed: {dump}:1: took more than 1 s, the time budget of one article: skipped" in res.stdout
+
+
+def _hostile_corpus(folder: Path) -> list[Path]:
+    """A folder of inputs a hostile or careless user might hand over (none of them a sample)."""
+    import json
+    files = {
+        "empty.txt": b"",
+        "binary.txt": bytes(range(256)) * 40,
+        "nul-bytes.txt": b"Canada and China met on 3 March 2025.\x00\x00 Talks went on.\x00",
+        "latin1.txt": "Ottawa, 4 March 2025 \u2014 Le Canada a rencontr\u00e9 la Chine le 3 mars 2025.".encode("latin-1", "replace"),
+        "bidi-title.txt": "\u202eTitle reversed\u202c\n\nCanada and China met on 3 March 2025.".encode(),
+        "formula.txt": "=HYPERLINK(\"http://x.invalid\")\n\n@SUM(A1) Canada met China on 3 March 2025.".encode(),
+        "script.html": (b"<html><head><title><script>alert(1)</script></title></head><body><p>"
+                        b"<img src=x onerror=alert(1)>Canada and China met on 3 March 2025.</p></body></html>"),
+        "deep.html": b"<html><body>" + b"<div>" * 3000 + b"<p>Canada and China met on 3 March 2025.</p>" + b"</div>" * 3000 + b"</body></html>",
+        "no-body.html": b"<html><head><title>x</title></head></html>",
+        "huge.txt": b"Canada met China on 3 March 2025. " * 160_000,
+        "bad-dump.jsonl": ("\n".join([json.dumps({"text": "Canada and China met on 3 March 2025.", "published": "2025-03-04"}),
+                                      "{broken", json.dumps({"text": 5}), "[" * 3000 + "]" * 3000]) + "\n").encode(),
+        "far-future.txt": b"Canada and China will meet in the year 9999 on 1 January 9999.",
+    }
+    out = []
+    for name, data in files.items():
+        path = folder / name
+        path.write_bytes(data)
+        out.append(path)
+    return out
+
+
+def test_hostile_corpus_through_extract_ingest_and_the_dashboard_reader(tmp_path):
+    # Every hostile input either goes in or gets one line, through extract and ingest alike; no
+    # traceback; the store stays sound; the good inputs of the same run give what they give alone;
+    # the dashboard's reader opens the store and draws its chart.
+    import shutil
+    import sqlite3
+
+    good_dir, mixed_dir = tmp_path / "good", tmp_path / "mixed"
+    good_dir.mkdir()
+    mixed_dir.mkdir()
+    good = sorted(SAMPLES.glob("*.txt"))[:3]
+    for path in good:
+        shutil.copy(path, good_dir / path.name)
+        shutil.copy(path, mixed_dir / path.name)
+    hostile = _hostile_corpus(mixed_dir)
+
+    for path in hostile:
+        res = run_cli("extract", str(path), "--published", "2025-03-04", "--format", "json")
+        assert "Traceback" not in res.stderr + res.stdout, (path.name, res.stderr)
+        if res.returncode != 0:
+            one_line_error(res)
+
+    def ingest(folder: Path) -> tuple[str, subprocess.CompletedProcess]:
+        url = f"sqlite:///{tmp_path / (folder.name + '.db')}"
+        return url, run_cli("ingest", str(folder), "--db", url, "--published", "2025-03-04", "--workers", "0",
+                            "--no-progress")
+
+    good_url, alone = ingest(good_dir)
+    mixed_url, mixed = ingest(mixed_dir)
+    assert alone.returncode == 0, alone.stdout + alone.stderr
+    assert mixed.returncode == 1 and "Traceback" not in mixed.stdout + mixed.stderr
+    failed = [line for line in mixed.stdout.splitlines() if line.strip().startswith("failed:")]
+    assert failed and all("\n" not in line for line in failed)
+
+    def per_article(url: str) -> dict[str, int]:
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            return {Path(p).name: n for p, n in conn.execute("SELECT path, n_events FROM articles")}
+
+    alone_counts, mixed_counts = per_article(good_url), per_article(mixed_url)
+    assert {name: mixed_counts[name] for name in alone_counts} == alone_counts
+    assert set(mixed_counts) > set(alone_counts)   # some hostile inputs went in
+
+    from pipeline.query import Filters, filter_events
+    from ui import data, figures
+    loaded = data.load(mixed_url)
+    assert not loaded.missing and len(loaded.events) > 0
+    view = filter_events(loaded.events, Filters())
+    fig, _info = figures.timeline_figure(view)
+    assert fig.data
+    for text in view["title"].tolist():
+        assert "\u202e" not in text
