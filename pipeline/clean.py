@@ -161,6 +161,31 @@ def normalize_text(raw: str) -> str:
     return "\n".join(_MULTISPACE.sub(" ", ln).strip() for ln in text.split("\n"))
 
 
+# Text tokenised the way news corpora ship it ("Obama said , on Sept. 11 , 2001 , that ...",
+# `` quotes '', "do n't"): marks detached from their words. Read as it is, "September 11 , 2001"
+# loses its year and every clause break moves.
+_TOKENISED_MARK = re.compile(r" [,.;:?!](?=\s|$)")
+_DETACHED = (
+    (re.compile(r" ([,.;:?!%])(?=\s|$)"), r"\1"),
+    (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)(?=\W|$)", re.IGNORECASE), r"\1"),
+    (re.compile(r"``\s*"), '"'),
+    (re.compile(r"\s*''"), '"'),
+    (re.compile(r"([(\[$]) "), r"\1"),
+    (re.compile(r" ([)\]])"), r"\1"),
+)
+
+
+def detokenize(text: str) -> str:
+    """``text`` with its punctuation joined back to its words when it was shipped tokenised
+    (most of its commas and full stops stand apart); other text is returned as it is."""
+    detached = len(_TOKENISED_MARK.findall(text))
+    if detached < 3 or detached * 2 < text.count(",") + text.count("."):
+        return text
+    for pattern, repl in _DETACHED:
+        text = pattern.sub(repl, text)
+    return text
+
+
 def is_junk_line(line: str) -> bool:
     """True for a navigation, widget, share, cookie or stray-letter line."""
     r = _rules()
@@ -400,7 +425,7 @@ def clean_text(raw: str, title: str = "") -> CleanedText:
 def _clean(raw: str, known_title: str) -> CleanedText:
     """The body of ``clean_text``."""
     r = _rules()
-    lines = normalize_text(raw).split("\n")
+    lines = detokenize(normalize_text(raw)).split("\n")
     lines = ["" if (ln and is_junk_line(ln)) else ln for ln in lines]
     # Date lines and bylines near the top ("Published: 13 January 2026", "By Jane Doe").
     when: date | None = None

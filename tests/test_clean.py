@@ -366,3 +366,23 @@ def test_clean_data_files_parse_and_are_well_formed():
     assert sorted(months) == list(range(1, 13))
     names = [n for v in months.values() for n in v]
     assert all(isinstance(n, str) for n in names) and len(set(names)) == len(names)
+
+
+def test_clean_tokenised_text_gets_its_punctuation_back():
+    # News corpora ship text tokenised; read as it is, "September 11 , 2001" loses its year.
+    from pipeline.clean import detokenize
+    raw = ("Obama said , on September 11 , 2001 , that `` we will rebuild . '' He did n't stop .\n"
+           "The plan ( announced on Monday ) costs $ 5 million .")
+    assert detokenize(raw) == ('Obama said, on September 11, 2001, that "we will rebuild." He didn\'t stop.\n'
+                               "The plan (announced on Monday) costs $5 million.")
+    body = clean_text("Headline\n\n" + raw).body
+    assert "September 11, 2001," in body
+
+
+@pytest.mark.parametrize("text", [
+    "A normal sentence, with commas. And full stops.",
+    "Scores were 3 . 5 and 4 , 2 in one table, but the rest is prose, as usual. Really.",
+])
+def test_clean_untokenised_text_is_left_alone(text):
+    from pipeline.clean import detokenize
+    assert detokenize(text) == text
