@@ -115,7 +115,8 @@ def test_timex_narrative_backstory_anchor(text, dct, phrase, value, basis):
 # TIMEX3 details that the value score counts
 @pytest.mark.parametrize("text,phrase,typ,value", [
     ("They gathered daily outside the home.", "daily", "SET", "XXXX-XX-XX"),
-    ("They prayed every day for him.", "every day", "SET", "XXXX-XX-XX"),
+    ("They prayed every day for him.", "every day", "SET", "P1D"),   # like "every year", P1Y
+    ("Supplies came in daily by river.", "daily", "SET", "XXXX-XX-XX"),
     ("In the past decade alone, many fled.", "the past decade", "DURATION", "P1DE"),
     ("Over the past two centuries the city grew.", "the past two centuries", "DURATION", "P2CE"),
     ("The war began on the morning of 31 January 1965, when orders came.",
