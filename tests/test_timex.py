@@ -489,3 +489,15 @@ def test_timex_quarter_after_a_year_ago_comparison_is_the_reported_one():
 ])
 def test_timex_past_perfect_plan_looks_back(text, phrase, value):
     assert _find(text, date(1995, 10, 30), phrase).value == value
+
+
+def test_timex_year_earlier_comparison_does_not_move_the_story():
+    # each "a year earlier" compares with the same stretch of the year before; one comparison
+    # does not become the time the next one counts back from
+    filler = ("Analysts had expected weaker orders from the company's aircraft and rail units, "
+              "which have faced higher steel costs and a slower order book in Europe. ")
+    text = ("Brantford Mills said it earned $8.4 million in the third quarter, up from $6.1 million "
+            "a year earlier. " + filler * 6 + "\n\nFor the nine months, Brantford earned "
+            "$21 million, compared with $17.5 million a year earlier.")
+    got = [(t.text, t.value) for t in tag_timexes(text, date(1995, 10, 24)) if t.text == "a year earlier"]
+    assert got == [("a year earlier", "1994-Q3"), ("a year earlier", "1994")]
