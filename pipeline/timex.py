@@ -18,7 +18,7 @@ from datetime import date
 from typing import NamedTuple
 
 from pipeline.records import Timex
-from pipeline.timex_anchor import note
+from pipeline.timex_anchor import BACKWARD, COMPARISON_RULES, note
 from pipeline.timex_calendar import PRECISION_OF, is_bc, period_range, period_of, period_value, rest_of_period
 from pipeline.timex_context import Doc
 from pipeline.timex_lex import lexicon
@@ -257,6 +257,12 @@ def _extent_start(c: Candidate, s: int) -> int:
     return s
 
 
+def _comparison(c: Candidate, basis: str, text: str) -> bool:
+    """Whether a narrative date compares rather than moves the story: "up 39% from a year
+    earlier", "the year-ago quarter" (the next "a year earlier" still counts from the story)."""
+    return basis == "narrative" and c.rule in COMPARISON_RULES and BACKWARD.search(text) is not None
+
+
 def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
     """Make the Timex record and update the narrative state."""
     s, e = res.extent or (c.start, c.end)
@@ -286,7 +292,8 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
         # Dates resolved against the dct only re-anchor the narrative when they name a day:
         # "a year earlier" after "last year" still means a year before the report.
         if period[0] in ANCHOR_KINDS and (basis in ("explicit", "narrative") or
-                                          (basis == "relative" and period[0] in ("day", "month"))):
+                                          (basis == "relative" and period[0] in ("day", "month"))) \
+                and not _comparison(c, basis, text[s:e]):
             doc.anchor = period
         if period[0] == "day":
             doc.last_day, doc.day_month = ds, None

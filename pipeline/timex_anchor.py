@@ -105,10 +105,11 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
     if period[0] not in FOCUS_KINDS:
         return
     if basis in ("explicit", "narrative"):
-        if not is_adjunct(doc, start, end) or (basis == "narrative" and rule in COMPARISON_RULES):
+        rng = _range_end(doc, start)
+        if not (rng or is_adjunct(doc, start, end)) or (basis == "narrative" and rule in COMPARISON_RULES):
             return
         cue = doc.cue(start, end)
-        if cue.tense == "future" or cue.prospective or cue.span_end:
+        if cue.tense == "future" or (cue.prospective or cue.span_end) and not rng:
             # "for a campaign planned in 1976", "lasted until the fall of Budapest in February
             # 1945": the story has not got there yet
             return
@@ -119,6 +120,19 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
         if doc.focus is not None and _holds(period, doc.focus.period):
             return   # "1941" after "December 8, 1941": the story is still at December 8
         doc.focus = Focus(period, start, doc.paragraph(start))
+
+
+# What lies between the start of a range and its end: "from October to March", "between May
+# and July" (the first date's own words, then the joining word).
+RANGE_JOIN = re.compile(r"[^,;.()]{1,24}?\s(?:to|until|till|through|and)\s+\Z")
+
+
+def _range_end(doc: Doc, start: int) -> bool:
+    """Whether the date at ``start`` ends a range whose start is the current focus ("from October
+    to March"): the story has been through the range and stands at its end."""
+    f = doc.focus
+    return f is not None and 0 < start - f.start <= 40 and doc.prev_word(f.start) in ("from", "between") \
+        and RANGE_JOIN.match(doc.text, f.start, start) is not None
 
 
 # Narrative expressions that look back from the story's time without moving it.
@@ -193,8 +207,9 @@ def choose(doc: Doc, start: int, end: int, news: tuple, story: tuple | None) -> 
     if _told_ahead(doc, f.period) and cue.tense != "future":
         doc.choice = Choice(False, 1.0)   # only a clause looking ahead tells a story of the future
         return False
-    score = W_PROSPECTIVE if cue.prospective else 0.0
-    if not is_adjunct(doc, start, end):
+    rng = _range_end(doc, start)   # "from October to March": "to" does not look ahead of the story
+    score = W_PROSPECTIVE if cue.prospective and not rng else 0.0
+    if not rng and not is_adjunct(doc, start, end):
         score += W_NAMING    # "the late-November trip": a name for something the news knows
     sent0 = doc.sentence(start, end)[0]
     if f.start >= sent0:

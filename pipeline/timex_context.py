@@ -357,6 +357,11 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
             return "future", i
         nxt = (words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")).lower()
         prv = (words[i + 1] if leftward and i + 1 < n else (words[i - 1] if not leftward and i > 0 else "")).lower()
+        if (lw in ("set", "due", "going", "planned") or lw in lx.future_cues) and \
+                any(x.lower() in PARTICIPLE_AUX for x in (words[i + 1:i + 3] if leftward else words[max(0, i - 2):i])):
+            # "had been scheduled to expire Friday", "had planned to attack": a plan told in the
+            # past perfect was made, and often due, before the time of telling
+            return "past", i
         if lw in ("set", "due", "going", "planned"):
             # "set to", "due to", "is planned", "set for Friday" look ahead; "the record high set
             # on Aug. 6" and "the government planned to pay" do not

@@ -276,9 +276,11 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
             p = doc.quarter
         else:
             p = shift(cur, -1, unit)
+        told = p is doc.quarter
         if earlier:
-            p = shift(p, -1, "year")
-        return Resolution("DATE", period_value(p), "", p, "narrative" if p is doc.quarter else "relative")
+            # "the year-earlier quarter" compares: it never becomes the quarter reported on
+            p, told = shift(p, -1, "year"), True
+        return Resolution("DATE", period_value(p), "", p, "narrative" if told else "relative")
     else:
         y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
@@ -590,6 +592,10 @@ def _h_theunit(doc: Doc, m: re.Match) -> Resolution | None:
         # "during the latter part of the year": the story's year or the dct's
         y, basis = _year_of_story(doc, m, doc.dct.year)
         return Resolution("DATE", period_value(("year", y)), period_mod(m), ("year", y), basis)
+    if unit == "quarter" and doc.quarter is not None:
+        # "during the quarter" in earnings news: the quarter reported on, not the year-ago one
+        # compared with just before
+        return Resolution("DATE", period_value(doc.quarter), period_mod(m), doc.quarter, "narrative")
     if doc.anchor is not None:
         base, basis = doc.anchor, "narrative"
     else:
@@ -845,12 +851,11 @@ def _h_pluralunit(doc: Doc, m: re.Match) -> Resolution | None:
 
 
 # "annually", "quarterly" are left out: annotated news tags them less often than not.
-# A recurrence of every calendar day, week, month or year is a calendar value with that part
-# unspecified (TIMEX3 SET "XXXX-XX-XX" for "daily"), not a duration; a recurrence every N units
-# (or every hour) is a duration.
+# A recurrence written as one adverb ("daily", "weekly") is a calendar value with that part
+# unspecified (TIMEX3 SET "XXXX-XX-XX" for "daily"), not a duration; "every day", "each month",
+# "every two years" keep the unit as a period ("P1D", "P1M", "P2Y"), one convention for all units.
 SET_ADV = {"daily": "XXXX-XX-XX", "weekly": "XXXX-WXX", "monthly": "XXXX-XX", "yearly": "XXXX",
            "hourly": "PT1H", "nightly": "XXXX-XX-XXTNI", "biweekly": "P2W", "fortnightly": "P2W"}
-EVERY_UNIT = {"day": "XXXX-XX-XX"}   # "every day", "each day" ("every year" stays P1Y)
 
 
 def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
@@ -870,8 +875,6 @@ def _h_set(doc: Doc, m: re.Match) -> Resolution | None:
         n = parse_number(m["num"]) if m["num"] else 1
         if unit not in DUR_UNITS:
             return None
-        if not m["num"] and unit in EVERY_UNIT and "other" not in m.group(0).lower():
-            return Resolution("SET", EVERY_UNIT[unit], "", None, "")
         return Resolution("SET", duration_value(n if n else 1, unit), "", None, "")
     if m["wd"]:
         return Resolution("SET", "XXXX-WXX-%d" % doc.lx.weekday_of[m["wd"].lower()], "", None, "")

@@ -157,7 +157,10 @@ def test_timex_durations(text, dct, phrase, typ, value):
 
 SETS = [
     ("The paper is published daily.", "daily", "XXXX-XX-XX"),   # a recurrence, not a duration
-    ("They meet every day.", "every day", "XXXX-XX-XX"),
+    # "every"/"each" + a unit keeps the unit as a period, for days as for months and years
+    ("They meet every day.", "every day", "P1D"),
+    ("The ferry sails each day at dawn.", "each day", "P1D"),
+    ("Inspectors call every month.", "every month", "P1M"),
     ("The bulletin comes out weekly.", "weekly", "XXXX-WXX"),
     ("They meet every Thursday.", "every Thursday", "XXXX-WXX-4"),
     ("The council meets twice a month.", "twice a month", "P1M"),
@@ -464,3 +467,37 @@ def test_timex_lookalike_letters_make_no_time_word(word, plain):
     # word is in no table and the match is rejected (the plain copy after it triggers the rule)
     got = tag_timexes(f"They met {word} and {plain}.", TUE)
     assert got and not any(set(t.text) & set("\u017f\u0131\u0130") for t in got)
+
+
+def test_timex_quarter_after_a_year_ago_comparison_is_the_reported_one():
+    # the year-earlier quarter compares; "during the quarter" is still the quarter reported on
+    text = ("Harwell Tools said it earned $4.1 million in the third quarter, compared with "
+            "$2.9 million in the year-earlier quarter. The company paid $1.2 million in taxes "
+            "during the quarter, and its orders were weak in the quarter, it said.")
+    got = [(t.text, t.value) for t in tag_timexes(text, date(1995, 10, 24))]
+    assert got == [("the third quarter", "1995-Q3"), ("the year-earlier quarter", "1994-Q3"),
+                   ("the quarter", "1995-Q3"), ("the quarter", "1995-Q3")]
+
+
+@pytest.mark.parametrize("text,phrase,value", [
+    # a plan told in the past perfect was made, and was due, before the telling (dct Monday)
+    ("The tender offer had been scheduled to expire Friday, but it was extended to Nov. 20.",
+     "Friday", "1995-10-27"),
+    ("The vote had been due to take place Thursday evening.", "Thursday evening", "1995-10-26TEV"),
+    # the plain plan still looks ahead
+    ("The tender offer is scheduled to expire Friday.", "Friday", "1995-11-03"),
+])
+def test_timex_past_perfect_plan_looks_back(text, phrase, value):
+    assert _find(text, date(1995, 10, 30), phrase).value == value
+
+
+def test_timex_year_earlier_comparison_does_not_move_the_story():
+    # each "a year earlier" compares with the same stretch of the year before; one comparison
+    # does not become the time the next one counts back from
+    filler = ("Analysts had expected weaker orders from the company's aircraft and rail units, "
+              "which have faced higher steel costs and a slower order book in Europe. ")
+    text = ("Brantford Mills said it earned $8.4 million in the third quarter, up from $6.1 million "
+            "a year earlier. " + filler * 6 + "\n\nFor the nine months, Brantford earned "
+            "$21 million, compared with $17.5 million a year earlier.")
+    got = [(t.text, t.value) for t in tag_timexes(text, date(1995, 10, 24)) if t.text == "a year earlier"]
+    assert got == [("a year earlier", "1994-Q3"), ("a year earlier", "1994")]

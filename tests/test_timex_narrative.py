@@ -55,6 +55,14 @@ BACKSTORY = [
      date(2026, 1, 13), "March", "2026-03", "relative"),
     ("Meng was arrested on Dec. 1, 2018.\n\nOn Thursday, ministers met in Ottawa. In March, they "
      "signed a deal.", date(2026, 1, 15), "March", "2025-03", "relative"),
+    # the end of a range is where the story stands after it ("from October to March, then ... by
+    # May 3" goes on from March, not from October)
+    ("The offensive opened in August 1921. Government troops besieged the port from October to "
+     "March, then reached the coast by May 3. In June the rebels surrendered.", date(2009, 12, 19),
+     "May 3", "1922-05-03", "narrative"),
+    ("The offensive opened in August 1921. Government troops besieged the port from October to "
+     "March, then reached the coast by May 3. In June the rebels surrendered.", date(2009, 12, 19),
+     "June", "1922-06", "narrative"),
     # with and without "later" / "after"
     ("On June 10, 1940, Italy invaded; twelve days later France surrendered.", date(2009, 12, 19),
      "twelve days later", "1940-06-22", "narrative"),
@@ -115,7 +123,8 @@ def test_timex_narrative_backstory_anchor(text, dct, phrase, value, basis):
 # TIMEX3 details that the value score counts
 @pytest.mark.parametrize("text,phrase,typ,value", [
     ("They gathered daily outside the home.", "daily", "SET", "XXXX-XX-XX"),
-    ("They prayed every day for him.", "every day", "SET", "XXXX-XX-XX"),
+    ("They prayed every day for him.", "every day", "SET", "P1D"),   # like "every year", P1Y
+    ("Supplies came in daily by river.", "daily", "SET", "XXXX-XX-XX"),
     ("In the past decade alone, many fled.", "the past decade", "DURATION", "P1DE"),
     ("Over the past two centuries the city grew.", "the past two centuries", "DURATION", "P2CE"),
     ("The war began on the morning of 31 January 1965, when orders came.",
