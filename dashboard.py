@@ -18,6 +18,7 @@ from ui import auth, bridge, data, detail, figures, keydates, selection, urlstat
 from ui import ingest as adding
 from ui.arrays import NONE_LANE
 from ui.labels import country_name, country_option, type_label
+from ui.text import plain
 
 # "auto": open on a wide screen, closed on a phone-sized one (it would cover the chart).
 st.set_page_config(page_title="Timeline", page_icon="🗓️", layout="wide",
@@ -76,6 +77,7 @@ def _seed_from_url(loaded: data.Loaded) -> None:
         S.pop("w_dates", None)
     S.w_doubt = f.hide_doubtful
     S.w_lane, S.w_color, S.w_rug = state.lane, state.color, state.rug
+    S.w_keydates = state.keydates
     S.event = state.event if state.event and loaded.has_event(state.event) else ""
     if state.event and not S.event:
         notices.append("ignored event: not in the store")
@@ -114,7 +116,8 @@ def _current_state(loaded: data.Loaded) -> urlstate.ViewState:
     tab = {v: k for k, v in TAB_LABELS.items()}.get(S.get("main_tab"), urlstate.DEFAULT_TAB)
     return urlstate.ViewState(filters, S.get("w_lane", urlstate.DEFAULT_LANE),
                               S.get("w_color", urlstate.DEFAULT_COLOR), S.get("event", ""),
-                              bool(S.get("w_rug", False)), pair, tab, S.get("view"), S.get("sel_box"))
+                              bool(S.get("w_rug", False)), pair, tab, S.get("view"), S.get("sel_box"),
+                              bool(S.get("w_keydates", False)))
 
 
 def _write_url(state: urlstate.ViewState) -> None:
@@ -166,6 +169,11 @@ def _on_view() -> None:
 
 def _on_drawn() -> None:
     S._below_fold = True
+
+
+def _zoom_to_day(day: str) -> None:
+    """A click on a key date: show that day with a few weeks around it (a view, so in the URL)."""
+    S.view = keydates.zoom_view(day)
 
 
 def _clear_selection() -> None:
@@ -288,15 +296,42 @@ def _controls() -> None:
     c3.toggle("Publication rug", key="w_rug", help="Show when the reporting articles were published")
 
 
-def _key_dates_panel(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState) -> None:
-    """SLOT for the *Key dates* panel (issue 13; ``ui/keydates.py`` says what goes here): the top
-    days of ``view`` with their leading event; a click sets ``S.view`` to that day. Empty until
-    the ``keydates`` ranking lands."""
-    if not keydates.available():
-        return
+def _key_dates_panel(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str,
+                     ready: bool) -> tuple[str, ...]:
+    """The *Key dates* panel above the chart: the top days of ``view`` (``ui.keydates``), each a
+    button that zooms to it. Ranked only while the panel is open, and not before the first chart
+    of a session is drawn (``ready``). Returns the days to mark on the timeline."""
+    panel = st.expander("Key dates", key="w_keydates", on_change="rerun", icon=":material/event:")
+    if not panel.open or view.empty:
+        return ()
+    with panel:
+        if not ready:
+            st.caption("Ranking the key dates…")
+            return ()
+        days, approximate = keydates.key_dates(url, loaded, view, state.filters)
+        st.caption("The days the articles keep pointing at, under the current filters (day-precise "
+                   "events; `python -m pipeline keydates` ranks them the same way), marked on the "
+                   "timeline by dotted lines. Click a day to zoom to it.")
+        if approximate:
+            st.caption(keydates.APPROXIMATE_NOTE)
+        if days.empty:
+            st.caption("No day-precise event under these filters: nothing to rank.")
+            return ()
+        # About five days in sight, the rest a scroll away: the chart stays near.
+        rows = st.container(height=min(290, 20 + 54 * len(days)), border=False)
+        for i, (day, score, n, title) in enumerate(days[["date", "score", "events", "title"]]
+                                                   .itertuples(index=False, name=None)):
+            c1, c2, c3 = rows.columns([2.8, 3.4, 10], vertical_alignment="center")
+            c1.button(str(day), key=f"keydate_{i}", on_click=_zoom_to_day, args=(str(day),),
+                      help="Zoom to this day", width="stretch")
+            c2.markdown(f"score {float(score):.2f} · {int(n):,} event{'s' if int(n) != 1 else ''}")
+            # Article text: shown as text, never as Markdown.
+            c3.markdown(plain(title) or "*(untitled)*")
+    return keydates.mark_days(days)
 
 
-def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str) -> None:
+def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str,
+              key_days: tuple[str, ...] = ()) -> None:
     if view.empty:
         st.info("No event matches these filters. Widen the date range or clear some filters.")
         return
@@ -310,9 +345,9 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
     def build(selected: str):
         return figures.timeline_figure(view, state.lane, state.color, rug=rug, highlight=highlight,
                                        selected=selected, pairs=pairs, days=loaded.days_for(view),
-                                       view=state.view, q=state.filters.q)
+                                       view=state.view, q=state.filters.q, key_days=key_days)
     # Built once without the open event, then reused by clicks (see below).
-    key = (state.filters, state.lane, state.color, state.rug, state.view, highlight)
+    key = (state.filters, state.lane, state.color, state.rug, state.view, highlight, key_days)
     if state.filters.is_empty() and not highlight:
         # The same for every visitor with this view: build it once per store version.
         got = loaded.memo(("landing",) + key[1:], lambda: build(""))
@@ -655,8 +690,8 @@ def main() -> None:
         view = data.filtered_view(loaded, state.filters)
         S._view_len = len(view)
         _controls()
-        _key_dates_panel(loaded, view, state)
-        _timeline(loaded, view, state, url)
+        key_days = _key_dates_panel(loaded, view, state, url, ready=not first_run or bool(S.get("_below_fold")))
+        _timeline(loaded, view, state, url, key_days)
     # A new session's first timeline page stops here: the rest follows once the chart is drawn.
     full = view is None or not first_run or S.get("_below_fold")
     bridge.mount(key="bridge", chart_key="chart", want_drawn=not full, on_view=_on_view, on_drawn=_on_drawn)

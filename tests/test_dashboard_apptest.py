@@ -453,3 +453,59 @@ def test_dashboard_search_table_says_what_matched(app):
     assert _table_ids(at) == {"e01", "e06"}
     frame = at.dataframe[0].value
     assert "matched" in frame.columns and all("Xi" in m for m in frame["matched"])
+
+
+# ----- issue 13: key dates ------------------------------------------------------------------------
+def _key_buttons(at) -> list:
+    return [b for b in at.button if (b.key or "").startswith("keydate_")]
+
+
+def test_dashboard_key_dates_list_the_top_days_mark_them_and_zoom(app, store_url):
+    from pipeline.keydates import rank_days
+    from ui.keydates import TOP
+    from ui.text import plain
+
+    closed = app()
+    # Closed (the default): nothing ranked, nothing marked.
+    assert not _key_buttons(closed)
+    assert not json.loads(closed.get("plotly_chart")[0].proto.spec)["layout"].get("shapes")
+    at = app(keydates="1", country="CAN")
+    assert not at.exception and not at.error
+    with open_store(store_url) as store:
+        expected = rank_days(filter_events(store.events_frame(), Filters(countries=("CAN",))),
+                             store.mentions_frame(), TOP)
+    assert [b.label for b in _key_buttons(at)] == list(expected["date"])
+    assert any(plain(expected["title"].iloc[0]) in m.value for m in at.markdown)
+    shapes = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["shapes"]
+    assert [s["x0"][:10] for s in shapes] == list(expected["date"])
+    # A click on a day zooms to it: the view (in the URL) is the day with two weeks either side.
+    day = expected["date"].iloc[0]
+    _key_buttons(at)[0].click().run()
+    lo, hi = _qp(at, "view")[0].split("..")
+    assert date.fromisoformat(lo) < date.fromisoformat(day) < date.fromisoformat(hi)
+    assert (date.fromisoformat(hi) - date.fromisoformat(lo)).days == 30
+    assert _range(at)[0] == lo and _qp(at, "keydates") == ["1"] and _qp(at, "country") == ["CAN"]
+
+
+def test_dashboard_key_dates_wait_for_the_first_chart(store_url, monkeypatch):
+    monkeypatch.setenv("TIMELINE_DB", store_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["keydates"] = "1"
+    at.run()
+    # A session's first page draws the chart first; the ranking follows with the rest.
+    assert not _key_buttons(at) and any("Ranking the key dates" in c.value for c in at.caption)
+    at.run()
+    assert _key_buttons(at) and not any("Ranking" in c.value for c in at.caption)
+
+
+def test_dashboard_key_dates_of_a_parquet_snapshot_say_they_are_approximate(tmp_path, monkeypatch):
+    from pipeline.export import to_parquet_bytes
+
+    path = tmp_path / "snapshot.parquet"
+    path.write_bytes(to_parquet_bytes(EVENTS))
+    monkeypatch.setenv("TIMELINE_DB", f"parquet://{path}")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["keydates"] = "1"
+    at.run().run()
+    assert not at.exception and not at.error
+    assert _key_buttons(at) and any("Parquet snapshot" in c.value for c in at.caption)

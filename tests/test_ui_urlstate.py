@@ -23,6 +23,7 @@ from ui.urlstate import ViewState, parse_query, restrict, share_url, to_query
      ViewState(lane="actor", color="goldstein", event="ABCDEF0123", rug=True)),
     ({"pair": ["CAN", "CHN"]}, ViewState(pair=("CAN", "CHN"))),
     ({"tab": "relations"}, ViewState(tab="relations")),
+    ({"keydates": "1"}, ViewState(keydates=True)),
 ])
 def test_urlstate_parses_valid_parameters(params, expected):
     state, notices = parse_query(params)
@@ -60,7 +61,7 @@ def test_urlstate_ignores_bad_parameters_with_notice(params, fragment):
                       q="canola", min_precision="month", bases=("explicit",),
                       articles=("0123456789abcdef",)),
               lane="topic", color="type", event="deadbeef01", rug=True, pair=("CAN", "CHN"),
-              tab="relations"),
+              tab="relations", keydates=True),
 ])
 def test_urlstate_round_trips(state):
     assert parse_query(to_query(state)) == (state, [])

@@ -124,8 +124,12 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
                     webgl_above: int = WEBGL_ABOVE,
                     pairs: tuple[np.ndarray, np.ndarray] | None = None,
                     days: tuple[np.ndarray, np.ndarray] | None = None,
-                    view: tuple | None = None, q: str = "") -> tuple[go.Figure, TimelineInfo]:
+                    view: tuple | None = None, q: str = "",
+                    key_days: tuple[str, ...] = ()) -> tuple[go.Figure, TimelineInfo]:
     """The swimlane timeline of ``df``: markers for single days, period bands under them.
+
+    ``key_days`` (ISO days, ``ui.keydates``) are marked by a thin vertical line across the lanes
+    (layout shapes: no trace, no legend entry, nothing to click).
 
     ``view`` (first, last day) is the visible range; without it the axis covers every event.
     When more than ``aggregate_above`` lane rows fall inside it the chart shows counts per lane
@@ -168,7 +172,25 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
     if n_in_view >= 0:
         info = replace(info, n_in_view=n_in_view)
     _layout(fig, view_range(view) or full_range, full_range, lanes, rug, color)
+    mark_key_days(fig, key_days)
     return fig, info
+
+
+KEY_DAY_LINE = dict(color="rgba(190,30,45,0.55)", width=1.5, dash="dot")
+
+
+def mark_key_days(fig: go.Figure, key_days: tuple[str, ...]) -> None:
+    """A thin vertical line through each key day (where its dots sit), over the whole plot."""
+    shapes = []
+    for day in key_days:
+        try:
+            x = str(np.datetime64(str(day)[:10], "D"))
+        except ValueError:
+            continue
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                           line=KEY_DAY_LINE, layer="below", name=f"key date {x}"))
+    if shapes:
+        fig.update_layout(shapes=list(fig.layout.shapes or ()) + shapes)
 
 
 def _topic_slots(df: pd.DataFrame, rows: np.ndarray) -> tuple[list[tuple[str, ...]], np.ndarray]:

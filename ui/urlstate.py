@@ -54,6 +54,7 @@ class ViewState:
     tab: str = DEFAULT_TAB            # which view is open: timeline, relations or add
     view: tuple[date, date] | None = None   # the timeline's visible days (the zoom), None = all
     selection: BoxSelection | None = None   # a box selection on the timeline
+    keydates: bool = False            # the *Key dates* panel is open (its days marked)
 
 
 def _values(params: Mapping[str, object], key: str) -> list[str]:
@@ -83,7 +84,7 @@ def _parse_date(text: str) -> date | None:
 
 _KNOWN = frozenset({"country", "topic", "actor", "type", "from", "to", "q", "prec", "basis",
                     "article", "lane", "color", "event", "rug", "pair", "tab", "view", "doubt", "sel",
-                    "sel_lane"})
+                    "sel_lane", "keydates"})
 _SPAN_SEP = ".."
 
 
@@ -180,6 +181,8 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
 
     rug_values = _values(params, "rug")
     rug = bool(rug_values) and rug_values[0].lower() in ("1", "true", "yes", "on")
+    key_values = _values(params, "keydates")
+    keydates = bool(key_values) and key_values[0].lower() in ("1", "true", "yes", "on")
 
     pair = keep("pair", _ISO3, str.upper)
     if pair and len(pair) != 2:
@@ -213,7 +216,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
                       types=types, date_from=dates["from"], date_to=dates["to"], q=q.strip(),
                       min_precision=min_precision, bases=tuple(dict.fromkeys(bases)),
                       articles=articles, hide_doubtful=hide_doubtful)
-    return ViewState(filters, lane, color, event, rug, pair, tab, view, selection), notices
+    return ViewState(filters, lane, color, event, rug, pair, tab, view, selection, keydates), notices
 
 
 def _raw_all(params: Mapping[str, object], key: str) -> list[str]:
@@ -260,6 +263,8 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         out["event"] = [state.event]
     if state.rug:
         out["rug"] = ["1"]
+    if state.keydates:
+        out["keydates"] = ["1"]
     if state.tab != DEFAULT_TAB:
         out["tab"] = [state.tab]
     if f.hide_doubtful:
