@@ -4,6 +4,7 @@ Run with ``make run`` or ``streamlit run dashboard.py``. Every view setting live
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import replace
 from datetime import date
@@ -160,11 +161,8 @@ def _on_chart_select() -> None:
 def _on_view() -> None:
     """The chart's visible range changed in the browser (zoom, slider, quick-range button)."""
     value = (S.get("bridge") or {}).get("view")
-    found = bridge.view_from_relayout(value)
-    if found == "reset":
-        S.view = None
-    elif found:
-        S.view = found
+    # *all* or a double-click: every event, also those the default range leaves out.
+    S.view = bridge.next_view(value, S.get("view"), S.get("_all_view"))
 
 
 def _on_drawn() -> None:
@@ -367,6 +365,8 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
             fig = go.Figure(fig)
             fig.add_trace(ring)
     S._aggregated = info.aggregated
+    S._all_view = (tuple(date.fromisoformat(d) for d in info.full_view)
+                   if info.far_out and info.full_view else None)
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]
     S._chart_categories = list(fig.layout.yaxis.categoryarray or ())
@@ -383,6 +383,12 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
     if right is not None:
         with right:
             _detail(loaded, url, "time", state.filters.q)
+    if info.far_out and not state.view:
+        n_far = len(info.far_out)
+        listed = ", ".join(info.far_out[:3]) + (", …" if n_far > 3 else "")
+        st.caption(f"{n_far:,} event{'s lie' if n_far > 1 else ' lies'} far from the rest ({listed}): "
+                   "the chart fits the others. Press *all* above the chart (or double-click it) to "
+                   "see every event.")
     shown_n = info.n_in_view if info.n_in_view >= 0 else info.n_events
     where = " in view" if info.n_in_view >= 0 else ""
     if info.aggregated:
@@ -443,7 +449,7 @@ def _selection(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewStat
         box = state.selection
         where = (f"{box.start} – {box.end}" + (f", lanes {', '.join(box.lanes)}" if box.lanes else "")
                  if box else "the lasso")
-        head.markdown(f"**Selection: {len(picked):,} events** inside {where}")
+        head.markdown(f"**Selection: {len(picked):,} events** inside " + plain(where))
         clear.button("Clear", on_click=_clear_selection, key="clear_selection")
         shown = picked.head(SELECTION_ROWS)
         table = _table_frame(shown, state.filters.q)
@@ -524,16 +530,29 @@ def _add_articles(url: str) -> None:
                 "(set TIMELINE_DB to a database URL).")
         return
     secret = auth.editor_secret(os.environ, _secrets())
+    client = _client_ip()
+    refusal = auth.write_refusal(secret, client)
+    if refusal:
+        st.warning(refusal)
+        return
     if secret and not S.get("editor_ok"):
         st.info("This dashboard is shared: anyone can explore, share and download, but adding "
                 "articles needs the editor secret.")
         supplied = st.text_input("Editor secret", type="password", key="w_secret")
         if st.button("Unlock adding", key="unlock"):
-            if auth.may_add(secret, supplied):
+            guard, who = _guard(), client or "local"
+            wait = guard.wait_s(who)   # asked before the secret is even compared
+            if wait > 0:
+                st.error(f"Too many wrong secrets: wait {math.ceil(wait)} s before trying again.")
+            elif auth.may_add(secret, supplied):
+                guard.succeeded(who)
                 S.editor_ok = True
                 st.rerun()
             else:
-                st.error("Wrong editor secret.")
+                guard.failed(who)
+                wait = guard.wait_s(who)
+                st.error("Wrong editor secret." + (f" Wait {math.ceil(wait)} s before trying again."
+                                                   if wait > 0 else ""))
         return
     st.write(f"Paste an article or upload `.txt` / `.html` files (up to {adding.limit_text()} each). "
              "You confirm each publication date before the pipeline runs; nothing stored is changed "
@@ -561,7 +580,7 @@ def _add_articles(url: str) -> None:
         S.pending = pending
         S.add_errors = errors
     for msg in S.get("add_errors", []):
-        st.error(msg)
+        st.error(plain(msg))   # file names and article text: shown as text
     pending = S.get("pending", [])
     if not pending:
         return
@@ -569,7 +588,7 @@ def _add_articles(url: str) -> None:
     dates = []
     for i, art in enumerate(pending):
         note = " (not found in the page: please check)" if art.published_assumed else " (from the page)"
-        dates.append(st.date_input(f"{art.title[:80] or art.path}{note}", value=art.published,
+        dates.append(st.date_input(plain(art.title[:80] or art.path) + note, value=art.published,
                                    key=f"w_pub_{i}_{art.article_id}"))
     if st.button(f"Add {len(pending)} article{'s' if len(pending) > 1 else ''} to the timeline",
                  type="primary", key="do_add"):
@@ -581,18 +600,31 @@ def _add_articles(url: str) -> None:
             try:
                 result = adding.ingest(adding.with_published(art, pub), url, step)
             except Exception as err:  # any pipeline or store failure: say so, keep going
-                st.error(f"{art.title[:60] or art.path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+                st.error(plain(f"{art.title[:60] or art.path}: "
+                               f"{str(err).splitlines()[0] if str(err) else type(err).__name__}"))
                 continue
             new_ids += list(result.event_ids)
             if result.new:
-                st.success(f"{art.title[:60]}: {result.events_added} new events, "
+                st.success(plain(art.title[:60]) + f": {result.events_added} new events, "
                            f"{result.mentions_merged} merged into known events.")
             else:
-                st.warning(f"{art.title[:60]}: already in the store; nothing changed.")
+                st.warning(plain(art.title[:60]) + ": already in the store; nothing changed.")
         S.new_ids = tuple(new_ids)
         S.pending = []
         if new_ids:
             st.info("The new events are starred on the timeline.")
+
+
+def _client_ip() -> str | None:
+    """The visitor's address (``st.context.ip_address``: None for this machine, or unknown)."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else None
+
+
+@st.cache_resource(show_spinner=False)
+def _guard() -> auth.Guard:
+    """One backoff for every session of this server (wrong secrets, per client and overall)."""
+    return auth.Guard()
 
 
 def _secrets():
@@ -660,14 +692,15 @@ def main() -> None:
             loaded = data.load_cached(url, version)
     except Exception as err:  # store unreachable or unreadable: explain, never a traceback
         st.title("Timeline")
-        st.error(f"Cannot open the event store: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+        st.error("Cannot open the event store: " + plain(str(err).splitlines()[0] if str(err) else type(err).__name__))
         st.stop()
     _seed_from_url(loaded)
     first_run = not S.get("_runs")
     S._runs = S.get("_runs", 0) + 1
     st.title("Timeline")
-    for note in S.get("_notices", []):
-        st.caption(f"⚠ {note}")
+    # Notices quote the link's own text: shown as text (a link or an image in it stays inert).
+    for note in urlstate.shown_notices(S.get("_notices", [])):
+        st.caption("⚠ " + plain(note))
     # The view switcher: only the open view runs, so the first page carries just the timeline.
     st.segmented_control("View", list(TAB_LABELS.values()), key="main_tab", label_visibility="collapsed",
                          on_change=_keep_a_view)
@@ -729,5 +762,5 @@ def main() -> None:
 try:
     main()
 except Exception as err:  # the last line of defence: a message, never a traceback
-    st.error(f"Something went wrong: {str(err).splitlines()[0] if str(err) else type(err).__name__}. "
-             "Reload the page; if it persists, tell the maintainer.")
+    st.error("Something went wrong: " + plain(str(err).splitlines()[0] if str(err) else type(err).__name__)
+             + ". Reload the page; if it persists, tell the maintainer.")
