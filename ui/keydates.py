@@ -1,5 +1,5 @@
 """The *Key dates* panel: the top days of the filtered events (``pipeline.keydates.rank_days``),
-where to mark them on the timeline, and the view a click on one opens (pure: no Streamlit).
+where to mark them on the timeline, and the view a click on one opens (no Streamlit calls).
 
 The mentions the ranking reads are read once per store version (``mentions``), and each mention
 carries the position of its event among the loaded events, so the mentions of a filtered view
