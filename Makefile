@@ -6,6 +6,9 @@ STAMP := $(VENV)/.requirements-installed
 PROJECT_STAMP := $(VENV)/.project-installed
 DB_FILE := data/timeline.db
 PORT ?= 8501
+# The address the dashboard listens on: this machine only. HOST=0.0.0.0 make run serves the
+# network (then adding articles needs an editor secret: see README, "Limits").
+HOST ?= 127.0.0.1
 
 .PHONY: default install sample run test bench eval clean
 
@@ -32,7 +35,7 @@ sample: install
 	$(PY) -m pipeline ingest data/articles --db sqlite:///$(DB_FILE)
 
 run: install sample
-	$(PY) -m streamlit run dashboard.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(PY) -m streamlit run dashboard.py --server.address $(HOST) --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
 # Every test in UTC, then the date-sensitive ones again far from UTC (dates must not shift).
 test: install

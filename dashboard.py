@@ -4,6 +4,7 @@ Run with ``make run`` or ``streamlit run dashboard.py``. Every view setting live
 """
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import replace
 from datetime import date
@@ -18,6 +19,7 @@ from ui import auth, bridge, data, detail, figures, keydates, selection, urlstat
 from ui import ingest as adding
 from ui.arrays import NONE_LANE
 from ui.labels import country_name, country_option, type_label
+from ui.text import plain
 
 # "auto": open on a wide screen, closed on a phone-sized one (it would cover the chart).
 st.set_page_config(page_title="Timeline", page_icon="🗓️", layout="wide",
@@ -76,6 +78,7 @@ def _seed_from_url(loaded: data.Loaded) -> None:
         S.pop("w_dates", None)
     S.w_doubt = f.hide_doubtful
     S.w_lane, S.w_color, S.w_rug = state.lane, state.color, state.rug
+    S.w_keydates = state.keydates
     S.event = state.event if state.event and loaded.has_event(state.event) else ""
     if state.event and not S.event:
         notices.append("ignored event: not in the store")
@@ -114,7 +117,8 @@ def _current_state(loaded: data.Loaded) -> urlstate.ViewState:
     tab = {v: k for k, v in TAB_LABELS.items()}.get(S.get("main_tab"), urlstate.DEFAULT_TAB)
     return urlstate.ViewState(filters, S.get("w_lane", urlstate.DEFAULT_LANE),
                               S.get("w_color", urlstate.DEFAULT_COLOR), S.get("event", ""),
-                              bool(S.get("w_rug", False)), pair, tab, S.get("view"), S.get("sel_box"))
+                              bool(S.get("w_rug", False)), pair, tab, S.get("view"), S.get("sel_box"),
+                              bool(S.get("w_keydates", False)))
 
 
 def _write_url(state: urlstate.ViewState) -> None:
@@ -157,15 +161,17 @@ def _on_chart_select() -> None:
 def _on_view() -> None:
     """The chart's visible range changed in the browser (zoom, slider, quick-range button)."""
     value = (S.get("bridge") or {}).get("view")
-    found = bridge.view_from_relayout(value)
-    if found == "reset":
-        S.view = None
-    elif found:
-        S.view = found
+    # *all* or a double-click: every event, also those the default range leaves out.
+    S.view = bridge.next_view(value, S.get("view"), S.get("_all_view"))
 
 
 def _on_drawn() -> None:
     S._below_fold = True
+
+
+def _zoom_to_day(day: str) -> None:
+    """A click on a key date: show that day with a few weeks around it (a view, so in the URL)."""
+    S.view = keydates.zoom_view(day)
 
 
 def _clear_selection() -> None:
@@ -288,15 +294,42 @@ def _controls() -> None:
     c3.toggle("Publication rug", key="w_rug", help="Show when the reporting articles were published")
 
 
-def _key_dates_panel(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState) -> None:
-    """SLOT for the *Key dates* panel (issue 13; ``ui/keydates.py`` says what goes here): the top
-    days of ``view`` with their leading event; a click sets ``S.view`` to that day. Empty until
-    the ``keydates`` ranking lands."""
-    if not keydates.available():
-        return
+def _key_dates_panel(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str,
+                     ready: bool) -> tuple[str, ...]:
+    """The *Key dates* panel above the chart: the top days of ``view`` (``ui.keydates``), each a
+    button that zooms to it. Ranked only while the panel is open, and not before the first chart
+    of a session is drawn (``ready``). Returns the days to mark on the timeline."""
+    panel = st.expander("Key dates", key="w_keydates", on_change="rerun", icon=":material/event:")
+    if not panel.open or view.empty:
+        return ()
+    with panel:
+        if not ready:
+            st.caption("Ranking the key dates…")
+            return ()
+        days, approximate = keydates.key_dates(url, loaded, view, state.filters)
+        st.caption("The days the articles keep pointing at, under the current filters (day-precise "
+                   "events; `python -m pipeline keydates` ranks them the same way), marked on the "
+                   "timeline by dotted lines. Click a day to zoom to it.")
+        if approximate:
+            st.caption(keydates.APPROXIMATE_NOTE)
+        if days.empty:
+            st.caption("No day-precise event under these filters: nothing to rank.")
+            return ()
+        # About five days in sight, the rest a scroll away: the chart stays near.
+        rows = st.container(height=min(290, 20 + 54 * len(days)), border=False)
+        for i, (day, score, n, title) in enumerate(days[["date", "score", "events", "title"]]
+                                                   .itertuples(index=False, name=None)):
+            c1, c2, c3 = rows.columns([2.8, 3.4, 10], vertical_alignment="center")
+            c1.button(str(day), key=f"keydate_{i}", on_click=_zoom_to_day, args=(str(day),),
+                      help="Zoom to this day", width="stretch")
+            c2.markdown(f"score {float(score):.2f} · {int(n):,} event{'s' if int(n) != 1 else ''}")
+            # Article text: shown as text, never as Markdown.
+            c3.markdown(plain(title) or "*(untitled)*")
+    return keydates.mark_days(days)
 
 
-def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str) -> None:
+def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState, url: str,
+              key_days: tuple[str, ...] = ()) -> None:
     if view.empty:
         st.info("No event matches these filters. Widen the date range or clear some filters.")
         return
@@ -310,9 +343,9 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
     def build(selected: str):
         return figures.timeline_figure(view, state.lane, state.color, rug=rug, highlight=highlight,
                                        selected=selected, pairs=pairs, days=loaded.days_for(view),
-                                       view=state.view, q=state.filters.q)
+                                       view=state.view, q=state.filters.q, key_days=key_days)
     # Built once without the open event, then reused by clicks (see below).
-    key = (state.filters, state.lane, state.color, state.rug, state.view, highlight)
+    key = (state.filters, state.lane, state.color, state.rug, state.view, highlight, key_days)
     if state.filters.is_empty() and not highlight:
         # The same for every visitor with this view: build it once per store version.
         got = loaded.memo(("landing",) + key[1:], lambda: build(""))
@@ -332,6 +365,8 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
             fig = go.Figure(fig)
             fig.add_trace(ring)
     S._aggregated = info.aggregated
+    S._all_view = (tuple(date.fromisoformat(d) for d in info.full_view)
+                   if info.far_out and info.full_view else None)
     S._chart_ids = [list(t.customdata) if t.customdata is not None and not info.aggregated else []
                     for t in fig.data]
     S._chart_categories = list(fig.layout.yaxis.categoryarray or ())
@@ -348,6 +383,12 @@ def _timeline(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewState
     if right is not None:
         with right:
             _detail(loaded, url, "time", state.filters.q)
+    if info.far_out and not state.view:
+        n_far = len(info.far_out)
+        listed = ", ".join(info.far_out[:3]) + (", …" if n_far > 3 else "")
+        st.caption(f"{n_far:,} event{'s lie' if n_far > 1 else ' lies'} far from the rest ({listed}): "
+                   "the chart fits the others. Press *all* above the chart (or double-click it) to "
+                   "see every event.")
     shown_n = info.n_in_view if info.n_in_view >= 0 else info.n_events
     where = " in view" if info.n_in_view >= 0 else ""
     if info.aggregated:
@@ -408,7 +449,7 @@ def _selection(loaded: data.Loaded, view: pd.DataFrame, state: urlstate.ViewStat
         box = state.selection
         where = (f"{box.start} – {box.end}" + (f", lanes {', '.join(box.lanes)}" if box.lanes else "")
                  if box else "the lasso")
-        head.markdown(f"**Selection: {len(picked):,} events** inside {where}")
+        head.markdown(f"**Selection: {len(picked):,} events** inside " + plain(where))
         clear.button("Clear", on_click=_clear_selection, key="clear_selection")
         shown = picked.head(SELECTION_ROWS)
         table = _table_frame(shown, state.filters.q)
@@ -489,16 +530,29 @@ def _add_articles(url: str) -> None:
                 "(set TIMELINE_DB to a database URL).")
         return
     secret = auth.editor_secret(os.environ, _secrets())
+    client = _client_ip()
+    refusal = auth.write_refusal(secret, client)
+    if refusal:
+        st.warning(refusal)
+        return
     if secret and not S.get("editor_ok"):
         st.info("This dashboard is shared: anyone can explore, share and download, but adding "
                 "articles needs the editor secret.")
         supplied = st.text_input("Editor secret", type="password", key="w_secret")
         if st.button("Unlock adding", key="unlock"):
-            if auth.may_add(secret, supplied):
+            guard, who = _guard(), client or "local"
+            wait = guard.wait_s(who)   # asked before the secret is even compared
+            if wait > 0:
+                st.error(f"Too many wrong secrets: wait {math.ceil(wait)} s before trying again.")
+            elif auth.may_add(secret, supplied):
+                guard.succeeded(who)
                 S.editor_ok = True
                 st.rerun()
             else:
-                st.error("Wrong editor secret.")
+                guard.failed(who)
+                wait = guard.wait_s(who)
+                st.error("Wrong editor secret." + (f" Wait {math.ceil(wait)} s before trying again."
+                                                   if wait > 0 else ""))
         return
     st.write(f"Paste an article or upload `.txt` / `.html` files (up to {adding.limit_text()} each). "
              "You confirm each publication date before the pipeline runs; nothing stored is changed "
@@ -526,7 +580,7 @@ def _add_articles(url: str) -> None:
         S.pending = pending
         S.add_errors = errors
     for msg in S.get("add_errors", []):
-        st.error(msg)
+        st.error(plain(msg))   # file names and article text: shown as text
     pending = S.get("pending", [])
     if not pending:
         return
@@ -534,7 +588,7 @@ def _add_articles(url: str) -> None:
     dates = []
     for i, art in enumerate(pending):
         note = " (not found in the page: please check)" if art.published_assumed else " (from the page)"
-        dates.append(st.date_input(f"{art.title[:80] or art.path}{note}", value=art.published,
+        dates.append(st.date_input(plain(art.title[:80] or art.path) + note, value=art.published,
                                    key=f"w_pub_{i}_{art.article_id}"))
     if st.button(f"Add {len(pending)} article{'s' if len(pending) > 1 else ''} to the timeline",
                  type="primary", key="do_add"):
@@ -546,18 +600,31 @@ def _add_articles(url: str) -> None:
             try:
                 result = adding.ingest(adding.with_published(art, pub), url, step)
             except Exception as err:  # any pipeline or store failure: say so, keep going
-                st.error(f"{art.title[:60] or art.path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+                st.error(plain(f"{art.title[:60] or art.path}: "
+                               f"{str(err).splitlines()[0] if str(err) else type(err).__name__}"))
                 continue
             new_ids += list(result.event_ids)
             if result.new:
-                st.success(f"{art.title[:60]}: {result.events_added} new events, "
+                st.success(plain(art.title[:60]) + f": {result.events_added} new events, "
                            f"{result.mentions_merged} merged into known events.")
             else:
-                st.warning(f"{art.title[:60]}: already in the store; nothing changed.")
+                st.warning(plain(art.title[:60]) + ": already in the store; nothing changed.")
         S.new_ids = tuple(new_ids)
         S.pending = []
         if new_ids:
             st.info("The new events are starred on the timeline.")
+
+
+def _client_ip() -> str | None:
+    """The visitor's address (``st.context.ip_address``: None for this machine, or unknown)."""
+    ip = st.context.ip_address
+    return ip if isinstance(ip, str) and ip else None
+
+
+@st.cache_resource(show_spinner=False)
+def _guard() -> auth.Guard:
+    """One backoff for every session of this server (wrong secrets, per client and overall)."""
+    return auth.Guard()
 
 
 def _secrets():
@@ -625,14 +692,15 @@ def main() -> None:
             loaded = data.load_cached(url, version)
     except Exception as err:  # store unreachable or unreadable: explain, never a traceback
         st.title("Timeline")
-        st.error(f"Cannot open the event store: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
+        st.error("Cannot open the event store: " + plain(str(err).splitlines()[0] if str(err) else type(err).__name__))
         st.stop()
     _seed_from_url(loaded)
     first_run = not S.get("_runs")
     S._runs = S.get("_runs", 0) + 1
     st.title("Timeline")
-    for note in S.get("_notices", []):
-        st.caption(f"⚠ {note}")
+    # Notices quote the link's own text: shown as text (a link or an image in it stays inert).
+    for note in urlstate.shown_notices(S.get("_notices", [])):
+        st.caption("⚠ " + plain(note))
     # The view switcher: only the open view runs, so the first page carries just the timeline.
     st.segmented_control("View", list(TAB_LABELS.values()), key="main_tab", label_visibility="collapsed",
                          on_change=_keep_a_view)
@@ -655,8 +723,8 @@ def main() -> None:
         view = data.filtered_view(loaded, state.filters)
         S._view_len = len(view)
         _controls()
-        _key_dates_panel(loaded, view, state)
-        _timeline(loaded, view, state, url)
+        key_days = _key_dates_panel(loaded, view, state, url, ready=not first_run or bool(S.get("_below_fold")))
+        _timeline(loaded, view, state, url, key_days)
     # A new session's first timeline page stops here: the rest follows once the chart is drawn.
     full = view is None or not first_run or S.get("_below_fold")
     bridge.mount(key="bridge", chart_key="chart", want_drawn=not full, on_view=_on_view, on_drawn=_on_drawn)
@@ -694,5 +762,5 @@ def main() -> None:
 try:
     main()
 except Exception as err:  # the last line of defence: a message, never a traceback
-    st.error(f"Something went wrong: {str(err).splitlines()[0] if str(err) else type(err).__name__}. "
-             "Reload the page; if it persists, tell the maintainer.")
+    st.error("Something went wrong: " + plain(str(err).splitlines()[0] if str(err) else type(err).__name__)
+             + ". Reload the page; if it persists, tell the maintainer.")

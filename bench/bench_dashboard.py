@@ -194,7 +194,24 @@ def server_times(url: str, runs: int) -> dict[str, object]:
         clicks.append(time.perf_counter() - t0)
         if not any("tl-detail" in m.value for m in at.markdown):
             raise RuntimeError("the detail did not open")
-    return {"first": first, "full": full, "filter": filt, "search": search_s, "click": clicks}
+    at.session_state["event"] = ""
+    at.run()
+    # The *Key dates* panel: opened (the first time reads the store's mentions), then a filter
+    # change while it is open (a new ranking), then the same filters again (cached).
+    at.session_state["w_keydates"] = True
+    t0 = time.perf_counter()
+    at.run()
+    keys_open = time.perf_counter() - t0
+    if not any((b.key or "").startswith("keydate_") for b in at.button):
+        raise RuntimeError("the key dates panel listed no day")
+    keys_filter = []
+    for value in (["CAN"], []):
+        next(w for w in at.multiselect if w.label == "Countries").set_value(value)
+        t0 = time.perf_counter()
+        at.run()
+        keys_filter.append(time.perf_counter() - t0)
+    return {"first": first, "full": full, "filter": filt, "search": search_s, "click": clicks,
+            "keys_open": keys_open, "keys_filter": keys_filter}
 
 
 def wait_loaded(base_url: str, timeout_s: float = 900) -> float:
@@ -317,6 +334,9 @@ def main() -> int:
               f"filter change median {filt:.3f} s (min {min(times['filter']):.3f}, max {max(times['filter']):.3f}, "
               f"n={len(times['filter'])}); search {times['search']:.3f} s; click to detail median {click:.3f} s "
               f"(n={len(times['click'])})", flush=True)
+        print(f"server: key dates panel opened {times['keys_open']:.2f} s (reads the mentions once per "
+              f"store version); a filter change with it open {times['keys_filter'][0]:.3f} s; back to "
+              f"seen filters {times['keys_filter'][1]:.3f} s", flush=True)
 
         first_t, later_t = TARGET_CHART_S.get(n, (None, None))
         checks = []

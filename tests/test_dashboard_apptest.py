@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -453,3 +454,172 @@ def test_dashboard_search_table_says_what_matched(app):
     assert _table_ids(at) == {"e01", "e06"}
     frame = at.dataframe[0].value
     assert "matched" in frame.columns and all("Xi" in m for m in frame["matched"])
+
+
+# ----- issue 13: key dates ------------------------------------------------------------------------
+def _key_buttons(at) -> list:
+    return [b for b in at.button if (b.key or "").startswith("keydate_")]
+
+
+def test_dashboard_key_dates_list_the_top_days_mark_them_and_zoom(app, store_url):
+    from pipeline.keydates import rank_days
+    from ui.keydates import TOP
+    from ui.text import plain
+
+    closed = app()
+    # Closed (the default): nothing ranked, nothing marked.
+    assert not _key_buttons(closed)
+    assert not json.loads(closed.get("plotly_chart")[0].proto.spec)["layout"].get("shapes")
+    at = app(keydates="1", country="CAN")
+    assert not at.exception and not at.error
+    with open_store(store_url) as store:
+        expected = rank_days(filter_events(store.events_frame(), Filters(countries=("CAN",))),
+                             store.mentions_frame(), TOP)
+    assert [b.label for b in _key_buttons(at)] == list(expected["date"])
+    assert any(plain(expected["title"].iloc[0]) in m.value for m in at.markdown)
+    shapes = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["shapes"]
+    assert [s["x0"][:10] for s in shapes] == list(expected["date"])
+    # A click on a day zooms to it: the view (in the URL) is the day with two weeks either side.
+    day = expected["date"].iloc[0]
+    _key_buttons(at)[0].click().run()
+    lo, hi = _qp(at, "view")[0].split("..")
+    assert date.fromisoformat(lo) < date.fromisoformat(day) < date.fromisoformat(hi)
+    assert (date.fromisoformat(hi) - date.fromisoformat(lo)).days == 30
+    assert _range(at)[0] == lo and _qp(at, "keydates") == ["1"] and _qp(at, "country") == ["CAN"]
+
+
+def test_dashboard_key_dates_wait_for_the_first_chart(store_url, monkeypatch):
+    monkeypatch.setenv("TIMELINE_DB", store_url)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["keydates"] = "1"
+    at.run()
+    # A session's first page draws the chart first; the ranking follows with the rest.
+    assert not _key_buttons(at) and any("Ranking the key dates" in c.value for c in at.caption)
+    at.run()
+    assert _key_buttons(at) and not any("Ranking" in c.value for c in at.caption)
+
+
+def test_dashboard_key_dates_of_a_parquet_snapshot_say_they_are_approximate(tmp_path, monkeypatch):
+    from pipeline.export import to_parquet_bytes
+
+    path = tmp_path / "snapshot.parquet"
+    path.write_bytes(to_parquet_bytes(EVENTS))
+    monkeypatch.setenv("TIMELINE_DB", f"parquet://{path}")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["keydates"] = "1"
+    at.run().run()
+    assert not at.exception and not at.error
+    assert _key_buttons(at) and any("Parquet snapshot" in c.value for c in at.caption)
+
+
+# ----- issue 14: hostile links and titles, long links, outliers, shared servers -------------------
+_LINK = re.compile(r"(?<!\\)\]\(")      # an unescaped "](": a Markdown link or image could form
+
+
+def _shown_text(at) -> list[str]:
+    """Every Markdown text the page shows: captions, markdown, messages, widget labels."""
+    out = [e.value for e in [*at.caption, *at.markdown, *at.error, *at.warning, *at.info, *at.success]]
+    return out + [w.label for w in [*at.date_input, *at.text_input, *at.text_area, *at.button]]
+
+
+def test_dashboard_link_text_in_notices_is_plain_text(app):
+    at = app(lane="[Log in again](http://example.invalid/l)", country="![x](http://127.0.0.1:8699/p.png)")
+    assert not at.exception and not at.error
+    notices = [c.value for c in at.caption if c.value.startswith("⚠")]
+    assert any("Log in again" in n for n in notices) and any("127" in n for n in notices)
+    for text in _shown_text(at):
+        assert not _LINK.search(text), text
+        assert "http://" not in text and "![" not in text
+
+
+def test_dashboard_article_titles_are_plain_text_when_adding(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'md.db'}"
+    fill_store(url, EVENTS.head(1), TITLES)
+    monkeypatch.setenv("TIMELINE_DB", url)
+    monkeypatch.delenv("TIMELINE_EDITOR_SECRET", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["tab"] = "add"
+    at.run()
+    headline = "Canola [Log in again](http://e.invalid/l) ![x](http://127.0.0.1:8699/p.png)"
+    _by_label(at.text_area, "Article text").set_value(
+        f"{headline}\n\nOn March 3, 2026, Canada and China signed a canola agreement in Ottawa.")
+    next(b for b in at.button if b.label == "Read articles").click().run()
+    label = next(d for d in at.date_input if "Canola" in d.label).label
+    assert "Log in again" in label and not _LINK.search(label) and "http://" not in label
+    next(b for b in at.button if b.label.startswith("Add 1 article")).click().run()
+    assert not at.exception
+    done = [m.value for m in [*at.success, *at.warning]]
+    assert done and all("Log in again" in m and not _LINK.search(m) for m in done)
+    for text in _shown_text(at):
+        assert not _LINK.search(text) and "http://" not in text, text
+
+
+def test_dashboard_hundreds_of_unknown_parameters_make_one_notice(app):
+    at = app(**{f"junk{i}": "1" for i in range(300)})
+    assert not at.exception and not at.error
+    notices = [c.value for c in at.caption if c.value.startswith("⚠")]
+    assert len(notices) == 1
+    assert "300 unknown link parameters" in notices[0] and "297 more" in notices[0]
+    assert at.metric[0].value == str(len(EVENTS))
+
+
+def test_dashboard_long_search_is_cut_with_a_notice(app):
+    at = app(q="Carney " * 40)
+    assert not at.exception
+    assert any("cut to its first 200 characters" in c.value for c in at.caption)
+    assert len(_by_label(at.text_input, "Search").value) <= 200
+
+
+def test_dashboard_far_out_event_keeps_the_default_range_and_all_shows_it(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'far.db'}"
+    days = [f"{2017 + i % 10}-{1 + i % 12:02d}-15" for i in range(12)] + ["9000-06-30"]
+    rows = [_event(f"n{i:02d}", f"{i:016x}", "2026-02-01", d, d, "day", ("CAN",),
+                   f"Something {i} happened on {d}.", d) for i, d in enumerate(days)]
+    fill_store(url, pd.DataFrame(rows))
+    monkeypatch.setenv("TIMELINE_DB", url)
+    at = AppTest.from_file(APP, default_timeout=60).run().run()
+    assert not at.exception
+    lo, hi = _range(at)
+    assert "2016" <= lo <= "2017-01-15" and "2026-12-15" <= hi <= "2028"
+    assert any("far from the rest (9000-06-30)" in c.value for c in at.caption)
+    # *all* (or a double-click) in the browser: the bridge reports an autorange, and the page's
+    # callback makes the view every event.
+    from ui.bridge import next_view
+    at.session_state["view"] = next_view({"reset": True}, None, at.session_state["_all_view"])
+    at.run()
+    assert _qp(at, "view") == ["2017-01-15..9000-06-30"] and _range(at)[1] >= "9000-06-30"
+
+
+def test_dashboard_refuses_writes_from_the_network_without_a_secret(app, monkeypatch):
+    from streamlit.runtime.context import ContextProxy
+
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: "203.0.113.7"))
+    at = app(tab="add")
+    assert not at.exception
+    assert any("reachable from other machines" in w.value and "TIMELINE_EDITOR_SECRET" in w.value
+               for w in at.warning)
+    assert not any(ta.label == "Article text" for ta in at.text_area)
+    assert not any(w.label == "Editor secret" for w in at.text_input)
+
+
+def test_dashboard_wrong_secrets_back_off(app, monkeypatch):
+    from streamlit.runtime.context import ContextProxy
+
+    from ui import auth
+    from ui.auth import FREE_TRIES
+
+    # A long first wait, so that a slow machine cannot outlast it between two runs.
+    monkeypatch.setattr(auth, "FIRST_WAIT_S", 60.0)
+    monkeypatch.setenv("TIMELINE_EDITOR_SECRET", "s3cret")
+    monkeypatch.setattr(ContextProxy, "ip_address", property(lambda self: "198.51.100.23"))
+    at = app(tab="add")
+    for _ in range(FREE_TRIES + 1):
+        _by_label(at.text_input, "Editor secret").set_value("wrong")
+        next(b for b in at.button if b.label == "Unlock adding").click().run()
+        assert any("Wrong editor secret" in e.value for e in at.error)
+    assert any("Wait 60 s" in e.value for e in at.error)
+    # While it waits, even the right secret is not compared.
+    _by_label(at.text_input, "Editor secret").set_value("s3cret")
+    next(b for b in at.button if b.label == "Unlock adding").click().run()
+    assert any(e.value.startswith("Too many wrong secrets: wait") for e in at.error)
+    assert not any(ta.label == "Article text" for ta in at.text_area)

@@ -94,3 +94,14 @@ def test_auth_without_a_secret_only_this_machine_may_write(secret, ip, refused):
     assert bool(reason) == refused
     if refused:
         assert "TIMELINE_EDITOR_SECRET" in reason and "\n" not in reason
+
+
+def test_make_run_listens_on_this_machine_unless_told_otherwise():
+    """Issue 14 (13): ``make run`` binds 127.0.0.1 by default (HOST=0.0.0.0 to serve the network)."""
+    import re
+    from pathlib import Path
+
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^HOST \?= 127\.0\.0\.1$", makefile, re.M)
+    run = re.search(r"^run:.*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "streamlit run dashboard.py" in run and "--server.address $(HOST)" in run

@@ -23,6 +23,7 @@ from ui.urlstate import ViewState, parse_query, restrict, share_url, to_query
      ViewState(lane="actor", color="goldstein", event="ABCDEF0123", rug=True)),
     ({"pair": ["CAN", "CHN"]}, ViewState(pair=("CAN", "CHN"))),
     ({"tab": "relations"}, ViewState(tab="relations")),
+    ({"keydates": "1"}, ViewState(keydates=True)),
 ])
 def test_urlstate_parses_valid_parameters(params, expected):
     state, notices = parse_query(params)
@@ -60,7 +61,7 @@ def test_urlstate_ignores_bad_parameters_with_notice(params, fragment):
                       q="canola", min_precision="month", bases=("explicit",),
                       articles=("0123456789abcdef",)),
               lane="topic", color="type", event="deadbeef01", rug=True, pair=("CAN", "CHN"),
-              tab="relations"),
+              tab="relations", keydates=True),
 ])
 def test_urlstate_round_trips(state):
     assert parse_query(to_query(state)) == (state, [])
@@ -108,3 +109,24 @@ def test_urlstate_bad_view_is_a_notice_and_old_links_still_parse():
     assert state.filters.countries == ("CAN",)
     assert same_view({"country": "CAN,CHN"}, {"country": ["CAN", "CHN"]})
     assert not same_view({"country": "CAN"}, {"country": "CAN", "view": "2018-01-01..2018-02-01"})
+
+
+def test_urlstate_many_unknown_parameters_make_one_short_notice():
+    from ui.urlstate import shown_notices
+    params = {f"junk{i}": "1" for i in range(300)}
+    params["country"] = "CAN"
+    state, notices = parse_query(params)
+    assert state.filters.countries == ("CAN",)
+    assert notices == ["ignored 300 unknown link parameters: junk0, junk1, junk2, … and 297 more"]
+    # Whatever the notices, at most five lines are shown, the last one counting the rest.
+    many = [f"ignored country='X{i}': not a valid value" for i in range(40)]
+    shown = shown_notices(many)
+    assert len(shown) == 5 and shown[-1] == "… and 36 more notices about this link"
+    assert shown_notices(many[:5]) == many[:5]
+
+
+def test_urlstate_a_long_search_is_cut_with_a_notice():
+    state, notices = parse_query({"q": "tariff " * 40})
+    assert len(state.filters.q) <= 200
+    assert notices == ["search q cut to its first 200 characters (it had 280)"]
+    assert parse_query({"q": "x" * 200}) == (ViewState(Filters(q="x" * 200)), [])

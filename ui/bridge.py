@@ -109,3 +109,13 @@ def view_from_relayout(value: object) -> tuple[date, date] | None | str:
     if hi < lo:
         lo, hi = hi, lo
     return lo, hi
+
+
+def next_view(value: object, current, all_view=None):
+    """The view after a ``view`` trigger value: the reported range; for a reset (*all*, a
+    double-click) ``all_view`` (every event, when the default range leaves some out; else None,
+    the default); ``current`` when the value is unusable."""
+    found = view_from_relayout(value)
+    if found == "reset":
+        return all_view
+    return found if found else current

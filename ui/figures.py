@@ -58,6 +58,45 @@ def axis_range(starts: np.ndarray, ends: np.ndarray) -> list[str]:
     return [str(lo - pad), str(hi + pad)]
 
 
+# The default x range fits the central mass of the events when a few lie far out (a typo such as
+# 9000-06-30, or one event of 1801 among recent ones): starts outside the quartiles widened by
+# OUTLIER_IQR times their spread (at least a year) are "far out", when they are at most
+# OUTLIER_SHARE of the events (or OUTLIER_FEW in a small store) and leaving them out at least
+# halves the span. *all* shows them.
+OUTLIER_IQR = 3.0
+OUTLIER_SHARE = 0.05
+OUTLIER_FEW = 2
+OUTLIER_MIN_EVENTS = 8
+
+
+def central_mask(starts: np.ndarray, ends: np.ndarray) -> np.ndarray | None:
+    """Row mask of the events inside the central mass, or None when no event lies far out (or
+    too many do to call them outliers)."""
+    si = starts.astype("datetime64[D]", copy=False).view(np.int64)
+    ei = ends.astype("datetime64[D]", copy=False).view(np.int64)
+    nat = np.iinfo(np.int64).min
+    good = (si != nat) & (ei != nat)
+    n = int(good.sum())
+    if n < OUTLIER_MIN_EVENTS:
+        return None
+    s, e = si[good], ei[good]
+    # Quartiles from an even sample of at most about 64k starts: a million events cost no more.
+    q1, q3 = np.percentile(s[:: max(1, n // 65_536)], [25, 75])
+    spread = max(q3 - q1, 365.0)
+    lo, hi = q1 - OUTLIER_IQR * spread, q3 + OUTLIER_IQR * spread
+    if s.min() >= lo and e.max() <= hi:
+        return None
+    inside = (s >= lo) & (e <= hi)
+    far = n - int(inside.sum())
+    if far == 0 or far > max(OUTLIER_FEW, OUTLIER_SHARE * n):
+        return None
+    if (e[inside].max() - s[inside].min()) * 2 > (e.max() - s.min()):
+        return None
+    mask = np.zeros(len(starts), dtype=bool)
+    mask[np.flatnonzero(good)[inside]] = True
+    return mask
+
+
 def view_range(view: tuple | None) -> list[str] | None:
     """The x range of a view (first and last day, inclusive), or None."""
     if not view:
@@ -110,6 +149,8 @@ class TimelineInfo:
     webgl: bool
     period: str = ""      # aggregation period: day, month or year
     n_in_view: int = -1   # events overlapping the visible range (-1: the whole range is visible)
+    far_out: tuple[str, ...] = ()   # start days of the events the default range leaves out
+    full_view: tuple[str, str] | None = None   # first and last day of every event (for *all*)
 
 
 def _view_days(view) -> tuple[np.datetime64, np.datetime64] | None:
@@ -124,8 +165,12 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
                     webgl_above: int = WEBGL_ABOVE,
                     pairs: tuple[np.ndarray, np.ndarray] | None = None,
                     days: tuple[np.ndarray, np.ndarray] | None = None,
-                    view: tuple | None = None, q: str = "") -> tuple[go.Figure, TimelineInfo]:
+                    view: tuple | None = None, q: str = "",
+                    key_days: tuple[str, ...] = ()) -> tuple[go.Figure, TimelineInfo]:
     """The swimlane timeline of ``df``: markers for single days, period bands under them.
+
+    ``key_days`` (ISO days, ``ui.keydates``) are marked by a thin vertical line across the lanes
+    (layout shapes: no trace, no legend entry, nothing to click).
 
     ``view`` (first, last day) is the visible range; without it the axis covers every event.
     When more than ``aggregate_above`` lane rows fall inside it the chart shows counts per lane
@@ -152,6 +197,10 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
         names = np.array([x if x in keep else OTHER for x in names], dtype=object)
         lanes.append(OTHER)
     full_range = axis_range(starts_all, ends_all)
+    # A few events far from the rest do not squeeze the others into a pixel column: the default
+    # range fits the central mass; the slider and *all* still reach every event.
+    central = central_mask(starts_all, ends_all) if len(starts_all) else None
+    default_range = full_range if central is None else axis_range(starts_all[central], ends_all[central])
     window = _view_days(view)
     n_in_view = -1
     if len(rows) > aggregate_above and window is not None:
@@ -167,8 +216,31 @@ def timeline_figure(df: pd.DataFrame, lane: str = "country", color: str = "topic
                                   starts_all, ends_all, lanes, color, webgl_above, highlight, selected, q)
     if n_in_view >= 0:
         info = replace(info, n_in_view=n_in_view)
-    _layout(fig, view_range(view) or full_range, full_range, lanes, rug, color)
+    if central is not None:
+        good = ~np.isnat(starts_all) & ~np.isnat(ends_all)
+        far = np.flatnonzero(good & ~central)
+        info = replace(info, far_out=tuple(str(d) for d in np.datetime_as_string(np.sort(starts_all[far]), unit="D")),
+                       full_view=(str(starts_all[good].min()), str(ends_all[good].max())))
+    _layout(fig, view_range(view) or default_range, full_range, lanes, rug, color)
+    mark_key_days(fig, key_days)
     return fig, info
+
+
+KEY_DAY_LINE = dict(color="rgba(190,30,45,0.55)", width=1.5, dash="dot")
+
+
+def mark_key_days(fig: go.Figure, key_days: tuple[str, ...]) -> None:
+    """A thin vertical line through each key day (where its dots sit), over the whole plot."""
+    shapes = []
+    for day in key_days:
+        try:
+            x = str(np.datetime64(str(day)[:10], "D"))
+        except ValueError:
+            continue
+        shapes.append(dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                           line=KEY_DAY_LINE, layer="below", name=f"key date {x}"))
+    if shapes:
+        fig.update_layout(shapes=list(fig.layout.shapes or ()) + shapes)
 
 
 def _topic_slots(df: pd.DataFrame, rows: np.ndarray) -> tuple[list[tuple[str, ...]], np.ndarray]:

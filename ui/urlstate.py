@@ -24,6 +24,8 @@ DEFAULT_COLOR = "topic"
 # Longest value kept for any single parameter: a URL is untrusted input.
 _MAX_VALUE_CHARS = 200
 _MAX_VALUES = 50
+_UNKNOWN_NAMED = 3          # unknown parameters named in their one notice
+MAX_NOTICES = 5             # notices shown under the title; the rest are counted
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _CAMEO = re.compile(r"^[0-9]{2,4}$")
 # Ids are content hashes in practice; any short token of word characters is accepted.
@@ -54,6 +56,7 @@ class ViewState:
     tab: str = DEFAULT_TAB            # which view is open: timeline, relations or add
     view: tuple[date, date] | None = None   # the timeline's visible days (the zoom), None = all
     selection: BoxSelection | None = None   # a box selection on the timeline
+    keydates: bool = False            # the *Key dates* panel is open (its days marked)
 
 
 def _values(params: Mapping[str, object], key: str) -> list[str]:
@@ -83,7 +86,7 @@ def _parse_date(text: str) -> date | None:
 
 _KNOWN = frozenset({"country", "topic", "actor", "type", "from", "to", "q", "prec", "basis",
                     "article", "lane", "color", "event", "rug", "pair", "tab", "view", "doubt", "sel",
-                    "sel_lane"})
+                    "sel_lane", "keydates"})
 _SPAN_SEP = ".."
 
 
@@ -118,10 +121,15 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
                 notices.append(f"ignored {key}={_clip(value)!r}: not a valid value")
         return tuple(kept)
 
-    for key in params:
-        # Streamlit's own embedding parameters are not ours to judge.
-        if key not in _KNOWN and key not in ("embed", "embed_options"):
-            notices.append(f"ignored unknown parameter {_clip(str(key))!r}")
+    # Streamlit's own embedding parameters are not ours to judge. Unknown ones make one notice,
+    # however many there are (a link with 300 of them must not push the chart off the page).
+    unknown = [str(key) for key in params if key not in _KNOWN and key not in ("embed", "embed_options")]
+    if len(unknown) == 1:
+        notices.append(f"ignored unknown parameter {_clip(unknown[0])!r}")
+    elif unknown:
+        named = ", ".join(_clip(k) for k in unknown[:_UNKNOWN_NAMED])
+        more = f", … and {len(unknown) - _UNKNOWN_NAMED:,} more" if len(unknown) > _UNKNOWN_NAMED else ""
+        notices.append(f"ignored {len(unknown):,} unknown link parameters: {named}{more}")
 
     countries = keep("country", _ISO3, str.upper)
     topics = keep("topic", _TOPIC, str.lower)
@@ -170,6 +178,9 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
     q = q_values[:_MAX_VALUE_CHARS] if q_values.isprintable() else ""
     if q_values and not q:
         notices.append("ignored q: contains control characters")
+    elif len(q_values) > _MAX_VALUE_CHARS:
+        notices.append(f"search q cut to its first {_MAX_VALUE_CHARS} characters "
+                       f"(it had {len(q_values):,})")
 
     event = ""
     for value in _values(params, "event")[:1]:
@@ -180,6 +191,8 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
 
     rug_values = _values(params, "rug")
     rug = bool(rug_values) and rug_values[0].lower() in ("1", "true", "yes", "on")
+    key_values = _values(params, "keydates")
+    keydates = bool(key_values) and key_values[0].lower() in ("1", "true", "yes", "on")
 
     pair = keep("pair", _ISO3, str.upper)
     if pair and len(pair) != 2:
@@ -213,7 +226,7 @@ def parse_query(params: Mapping[str, object]) -> tuple[ViewState, list[str]]:
                       types=types, date_from=dates["from"], date_to=dates["to"], q=q.strip(),
                       min_precision=min_precision, bases=tuple(dict.fromkeys(bases)),
                       articles=articles, hide_doubtful=hide_doubtful)
-    return ViewState(filters, lane, color, event, rug, pair, tab, view, selection), notices
+    return ViewState(filters, lane, color, event, rug, pair, tab, view, selection, keydates), notices
 
 
 def _raw_all(params: Mapping[str, object], key: str) -> list[str]:
@@ -260,6 +273,8 @@ def to_query(state: ViewState) -> dict[str, list[str]]:
         out["event"] = [state.event]
     if state.rug:
         out["rug"] = ["1"]
+    if state.keydates:
+        out["keydates"] = ["1"]
     if state.tab != DEFAULT_TAB:
         out["tab"] = [state.tab]
     if f.hide_doubtful:
@@ -304,3 +319,10 @@ def share_url(base: str, state: ViewState) -> str:
 def same_view(a: Mapping[str, object], b: Mapping[str, object]) -> bool:
     """True when two query-string mappings describe the same view (however they are spelled)."""
     return to_query(parse_query(a)[0]) == to_query(parse_query(b)[0])
+
+
+def shown_notices(notices: list[str], limit: int = MAX_NOTICES) -> list[str]:
+    """The notices to show: at most ``limit`` lines, the last one counting those left out."""
+    if len(notices) <= limit:
+        return list(notices)
+    return list(notices[:limit - 1]) + [f"… and {len(notices) - limit + 1:,} more notices about this link"]

@@ -160,6 +160,23 @@ def test_browser_article_html_is_shown_escaped(server, page):
     assert page.evaluate("() => document.querySelectorAll('img[src=\"x\"]').length") == 0
 
 
+def test_browser_link_text_in_notices_is_neither_a_link_nor_an_image(server, page):
+    # Issue 14 (4): a shared link's own text is shown as text. The image URL points at a port
+    # nothing listens on; what matters is that no element asks for it.
+    requested = []
+    page.on("request", lambda r: requested.append(r.url))
+    _open(page, server[0], "?lane=[Log%20in%20again](http://example.invalid/l)"
+                           "&country=![x](http://127.0.0.1:8699/p.png)")
+    notice = page.get_by_text(re.compile(r"Log in again")).first
+    notice.wait_for(timeout=30_000)
+    assert "[Log in again](http://example.invalid/l)" in notice.inner_text().replace("\u2060", "")
+    assert page.locator('a[href*="example.invalid"]').count() == 0
+    assert page.locator('img[src*="8699"]').count() == 0
+    page.wait_for_timeout(500)
+    # Nothing but the page itself (whose address carries the text) asked for those URLs.
+    assert not [u for u in requested if u.startswith(("http://127.0.0.1:8699", "http://example.invalid"))]
+
+
 def test_browser_viewer_sees_no_add_form_with_a_secret(tmp_path, page):
     url = f"sqlite:///{tmp_path / 'locked.db'}"
     fill_store(url, EVENTS.head(1))

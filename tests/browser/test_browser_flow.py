@@ -340,6 +340,38 @@ def test_browser_hidden_doubtful_events_and_a_typed_date_applied_on_enter(server
     _wait_metric(page, len(filter_events(stored, Filters(date_from=pd.Timestamp("2024-11-04").date()))))
 
 
+def test_browser_key_dates_list_the_days_and_a_click_zooms_to_one(server, page):
+    from pipeline.keydates import rank_days
+    from ui.keydates import TOP
+
+    srv, url = server
+    with open_store(url) as store:
+        expected = list(rank_days(store.events_frame(), store.mentions_frame(), TOP)["date"])
+    _open(page, srv)
+    # Opening the panel is a view setting (in the URL); it lists the ranking's days, best first.
+    page.locator(".st-key-w_keydates summary").first.click()
+    page.wait_for_function("() => location.search.includes('keydates=1')", timeout=30_000)
+    page.locator(".st-key-keydate_0 button").first.wait_for(timeout=30_000)
+    listed = [page.locator(f".st-key-keydate_{i} button").first.inner_text().strip()
+              for i in range(len(expected))]
+    assert listed == expected
+    # The same days are marked on the timeline.
+    marks = page.evaluate("""() => (document.querySelector('.st-key-chart .js-plotly-plot')
+        .layout.shapes || []).map(s => String(s.x0).slice(0, 10))""")
+    assert marks == expected
+    # A click zooms to the day: the view is in the URL and on the chart.
+    day = expected[0]
+    page.locator(".st-key-keydate_0 button").first.click()
+    page.wait_for_function("() => location.search.includes('view=')", timeout=30_000)
+    lo, hi = _params(page)["view"][0].split("..")
+    assert lo < day < hi
+    page.wait_for_function(f"""() => {{ const r = document.querySelector('.st-key-chart .js-plotly-plot')
+        ._fullLayout.xaxis.range.map(String); return r[0].startsWith('{lo}'); }}""", timeout=30_000)
+    # And it is a step in the history: Back shows the whole timeline again.
+    page.go_back()
+    page.wait_for_function("() => !location.search.includes('view=')", timeout=30_000)
+
+
 def test_browser_server_log_stays_quiet(server):
     # After every test above: no traceback and no "fragment ... does not exist anymore".
     srv, _ = server
