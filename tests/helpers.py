@@ -92,7 +92,8 @@ class LocalWeb:
     ``/redirect/N`` (a chain of N redirects to /page.html), ``/to?url=U`` (one redirect to U),
     ``/status/N``, ``/flaky/KEY`` (500, then the page), ``/busy/KEY`` (429 with Retry-After: 1,
     then the page), ``/slow`` (headers after ``slow_s``), ``/huge`` (50 MB of HTML, generated),
-    ``/binary`` (random bytes labelled text/html), ``/etag`` (the page, with an ETag and 304s).
+    ``/binary`` (random bytes labelled text/html), ``/etag`` (the page, with an ETag and 304s),
+    ``/feed-etag.xml`` (a feed of articles 0..2 with an ETag and 304s).
     ``requests`` lists (path, headers) of every request; ``page_delay_s`` slows article pages."""
 
     def __init__(self) -> None:
@@ -227,6 +228,11 @@ def _handler_class(web: LocalWeb):
                 return None
             if path == "/binary":
                 return self._send(200, os.urandom(20_000), "text/html")
+            if path == "/feed-etag.xml":
+                if self.headers.get("If-None-Match") == '"f1"':
+                    return self._send(304, headers={"ETag": '"f1"'})
+                return self._send(200, web.feed_xml(range(3)).encode("utf-8"), "application/rss+xml",
+                                  headers={"ETag": '"f1"'})
             if path == "/etag":
                 if self.headers.get("If-None-Match") == '"v1"':
                     return self._send(304, headers={"ETag": '"v1"'})
