@@ -366,7 +366,7 @@ def _add_articles(url: str) -> None:
             else:
                 st.error("Wrong editor secret.")
         return
-    st.write(f"Paste an article or upload `.txt` / `.html` files (up to {adding.limit_text()} each). "
+    st.write(f"Paste an article, upload `.txt` / `.html` files (up to {adding.limit_text()} each) or give links. "
              "You confirm each publication date before the pipeline runs; nothing stored is changed "
              "except by adding the new article.")
     with st.form("add_form", clear_on_submit=False):
@@ -374,6 +374,7 @@ def _add_articles(url: str) -> None:
                               placeholder="Headline on the first line, then the body…")
         files = st.file_uploader("or upload files", type=["txt", "html", "htm"],
                                  accept_multiple_files=True, key="w_files")
+        links = st.text_input("or add by link", key="w_links", placeholder="https://… (several: separate with spaces)")
         read = st.form_submit_button("Read articles")
     if read:
         pending, errors = [], []
@@ -387,8 +388,12 @@ def _add_articles(url: str) -> None:
                 pending.append(adding.read_upload(f.getvalue(), f.name))
             except ValueError as err:
                 errors.append(str(err))
+        fetched, link_errors = adding.read_links(links) if links and links.strip() else ([], [])
+        pending += [art for art, _ in fetched]
+        errors += link_errors
+        S.pending_web = {art.article_id: web for art, web in fetched}
         if not pending and not errors:
-            errors.append("Nothing to add: paste some text or choose a file.")
+            errors.append("Nothing to add: paste some text, choose a file or give a link.")
         S.pending = pending
         S.add_errors = errors
     for msg in S.get("add_errors", []):
@@ -410,7 +415,8 @@ def _add_articles(url: str) -> None:
             def step(frac: float, msg: str, i=i) -> None:
                 bar.progress(min(1.0, (i + frac) / len(pending)), text=f"{i + 1}/{len(pending)}: {msg}")
             try:
-                result = adding.ingest(adding.with_published(art, pub), url, step)
+                result = adding.ingest(adding.with_published(art, pub), url, step,
+                                       S.get("pending_web", {}).get(art.article_id))
             except Exception as err:  # any pipeline or store failure: say so, keep going
                 st.error(f"{art.title[:60] or art.path}: {str(err).splitlines()[0] if str(err) else type(err).__name__}")
                 continue
