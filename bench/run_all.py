@@ -19,6 +19,7 @@ BENCHMARKS = [
     ("bench_pipeline.py", []),
     ("bench_semantics.py", []),
     ("bench_ingest.py", []),
+    ("bench_watch.py", []),
     ("bench_cluster.py", []),
     ("bench_dashboard.py", []),
     ("eval_timex.py", []),
