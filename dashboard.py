@@ -290,7 +290,7 @@ def _table(loaded: data.Loaded, view: pd.DataFrame) -> None:
                                 "title": st.column_config.TextColumn(width="large")})
 
 
-def _downloads(view: pd.DataFrame) -> None:
+def _downloads(view: pd.DataFrame, articles: pd.DataFrame) -> None:
     from pipeline import export
 
     cols = st.columns(3)
@@ -300,7 +300,7 @@ def _downloads(view: pd.DataFrame) -> None:
     builders = {}
     for col, (label, fn, mime, ext) in zip(cols, specs):
         # A callable: the file is built only when the analyst clicks.
-        builders[ext] = lambda fn=fn: fn(view)
+        builders[ext] = lambda fn=fn: fn(export.with_links(view, articles))
         col.download_button(f"⬇ {label} ({len(view):,} events)", data=builders[ext],
                             file_name=f"timeline-events.{ext}", mime=mime, on_click="ignore",
                             key=f"dl_{ext}", width="stretch")
@@ -508,7 +508,7 @@ def main() -> None:
         m3.metric("Countries", f"{len(countries):,}")
         _detail(loaded, url, "time")
         _table(loaded, view)
-        _downloads(view)
+        _downloads(view, loaded.articles)
     if add_open:
         _add_articles(url)
 

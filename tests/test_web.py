@@ -139,3 +139,15 @@ def test_web_binary_page_with_html_type_is_one_line(local_web, tmp_path):
                   "--no-progress")
     assert res.returncode == 1 and "Traceback" not in res.stderr
     assert "not a text or HTML file (binary data)" in res.stdout
+
+
+def test_web_csv_export_carries_the_article_links(local_web, tmp_path):
+    from pipeline.export import run_export
+    from pipeline.query import Filters
+
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    assert run_ingest([local_web.url("/redirect/1")], db, workers=0, progress=False) == 0
+    out = io.BytesIO()
+    assert run_export(db, "csv", Filters(), out) == 0
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"))))
+    assert rows and {r["article_urls"] for r in rows} == {local_web.url("/page.html")}
