@@ -93,7 +93,8 @@ class LocalWeb:
     ``/status/N``, ``/flaky/KEY`` (500, then the page), ``/busy/KEY`` (429 with Retry-After: 1,
     then the page), ``/slow`` (headers after ``slow_s``), ``/huge`` (50 MB of HTML, generated),
     ``/binary`` (random bytes labelled text/html), ``/etag`` (the page, with an ETag and 304s),
-    ``/feed-etag.xml`` (a feed of articles 0..2 with an ETag and 304s).
+    ``/feed-etag.xml`` (a feed of articles 0..2 with an ETag and 304s), ``/hostile.html`` (the page with
+    markup in its headline and a script).
     ``requests`` lists (path, headers) of every request; ``page_delay_s`` slows article pages."""
 
     def __init__(self) -> None:
@@ -228,6 +229,12 @@ def _handler_class(web: LocalWeb):
                 return None
             if path == "/binary":
                 return self._send(200, os.urandom(20_000), "text/html")
+            if path == "/hostile.html":
+                page = self._fixture("page.html").replace(
+                    b"<h1>Canada and China Resume Canola Talks</h1>",
+                    b"<h1>Canada &lt;script&gt;alert(1)&lt;/script&gt; China Resume Canola Talks</h1>"
+                    b"<script>alert(2)</script><img src=x onerror=alert(3)>")
+                return self._send(200, page)
             if path == "/feed-etag.xml":
                 if self.headers.get("If-None-Match") == '"f1"':
                     return self._send(304, headers={"ETag": '"f1"'})

@@ -148,7 +148,7 @@ def test_watch_stops_cleanly_during_a_round(local_web, tmp_path, sig, workers):
     db = f"sqlite:///{db_file}"
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", str(feeds), "--db", db, "--every", "1h",
                              "--workers", workers], cwd=ROOT, env={**os.environ, **ENV}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -159,11 +159,14 @@ def test_watch_stops_cleanly_during_a_round(local_web, tmp_path, sig, workers):
                 except sqlite3.OperationalError:   # the schema is not there yet
                     pass
             time.sleep(0.05)
-        proc.send_signal(sig)
+        if sig == signal.SIGINT:
+            os.killpg(proc.pid, sig)   # Ctrl-C in a terminal: the whole process group, workers too
+        else:
+            proc.send_signal(sig)      # a service manager stopping the watcher
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 0, err
     assert f"watch: stopped by {signal.Signals(sig).name}" in err and "Traceback" not in err
     assert "stopped before the rest" in out
@@ -176,3 +179,15 @@ def test_watch_stops_cleanly_during_a_round(local_web, tmp_path, sig, workers):
     assert counts(db_file) == (n, n)
     fetched = collections.Counter(p for p in local_web.paths() if p.startswith("/article/"))
     assert len(fetched) == n and set(fetched.values()) == {1}   # nothing fetched twice
+
+
+def test_watch_once_on_postgresql(local_web, pg_url, tmp_path):
+    feeds = feeds_file(tmp_path, local_web.url("/rss.xml"), local_web.url("/atom.xml"))
+    first = watch(feeds, pg_url, "--once", "--workers", "0")
+    assert first.returncode == 0, first.stderr
+    assert [": 2 entries, 2 new: 2 added" in line for line in first.stdout.splitlines()] == [True, True]
+    second = watch(feeds, pg_url, "--once", "--workers", "0")
+    assert [": 2 entries, 0 new: 0 added" in line for line in second.stdout.splitlines()] == [True, True]
+    from pipeline.store import open_store
+    with open_store(pg_url) as s:
+        assert s.counts()["articles"] == 4 and s.web_counts()["feed_entries"] == 4

@@ -151,3 +151,16 @@ def test_web_csv_export_carries_the_article_links(local_web, tmp_path):
     assert run_export(db, "csv", Filters(), out) == 0
     rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8"))))
     assert rows and {r["article_urls"] for r in rows} == {local_web.url("/page.html")}
+
+
+def test_web_page_markup_is_never_rendered(local_web, tmp_path):
+    from ui.detail import event_detail_html
+
+    db = f"sqlite:///{tmp_path / 't.db'}"
+    assert run_ingest([local_web.url("/hostile.html")], db, workers=0, progress=False) == 0
+    with open_store(db) as s:
+        events = s.events_frame()
+        assert len(events)
+        html = event_detail_html(events.iloc[0].to_dict(), s.event_sources(events.loc[0, "event_id"]))
+    assert "<script" not in html and "<img" not in html
+    assert f'href="{local_web.url("/hostile.html")}"' in html
