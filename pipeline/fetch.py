@@ -214,7 +214,6 @@ class Fetcher:
         current, hops, tries = url, 0, 0
         while True:
             target = self._vet(current, url)
-            remaining = deadline - time.monotonic()
             self._pace(target.host, deadline, url)
             remaining = deadline - time.monotonic()
             if remaining <= 0:
