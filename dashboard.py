@@ -53,7 +53,6 @@ def _seed_from_url(loaded: data.Loaded) -> None:
         if urlstate.same_view(params, S.get("_url_written", {})):
             return
     state, notices = urlstate.parse_query(params)
-    ev = loaded.events
     state, more = urlstate.restrict(
         state, countries=set(loaded.factorized("countries")[1]), topics=set(loaded.factorized("topics")[1]),
         actors=set(loaded.factorized("actors")[1]), types=set(loaded.factorized_roots()[1]))
@@ -488,7 +487,7 @@ def _downloads(loaded: data.Loaded, url: str, filters: Filters, picked: pd.DataF
     builders = {}
     for col, (label, fn, mime, ext) in zip(cols, specs):
         # A callable: the file is built only when the analyst clicks.
-        builders[ext] = lambda fn=fn: fn(data.export_rows(url, loaded, filters, ids))
+        builders[ext] = lambda fn=fn: fn(export.with_links(data.export_rows(url, loaded, filters, ids), loaded.articles))
         col.download_button(f"⬇ {label} ({n:,} events)", data=builders[ext],
                             file_name=f"timeline-events.{ext}", mime=mime, on_click="ignore",
                             key=f"dl_{ext}", width="stretch")
@@ -554,7 +553,7 @@ def _add_articles(url: str) -> None:
                 st.error("Wrong editor secret." + (f" Wait {math.ceil(wait)} s before trying again."
                                                    if wait > 0 else ""))
         return
-    st.write(f"Paste an article or upload `.txt` / `.html` files (up to {adding.limit_text()} each). "
+    st.write(f"Paste an article, upload `.txt` / `.html` files (up to {adding.limit_text()} each) or give links. "
              "You confirm each publication date before the pipeline runs; nothing stored is changed "
              "except by adding the new article.")
     with st.form("add_form", clear_on_submit=False):
@@ -562,6 +561,7 @@ def _add_articles(url: str) -> None:
                               placeholder="Headline on the first line, then the body…")
         files = st.file_uploader("or upload files", type=["txt", "html", "htm"],
                                  accept_multiple_files=True, key="w_files")
+        links = st.text_input("or add by link", key="w_links", placeholder="https://… (several: separate with spaces)")
         read = st.form_submit_button("Read articles")
     if read:
         pending, errors = [], []
@@ -575,8 +575,12 @@ def _add_articles(url: str) -> None:
                 pending.append(adding.read_upload(f.getvalue(), f.name))
             except ValueError as err:
                 errors.append(str(err))
+        fetched, link_errors = adding.read_links(links) if links and links.strip() else ([], [])
+        pending += [art for art, _ in fetched]
+        errors += link_errors
+        S.pending_web = {art.article_id: web for art, web in fetched}
         if not pending and not errors:
-            errors.append("Nothing to add: paste some text or choose a file.")
+            errors.append("Nothing to add: paste some text, choose a file or give a link.")
         S.pending = pending
         S.add_errors = errors
     for msg in S.get("add_errors", []):
@@ -598,7 +602,8 @@ def _add_articles(url: str) -> None:
             def step(frac: float, msg: str, i=i) -> None:
                 bar.progress(min(1.0, (i + frac) / len(pending)), text=f"{i + 1}/{len(pending)}: {msg}")
             try:
-                result = adding.ingest(adding.with_published(art, pub), url, step)
+                result = adding.ingest(adding.with_published(art, pub), url, step,
+                                       S.get("pending_web", {}).get(art.article_id))
             except Exception as err:  # any pipeline or store failure: say so, keep going
                 st.error(plain(f"{art.title[:60] or art.path}: "
                                f"{str(err).splitlines()[0] if str(err) else type(err).__name__}"))

@@ -20,6 +20,7 @@ BENCHMARKS = [
     ("bench_dense.py", []),
     ("bench_semantics.py", []),
     ("bench_ingest.py", []),
+    ("bench_watch.py", []),
     ("bench_cluster.py", []),
     ("bench_dashboard.py", []),
     ("eval_timex.py", []),

@@ -347,7 +347,8 @@ def _from_html(html: str, name: str, published, url: str, source: str, today: da
 
 
 def read_article_bytes(data: bytes, name: str, published: date | None = None, *, url: str = "",
-                       source: str = "", today: date | None = None, any_date: bool = False) -> Article:
+                       source: str = "", today: date | None = None, any_date: bool = False,
+                       html: bool | None = None) -> Article:
     """Read an uploaded article: decide text vs HTML by name and content, decode and extract.
 
     Args:
@@ -357,6 +358,8 @@ def read_article_bytes(data: bytes, name: str, published: date | None = None, *,
         url, source: provenance kept on the Article.
         today: the date assumed when none is given or found (default: the clock's today).
         any_date: accept a ``published`` outside ``published_window`` (historians' archives).
+        html: True for a page served as HTML (a web page's content type); None to decide by the
+            name and the content.
     Returns:
         The Article (``path`` is ``name``). Raises ArticleError (one line) for bad input.
     """
@@ -375,7 +378,7 @@ def read_article_bytes(data: bytes, name: str, published: date | None = None, *,
     text = _decode(data, name)
     if not text.replace("\ufeff", "").strip():
         raise _error(name, "empty file (no text)")
-    if _looks_html(text, name):
+    if html or (html is None and _looks_html(text, name)):
         return _from_html(text, name, published, url, source, today, any_date)
     return article_from_text(text, published, url=url, source=source, path=name, today=today, any_date=any_date)
 

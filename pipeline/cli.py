@@ -1,8 +1,8 @@
 """Command-line interface: ``python -m pipeline COMMAND ...``.
 
 Commands: ``timex`` and ``entities`` (JSONL in, JSONL out, the evaluation formats), ``extract``
-(article files to events), ``ingest`` (into the store), ``export`` and ``keydates`` (from the
-store).
+(article files or URLs to events), ``ingest`` (into the store), ``watch`` (feeds into the store),
+``export`` and ``keydates`` (from the store).
 Bad input gives one line on stderr naming the file, never a traceback; the exit code is 1 if any
 input failed, 2 for a usage error.
 """
@@ -47,15 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("entities", help="tag countries and actors: JSONL {doc_id, text} in, {doc_id, countries, mentions, actors} out")
     e.add_argument("input", help="JSONL file ('-' for stdin)")
 
-    x = sub.add_parser("extract", help="print the events of article files (.txt, .html)")
-    x.add_argument("files", nargs="+", metavar="FILE")
+    x = sub.add_parser("extract", help="print the events of article files (.txt, .html) or web pages (URLs)")
+    x.add_argument("files", nargs="+", metavar="FILE_OR_URL")
     x.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD (overrides the page's)")
     x.add_argument("--any-date", action="store_true",
                    help="accept publication dates before 1800 or more than a year ahead (archives)")
     x.add_argument("--format", choices=EXTRACT_FORMATS, default="csv")
 
-    i = sub.add_parser("ingest", help="add articles (files, folders, globs, .jsonl/.csv dumps) to the store")
-    i.add_argument("paths", nargs="+", metavar="PATH")
+    i = sub.add_parser("ingest", help="add articles (files, folders, globs, .jsonl/.csv dumps, URLs) to the store")
+    i.add_argument("paths", nargs="*", metavar="PATH_OR_URL")
+    i.add_argument("--urls", action="append", metavar="FILE", help="a text file of URLs to fetch, one per line")
     i.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
     i.add_argument("--published", type=_date_arg, help="publication date YYYY-MM-DD for every input")
     i.add_argument("--any-date", action="store_true",
@@ -67,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --scheduler: upload this pipeline to the scheduler and workers first "
                         "(for clusters where it is not installed; restarts the workers)")
     i.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    w = sub.add_parser("watch", help="fetch new entries of RSS/Atom feeds into the store, round after round")
+    w.add_argument("feeds", metavar="FEEDS.txt", help="a text file of feed URLs, one per line")
+    w.add_argument("--every", default="15m", help="time between rounds: 90s, 15m, 2h (default 15m)")
+    w.add_argument("--once", action="store_true", help="one round, then exit")
+    w.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
+    w.add_argument("--workers", type=int,
+                   help="parallel worker processes (default: all cores; 0 runs in this process)")
+    w.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     o = sub.add_parser("export", help="write the stored events, filtered, in one format")
     o.add_argument("--db", help="SQLAlchemy URL (default: $TIMELINE_DB or sqlite:///data/timeline.db)")
@@ -159,17 +169,28 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
     from pipeline.article import ArticleError, display_name, read_article
     from pipeline.extract import StageError, empty_events, extract_article
 
+    from pipeline.fetch import FetchError, Fetcher
+    from pipeline.web import is_url, read_url_article
+
     out = out or sys.stdout.buffer
     frames, failed = [], 0
+    fetcher = None
     for path in files:
         name = display_name(path)   # a newline in a file name must not split the message
         try:
-            article = read_article(path, published, any_date=any_date)
+            if is_url(path):
+                fetcher = fetcher or Fetcher()
+                article = read_url_article(path.strip(), fetcher, published, any_date=any_date)[0]
+            else:
+                article = read_article(path, published, any_date=any_date)
             if article.published_assumed:
                 print(f"warning: {name}: no publication date found; assuming {article.published} "
                       "(use --published YYYY-MM-DD)", file=sys.stderr)
             frames.append(extract_article(article))
         except ArticleError as exc:   # its message starts with the file's name
+            _err(str(exc))
+            failed += 1
+        except FetchError as exc:   # its message starts with the URL
             _err(str(exc))
             failed += 1
         except StageError as exc:
@@ -178,6 +199,8 @@ def run_extract(files: Iterable[str], published: date | None, fmt: str, out=None
         except OSError as exc:
             _err(f"{name}: cannot read: {exc.strerror or exc}")
             failed += 1
+    if fetcher is not None:
+        fetcher.close()
     events = pd.concat(frames, ignore_index=True) if frames else empty_events()
     from pipeline.export import export_bytes
     out.write(export_bytes(events, fmt))
@@ -232,8 +255,20 @@ def main(argv: list[str] | None = None) -> int:
             if args.ship_code and not args.scheduler:
                 _err("--ship-code needs --scheduler ADDRESS (local workers run this code already)")
                 return 2
+            if not args.paths and not args.urls:
+                _err("nothing to ingest: give files, folders, URLs or --urls FILE")
+                return 2
             return run_ingest(args.paths, args.db, args.published, args.workers, args.scheduler,
-                              progress=not args.no_progress, any_date=args.any_date, ship_code=args.ship_code)
+                              progress=not args.no_progress, any_date=args.any_date, ship_code=args.ship_code,
+                              url_lists=args.urls)
+        if args.command == "watch":
+            from pipeline.watch import parse_every, run_watch
+            every = parse_every(args.every)
+            if every is None:
+                _err(f"--every must be a duration such as 90s, 15m or 2h (at least 1s), not {args.every!r}")
+                return 2
+            return run_watch(args.feeds, args.db, every, once=args.once, workers=args.workers,
+                             progress=not args.no_progress)
         if args.command in ("export", "keydates") and args.date_from and args.date_to \
                 and args.date_from > args.date_to:
             _err(f"--from {args.date_from} is after --to {args.date_to}: no event can match")

@@ -22,7 +22,14 @@ import pandas as pd
 from pipeline.query import Filters, filter_events
 from pipeline.records import ALL_LIST_COLUMNS, EVENT_COLUMNS, FLOAT_COLUMNS, INT_COLUMNS, STORE_COLUMNS, list_cell
 
-EXPORT_COLUMNS: tuple[str, ...] = EVENT_COLUMNS + ("mentions", "first_reported", "last_reported", "article_ids")
+# The reporting articles' links (a page from the web: its final URL), in the order of article_ids,
+# articles without an http(s) link left out. Exports only (``with_links``): the dashboard's frame
+# does not carry it.
+LINK_COLUMN = "article_urls"
+EXPORT_COLUMNS: tuple[str, ...] = EVENT_COLUMNS + ("mentions", "first_reported", "last_reported", "article_ids",
+                                                   LINK_COLUMN)
+EXPORT_ONLY_KINDS: dict[str, str] = {LINK_COLUMN: "list"}   # export columns beyond records.COLUMN_KINDS
+EXPORT_LIST_COLUMNS: frozenset[str] = ALL_LIST_COLUMNS | {c for c, k in EXPORT_ONLY_KINDS.items() if k == "list"}
 FORMATS: tuple[str, ...] = ("csv", "json", "jsonl", "parquet", "timelinejs")
 # Columns a Parquet snapshot must have for the dashboard to place its events (the rest default).
 SNAPSHOT_REQUIRED: tuple[str, ...] = ("event_id", "date_start", "date_end", "title")
@@ -46,13 +53,13 @@ def _prepare(events: pd.DataFrame) -> pd.DataFrame:
     frame = events.copy()
     for col in EXPORT_COLUMNS:
         if col not in frame.columns:
-            frame[col] = [() for _ in range(len(frame))] if col in ALL_LIST_COLUMNS else None
+            frame[col] = [() for _ in range(len(frame))] if col in EXPORT_LIST_COLUMNS else None
     return frame[list(EXPORT_COLUMNS)].reset_index(drop=True)
 
 
 def _plain(value: Any, col: str) -> Any:
     """A JSON-ready cell: lists as lists, missing as None, numbers as numbers, dates as ISO."""
-    if col in ALL_LIST_COLUMNS:
+    if col in EXPORT_LIST_COLUMNS:
         return list(list_cell(value))
     if _missing(value):
         return None
@@ -76,6 +83,17 @@ def _records(events: pd.DataFrame) -> list[dict[str, Any]]:
     frame = _prepare(events)
     cols = list(frame.columns)
     return [{c: _plain(v, c) for c, v in zip(cols, row)} for row in frame.itertuples(index=False, name=None)]
+
+
+def with_links(events: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
+    """``events`` with ``article_urls``: the http(s) links of each event's reporting articles
+    (``article_ids``), from ``articles`` (``article_id``, ``url``)."""
+    links = {}
+    if len(articles) and "url" in articles.columns:
+        links = {a: u for a, u in zip(articles["article_id"], articles["url"])
+                 if isinstance(u, str) and u.startswith(("http://", "https://"))}
+    ids = events["article_ids"] if "article_ids" in events.columns else [()] * len(events)
+    return events.assign(**{LINK_COLUMN: [tuple(links[a] for a in list_cell(i) if a in links) for i in ids]})
 
 
 def neutralise_cell(text: str) -> str:
@@ -121,7 +139,7 @@ def to_parquet_bytes(events: pd.DataFrame) -> bytes:
     import pyarrow.parquet as pq
 
     records = _records(events)
-    types = {c: pa.list_(pa.string()) for c in ALL_LIST_COLUMNS}
+    types = {c: pa.list_(pa.string()) for c in EXPORT_LIST_COLUMNS}
     types.update({c: pa.int64() for c in INT_COLUMNS})
     types.update({c: pa.float64() for c in FLOAT_COLUMNS})
     schema = pa.schema([(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS])
@@ -247,7 +265,7 @@ def run_export(db: str | None, fmt: str, filters: Filters, out: BinaryIO) -> int
         print(f"error: {err}", file=sys.stderr)
         return 1
     try:
-        events = filter_events(store.events_frame(), filters)
+        events = with_links(filter_events(store.events_frame(), filters), store.articles_frame())
     finally:
         store.close()
     out.write(export_bytes(events, fmt))

@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextlib
 import csv
 import glob
+import itertools
 import json
 import multiprocessing
 import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from concurrent import futures as cf
 from concurrent.futures.process import BrokenProcessPool
@@ -28,8 +30,9 @@ from typing import Any
 from tqdm import tqdm
 
 from pipeline.article import MAX_ARTICLE_BYTES, display_name
+from pipeline.fetch import HTML_TYPES
 from pipeline.lifeline import INGEST_PID_ENV, die_with_parent
-from pipeline.records import Article
+from pipeline.records import Article, WebFetch
 from pipeline.storage import StorageRows, storage_rows
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
@@ -42,6 +45,7 @@ MAX_RECORD_BYTES = MAX_ARTICLE_BYTES
 # text whose cost grows with its size stays far below this (5 MB of date-dense text: a minute).
 ARTICLE_BUDGET_S = 120
 WRITE_BATCH = 64          # finished articles written per store transaction (each stays atomic)
+FILL_SLICE_S = 0.5         # longest time spent taking new inputs before writing what is finished
 WINDOW_PER_WORKER = 32     # units in flight (running or awaiting their turn to be written) per worker
 # Local workers run at this much lower priority than the client: the client's single writer is the
 # serial stage of the pipeline, and with as many workers as cores it got only about two thirds
@@ -62,6 +66,17 @@ class Unit:
     text: str | None = None         # None: read the file at ``path``
     data: bytes | None = None       # the file's bytes, shipped by the client to remote workers
     any_date: bool = False          # accept a publication date outside the plausible window
+    web: WebFetch | None = None     # a page fetched from the web (``data`` holds its body)
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An input known without reading it (a page unchanged since its article was stored): counted
+    as "already known"; ``web`` is recorded (the fetch, and the feed entry as handled)."""
+
+    label: str
+    web: WebFetch | None = None
+    article_id: str = ""
 
 
 @dataclass(slots=True)
@@ -298,7 +313,9 @@ def _process(unit: Unit) -> Outcome:
     from pipeline.extract import event_rows, extract_events
     try:
         if unit.text is None:
-            article = (read_article_bytes(unit.data, unit.path, unit.published, any_date=unit.any_date)
+            html = True if unit.web is not None and unit.web.content_type in HTML_TYPES else None
+            article = (read_article_bytes(unit.data, unit.path, unit.published, any_date=unit.any_date,
+                                          url=unit.url, html=html)
                        if unit.data is not None else read_article(unit.path, unit.published, any_date=unit.any_date))
             article = replace(article, url=unit.url or article.url, source=unit.source or article.source)
             if unit.title and unit.title != article.title:
@@ -378,8 +395,9 @@ class _Serial:
 class _Local:
     """Runs units on a pool of local processes."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, initializer=None) -> None:
         self.workers = workers
+        self.initializer = initializer or _worker_start
         self.pool = self._new_pool()
 
     def _new_pool(self) -> cf.ProcessPoolExecutor:
@@ -389,7 +407,7 @@ class _Local:
         os.environ[INGEST_PID_ENV] = str(os.getpid())
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["pipeline.lifeline", "pipeline.extract", "pipeline.article", "pipeline.ingest"])
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=_worker_start)
+        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx, initializer=self.initializer)
 
     def submit(self, unit: Unit):
         try:
@@ -416,6 +434,19 @@ def _worker_start() -> None:
         os._exit(1)
     die_with_parent(parent)
     _lower_priority()
+
+
+def quiet_worker_start() -> None:
+    """``_worker_start`` for workers of a long-running command (``watch``): Ctrl-C in the terminal
+    reaches the whole process group, and the command, not its workers, decides how to stop."""
+    _worker_start()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def make_runner(workers: int, initializer=None):
+    """The runner of ``ingest_units`` for ``workers`` local processes (0: this process), to be
+    kept over several calls (``watch``) and closed by the caller."""
+    return _Serial() if workers <= 0 else _Local(workers, initializer)
 
 
 def _lower_priority() -> None:
@@ -447,15 +478,20 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: str | None,
-                 summary: Summary, bar: tqdm | None = None, ship_code: bool = False) -> Summary:
+def ingest_units(store, units: Iterator[Unit | Skipped | str], workers: int, scheduler: str | None,
+                 summary: Summary, bar: tqdm | None = None, ship_code: bool = False, runner: Any = None) -> Summary:
     """Run ``units`` through the workers and write the results to ``store`` in input order.
 
     With ``scheduler``, on that Dask cluster (``pipeline.cluster``; ``ship_code`` uploads this
-    package to it first); a cluster that cannot run this code raises ``ClusterError``."""
-    if scheduler:
+    package to it first); a cluster that cannot run this code raises ``ClusterError``. A given
+    ``runner`` (``make_runner``) is used and left open."""
+    own = runner is None
+    if runner is not None:
+        window = WINDOW_PER_WORKER * max(1, getattr(runner, "workers", 0)) if isinstance(runner, _Local) \
+            else WRITE_BATCH
+    elif scheduler:
         from pipeline.cluster import DaskRunner
-        runner: Any = DaskRunner(scheduler, ship_code)
+        runner = DaskRunner(scheduler, ship_code)
         window = WINDOW_PER_WORKER * runner.threads
     elif workers <= 0:
         runner, window = _Serial(), WRITE_BATCH
@@ -464,28 +500,34 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
     pending: dict[Any, int] = {}         # future -> sequence number
     done: dict[int, Outcome | str] = {}  # finished, waiting for their turn to be written
     labels: dict[int, str] = {}
+    webs: dict[int, WebFetch] = {}
     next_seq = submitted = 0
     source = iter(units)
     exhausted = False
     try:
         while True:
-            # Keep the window full: running plus finished-but-unwritten units stay bounded.
-            while not exhausted and len(pending) + len(done) < window:
+            # Keep the window full: running plus finished-but-unwritten units stay bounded. Slow
+            # inputs (pages fetched from the web) are taken for at most FILL_SLICE_S at a time, so
+            # the finished ones are written as they come rather than once the window is full.
+            fill_until = time.monotonic() + FILL_SLICE_S
+            while not exhausted and len(pending) + len(done) < window and time.monotonic() < fill_until:
                 item = next(source, None)
                 if item is None:
                     exhausted = True
                     break
-                if isinstance(item, str):
+                if isinstance(item, (str, Skipped)):
                     done[submitted] = item
                 else:
                     labels[submitted] = item.label
+                    if item.web is not None:
+                        webs[submitted] = item.web
                     pending[runner.submit(item)] = submitted
                 submitted += 1
             if next_seq in done:
                 # The run of finished units that are next in input order goes in one transaction.
                 batch = []
                 while next_seq in done and len(batch) < WRITE_BATCH:
-                    batch.append((done.pop(next_seq), labels.pop(next_seq, "")))
+                    batch.append((done.pop(next_seq), labels.pop(next_seq, ""), webs.pop(next_seq, None)))
                     next_seq += 1
                 _write_batch(store, batch, summary, bar)
                 continue
@@ -496,23 +538,37 @@ def ingest_units(store, units: Iterator[Unit | str], workers: int, scheduler: st
             for fut, outcome in runner.wait(set(pending)):
                 done[pending.pop(fut)] = outcome
     finally:
-        runner.close()
+        if own:
+            runner.close()
     return summary
 
 
-def _write_batch(store, batch: list[tuple[Outcome | str, str]], summary: Summary, bar: tqdm | None) -> None:
-    """Record failures and write the good articles of ``batch`` in one store transaction."""
-    good: list[tuple[Outcome, str]] = []
-    for outcome, label in batch:
-        if isinstance(outcome, str):
+def _write_batch(store, batch: list[tuple[Outcome | Skipped | str, str, WebFetch | None]], summary: Summary,
+                 bar: tqdm | None) -> None:
+    """Record failures and write the good articles of ``batch`` in one store transaction (with
+    their fetches); pages known already, or fetched but unreadable, have their fetch recorded."""
+    good: list[tuple[Outcome, str, WebFetch | None]] = []
+    handled: list[tuple[WebFetch, str]] = []
+    for outcome, label, web in batch:
+        if isinstance(outcome, Skipped):
+            summary.known += 1
+            if outcome.web is not None:
+                handled.append((outcome.web, outcome.article_id))
+        elif isinstance(outcome, str):
             summary.failed.append(outcome)
         elif outcome.error or outcome.article is None:
             msg = outcome.error or f"{label}: no article"
             summary.failed.append(msg if msg.startswith(label) or not label else f"{label}: {msg}")
+            if web is not None and outcome.label:   # read, not lost with a worker: it fails again
+                handled.append((web, ""))
         else:
-            good.append((outcome, label))
-    results = store.add_articles([(o.article, o.rows) for o, _ in good]) if good else []
-    for (outcome, label), result in zip(good, results):
+            good.append((outcome, label, web))
+    items = [(o.article, o.rows) for o, _, _ in good]
+    webs = [w for _, _, w in good]
+    results = (store.add_articles(items, webs) if any(webs) else store.add_articles(items)) if good else []
+    if handled:
+        store.record_web(handled)
+    for (outcome, label, _), result in zip(good, results):
         _count(outcome, label, result, summary, bar)
     if bar is not None:
         bar.update(len(batch))
@@ -544,30 +600,51 @@ def _say(line: str, bar: tqdm | None) -> None:
 
 def run_ingest(paths: list[str], db: str | None, published: date | None = None, workers: int | None = None,
                scheduler: str | None = None, progress: bool = True, any_date: bool = False,
-               ship_code: bool = False) -> int:
-    """Ingest ``paths`` into the store at ``db``; print a summary; return 0, or 1 if any input failed.
+               ship_code: bool = False, url_lists: list[str] | None = None) -> int:
+    """Ingest ``paths`` (files, folders, globs, http(s) URLs) and the URLs listed in the files of
+    ``url_lists`` into the store at ``db``; print a summary; return 0, or 1 if any input failed.
 
     ``scheduler``: run on that Dask cluster; ``ship_code``: upload this package to it first."""
     # The client alone writes: workers, which import this module, never load the database code.
     from pipeline.cluster import ClusterError
     from pipeline.store import StoreError, open_store
+    from pipeline.web import is_url, read_url_list, url_problem
+    urls: list[str] = []
+    url_errors: list[str] = []
+    for raw in paths:
+        if is_url(raw):
+            problem = url_problem(raw)
+            if problem:
+                url_errors.append(f"{display_name(raw)}: {problem}")
+            elif raw.strip() not in urls:
+                urls.append(raw.strip())
+    for listing in url_lists or []:
+        listed, bad = read_url_list(listing)
+        urls += [u for u in listed if u not in urls]
+        url_errors += bad
     try:
         store = open_store(db)
     except StoreError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    files, errors = expand_paths(list(paths))
-    summary = Summary(failed=list(errors))
+    files, errors = expand_paths([p for p in paths if not is_url(p)])
+    summary = Summary(failed=url_errors + list(errors))
     # None: all cores; 0: the pipeline runs in this process (no worker processes); N: N workers,
     # the client writing to the store while they extract.
     n_workers = default_workers() if workers is None or workers < 0 else workers
     # Files are counted up front; records inside dumps are not known until they are read.
     has_dumps = any(f.suffix.lower() in DUMP_SUFFIXES for f in files)
-    bar = tqdm(total=None if has_dumps else len(files), unit="article", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True,
-               desc="ingest")
+    bar = tqdm(total=None if has_dumps else len(files) + len(urls), unit="article", file=sys.stderr,
+               disable=not progress, dynamic_ncols=True, desc="ingest")
+    fetcher = None
+    units: Iterator[Unit | Skipped | str] = iter_units(files, published, any_date)
+    if urls:
+        from pipeline.fetch import Fetcher
+        from pipeline.web import url_units
+        fetcher = Fetcher()
+        units = itertools.chain(units, url_units(urls, fetcher, store, published, any_date))
     try:
-        ingest_units(store, iter_units(files, published, any_date), n_workers, scheduler, summary, bar, ship_code)
+        ingest_units(store, units, n_workers, scheduler, summary, bar, ship_code)
     except (StoreError, ClusterError) as err:
         bar.close()
         print(f"error: {err}", file=sys.stderr)
@@ -578,6 +655,8 @@ def run_ingest(paths: list[str], db: str | None, published: date | None = None, 
         return 1
     finally:
         store.close()
+        if fetcher is not None:
+            fetcher.close()
     bar.close()
     for line in summary.lines():
         print(line)

@@ -40,6 +40,22 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class WebFetch:
+    """How an article came from the web (``pipeline.fetch``): the URL asked for, where it ended, the
+    answer's status, time and validators, and the feed entry that listed it, if any."""
+
+    url: str                 # as asked for (a command line, a URL list, a feed entry's link)
+    final_url: str = ""      # after redirects: the article's link
+    status: int = 0          # HTTP status of the answer (0: no answer)
+    fetched_at: str = ""     # ISO 8601, UTC
+    etag: str = ""
+    last_modified: str = ""
+    content_type: str = ""
+    feed_url: str = ""       # the feed listing it ("" when not from a feed)
+    entry_id: str = ""       # that feed entry's id (its guid, else its link)
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of an article body, with character offsets into ``Article.text``."""
 

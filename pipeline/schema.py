@@ -3,7 +3,9 @@
 Three tables hold the data: ``articles``, the canonical ``events`` (one per real happening) and
 the ``mentions`` linking each event to every article sentence reporting it. ``event_keys`` is
 the index the writer searches for merge candidates, and ``timeline_meta`` records the schema
-version and the store's generation (a token every write changes).
+version and the store's generation (a token every write changes). Articles from the web have a
+row in ``fetches`` (final URL, fetch time, HTTP status and validators, keyed by the URL asked for;
+feeds have one too), and ``feed_entries`` remembers every feed entry the watcher has handled.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import sqlalchemy as sa
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS
 from pipeline.storage import code_root, event_keys, key_rows, wording_key
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 SCHEMA_VERSION_KEY = "schema_version"
 # Every write transaction records a new generation, so a writer knows whether the events it has
 # cached are still current.
@@ -112,7 +114,37 @@ event_keys_table = sa.Table(
     sqlite_with_rowid=False,
 )
 
-OUR_TABLES = frozenset({"articles", "events", "mentions", "event_keys"})
+# One row per URL fetched (a page or a feed), keyed by a hash of the URL asked for (URLs are too
+# long for every backend's keys): where it led, when, with what status, and the validators that
+# make the next request conditional. ``article_id`` is the article the page gave ("" for a feed or
+# a page that gave none); no foreign key, as an article may be replaced or removed later.
+fetches_table = sa.Table(
+    "fetches", metadata,
+    sa.Column("url_key", sa.String(64), primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("final_url", sa.Text, nullable=False, default=""),
+    sa.Column("article_id", sa.String(64), nullable=False, default="", index=True),
+    sa.Column("http_status", sa.Integer, nullable=False, default=0),
+    sa.Column("fetched_at", sa.String(32), nullable=False, default=""),
+    sa.Column("etag", sa.Text, nullable=False, default=""),
+    sa.Column("last_modified", sa.Text, nullable=False, default=""),
+    sa.Column("content_type", sa.String(255), nullable=False, default=""),
+)
+
+# The feed entries the watcher has handled (ingested, known, or failed for good), keyed by a hash
+# of (feed URL, entry id): a restart fetches none of them again.
+feed_entries_table = sa.Table(
+    "feed_entries", metadata,
+    sa.Column("entry_key", sa.String(64), primary_key=True),
+    sa.Column("feed_url", sa.Text, nullable=False),
+    sa.Column("entry_id", sa.Text, nullable=False),
+    sa.Column("url", sa.Text, nullable=False, default=""),
+    sa.Column("article_id", sa.String(64), nullable=False, default=""),
+    sa.Column("http_status", sa.Integer, nullable=False, default=0),
+    sa.Column("seen_at", sa.String(32), nullable=False),
+)
+
+OUR_TABLES = frozenset({"articles", "events", "mentions", "event_keys", "fetches", "feed_entries"})
 
 GET_GENERATION = sa.select(meta_table.c.value).where(meta_table.c.key == GENERATION_KEY)
 SET_GENERATION = meta_table.update().where(meta_table.c.key == GENERATION_KEY)
@@ -224,4 +256,12 @@ def _migrate_5_to_6(conn: sa.Connection) -> None:
         conn.execute(event_keys_table.insert(), fresh)
 
 
-MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5, 5: _migrate_5_to_6}
+def _migrate_6_to_7(conn: sa.Connection) -> None:
+    """Version 7 adds articles from the web: the ``fetches`` and ``feed_entries`` tables (articles
+    stored before have no fetch row; their ``url`` column stays their link)."""
+    fetches_table.create(conn, checkfirst=True)
+    feed_entries_table.create(conn, checkfirst=True)
+
+
+MIGRATIONS = {1: _migrate_1_to_2, 2: _migrate_2_to_3, 3: _migrate_3_to_4, 4: _migrate_4_to_5, 5: _migrate_5_to_6,
+              6: _migrate_6_to_7}

@@ -30,14 +30,15 @@ from sqlalchemy import exc as sa_exc
 
 from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
 from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
-from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, list_cell
+from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, WebFetch, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
-                             mentions_table, read_version)
+                             feed_entries_table, fetches_table, mentions_table, read_version)
 from pipeline.storage import (MENTION_COLUMNS, StorageMention, StorageRows, code_root, event_keys, key_rows,
                               mention_record, storage_rows, text_cell, wording_key)
 
-__all__ = ["AddResult", "SCHEMA_VERSION", "Store", "StoreError", "default_db_url", "open_store", "storage_rows"]
+__all__ = ["AddResult", "FetchState", "SCHEMA_VERSION", "Store", "StoreError", "default_db_url", "open_store",
+           "storage_rows"]
 
 WRITE_RETRIES = 5
 PG_LOCK_KEY = 7_205_431_118  # arbitrary constant: the advisory lock that serialises ingest writers
@@ -60,6 +61,30 @@ class AddResult:
     mentions_merged: int
     event_ids: tuple[str, ...]
     replaced: bool = False   # the article was known with another publication date and re-stored
+
+
+@dataclass(frozen=True, slots=True)
+class FetchState:
+    """What the store knows of a URL fetched before (``fetches``): its validators make the next
+    request conditional; ``article_id`` is "" when it gave no article (a feed, a failed page)."""
+
+    url: str
+    final_url: str
+    article_id: str
+    http_status: int
+    fetched_at: str
+    etag: str
+    last_modified: str
+
+
+def url_key(url: str) -> str:
+    """The ``fetches`` key of a URL (URLs are too long for some backends' keys)."""
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def entry_key(feed_url: str, entry_id: str) -> str:
+    """The ``feed_entries`` key of one entry of one feed."""
+    return hashlib.sha256(f"{feed_url}\n{entry_id}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # Inclusive cap on the candidates one lookup returns per date relation: a year-precise mention in a
@@ -373,29 +398,106 @@ class Store:
                 time.sleep(0.2 * (attempt + 1))
         raise _StillLocked(f"store {safe_url(self.url)} stayed locked by another writer: {one_line(last)}")
 
-    def add_article(self, article: Article, rows: StorageRows) -> AddResult:
+    def add_article(self, article: Article, rows: StorageRows, web: WebFetch | None = None) -> AddResult:
         """Store ``article`` and its event mentions (``storage.storage_rows`` of the extractor's
-        rows) in one transaction, merging them into known events."""
+        rows) in one transaction, merging them into known events; ``web``: how it was fetched,
+        recorded in the same transaction (``record_web``)."""
         _check_rows(article, rows)
         try:
-            return self._retrying(lambda conn: self._add(conn, article, rows))
+            return self._retrying(lambda conn: self._add_fetched(conn, article, rows, web))
         except sa_exc.IntegrityError:
             # Another ingest stored the same article between our check and insert.
             if self.has_article(article.article_id):
                 return AddResult(False, 0, 0, ())
             raise
 
-    def add_articles(self, items: list[tuple[Article, StorageRows]]) -> list[AddResult]:
-        """Store several articles in one transaction (each whole or not at all, in order)."""
+    def add_articles(self, items: list[tuple[Article, StorageRows]],
+                     web: list[WebFetch | None] | None = None) -> list[AddResult]:
+        """Store several articles in one transaction (each whole or not at all, in order);
+        ``web``, when given, holds each one's fetch (or None), recorded with it."""
         for article, rows in items:
             _check_rows(article, rows)
+        fetches = list(web) if web is not None else [None] * len(items)
         try:
-            return self._retrying(lambda conn: [self._add(conn, article, rows) for article, rows in items])
+            return self._retrying(lambda conn: [self._add_fetched(conn, article, rows, w)
+                                                for (article, rows), w in zip(items, fetches)])
         except sa_exc.IntegrityError:
             # Another ingest stored one of them meanwhile: fall back to one transaction each.
-            return [self.add_article(a, r) for a, r in items]
+            return [self.add_article(a, r, w) for (a, r), w in zip(items, fetches)]
         except _StillLocked:
-            return [self.add_article(a, r) for a, r in items]
+            return [self.add_article(a, r, w) for (a, r), w in zip(items, fetches)]
+
+    def _add_fetched(self, conn: sa.Connection, article: Article, rows: StorageRows,
+                     web: WebFetch | None) -> AddResult:
+        result = self._add(conn, article, rows)
+        if web is not None:
+            self._write_web(conn, web, article.article_id)
+        return result
+
+    # ----- pages and feeds from the web ---------------------------------------------------
+    def record_web(self, fetches: list[tuple[WebFetch, str]]) -> None:
+        """Record fetches that stored no article now, in one transaction: (fetch, article id or "")
+        for a page found unchanged, a page that failed for good, or a feed whose entries are
+        all handled. A fetch from a feed marks its entry as handled."""
+        if fetches:
+            self._retrying(lambda conn: [self._write_web(conn, w, aid) for w, aid in fetches])
+
+    def _write_web(self, conn: sa.Connection, web: WebFetch, article_id: str) -> None:
+        """The ``fetches`` row of ``web`` (replacing the URL's previous one) and, for a feed entry,
+        its ``feed_entries`` row."""
+        key = url_key(web.url)
+        f = fetches_table.c
+        previous = conn.execute(sa.select(f.etag, f.last_modified, f.article_id).where(f.url_key == key)).first()
+        etag, modified = web.etag, web.last_modified
+        if web.status == 304 and previous is not None:   # unchanged: keep what the copy was stored with
+            etag, modified = etag or previous[0], modified or previous[1]
+            article_id = article_id or previous[2]
+        conn.execute(fetches_table.delete().where(f.url_key == key))
+        conn.execute(fetches_table.insert(), {
+            "url_key": key, "url": text_cell(web.url), "final_url": text_cell(web.final_url or web.url),
+            "article_id": article_id or "", "http_status": int(web.status), "fetched_at": web.fetched_at,
+            "etag": text_cell(etag), "last_modified": text_cell(modified), "content_type": web.content_type[:255]})
+        if web.feed_url:
+            ekey = entry_key(web.feed_url, web.entry_id)
+            conn.execute(feed_entries_table.delete().where(feed_entries_table.c.entry_key == ekey))
+            conn.execute(feed_entries_table.insert(), {
+                "entry_key": ekey, "feed_url": text_cell(web.feed_url), "entry_id": text_cell(web.entry_id),
+                "url": text_cell(web.url), "article_id": article_id or "", "http_status": int(web.status),
+                "seen_at": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+
+    def fetch_state(self, url: str) -> FetchState | None:
+        """What the store knows of ``url`` from an earlier fetch, or None."""
+        f = fetches_table.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(f.url, f.final_url, f.article_id, f.http_status, f.fetched_at, f.etag,
+                                         f.last_modified).where(f.url_key == url_key(url))).first()
+        return FetchState(*row) if row is not None else None
+
+    def article_fetch(self, article_id: str) -> FetchState | None:
+        """The latest fetch that gave article ``article_id`` (None for an article not from the web)."""
+        f = fetches_table.c
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(f.url, f.final_url, f.article_id, f.http_status, f.fetched_at, f.etag,
+                                         f.last_modified).where(f.article_id == article_id)
+                               .order_by(f.fetched_at.desc()).limit(1)).first()
+        return FetchState(*row) if row is not None else None
+
+    def seen_entries(self, keys: Iterable[str]) -> set[str]:
+        """Those of ``keys`` (``entry_key`` of feed entries) already handled."""
+        wanted = sorted(set(keys))
+        e = feed_entries_table.c
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                found.update(r[0] for r in conn.execute(sa.select(e.entry_key).where(e.entry_key.in_(chunk))))
+        return found
+
+    def web_counts(self) -> dict[str, int]:
+        """Row counts of the fetches and feed_entries tables."""
+        with self.engine.connect() as conn:
+            return {t.name: int(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one())
+                    for t in (fetches_table, feed_entries_table)}
 
     def has_article(self, article_id: str) -> bool:
         """True when the article is already stored."""

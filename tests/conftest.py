@@ -80,3 +80,16 @@ def article_factory():
 def corpus_factory():
     """Factory writing a generated corpus of distinct articles into a folder."""
     return make_corpus
+
+
+@pytest.fixture
+def local_web(monkeypatch):
+    """A local HTTP server on 127.0.0.1 (``helpers.LocalWeb``), with fetching from private addresses
+    allowed and no pause between requests to one host."""
+    from helpers import LocalWeb
+
+    monkeypatch.setenv("TIMELINE_ALLOW_PRIVATE_FETCH", "1")
+    monkeypatch.setenv("TIMELINE_FETCH_HOST_DELAY_S", "0")
+    web = LocalWeb()
+    yield web
+    web.close()

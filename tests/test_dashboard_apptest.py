@@ -623,3 +623,25 @@ def test_dashboard_wrong_secrets_back_off(app, monkeypatch):
     next(b for b in at.button if b.label == "Unlock adding").click().run()
     assert any(e.value.startswith("Too many wrong secrets: wait") for e in at.error)
     assert not any(ta.label == "Article text" for ta in at.text_area)
+
+
+def test_dashboard_adds_an_article_by_link(tmp_path, monkeypatch, local_web):
+    url = f"sqlite:///{tmp_path / 'link.db'}"
+    fill_store(url, EVENTS.head(1), TITLES)
+    monkeypatch.setenv("TIMELINE_DB", url)
+    monkeypatch.delenv("TIMELINE_EDITOR_SECRET", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["tab"] = "add"
+    at.run()
+    _by_label(at.text_input, "or add by link").set_value(local_web.url("/redirect/1") + " " + local_web.url("/status/404"))
+    next(b for b in at.button if b.label == "Read articles").click().run()
+    assert any("HTTP 404" in e.value for e in at.error)
+    pub = next(d for d in at.date_input if "Canada and China Resume Canola Talks" in d.label)
+    assert pub.value == date(2025, 3, 21)   # from the page's metadata
+    next(b for b in at.button if b.label.startswith("Add 1 article")).click().run()
+    assert not at.exception
+    with open_store(url) as store:
+        arts = store.articles_frame()
+        added = arts[arts["title"] == "Canada and China Resume Canola Talks"]
+        assert added["url"].tolist() == [local_web.url("/page.html")]
+        assert store.article_fetch(added["article_id"].iloc[0]).http_status == 200

@@ -36,7 +36,7 @@ def test_records_store_schema_types_follow_the_kinds():
 def test_records_exports_and_frames_follow_the_kinds(tmp_path):
     import pyarrow.parquet as pq
 
-    from pipeline.export import to_parquet_bytes
+    from pipeline.export import EXPORT_ONLY_KINDS, to_parquet_bytes
     from pipeline.extract import empty_events
     from pipeline.store import open_store
 
@@ -49,7 +49,8 @@ def test_records_exports_and_frames_follow_the_kinds(tmp_path):
 
     arrow = {"int": pa.int64(), "float": pa.float64(), "text": pa.string(), "list": pa.list_(pa.string())}
     for field in schema:
-        assert field.type.equals(arrow[COLUMN_KINDS[field.name]], check_metadata=False), field.name
+        kind = COLUMN_KINDS.get(field.name) or EXPORT_ONLY_KINDS[field.name]
+        assert field.type.equals(arrow[kind], check_metadata=False), field.name
     stored = {"int": "Int64", "float": "float64"}
     for name in EVENT_COLUMNS:
         kind = COLUMN_KINDS[name]

@@ -613,3 +613,44 @@ def test_store_reconcile_gives_one_store_whatever_the_order(store_url, tmp_path)
     pd.testing.assert_frame_equal(dumps[0][1], dumps[1][1])
     assert dumps[0][2] == dumps[1][2]
     assert dumps[0][1]["event_id"].tolist() == ["x1"] and dumps[0][1]["mentions"].tolist() == [3]
+
+
+def test_store_migrates_version_6(store_url):
+    """A version 6 store (before articles from the web) opens, gains the fetch tables and keeps its data."""
+    with open_store(store_url) as s:
+        add_events(s, make_article("a1", "2025-11-01"), frame(meeting_xi()))
+        before = s.counts()
+        with s.engine.begin() as conn:  # rewind to version 6: no fetches, no feed entries
+            schema.fetches_table.drop(conn)
+            schema.feed_entries_table.drop(conn)
+            conn.execute(schema.meta_table.update().where(schema.meta_table.c.key == "schema_version")
+                         .values(value="6"))
+    with open_store(store_url) as s:
+        assert s.schema_version() == SCHEMA_VERSION == 7
+        assert s.counts() == before
+        assert s.web_counts() == {"fetches": 0, "feed_entries": 0}
+        assert s.fetch_state("https://example.org/a") is None
+
+
+def test_store_records_fetches_with_the_article(store_url):
+    from pipeline.records import WebFetch
+    from pipeline.store import entry_key
+
+    web = WebFetch("https://example.org/a", "https://www.example.org/a?x=1", 200, "2026-12-04T10:00:00+00:00",
+                   '"v1"', "Fri, 21 Mar 2025 20:05:00 GMT", "text/html", "https://example.org/feed.xml", "guid-1")
+    article = make_article("a1", "2025-11-01", url=web.final_url)
+    with open_store(store_url) as s:
+        s.add_articles([(article, storage_rows(article, frame(meeting_xi())))], [web])
+        state = s.fetch_state(web.url)
+        assert (state.final_url, state.article_id, state.http_status, state.etag, state.last_modified) == (
+            web.final_url, "a1", 200, '"v1"', web.last_modified)
+        assert s.article_fetch("a1") == state and s.article_fetch("nope") is None
+        key = entry_key(web.feed_url, web.entry_id)
+        assert s.seen_entries([key, "other"]) == {key}
+        # A 304 later keeps the validators and the article it was stored with.
+        s.record_web([(WebFetch(web.url, web.url, 304, "2026-12-05T10:00:00+00:00"), "")])
+        again = s.fetch_state(web.url)
+        assert (again.http_status, again.etag, again.article_id, again.fetched_at) == (
+            304, '"v1"', "a1", "2026-12-05T10:00:00+00:00")
+        assert s.web_counts() == {"fetches": 1, "feed_entries": 1}
+        assert s.events_frame().shape[0] >= 1

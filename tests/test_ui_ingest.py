@@ -57,3 +57,48 @@ def test_ingest_adds_once_and_reports_progress(tmp_path):
     with open_store(url) as store:
         assert store.counts()["articles"] == 1
         assert len(store.events_frame()) == first.events_added
+
+
+def test_ingest_read_links_reads_good_links_and_reports_the_others(local_web):
+    from ui.ingest import read_links
+
+    text = "\n".join([local_web.url("/redirect/1"), local_web.url("/status/404"), "file:///etc/passwd",
+                      "not-a-link", local_web.url("/binary"), local_web.url("/redirect/1")])
+    found, errors = read_links(text)
+    assert [(a.title, a.url, w.status) for a, w in found] == [
+        ("Canada and China Resume Canola Talks", local_web.url("/page.html"), 200)]
+    assert errors == [f"{local_web.url('/status/404')}: HTTP 404 Not Found",
+                      "file:///etc/passwd: only http and https URLs can be fetched, not file:",
+                      "not-a-link: not a link (http://... or https://...)",
+                      f"{local_web.url('/binary')}: not a text or HTML file (binary data)"]
+    assert all("\n" not in e for e in errors)
+
+
+def test_ingest_read_links_refuses_private_addresses_by_default(local_web, monkeypatch):
+    from ui.ingest import read_links
+
+    monkeypatch.delenv("TIMELINE_ALLOW_PRIVATE_FETCH")
+    found, errors = read_links(local_web.url("/page.html") + " http://169.254.169.254/latest/meta-data/")
+    assert found == [] and len(errors) == 2 and all("refused" in e for e in errors)
+    assert local_web.requests == []
+
+
+def test_ingest_read_links_caps_the_number_of_links():
+    from ui.ingest import MAX_LINKS, read_links
+
+    found, errors = read_links(" ".join(f"https://example.org/{i}" for i in range(MAX_LINKS + 1)))
+    assert found == [] and errors == [f"{MAX_LINKS + 1} links: give at most {MAX_LINKS} at a time"]
+
+
+def test_ingest_link_is_stored_with_its_fetch(local_web, tmp_path):
+    from ui.ingest import read_links
+
+    url = f"sqlite:///{tmp_path / 'links.db'}"
+    (art, web), = read_links(local_web.url("/redirect/2"))[0]
+    result = ingest(with_published(art, date(2025, 3, 21)), url, web=web)
+    assert result.new and result.events_added > 0
+    with open_store(url) as store:
+        state = store.article_fetch(art.article_id)
+        assert (state.url, state.final_url, state.http_status) == (
+            local_web.url("/redirect/2"), local_web.url("/page.html"), 200)
+        assert store.articles_frame()["url"].tolist() == [local_web.url("/page.html")]

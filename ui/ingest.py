@@ -1,4 +1,4 @@
-"""Adding articles from the browser: read an upload or pasted text, run the pipeline, store it."""
+"""Adding articles from the browser: read an upload, pasted text or a link, run the pipeline, store it."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -6,12 +6,13 @@ from datetime import date
 from typing import Callable
 
 from pipeline.article import MAX_ARTICLE_BYTES, ArticleError, article_from_text, read_article_bytes
-from pipeline.records import Article
+from pipeline.records import Article, WebFetch
 
 # Stated on screen; larger files are refused (never above what the article reader accepts, and
 # .streamlit/config.toml sets the same 2 MB as the uploader's own limit).
 MAX_UPLOAD_BYTES = min(2 * 1024 * 1024, MAX_ARTICLE_BYTES)
 ACCEPTED_SUFFIXES = (".txt", ".html", ".htm")
+MAX_LINKS = 10   # inclusive: links read in one go (each is fetched while the page waits)
 
 
 def limit_text() -> str:
@@ -42,6 +43,42 @@ def read_pasted(text: str, published: date | None = None) -> Article:
     return _checked(article_from_text(raw, published, path="pasted text"), "the pasted text")
 
 
+def read_links(text: str, published: date | None = None, fetcher=None) -> tuple[list[tuple[Article, WebFetch]], list[str]]:
+    """Articles from the links in ``text`` (separated by spaces or lines), each with its fetch,
+    and one line per link that cannot be fetched or read (the others are read all the same).
+
+    Pages are fetched with ``pipeline.fetch`` (private addresses refused unless
+    TIMELINE_ALLOW_PRIVATE_FETCH=1, at most the upload limit); their HTML is only read, never shown."""
+    from pipeline.fetch import FetchError, Fetcher, FetchSettings
+    from pipeline.web import is_url, read_url_article, url_problem
+
+    links = list(dict.fromkeys((text or "").split()))
+    if len(links) > MAX_LINKS:
+        return [], [f"{len(links)} links: give at most {MAX_LINKS} at a time"]
+    found: list[tuple[Article, WebFetch]] = []
+    errors: list[str] = []
+    own = fetcher is None
+    if own:
+        settings = FetchSettings.from_env()
+        fetcher = Fetcher(settings if settings.max_bytes <= MAX_UPLOAD_BYTES
+                          else FetchSettings.from_env(max_bytes=MAX_UPLOAD_BYTES))
+    try:
+        for link in links:
+            problem = url_problem(link) if is_url(link) else "not a link (http://... or https://...)"
+            if problem:
+                errors.append(f"{link[:200]}: {problem}")
+                continue
+            try:
+                art, web = read_url_article(link, fetcher, published)
+                found.append((_checked(art, link), web))
+            except (FetchError, ArticleError) as err:
+                errors.append(str(err).splitlines()[0] if str(err) else f"{link[:200]}: cannot be read")
+    finally:
+        if own:
+            fetcher.close()
+    return found, errors
+
+
 def _checked(art: Article, label: str) -> Article:
     if not (art.title.strip() or art.text.strip()):
         raise ArticleError(f"{label} has no readable text")
@@ -53,8 +90,10 @@ def with_published(art: Article, published: date) -> Article:
     return replace(art, published=published, published_assumed=False)
 
 
-def ingest(art: Article, url: str, progress: Callable[[float, str], None] = lambda f, m: None):
-    """Run the pipeline on ``art`` and add it to the store at ``url``; returns the store's AddResult."""
+def ingest(art: Article, url: str, progress: Callable[[float, str], None] = lambda f, m: None,
+           web: WebFetch | None = None):
+    """Run the pipeline on ``art`` and add it to the store at ``url`` (with ``web``, how it was
+    fetched, for an article read from a link); returns the store's AddResult."""
     from pipeline.extract import event_rows, extract_events
     from pipeline.storage import storage_rows
     from pipeline.store import open_store
@@ -63,6 +102,6 @@ def ingest(art: Article, url: str, progress: Callable[[float, str], None] = lamb
     events = extract_events(art)
     progress(0.7, f"Storing {len(events)} event{'s' if len(events) != 1 else ''}…")
     with open_store(url) as store:
-        result = store.add_article(art, storage_rows(art, event_rows(events, art)))
+        result = store.add_article(art, storage_rows(art, event_rows(events, art)), web)
     progress(1.0, "Done")
     return result
