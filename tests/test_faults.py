@@ -46,7 +46,9 @@ def _n_articles(path: Path) -> int:
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize("kill_after,workers", [(1, 1), (10, 2)])
 def test_faults_kill_9_then_rerun_equals_clean_run(tmp_path, kill_after, workers):
-    n = 24
+    # Enough articles that the ingest is still running when the killer sees the first ones stored
+    # (two workers write their first batch late, then fast).
+    n = 24 if workers == 1 else 96
     corpus = tmp_path / "corpus"
     make_corpus(corpus, n)
     clean_url = f"sqlite:///{tmp_path / 'clean.db'}"
