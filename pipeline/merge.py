@@ -311,6 +311,12 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
             scored.append((score, event_id, event))
     if not scored:
         return None
+    # An event dated exactly as the mention is its first choice: a coarser event it also matches
+    # ("in 2018") may hold the same happening, but the event of the very day is where its other
+    # reports of that day are.
+    exact = [t for t in scored if t[2].period == mention.period]
+    if exact and len(exact) < len(scored):
+        scored = exact
     scored.sort(key=lambda t: (-t[0], t[1]))
     best_score, best_id, best = scored[0]
     if best.rank < mention.rank:

@@ -325,3 +325,16 @@ def test_wording_similarity_is_token_sort_ratio_of_titles_and_sentences():
             expected = max(fuzz.token_sort_ratio(a["title"].casefold(), b["title"].casefold()),
                            fuzz.token_sort_ratio(a["sentence"].casefold(), b["sentence"].casefold())) / 100.0
             assert _text_similarity(prepare(a), prepare(b)) == pytest.approx(expected), (a["title"], b["title"])
+
+
+def test_merge_best_match_prefers_the_event_of_the_very_day():
+    # "arrested Meng on Dec. 1, 2018" matches the year event it was first filed under better
+    # (same wording) than the day event; it joins the day event, where that day's reports are.
+    day = prepare(ev("2018-12-01", title="Meng Wanzhou was arrested in Vancouver", countries=["CAN", "CHN"],
+                     actors=["Meng Wanzhou"], code="173", quad=4))
+    year = prepare(ev("2018-01-01", "year", title="Canada arrested Huawei executive Meng Wanzhou in Vancouver",
+                      countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4))
+    mention = prepare(ev("2018-12-01", title="Canada arrested Huawei executive Meng Wanzhou in Vancouver",
+                         countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4))
+    assert compare(year, mention).score > compare(day, mention).score and compare(day, mention).same
+    assert best_match(mention, [("a-year", year), ("b-day", day)]) == "b-day"

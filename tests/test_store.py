@@ -585,7 +585,7 @@ def test_store_near_copies_add_mentions_not_events(tmp_path):
                     add_events(once, article, rows)
                 add_events(thrice, article, rows)
         events_once, events_thrice = once.events_frame(), thrice.events_frame()
-        assert len(events_once) > 100
+        assert len(events_once) > 80
         assert sorted(events_thrice["event_id"]) == sorted(events_once["event_id"])
         assert (events_thrice.set_index("event_id")["mentions"] ==
                 3 * events_once.set_index("event_id")["mentions"]).all()
