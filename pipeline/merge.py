@@ -31,6 +31,9 @@ SCORE_THRESHOLD = 0.62
 # A coarse mention matching finer events on two different days joins neither unless the best
 # scores at least this much more than the other (see ``best_match``).
 AMBIGUOUS_MARGIN = 0.1
+# ... unless the better one is reported this many times as often: a retelling ("arrested in
+# December 2018") names the happening the story keeps coming back to, not a hearing a week later.
+SALIENT_REPORTS = 3
 # When neither mention carries an event code, wording is the only guard against merging an
 # arrest with a release, so it must be nearly identical.
 UNCODED_TEXT_THRESHOLD = 0.9
@@ -113,6 +116,7 @@ class Mention:
     countries: frozenset[str]
     texts: tuple[str, str]           # title and sentence, casefolded, words sorted ("" when missing)
     coded: bool                      # carries a real event code (not empty, not the generic one)
+    reports: int = 1                 # mentions the event already holds (1 for a new mention)
 
 
 def prepare(row: Any) -> Mention:
@@ -131,6 +135,7 @@ def prepare(row: Any) -> Mention:
         countries=as_set(_get(row, "countries")),
         texts=(_sorted_words(_get(row, "title", "")), _sorted_words(_get(row, "sentence", ""))),
         coded=code not in ("", GENERIC_EVENT_CODE),
+        reports=max(1, int(_get(row, "mentions", 1) or 1)),
     )
 
 
@@ -324,6 +329,8 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
             if best_score - score > AMBIGUOUS_MARGIN:
                 break
             if other.rank < mention.rank and other.period != best.period:
+                if best.reports >= SALIENT_REPORTS * other.reports:
+                    continue   # the story's most reported happening of the period: the clear choice
                 return None
     return best_id
 

@@ -111,7 +111,7 @@ _KEYS = _ek.key.in_([sa.bindparam(f"k{i}", type_=sa.String) for i in range(KEY_S
 MERGE_RANKS: tuple[int, ...] = tuple(PRECISIONS.index(p) for p in MERGEABLE_PRECISIONS)
 # What the merge decision reads of a candidate event.
 _COMPARE_COLUMNS = ("event_id", "date_start", "date_end", "precision", "event_code", "quad_class", "countries",
-                    "actors", "title", "sentence")
+                    "actors", "title", "sentence", "mentions")
 
 
 def _ranks(ranks: Iterable[int]) -> sa.ColumnElement[bool]:

@@ -338,3 +338,20 @@ def test_merge_best_match_prefers_the_event_of_the_very_day():
                          countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4))
     assert compare(year, mention).score > compare(day, mention).score and compare(day, mention).same
     assert best_match(mention, [("a-year", year), ("b-day", day)]) == "b-day"
+
+
+def test_merge_best_match_a_retelling_joins_the_most_reported_day():
+    # "arrested Meng in December 2018" matches the arrest (reported 6 times) and a bail hearing a
+    # week later (once) about as well: the story's most reported happening is the clear choice;
+    # between two days reported alike it stays apart.
+    arrest = prepare({**ev("2018-12-01", title="Meng Wanzhou was arrested in Vancouver", countries=["CAN", "CHN"],
+                           actors=["Meng Wanzhou"], code="173", quad=4), "mentions": 6})
+    hearing = prepare(ev("2018-12-07", title="A bail hearing for Meng Wanzhou was set in Vancouver",
+                         countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4))
+    mention = prepare(ev("2018-12-01", "month", title="Canada arrested Meng Wanzhou in Vancouver",
+                         countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4))
+    assert compare(arrest, mention).same and compare(hearing, mention).same
+    assert best_match(mention, [("a", arrest), ("h", hearing)]) == "a"
+    alike = prepare({**ev("2018-12-01", title="Meng Wanzhou was arrested in Vancouver", countries=["CAN", "CHN"],
+                          actors=["Meng Wanzhou"], code="173", quad=4), "mentions": 2})
+    assert best_match(mention, [("a", alike), ("h", hearing)]) is None
