@@ -248,3 +248,17 @@ def _handler_class(web: LocalWeb):
             return self._send(404, b"<html><body>not found</body></html>")
 
     return Handler
+
+
+def count_articles(path) -> int:
+    """Articles in the SQLite store file ``path``, read-only (0 while it does not exist or is
+    being created): what a test watching a running ingest polls."""
+    import sqlite3
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0

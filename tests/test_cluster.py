@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 
 import pipeline
-from helpers import make_corpus
+from helpers import count_articles, make_corpus
 from pipeline.ingest import run_ingest
 from pipeline.store import open_store
 
@@ -141,22 +141,11 @@ def _assert_same_store(url: str, reference: str) -> None:
     pd.testing.assert_frame_equal(arts, ref_arts)
 
 
-def _n_articles(path: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
 def _wait_for_articles(path: Path, n: int, proc: subprocess.Popen, timeout: float = 60) -> int:
     deadline = time.monotonic() + timeout
-    while _n_articles(path) < n and proc.poll() is None and time.monotonic() < deadline:
+    while count_articles(path) < n and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
-    return _n_articles(path)
+    return count_articles(path)
 
 
 def _serial(paths, url: str) -> str:
@@ -227,7 +216,7 @@ def test_cluster_worker_with_another_version_is_one_clear_line(tmp_path, install
     assert lines[0].startswith("error: Dask worker tcp://127.0.0.1:")
     assert f"runs timeline {FAKE_VERSION}, this client {pipeline.__version__}" in lines[0]
     assert f"install timeline {pipeline.__version__} there" in lines[0] and "--ship-code" in lines[0]
-    assert _n_articles(db) == 0   # no article was sent
+    assert count_articles(db) == 0   # no article was sent
 
 
 def _bare_env(folder: Path) -> Path:
@@ -301,7 +290,7 @@ def test_cluster_scheduler_stopped_mid_run_then_rerun(tmp_path, installed, corpu
     assert proc.returncode == 1, out + err
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: lost the connection to the Dask scheduler at {c.address}")
-    written = _n_articles(db)
+    written = count_articles(db)
     assert partial <= written < N_CORPUS
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

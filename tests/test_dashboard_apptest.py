@@ -341,13 +341,18 @@ def test_dashboard_unreadable_store_is_a_message(tmp_path, monkeypatch):
     assert any("Cannot open the event store" in e.value for e in at.error)
 
 
-def test_dashboard_parquet_snapshot_is_read_only(tmp_path, monkeypatch):
+def _snapshot_app(tmp_path, monkeypatch) -> AppTest:
+    """The dashboard (not yet run) over a Parquet snapshot of EVENTS."""
     from pipeline.export import to_parquet_bytes
 
     path = tmp_path / "snapshot.parquet"
     path.write_bytes(to_parquet_bytes(EVENTS))
     monkeypatch.setenv("TIMELINE_DB", f"parquet://{path}")
-    at = AppTest.from_file(APP, default_timeout=60)
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def test_dashboard_parquet_snapshot_is_read_only(tmp_path, monkeypatch):
+    at = _snapshot_app(tmp_path, monkeypatch)
     at.query_params["tab"] = "add"
     at.run()
     assert not at.exception and not at.error
@@ -500,12 +505,7 @@ def test_dashboard_key_dates_wait_for_the_first_chart(store_url, monkeypatch):
 
 
 def test_dashboard_key_dates_of_a_parquet_snapshot_say_they_are_approximate(tmp_path, monkeypatch):
-    from pipeline.export import to_parquet_bytes
-
-    path = tmp_path / "snapshot.parquet"
-    path.write_bytes(to_parquet_bytes(EVENTS))
-    monkeypatch.setenv("TIMELINE_DB", f"parquet://{path}")
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = _snapshot_app(tmp_path, monkeypatch)
     at.query_params["keydates"] = "1"
     at.run().run()
     assert not at.exception and not at.error

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import add_events, make_article, make_corpus, make_event
+from helpers import add_events, count_articles, make_article, make_corpus, make_event
 from pipeline.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
@@ -32,17 +32,6 @@ def _state(url: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         return s.counts(), events, arts
 
 
-def _n_articles(path: Path) -> int:
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            return con.execute("SELECT count(*) FROM articles").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.Error:
-        return 0
-
-
 @pytest.mark.timeout(90)
 @pytest.mark.parametrize("kill_after,workers", [(1, 1), (10, 2)])
 def test_faults_kill_9_then_rerun_equals_clean_run(tmp_path, kill_after, workers):
@@ -59,11 +48,11 @@ def test_faults_kill_9_then_rerun_equals_clean_run(tmp_path, kill_after, workers
     proc = subprocess.Popen(_ingest_cmd([corpus], url, workers), cwd=REPO, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 40
-    while _n_articles(db) < kill_after and proc.poll() is None and time.monotonic() < deadline:
+    while count_articles(db) < kill_after and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.01)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    partial = _n_articles(db)
+    partial = count_articles(db)
     assert partial < n, "the ingest finished before it could be killed"
     with sqlite3.connect(db) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -214,7 +203,7 @@ def test_faults_kill_9_of_an_ingest_leaves_no_process_behind(tmp_path):
     helpers: set[int] = set()
     while time.monotonic() < deadline and proc.poll() is None:
         helpers = _descendants(proc.pid)
-        if len(helpers) >= 4 and _n_articles(db) >= 1:   # tracker, forkserver, two workers; writing
+        if len(helpers) >= 4 and count_articles(db) >= 1:   # tracker, forkserver, two workers; writing
             break
         time.sleep(0.05)
     assert proc.poll() is None and len(helpers) >= 4, "the ingest did not start its workers in time"
