@@ -12,6 +12,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,21 @@ class DashboardServer:
             self.proc.kill()
             self.proc.wait(timeout=10)
         self.log.close()
+
+
+@contextmanager
+def serving(db_url: str, extra_env: dict[str, str] | None = None) -> Iterator[DashboardServer]:
+    """A dashboard server on ``db_url``, answering, stopped when the block ends."""
+    srv = DashboardServer(db_url, extra_env)
+    try:
+        srv.wait()
+        yield srv
+    finally:
+        srv.stop()
+
+
+def stored_events(db_url: str):
+    """The events of the store at ``db_url`` as the dashboard reads them."""
+    from pipeline.store import open_store
+    with open_store(db_url) as store:
+        return store.events_frame()

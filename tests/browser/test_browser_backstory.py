@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from browser_helpers import REPO, DashboardServer
+from browser_helpers import REPO, serving
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -26,12 +26,8 @@ def samples_server(tmp_path_factory):
                           "--db", url, "--workers", "0"], cwd=REPO, capture_output=True, text=True,
                          timeout=300)
     assert res.returncode == 0, res.stderr
-    srv = DashboardServer(url)
-    try:
-        srv.wait()
+    with serving(url) as srv:
         yield srv
-    finally:
-        srv.stop()
 
 
 def _download(page, srv, query: str, tmp_path) -> list[dict[str, str]]:

@@ -11,10 +11,9 @@ import pytest
 
 from pipeline.query import Filters, filter_events
 from pipeline.records import EVENT_COLUMNS
-from pipeline.store import open_store
 from pipeline.synthetic import fill_store
 
-from browser_helpers import DashboardServer
+from browser_helpers import DashboardServer, serving, stored_events
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -56,17 +55,8 @@ def server(tmp_path_factory):
     path = tmp_path_factory.mktemp("browser") / "events.db"
     url = f"sqlite:///{path}"
     fill_store(url, EVENTS, {"3" * 16: HOSTILE})
-    srv = DashboardServer(url)
-    try:
-        srv.wait()
+    with serving(url) as srv:
         yield srv, url
-    finally:
-        srv.stop()
-
-
-def _stored(url) -> pd.DataFrame:
-    with open_store(url) as store:
-        return store.events_frame()
 
 
 def _open(page, srv, query: str = ""):
@@ -86,7 +76,7 @@ def _params(page) -> dict[str, list[str]]:
 def test_browser_shared_url_renders_the_filtered_chart(server, page):
     srv, url = server
     _open(page, srv, "?country=USA&lane=topic")
-    expected = filter_events(_stored(url), Filters(countries=("USA",)))
+    expected = filter_events(stored_events(url), Filters(countries=("USA",)))
     page.wait_for_function(f"""() => {{
         const v = document.querySelector('[data-testid="stMetricValue"]');
         return v && v.innerText.trim() === '{len(expected)}'; }}""", timeout=30_000)
@@ -121,7 +111,7 @@ def test_browser_csv_download_holds_exactly_the_filtered_rows(server, page, tmp_
     target = tmp_path / "events.csv"
     info.value.save_as(target)
     rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
-    expected = filter_events(_stored(url), Filters(topics=("trade",)))
+    expected = filter_events(stored_events(url), Filters(topics=("trade",)))
     assert sorted(r["event_id"] for r in rows) == sorted(expected["event_id"])
 
 
@@ -135,14 +125,14 @@ def test_browser_clicking_a_point_opens_its_detail(server, page):
     detail.wait_for(timeout=30_000)
     assert "Mark Carney met Xi Jinping" in detail.inner_text()
     assert detail.locator("mark").inner_text() == "January 16, 2026"
-    stored = _stored(url)
+    stored = stored_events(url)
     eid = stored.loc[stored["date_start"] == "2026-01-16", "event_id"].iloc[0]
     page.wait_for_function(f"() => location.search.includes('event={eid}')", timeout=30_000)
 
 
 def test_browser_article_html_is_shown_escaped(server, page):
     srv, url = server
-    stored = _stored(url)
+    stored = stored_events(url)
     eid = stored.loc[stored["title"] == HOSTILE, "event_id"].iloc[0]
     dialogs = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))

@@ -14,7 +14,7 @@ from pipeline.store import open_store
 from pipeline.synthetic import fill_store
 from ui.colors import topic_color
 
-from browser_helpers import DashboardServer
+from browser_helpers import serving, stored_events
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -92,21 +92,12 @@ RANGE_JS = "() => document.querySelector('.st-key-chart .js-plotly-plot')._fullL
 def server(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('flow') / 'events.db'}"
     fill_store(url, EVENTS)
-    srv = DashboardServer(url)
-    try:
-        srv.wait()
+    with serving(url) as srv:
         yield srv, url
-    finally:
-        srv.stop()
-
-
-def _stored(url) -> pd.DataFrame:
-    with open_store(url) as store:
-        return store.events_frame()
 
 
 def _id(url, start: str) -> str:
-    stored = _stored(url)
+    stored = stored_events(url)
     return stored.loc[stored["date_start"] == start, "event_id"].iloc[0]
 
 
@@ -254,7 +245,7 @@ def test_browser_relations_uses_the_filters_and_breaks_the_mean_over_gaps(server
     data = page.evaluate("""() => document.querySelector('.st-key-relations_chart .js-plotly-plot')._fullData
         .map(t => ({name: t.name, ids: t.customdata ? Array.from(t.customdata) : [],
                     gap: Array.from(t.y || []).some(v => v === null || Number.isNaN(v))}))""")
-    expected = filter_events(_stored(url), Filters(topics=("trade",), date_from=pd.Timestamp("2024-01-01").date()))
+    expected = filter_events(stored_events(url), Filters(topics=("trade",), date_from=pd.Timestamp("2024-01-01").date()))
     expected = expected[expected["countries"].map(lambda c: "CAN" in c and "CHN" in c)]
     assert sorted(data[0]["ids"]) == sorted(expected["event_id"])
     # 2024-08 to 2026-01 is longer than the 365-day window: the mean line has a break.
@@ -265,7 +256,7 @@ def test_browser_relations_uses_the_filters_and_breaks_the_mean_over_gaps(server
 def test_browser_back_and_forward_walk_through_views(server, page):
     srv, url = server
     _open(page, srv, "?country=CAN")
-    stored = _stored(url)
+    stored = stored_events(url)
     n_can = len(filter_events(stored, Filters(countries=("CAN",))))
     n_both = len(filter_events(stored, Filters(countries=("CAN", "MEX"))))
     _wait_metric(page, n_can)
@@ -294,7 +285,7 @@ def test_browser_back_and_forward_walk_through_views(server, page):
 def test_browser_search_matches_whole_words_and_says_what_matched(server, page):
     srv, url = server
     _open(page, srv, "?q=Xi")
-    expected = filter_events(_stored(url), Filters(q="Xi"))
+    expected = filter_events(stored_events(url), Filters(q="Xi"))
     assert set(expected["title"].str.slice(0, 20)) and len(expected) == 2   # not Mexico, executives, next week
     _wait_metric(page, len(expected))
     hovers = page.evaluate("""() => document.querySelector('.st-key-chart .js-plotly-plot').data
@@ -326,7 +317,7 @@ def test_browser_phone_width_closes_the_sidebar_and_puts_the_legend_under_the_ch
 
 def test_browser_hidden_doubtful_events_and_a_typed_date_applied_on_enter(server, page):
     srv, url = server
-    stored = _stored(url)
+    stored = stored_events(url)
     _open(page, srv, "?doubt=hide")
     _wait_metric(page, len(filter_events(stored, Filters(hide_doubtful=True))))
     assert page.get_by_role("checkbox", name=re.compile("Hide doubtful")).is_checked()
