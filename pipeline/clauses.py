@@ -1481,3 +1481,37 @@ def analyse_clause(sentence: str, date: tuple[int, int] | None = None,
 
 __all__ = ["Clause", "NO_CLAUSE", "Parse", "analyse_clause", "clause_at", "lexicon", "parse_sentence",
            "tokenize"]
+
+
+def scope_end(parse: Parse, date: tuple[int, int]) -> int | None:
+    """Where the happening dated at sentence offsets ``date`` ends in its sentence: the start of
+    the first later clause joined by "and" or "but" that has a subject and a finite verb of its
+    own ("Canadian police arrested Meng in December 2018, and China detained Kovrig and Spavor":
+    the detention is another happening the date does not date). None when no such clause follows.
+    """
+    toks, segs = parse.toks, parse.segs
+    k = next((j for j, t in enumerate(toks) if t.end > date[0]), -1)
+    if k < 0:
+        return None
+    i = _segment_of(segs, k)
+    for j in range(k + 1, segs[i].hi):
+        if toks[j].low == "and" and _names_happening(toks, j + 1, segs[i].hi):
+            # "the arrest of Meng in December 2018 and China's detention of Kovrig": another noun
+            return toks[j].start
+    for seg in segs[i + 1:]:
+        vg, subj = seg.vg, seg.subj
+        if seg.kind == "clause" and seg.opener in ("and", "but") and vg is not None and vg.finite \
+                and subj is not None and seg.lo <= subj[0] < vg.lo:
+            return toks[seg.lo - 1].start   # the conjunction opens the next happening
+    return None
+
+
+def _names_happening(toks: list[_Tok], j: int, hi: int) -> bool:
+    """True when the tokens from ``j`` open a noun phrase headed by an event noun ("China's
+    detention", "the release"), with at most a name and a determiner before it."""
+    for t in toks[j:min(hi, j + 4)]:
+        if t.kind == "w" and t.noun and not t.cap:
+            return True
+        if not (t.cap or t.poss or t.low in ("the", "a", "an", "its", "their", "his", "her", "'s", "’s")):
+            return False
+    return False

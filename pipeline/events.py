@@ -17,7 +17,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
 
-from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence
+from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence, scope_end
 from pipeline.records import (
     FLAGS, LOW_CONFIDENCE_BELOW, PRECISIONS, TITLE_MAX_CHARS, ActorMention, Article, Event,
     EventCode, GeoMention, KnowledgeDate, RegionMention, Sentence, Timex,
@@ -163,6 +163,21 @@ def clause_bounds(sentence: Sentence, spans: list[DatedSpan]) -> list[tuple[int,
         cuts.append(sentence.start + (m.start() if m else hi))
     cuts.append(sentence.end)
     return list(zip(cuts, cuts[1:]))
+
+
+_WHEN_JOIN = re.compile(r"[\s,]+when\b", re.IGNORECASE)
+
+
+def _dated_by_when(coarse: DatedSpan, fine: DatedSpan, text: str) -> bool:
+    """True when ``fine`` follows ``coarse`` in a "when" clause of its sentence and lies inside its
+    period: the clause names the moment ``coarse`` speaks of, more finely."""
+    if not (coarse.end <= fine.start and coarse.date_start <= fine.date_start and fine.date_end <= coarse.date_end):
+        return False
+    if (coarse.date_start, coarse.date_end) == (fine.date_start, fine.date_end):
+        return False
+    between = text[coarse.end:fine.start]
+    m = _WHEN_JOIN.match(between)
+    return m is not None and not re.search(r"[;:.—–]", between)
 
 
 def _is_name_word(word: str) -> bool:
@@ -536,11 +551,18 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             # "freed on the same day in September 2021": "the same day" points at the sentence's
             # own date, not at the story's last one.
             spans = [s for s in spans if not (s.basis == "narrative" and _SAME_AS.search(s.text))] or spans
+            # "Relations broke down a year later, when Canada arrested Meng on Dec. 1, 2018": the
+            # "when" clause dates the same moment more finely; one happening, one event.
+            spans = [s for s in spans if not any(_dated_by_when(s, f, text) for f in spans)]
         if not spans:
             continue
         parse = _sentence_parse(sentence, ann.timexes)
         subject = sentence_subject(entities, sentence) if len(spans) > 1 else ()
         for span, (lo, hi) in zip(spans, clause_bounds(sentence, spans)):
-            clause = clause_at(parse, (span.start - sentence.start, span.end - sentence.start))
+            at = (span.start - sentence.start, span.end - sentence.start)
+            clause = clause_at(parse, at)
+            end = scope_end(parse, at)
+            if end is not None:
+                hi = min(hi, sentence.start + end)
             add(sentence, lo, hi, span, clause, subject)
     return events

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.clauses import Clause, analyse_clause, clause_at, lexicon, parse_sentence, tokenize
+from pipeline.clauses import Clause, analyse_clause, clause_at, lexicon, parse_sentence, scope_end, tokenize
 
 
 def _spans(sentence: str, *phrases: str) -> tuple[tuple[int, int], ...]:
@@ -196,3 +196,23 @@ def test_clauses_any_text_never_raises(text, start, length):
     clause = analyse_clause(text, span if span[0] < span[1] else None, (span,) if span[0] < span[1] else ())
     assert isinstance(clause, Clause)
     assert all(isinstance(t, str) for _, t in clause.pieces)
+
+
+@pytest.mark.parametrize("sentence, date, scope", [
+    # a later clause with its own subject and verb is another happening the date does not date
+    ("Police arrested Meng Wanzhou in Vancouver in December 2018, and China detained Michael Kovrig.",
+     "December 2018", "Police arrested Meng Wanzhou in Vancouver in December 2018,"),
+    ("The court freed him on Friday but the ministry refused to comment.", "Friday",
+     "The court freed him on Friday"),
+    # a second event noun joined by "and": the arrest, not China's detention of two Canadians
+    ("Those began with the arrest of Meng Wanzhou in December 2018 and China's detention of Michael Kovrig.",
+     "December 2018", "Those began with the arrest of Meng Wanzhou in December 2018"),
+    # one happening: a coordinated subject, a shared subject, a plain list of names
+    ("Kovrig and Spavor were released in September 2021.", "September 2021", None),
+    ("Trudeau landed in Beijing on Monday and met Premier Li Keqiang.", "Monday", None),
+    ("China detained Michael Kovrig and Michael Spavor in December 2018.", "December 2018", None),
+])
+def test_clauses_scope_end_stops_at_the_next_happening(sentence, date, scope):
+    at = (sentence.index(date), sentence.index(date) + len(date))
+    end = scope_end(parse_sentence(sentence, (at,)), at)
+    assert (None if end is None else sentence[:end].rstrip()) == scope

@@ -362,3 +362,33 @@ def test_events_clause_naming_nobody_takes_its_antecedents_parties():
     index = EntityIndex.of(ann)
     assert context_entities(index, text, sents, 1)[:2] == (("CAN",), ("Meng Wanzhou",))
     assert context_entities(index, text, sents, 2)[:2] == ((), ())
+
+
+def test_events_when_clause_dates_the_same_moment_more_finely():
+    # "broke down a year later, when Canada arrested Meng on December 1, 2018": one happening, dated by
+    # the "when" clause; "In 2018 talks stalled; on December 1 ..." keeps both (no "when").
+    text = "Relations broke down a year later, when Canada arrested Meng Wanzhou on December 1, 2018."
+    tx = (_timex(text, "a year later", "2018", date(2018, 1, 1), date(2018, 12, 31), "year", "narrative"),
+          _timex(text, "December 1, 2018", "2018-12-01", date(2018, 12, 1), date(2018, 12, 1), "day"))
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()), _code, _topics, _no_summits)
+    assert [(e.date_text, e.precision) for e in events] == [("December 1, 2018", "day")]
+    text = "Talks stalled in 2018; on December 1, 2018 Canada arrested Meng Wanzhou."
+    tx = (_timex(text, "2018", "2018", date(2018, 1, 1), date(2018, 12, 31), "year"),
+          _timex(text, "December 1, 2018", "2018-12-01", date(2018, 12, 1), date(2018, 12, 1), "day"))
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()), _code, _topics, _no_summits)
+    assert [e.date_text for e in events] == ["2018", "December 1, 2018"]
+
+
+def test_events_parties_of_a_later_happening_in_the_sentence_stay_out():
+    # One date, two happenings: the arrest is dated, the detention that follows is not; its
+    # people are not parties to the arrest (they would make it look like the detention).
+    from pipeline.records import ActorMention
+    text = ("Relations soured after Canadian police arrested Meng Wanzhou in December 2018, "
+            "and China detained Michael Kovrig and Michael Spavor.")
+    names = ("Meng Wanzhou", "Michael Kovrig", "Michael Spavor")
+    actors = tuple(ActorMention(start=text.index(n), end=text.index(n) + len(n), name=n, kind="person", iso3="",
+                                text=n) for n in names)
+    tx = (_timex(text, "December 2018", "2018-12", date(2018, 12, 1), date(2018, 12, 31), "month"),)
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), actors),
+                          _code, _topics, _no_summits)
+    assert [e.actors for e in events] == [("Meng Wanzhou",)]
