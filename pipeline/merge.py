@@ -31,8 +31,8 @@ SCORE_THRESHOLD = 0.62
 # A coarse mention matching finer events on two different days joins neither unless the best
 # scores at least this much more than the other (see ``best_match``).
 AMBIGUOUS_MARGIN = 0.1
-# ... unless the better one is reported this many times as often: a retelling ("arrested in
-# December 2018") names the happening the story keeps coming back to, not a hearing a week later.
+# ... unless one of them is reported this many times as often as each other: a retelling ("arrested
+# in December 2018") names the happening the story keeps coming back to, not a hearing a week later.
 SALIENT_REPORTS = 3
 # When neither mention carries an event code, wording is the only guard against merging an
 # arrest with a release, so it must be nearly identical.
@@ -307,8 +307,9 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
     2018" against the day of the arrest) joins one only when it is the clear choice: when two
     events on different days of its period both match, within ``AMBIGUOUS_MARGIN``, the mention
     names neither day and stays apart ("Trudeau visited China in December 2017" against the
-    arrival on the 3rd and the departure on the 7th). ``candidates`` are (event id, ``prepare``
-    of the event) pairs."""
+    arrival on the 3rd and the departure on the 7th), unless one of those close days is reported
+    ``SALIENT_REPORTS`` times as often as each other: it takes the mention. ``candidates`` are
+    (event id, ``prepare`` of the event) pairs."""
     scored: list[tuple[float, str, Mention]] = []
     for event_id, event in candidates:
         score = merge_score(event, mention)
@@ -325,13 +326,16 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
     scored.sort(key=lambda t: (-t[0], t[1]))
     best_score, best_id, best = scored[0]
     if best.rank < mention.rank:
-        for score, _event_id, other in scored[1:]:
-            if best_score - score > AMBIGUOUS_MARGIN:
-                break
-            if other.rank < mention.rank and other.period != best.period:
-                if best.reports >= SALIENT_REPORTS * other.reports:
-                    continue   # the story's most reported happening of the period: the clear choice
-                return None
+        contenders = [scored[0]] + [t for t in scored[1:] if best_score - t[0] <= AMBIGUOUS_MARGIN
+                                    and t[2].rank < mention.rank and t[2].period != best.period]
+        if len(contenders) > 1:
+            # The story's most reported happening of the period is the clear choice among close
+            # ones ("arrested in 2018": the arrest told a dozen times, not the bail hearing).
+            top = max(contenders, key=lambda t: t[2].reports)
+            if all(top[2].reports >= SALIENT_REPORTS * t[2].reports for t in contenders
+                   if t[2].period != top[2].period):
+                return top[1]
+            return None
     return best_id
 
 
