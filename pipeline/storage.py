@@ -174,6 +174,18 @@ def lookup_keys(rec: dict[str, Any]) -> list[str]:
     return sorted({k[:MAX_KEY_CHARS] for k in base})
 
 
+def merge_floor(rec: dict[str, Any]) -> str:
+    """The earliest start (ISO) of a coarser event a mention or event may merge with, "" when its
+    precision never merges or it has no usable date."""
+    if rec.get("precision") not in MERGEABLE_PRECISIONS or not rec.get("date_start"):
+        return ""
+    try:
+        end = date.fromisoformat(rec["date_end"])
+    except (TypeError, ValueError):
+        return ""
+    return (end - timedelta(days=min(MAX_MERGE_SPAN_DAYS, end.toordinal() - 1))).isoformat()
+
+
 def key_rows(event_id: str, rec: dict[str, Any], keys: Iterable[tuple[str, str]],
              any_precision: bool = False) -> list[dict[str, Any]]:
     """Rows of the key table filing event ``event_id`` (record ``rec``) under ``keys``; none
@@ -223,15 +235,7 @@ def storage_rows(article: Article, events: Any) -> StorageRows:
             continue
         seen.add(mention_id)
         data = json.dumps({k: v for k, v in rec.items() if k not in MENTION_COLUMNS}, ensure_ascii=False)
-        lookup: tuple[str, ...] = ()
-        lo = ""
-        if rec["precision"] in MERGEABLE_PRECISIONS and rec["date_start"]:
-            try:
-                end = date.fromisoformat(rec["date_end"])
-                lo = (end - timedelta(days=min(MAX_MERGE_SPAN_DAYS, end.toordinal() - 1))).isoformat()
-            except ValueError:
-                lo = ""
-            if lo:
-                lookup = tuple(lookup_keys(rec))
+        lo = merge_floor(rec)
+        lookup = tuple(lookup_keys(rec)) if lo else ()
         out.append(StorageMention(rec, mention_id, data, prepare(rec), lookup, lo))
     return StorageRows(article.article_id, tuple(out))

@@ -35,7 +35,7 @@ from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SE
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
                              feed_entries_table, fetches_table, mentions_table, read_version)
 from pipeline.storage import (MENTION_COLUMNS, StorageMention, StorageRows, code_root, event_keys, key_rows,
-                              mention_record, storage_rows, text_cell, wording_key)
+                              lookup_keys, mention_record, merge_floor, storage_rows, text_cell, wording_key)
 
 __all__ = ["AddResult", "FetchState", "SCHEMA_VERSION", "Store", "StoreError", "default_db_url", "open_store",
            "storage_rows"]
@@ -236,6 +236,17 @@ def _check_rows(article: Article, rows: StorageRows) -> None:
         raise ValueError(f"storage rows of article {rows.article_id} given for article {article.article_id}")
 
 
+# Precision ranks from which an event is coarse enough to be folded into a finer one.
+_COARSE_FROM = PRECISIONS.index("week")
+
+
+def _final_id(absorbed: dict[str, str], event_id: str) -> str:
+    """The event that holds ``event_id``'s mentions after consolidation (chains followed)."""
+    while event_id in absorbed:
+        event_id = absorbed[event_id]
+    return event_id
+
+
 def _mention_row(event_id: str, article_id: str, m: StorageMention) -> dict[str, Any]:
     """The ``mentions`` row linking mention ``m`` of an article to its canonical event."""
     rec = m.rec
@@ -295,6 +306,11 @@ class _Pending:
         if words:
             self.wording.setdefault(event_id, set()).add((words, code_root(row)))
             self.by_key.setdefault(words, set()).add(event_id)
+
+    def refined(self) -> list[str]:
+        """The stored events this article dated more finely, in id order."""
+        return sorted(e for e, (_, precision, _) in self.stored.items()
+                      if PRECISIONS.index(self.events[e]["precision"]) < PRECISIONS.index(precision))
 
     def moved(self) -> list[str]:
         """The stored events whose period or precision this article changed."""
@@ -532,7 +548,81 @@ class Store:
         self._write_batch(conn, batch, mention_rows)
         for event_id, prepared in batch.prepared.items():
             self._remember(event_id, prepared)
-        return len(batch.created), tuple(r["event_id"] for r in mention_rows)
+        absorbed = self._consolidate(conn, batch)
+        added = sum(1 for e in batch.created if e not in absorbed)
+        return added, tuple(_final_id(absorbed, r["event_id"]) for r in mention_rows)
+
+    def _consolidate(self, conn: sa.Connection, batch: _Pending) -> dict[str, str]:
+        """Fold coarse events into the finer event they report, once this article makes it clear.
+
+        A retelling ("released in September 2021") that met two close days stays apart as a month
+        event; it joins the day when the story's reports later single that day out (the salience
+        and margin rules of ``merge.best_match``, now with the coarse event's own reports and
+        parties). Checked for the coarse events this article created or joined, and for the
+        coarse events around an event this article dated more finely. Returns {absorbed event id:
+        the id of the event that took its mentions}."""
+        absorbed: dict[str, str] = {}
+        for event_id in sorted(batch.events):
+            if _COARSE_FROM <= batch.prepared[event_id].rank and event_id not in absorbed:
+                target = self._finer_match(conn, event_id)
+                if target is not None:
+                    self._absorb(conn, event_id, target, absorbed)
+        for event_id in batch.refined():
+            fine = _final_id(absorbed, event_id)
+            row = self._event_row(conn, fine)
+            rank = prepare(row).rank
+            for other, coarse in self._candidates(conn, row, lookup_keys(row), merge_floor(row), (fine,)):
+                if coarse.rank > rank and other not in absorbed and self._finer_match(conn, other) == fine:
+                    self._absorb(conn, other, fine, absorbed)
+        return absorbed
+
+    def _finer_match(self, conn: sa.Connection, event_id: str) -> str | None:
+        """The finer-dated event that coarse event ``event_id`` reports, or None: the event that
+        most of its mentions, each compared on its own (``merge.best_match``), would join if it
+        were not there."""
+        row = self._event_row(conn, event_id)
+        period = prepare(row).period
+        candidates = dict(self._candidates(conn, row, lookup_keys(row), merge_floor(row), (event_id,)))
+        finer = {e for e, g in candidates.items()
+                 if g.period != period and period[0] <= g.period[0] and g.period[1] <= period[1]}
+        if not finer:
+            return None
+        m = mentions_table.c
+        mentions = conn.execute(sa.select(m.data, *[m[c] for c in MENTION_COLUMNS])
+                                .where(m.event_id == event_id)).mappings().all()
+        votes: dict[str, int] = {}
+        for mention in mentions:
+            choice = best_match(prepare(mention_record(dict(mention), row)), candidates.items())
+            if choice is not None:
+                votes[choice] = votes.get(choice, 0) + 1
+        best = min(votes, key=lambda e: (-votes[e], e), default=None)
+        if best is None or 2 * votes[best] <= len(mentions) or best not in finer:
+            return None
+        return best
+
+    def _absorb(self, conn: sa.Connection, coarse: str, fine: str, absorbed: dict[str, str]) -> None:
+        """Move every mention of event ``coarse`` to event ``fine`` and rebuild it."""
+        conn.execute(mentions_table.update().where(mentions_table.c.event_id == coarse).values(event_id=fine))
+        conn.execute(event_keys_table.delete().where(event_keys_table.c.event_id == coarse))
+        conn.execute(events_table.delete().where(events_table.c.event_id == coarse))
+        self._gates.pop(coarse, None)
+        self._rebuild_event(conn, fine)
+        absorbed[coarse] = fine
+
+    def _candidates(self, conn: sa.Connection, rec: dict[str, Any], keys: Iterable[str], lo: str,
+                    exclude: Iterable[str]) -> list[tuple[str, Mention]]:
+        """(id, prepared event) of the stored events, but ``exclude``, that a mention or event
+        (record ``rec``, filed under ``keys``, coarser partners from ``lo``) may merge with."""
+        keys = list(keys)
+        if not keys or not lo:
+            return []
+        start = date.fromisoformat(rec["date_start"])
+        near = (start - SHORT_PERIOD_LOOKBACK if start - date.min > SHORT_PERIOD_LOOKBACK else date.min).isoformat()
+        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": lo, "near": near, "root": code_root(rec)}
+        ids: set[str] = set()
+        for i in range(0, len(keys), KEY_SLOTS):
+            ids.update(self._candidate_ids(conn, {**params, **key_params(keys[i:i + KEY_SLOTS])}))
+        return self._gates_of(conn, sorted(ids.difference(exclude)))
 
     def reconcile(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Rebuild every event from the stored mentions, merged article by article in one canonical
@@ -768,14 +858,7 @@ class Store:
             return twin
         if not m.lookup:
             return None
-        rec = m.rec
-        start = date.fromisoformat(rec["date_start"])
-        near = (start - SHORT_PERIOD_LOOKBACK if start - date.min > SHORT_PERIOD_LOOKBACK else date.min).isoformat()
-        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": m.lo, "near": near, "root": code_root(rec)}
-        ids: set[str] = set()
-        for start in range(0, len(m.lookup), KEY_SLOTS):
-            ids.update(self._candidate_ids(conn, {**params, **key_params(list(m.lookup[start:start + KEY_SLOTS]))}))
-        candidates = self._gates_of(conn, [e for e in sorted(ids) if e not in batch.events])
+        candidates = self._candidates(conn, m.rec, m.lookup, m.lo, batch.events.keys())
         best = best_match(m.prepared, candidates + batch.sharing(m.lookup))
         if best is None:
             return None

@@ -654,3 +654,31 @@ def test_store_records_fetches_with_the_article(store_url):
             304, '"v1"', "a1", "2026-12-05T10:00:00+00:00")
         assert s.web_counts() == {"fetches": 1, "feed_entries": 1}
         assert s.events_frame().shape[0] >= 1
+
+
+def _release(eid, date, precision="day", title="Michael Kovrig and Michael Spavor were released by China"):
+    return make_event(eid, date, "2021-09-30" if precision == "month" else None, precision, title,
+                      countries=["CAN", "CHN"], actors=["Michael Kovrig", "Michael Spavor"], event_code="0841",
+                      quad_class=2)
+
+
+def test_store_folds_a_coarse_event_into_the_day_its_story_singles_out(store):
+    # A month retelling between the release (24th) and the arrival home (25th) stays apart at
+    # first; once the 24th is reported three times, the month event's retellings all point there
+    # and it is folded into the day, which keeps every report.
+    add_events(store, make_article("a1", "2021-09-25"), frame(
+        _release("rel", "2021-09-24"),
+        _release("home", "2021-09-25", title="Michael Kovrig and Michael Spavor were flown home by Canada")))
+    r2 = add_events(store, make_article("a2", "2022-01-10"), frame(
+        _release("m1", "2021-09-01", "month", "Michael Kovrig and Michael Spavor were freed by China")))
+    assert r2.events_added == 1   # between two days reported alike: apart
+    for n in (3, 4):
+        add_events(store, make_article(f"a{n}", f"2022-0{n}-01"), frame(_release(f"d{n}", "2021-09-24")))
+    r5 = add_events(store, make_article("a5", "2022-05-01"), frame(
+        _release("m5", "2021-09-01", "month", "Michael Kovrig and Michael Spavor were freed by China")))
+    events = store.events_frame().set_index("event_id")
+    assert sorted(events.index) == ["home", "rel"]
+    assert events.loc["rel", "mentions"] == 5 and events.loc["rel", "precision"] == "day"
+    assert events.loc["home", "mentions"] == 1
+    assert r5.events_added == 0 and r5.event_ids == ("rel",)
+    assert set(store.mentions_frame()["event_id"]) == {"home", "rel"}
