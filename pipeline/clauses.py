@@ -1487,7 +1487,8 @@ def scope_end(parse: Parse, date: tuple[int, int]) -> int | None:
     """Where the happening dated at sentence offsets ``date`` ends in its sentence: the start of
     the first later clause joined by "and" or "but" that has a subject and a finite verb of its
     own ("Canadian police arrested Meng in December 2018, and China detained Kovrig and Spavor":
-    the detention is another happening the date does not date). None when no such clause follows.
+    the detention is another happening the date does not date), of a second event noun joined by
+    "and", or of the main predicate after a dated relative clause. None when nothing follows.
     """
     toks, segs = parse.toks, parse.segs
     k = next((j for j, t in enumerate(toks) if t.end > date[0]), -1)
@@ -1498,11 +1499,17 @@ def scope_end(parse: Parse, date: tuple[int, int]) -> int | None:
         if toks[j].low == "and" and _names_happening(toks, j + 1, segs[i].hi):
             # "the arrest of Meng in December 2018 and China's detention of Kovrig": another noun
             return toks[j].start
+    relative = segs[i].opener in ("who", "which")
     for seg in segs[i + 1:]:
         vg, subj = seg.vg, seg.subj
-        if seg.kind == "clause" and seg.opener in ("and", "but") and vg is not None and vg.finite \
-                and subj is not None and seg.lo <= subj[0] < vg.lo:
+        if seg.kind != "clause" or vg is None or not vg.finite:
+            continue
+        if seg.opener in ("and", "but") and subj is not None and seg.lo <= subj[0] < vg.lo:
             return toks[seg.lo - 1].start   # the conjunction opens the next happening
+        if relative and seg.opener == "," and vg.lo == seg.lo:
+            # "Trudeau, who visited Beijing in December 2017, has since faced pressure ...":
+            # the sentence's own predicate is another happening than its relative clause's
+            return toks[seg.lo - 1].start
     return None
 
 

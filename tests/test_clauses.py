@@ -207,6 +207,9 @@ def test_clauses_any_text_never_raises(text, start, length):
     # a second event noun joined by "and": the arrest, not China's detention of two Canadians
     ("Those began with the arrest of Meng Wanzhou in December 2018 and China's detention of Michael Kovrig.",
      "December 2018", "Those began with the arrest of Meng Wanzhou in December 2018"),
+    # a dated relative clause is its own happening, not the sentence's predicate
+    ("Trudeau, who visited Beijing in December 2017, has since faced pressure over Huawei.",
+     "December 2017", "Trudeau, who visited Beijing in December 2017"),
     # one happening: a coordinated subject, a shared subject, a plain list of names
     ("Kovrig and Spavor were released in September 2021.", "September 2021", None),
     ("Trudeau landed in Beijing on Monday and met Premier Li Keqiang.", "Monday", None),
