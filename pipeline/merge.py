@@ -335,7 +335,12 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
             if all(top[2].reports >= SALIENT_REPORTS * t[2].reports for t in contenders
                    if t[2].period != top[2].period):
                 return top[1]
-            return None
+            # No day stands out: the happening told as a whole ("visited China in December
+            # 2017" beside "a year ago, Trudeau travelled to Beijing"), when a coarser event
+            # naming the same person matches about as well as the days.
+            return next((event_id for score, event_id, event in scored
+                         if event.rank >= mention.rank and best_score - score <= AMBIGUOUS_MARGIN
+                         and mention.actors & event.actors), None)
     return best_id
 
 

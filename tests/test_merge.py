@@ -374,3 +374,21 @@ def test_merge_best_match_most_reported_day_wins_even_when_it_scores_a_little_lo
     arrest_once = prepare({**ev("2018-12-01", title="Police detained the Huawei executive at the airport",
                                 countries=["CAN", "CHN"], actors=["Meng Wanzhou"], code="173", quad=4), "mentions": 2})
     assert best_match(mention, [("a", arrest_once), ("h", hearing)]) is None
+
+
+def test_merge_best_match_a_visit_told_as_a_whole_joins_the_coarser_telling():
+    # "Trudeau visited China in December 2017" matches each day of the visit about as well: no
+    # day stands out, so it joins "a year ago, Trudeau travelled to Beijing" (the visit as a whole)
+    # when that names the same person and matches about as well; never a party-less guess.
+    days = [(f"d{n}", prepare(ev(f"2017-12-0{n}", title=f"Trudeau visited {place}", countries=["CAN", "CHN"],
+                                  actors=["Justin Trudeau"], code="042", quad=1)))
+            for n, place in ((4, "Beijing on a trade mission"), (6, "Guangzhou on a trade mission"))]
+    whole = prepare(ev("2017-01-01", "year", title="Trudeau visited China on a trade mission to Beijing",
+                       countries=["CAN", "CHN"], actors=["Justin Trudeau"], code="042", quad=1))
+    mention = prepare(ev("2017-12-01", "month", title="Trudeau visited China on a trade mission",
+                         countries=["CAN", "CHN"], actors=["Justin Trudeau"], code="042", quad=1))
+    assert best_match(mention, days) is None
+    assert best_match(mention, days + [("whole", whole)]) == "whole"
+    nobody = prepare(ev("2017-12-01", "month", title="Trudeau visited China on a trade mission",
+                        countries=["CAN", "CHN"], code="042", quad=1))
+    assert best_match(nobody, days + [("whole", whole)]) is None
