@@ -1494,6 +1494,23 @@ def scope_end(parse: Parse, date: tuple[int, int]) -> int | None:
     k = next((j for j, t in enumerate(toks) if t.end > date[0]), -1)
     if k < 0:
         return None
+    # ", nine days after Meng's arrest": a detached phrase placing the date by another happening
+    # (not after a fronted date: "In March 2019, three months after ..., China blocked ...")
+    placed = None if _FRONT.fullmatch(parse.text[:date[0]]) else _PLACED_BY.search(parse.text, date[1])
+    end = _scope_end(toks, segs, k)
+    return placed.start() if placed and (end is None or placed.start() < end) else end
+
+
+# A detached phrase that places a date by another happening and its parties: ", three days
+# after Spavor", ", nine days after Meng's arrest", ", two weeks before the summit".
+_FRONT = re.compile(r"\s*(?:in|on|at|by|during|since|until|from|early|late|later|earlier)?\s*", re.IGNORECASE)
+_PLACED_BY = re.compile(r",\s+(?:[\w-]+\s+)?(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before)\s",
+                        re.IGNORECASE)
+
+
+def _scope_end(toks: list[_Tok], segs: list[_Seg], k: int) -> int | None:
+    """``scope_end`` from the clause structure: the sentence offset where the next happening
+    after the date at token ``k`` starts, or None."""
     i = _segment_of(segs, k)
     for j in range(k + 1, segs[i].hi):
         if toks[j].low == "and" and _names_happening(toks, j + 1, segs[i].hi):

@@ -44,6 +44,8 @@ _LEADING_JOINERS = re.compile(
     r"^(?:and|but|or|so|then|while|whereas|after|before|as|when|followed by|with|which|who|that)\b[\s,]*",
     re.IGNORECASE,
 )
+# A noun phrase opened by its agent's name in the possessive: "Justin Trudeau's trip".
+_POSSESSOR = re.compile(r"(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s\s")
 # Anaphoric dates ("the same day", "that same week") that name no date of their own.
 _SAME_AS = re.compile(r"\bsame\b", re.IGNORECASE)
 # The CAMEO code a classifier gives when no trigger word matched ("make public statement").
@@ -379,13 +381,14 @@ def scope_entities(ann: Annotations | EntityIndex, lo: int, hi: int, subject: tu
 ANTECEDENT_SENTENCES = 2
 
 
-def context_entities(index: EntityIndex, text: str, sentences: tuple[Sentence, ...], position: int
-                     ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The parties of a clause that names none: those of its whole sentence, else those of the
-    nearest of the ``ANTECEDENT_SENTENCES`` sentences before it in the same paragraph that names
-    any (the antecedent of "she", "the two men", "those duties"). Empty when there is none."""
+def context_entities(index: EntityIndex, text: str, sentences: tuple[Sentence, ...], position: int,
+                     own_end: int | None = None) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The parties of a clause that names none: those of its whole sentence (up to ``own_end``,
+    where another happening starts, when given), else those of the nearest of the
+    ``ANTECEDENT_SENTENCES`` sentences before it in the same paragraph that names any (the
+    antecedent of "she", "the two men", "those duties"). Empty when there is none."""
     sentence = sentences[position]
-    found = scope_entities(index, sentence.start, sentence.end)
+    found = scope_entities(index, sentence.start, sentence.end if own_end is None else own_end)
     k = position
     while not (found[0] or found[1]) and k > 0 and position - k < ANTECEDENT_SENTENCES:
         before, after = sentences[k - 1], sentences[k]
@@ -475,12 +478,13 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         return code
 
     def add(sentence: Sentence, lo: int, hi: int, span: DatedSpan | None, clause: Clause = HEADLINE,
-            subject: tuple[ActorMention, ...] = ()) -> None:
+            subject: tuple[ActorMention, ...] = (), own_end: int | None = None) -> None:
         sent_text = sentence.text
         segment = text[lo:hi] if span is not None else sent_text
         countries, actors, regions = scope_entities(entities, lo, hi, subject)
         if not (countries or actors):
-            countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index])
+            countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index],
+                                                          own_end)
         if span is not None:
             code = code_of(clause, segment, span.start - lo)
             if clause.date_only:
@@ -563,6 +567,10 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             clause = clause_at(parse, at)
             end = scope_end(parse, at)
             if end is not None:
-                hi = min(hi, sentence.start + end)
-            add(sentence, lo, hi, span, clause, subject)
+                end += sentence.start
+                hi = min(hi, end)
+            # A noun phrase naming the happening and its agent ("since Justin Trudeau's trip in
+            # December 2017") has its own parties: the sentence's subject is not one of them.
+            own_agent = clause.kind == "nominal" and _POSSESSOR.match(clause.title) is not None
+            add(sentence, lo, hi, span, clause, () if own_agent else subject, end)
     return events

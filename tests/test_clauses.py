@@ -210,6 +210,10 @@ def test_clauses_any_text_never_raises(text, start, length):
     # a dated relative clause is its own happening, not the sentence's predicate
     ("Trudeau, who visited Beijing in December 2017, has since faced pressure over Huawei.",
      "December 2017", "Trudeau, who visited Beijing in December 2017"),
+    # a detached phrase placing the date by another happening, unless the date is fronted
+    ("Kovrig was tried in Beijing in March, three days after Spavor, but no verdict came.", "March",
+     "Kovrig was tried in Beijing in March"),
+    ("In March 2019, three months after the arrest, China blocked canola shipments.", "March 2019", None),
     # one happening: a coordinated subject, a shared subject, a plain list of names
     ("Kovrig and Spavor were released in September 2021.", "September 2021", None),
     ("Trudeau landed in Beijing on Monday and met Premier Li Keqiang.", "Monday", None),

@@ -392,3 +392,37 @@ def test_events_parties_of_a_later_happening_in_the_sentence_stay_out():
     events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), actors),
                           _code, _topics, _no_summits)
     assert [e.actors for e in events] == [("Meng Wanzhou",)]
+
+
+def test_events_a_clause_cut_short_looks_for_its_parties_before_the_sentence():
+    # "His trial took place in March, and Canadian diplomats were not allowed to attend": the
+    # diplomats are another happening; "his" is the man of the sentence before.
+    from pipeline.events import EntityIndex, context_entities
+    from pipeline.records import ActorMention, GeoMention
+    text = "A court sentenced Michael Spavor. His trial took place in March, and Canadian diplomats were barred."
+    sents = _sentences(text)
+    i, c = text.index("Michael Spavor"), text.index("Canadian")
+    ann = Annotations(sentences=sents, timexes=(), regions=(),
+                      countries=(GeoMention(start=c, end=c + 8, iso3="CAN", text="Canadian", kind="demonym"),),
+                      actors=(ActorMention(start=i, end=i + 14, name="Michael Spavor", kind="person", iso3="",
+                                           text="Michael Spavor"),))
+    index = EntityIndex.of(ann)
+    cut = text.index(", and Canadian")
+    assert context_entities(index, text, sents, 1)[:2] == (("CAN",), ())
+    assert context_entities(index, text, sents, 1, own_end=cut)[:2] == ((), ("Michael Spavor",))
+
+
+def test_events_a_noun_phrase_event_does_not_take_the_sentence_subject():
+    # "Carney spent four days in China last week, the first visit since Justin Trudeau's trip in
+    # December 2017": Carney made the first visit, not Trudeau's trip.
+    from pipeline.records import ActorMention
+    text = ("Mark Carney spent four days in China last week, the first visit by a prime minister since "
+            "Justin Trudeau's trip in December 2017.")
+    actors = tuple(ActorMention(start=text.index(n), end=text.index(n) + len(n), name=n, kind="person", iso3="",
+                                text=n) for n in ("Mark Carney", "Justin Trudeau"))
+    tx = (_timex(text, "last week", "2026-W02", date(2026, 1, 5), date(2026, 1, 11), "week", "relative"),
+          _timex(text, "December 2017", "2017-12", date(2017, 12, 1), date(2017, 12, 31), "month"))
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), actors),
+                          _code, _topics, _no_summits)
+    assert {e.date_text: e.actors for e in events} == {
+        "last week": ("Mark Carney",), "December 2017": ("Justin Trudeau",)}
