@@ -118,9 +118,16 @@ def sample_mentions(articles: Path = ROOT / "data" / "articles") -> list[tuple[s
         import io
         with redirect_stdout(io.StringIO()):
             run_ingest([str(articles)], f"sqlite:///{db}", workers=0, progress=False)
-        conn = sqlite3.connect(db)
+        return store_mentions(db)
+
+
+def store_mentions(db: Path) -> list[tuple[str, str, str, str]]:
+    """The mentions of the SQLite store at ``db`` as (event id, article file, date text, sentence)."""
+    conn = sqlite3.connect(db)
+    try:
         rows = conn.execute("SELECT m.event_id, a.path, m.date_text, m.sentence FROM mentions m "
                             "JOIN articles a ON a.article_id = m.article_id ORDER BY m.id").fetchall()
+    finally:
         conn.close()
     return [(e, Path(p).name, d, s) for e, p, d, s in rows]
 
