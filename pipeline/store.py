@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
-from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
+from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, merge_score, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, WebFetch, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
@@ -240,6 +240,11 @@ def _check_rows(article: Article, rows: StorageRows) -> None:
 _COARSE_FROM = PRECISIONS.index("week")
 
 
+def _strictly_inside(inner: tuple[date, date], outer: tuple[date, date]) -> bool:
+    """True when period ``inner`` lies inside ``outer`` and is not the same period."""
+    return inner != outer and outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
 def _final_id(absorbed: dict[str, str], event_id: str) -> str:
     """The event that holds ``event_id``'s mentions after consolidation (chains followed)."""
     while event_id in absorbed:
@@ -267,6 +272,8 @@ class _Pending:
     # id -> the wording keys (with the event's root) of the mentions this article adds to it.
     wording: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     created: list[str] = field(default_factory=list)
+    # Coarse events a mention joined while a finer event inside them was its next choice.
+    suspects: set[str] = field(default_factory=set)
     # Stored events this article changes: id -> (date_start, precision, keys) as the store holds them.
     stored: dict[str, tuple[str, str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
 
@@ -562,17 +569,18 @@ class Store:
         coarse events around an event this article dated more finely. Returns {absorbed event id:
         the id of the event that took its mentions}."""
         absorbed: dict[str, str] = {}
-        for event_id in sorted(batch.events):
-            if _COARSE_FROM <= batch.prepared[event_id].rank and event_id not in absorbed:
+        for event_id in sorted(batch.suspects):
+            if event_id not in absorbed:
                 target = self._finer_match(conn, event_id)
                 if target is not None:
                     self._absorb(conn, event_id, target, absorbed)
         for event_id in batch.refined():
             fine = _final_id(absorbed, event_id)
             row = self._event_row(conn, fine)
-            rank = prepare(row).rank
+            event = prepare(row)
             for other, coarse in self._candidates(conn, row, lookup_keys(row), merge_floor(row), (fine,)):
-                if coarse.rank > rank and other not in absorbed and self._finer_match(conn, other) == fine:
+                if coarse.rank > event.rank and other not in absorbed and merge_score(coarse, event) is not None \
+                        and self._finer_match(conn, other) == fine:
                     self._absorb(conn, other, fine, absorbed)
         return absorbed
 
@@ -583,22 +591,23 @@ class Store:
         row = self._event_row(conn, event_id)
         period = prepare(row).period
         candidates = dict(self._candidates(conn, row, lookup_keys(row), merge_floor(row), (event_id,)))
-        finer = {e for e, g in candidates.items()
-                 if g.period != period and period[0] <= g.period[0] and g.period[1] <= period[1]}
+        finer = {e for e, g in candidates.items() if _strictly_inside(g.period, period)}
         if not finer:
             return None
         m = mentions_table.c
         mentions = conn.execute(sa.select(m.data, *[m[c] for c in MENTION_COLUMNS])
                                 .where(m.event_id == event_id)).mappings().all()
         votes: dict[str, int] = {}
-        for mention in mentions:
+        need = len(mentions) // 2 + 1   # a strict majority
+        for done, mention in enumerate(mentions, 1):
             choice = best_match(prepare(mention_record(dict(mention), row)), candidates.items())
             if choice is not None:
                 votes[choice] = votes.get(choice, 0) + 1
-        best = min(votes, key=lambda e: (-votes[e], e), default=None)
-        if best is None or 2 * votes[best] <= len(mentions) or best not in finer:
-            return None
-        return best
+                if votes[choice] >= need:
+                    return choice if choice in finer else None
+            if max(votes.values(), default=0) + len(mentions) - done < need:
+                return None   # no event can reach a majority any more
+        return None
 
     def _absorb(self, conn: sa.Connection, coarse: str, fine: str, absorbed: dict[str, str]) -> None:
         """Move every mention of event ``coarse`` to event ``fine`` and rebuild it."""
@@ -855,16 +864,36 @@ class Store:
         changed (in their current form)."""
         twin = self._twin(conn, m, batch)
         if twin is not None:
+            if m.lookup and _COARSE_FROM <= prepare(twin).rank:
+                self._suspect(m, twin["event_id"], self._pool(conn, m, batch), batch)
             return twin
         if not m.lookup:
             return None
-        candidates = self._candidates(conn, m.rec, m.lookup, m.lo, batch.events.keys())
-        best = best_match(m.prepared, candidates + batch.sharing(m.lookup))
+        candidates = self._pool(conn, m, batch)
+        best = best_match(m.prepared, candidates)
         if best is None:
             return None
+        if _COARSE_FROM <= dict(candidates)[best].rank:
+            self._suspect(m, best, candidates, batch)
         if best in batch.events:
             return batch.events[best]
         return self._event_row(conn, best)   # the winner's full row, read only now
+
+    def _pool(self, conn: sa.Connection, m: StorageMention, batch: _Pending) -> list[tuple[str, Mention]]:
+        """(id, prepared event) of every event mention ``m`` may join: the stored events sharing one
+        of its keys (the index query) and this article's pending events (in their current form)."""
+        return self._candidates(conn, m.rec, m.lookup, m.lo, batch.events.keys()) + batch.sharing(m.lookup)
+
+    @staticmethod
+    def _suspect(m: StorageMention, coarse: str, candidates: list[tuple[str, Mention]], batch: _Pending) -> None:
+        """Mention ``m`` joins coarse event ``coarse``: where would it go without it? A finer event
+        inside its period makes the coarse event a candidate for consolidation."""
+        pool = dict(candidates)
+        if coarse not in pool:
+            return
+        alt = best_match(m.prepared, [c for c in candidates if c[0] != coarse])
+        if alt is not None and _strictly_inside(pool[alt].period, pool[coarse].period):
+            batch.suspects.add(coarse)
 
     def _twin(self, conn: sa.Connection, m: StorageMention, batch: _Pending) -> dict[str, Any] | None:
         """The event (the smallest id if several) that holds a mention with ``m``'s sentence and
