@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
-from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, merge_score, prepare
+from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, WebFetch, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
@@ -314,11 +314,6 @@ class _Pending:
             self.wording.setdefault(event_id, set()).add((words, code_root(row)))
             self.by_key.setdefault(words, set()).add(event_id)
 
-    def refined(self) -> list[str]:
-        """The stored events this article dated more finely, in id order."""
-        return sorted(e for e, (_, precision, _) in self.stored.items()
-                      if PRECISIONS.index(self.events[e]["precision"]) < PRECISIONS.index(precision))
-
     def moved(self) -> list[str]:
         """The stored events whose period or precision this article changed."""
         return [e for e, (start, precision, _) in self.stored.items()
@@ -564,24 +559,15 @@ class Store:
 
         A retelling ("released in September 2021") that met two close days stays apart as a month
         event; it joins the day when the story's reports later single that day out (the salience
-        and margin rules of ``merge.best_match``, now with the coarse event's own reports and
-        parties). Checked for the coarse events this article created or joined, and for the
-        coarse events around an event this article dated more finely. Returns {absorbed event id:
-        the id of the event that took its mentions}."""
+        and margin rules of ``merge.best_match``, each retelling judged on its own). Checked for
+        the coarse events this article's mentions joined while a finer event inside them was their
+        next choice (``batch.suspects``). Returns {absorbed event id: the id of the event that
+        took its mentions}."""
         absorbed: dict[str, str] = {}
         for event_id in sorted(batch.suspects):
-            if event_id not in absorbed:
-                target = self._finer_match(conn, event_id)
-                if target is not None:
-                    self._absorb(conn, event_id, target, absorbed)
-        for event_id in batch.refined():
-            fine = _final_id(absorbed, event_id)
-            row = self._event_row(conn, fine)
-            event = prepare(row)
-            for other, coarse in self._candidates(conn, row, lookup_keys(row), merge_floor(row), (fine,)):
-                if coarse.rank > event.rank and other not in absorbed and merge_score(coarse, event) is not None \
-                        and self._finer_match(conn, other) == fine:
-                    self._absorb(conn, other, fine, absorbed)
+            target = self._finer_match(conn, event_id)
+            if target is not None:
+                self._absorb(conn, event_id, target, absorbed)
         return absorbed
 
     def _finer_match(self, conn: sa.Connection, event_id: str) -> str | None:
