@@ -108,6 +108,8 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
         rng = _range_end(doc, start)
         if not (rng or is_adjunct(doc, start, end)) or (basis == "narrative" and rule in COMPARISON_RULES):
             return
+        if PASSIVE_MODIFIER.search(doc.text, max(0, start - 80), start):
+            return   # "a program approved by the company in 1987": the date names the program
         cue = doc.cue(start, end)
         if cue.tense == "future" or (cue.prospective or cue.span_end) and not rng:
             # "for a campaign planned in 1976", "lasted until the fall of Budapest in February
@@ -120,6 +122,12 @@ def note(doc: Doc, rule: str, start: int, end: int, period: tuple | None, basis:
         if doc.focus is not None and _holds(period, doc.focus.period):
             return   # "1941" after "December 8, 1941": the story is still at December 8
         doc.focus = Focus(period, start, doc.paragraph(start))
+
+
+# A date closing a passive participle that modifies a noun ("a program approved by the company
+# in 1987", "the law passed by parliament in 1996"): it says which thing, the story stays.
+PASSIVE_MODIFIER = re.compile(r"\b(?!(?:was|were|is|are|be|been|being|had|has|have|get|gets|got|and|or|not)\b)"
+                              r"[a-z]+\s+[a-z]+(?:ed|en|wn)\s+by\s+[^,;:.()]{1,40}?\s(?:in|on|during|at)\s+\Z")
 
 
 # What lies between the start of a range and its end: "from October to March", "between May

@@ -106,6 +106,12 @@ BACKSTORY = [
      "26 June", "1952-06-26", "explicit"),
     ("In April and June 1955, Diem cleared the decks.", date(2009, 12, 19), "April", "1955-04",
      "explicit"),
+    # a date naming a thing through a passive modifier does not move the story ...
+    ("Under a plan approved by the board in 2019, the firm had bought back 2 million shares through "
+     "Sept. 29.", date(2023, 10, 30), "Sept. 29", "2023-09-29", "relative"),
+    # ... a passive main clause does
+    ("The plan was approved by the board in 2019. The firm had bought back 2 million shares by "
+     "Sept. 29.", date(2023, 10, 30), "Sept. 29", "2019-09-29", "narrative"),
     # before the common era
     ("In 490 BC Datis sailed to Eretria. The following year he returned.", date(2009, 12, 19),
      "The following year", "BC0489", "narrative"),
