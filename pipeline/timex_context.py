@@ -398,6 +398,10 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
                 return "future", i   # "to be completed around Nov. 1"
             if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
                 continue
+            if before in DETERMINERS and before != "that" or before in ("still", "yet", "newly") and \
+                    (words[i + 2] if leftward and i + 2 < n else words[i - 2] if not leftward and i > 1 else "").lower() \
+                    in DETERMINERS:
+                continue   # "on a still unspecified date", "the proposed merger": an adjective
             return "past", i
         if lw in lx.present_cues or lw.endswith("'s") and lw in ("it's", "he's", "she's", "that's", "there's"):
             return "present", i

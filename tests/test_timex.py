@@ -116,6 +116,11 @@ PERIODS = [
     ("Protests started in March.", date(2026, 5, 2), "March", "2026-03", "month"),
     ("The vote was held in November.", date(2026, 2, 2), "November", "2025-11", "month"),
     ("The vote will be held in November.", date(2026, 2, 2), "November", "2026-11", "month"),
+    # an -ed adjective after a determiner is no past tense: the modal decides
+    ("The bonus would be paid on a still unspecified date in January.", date(2026, 10, 26), "January",
+     "2027-01", "month"),
+    ("The guards that injured two protesters in November were suspended.", date(2026, 5, 6), "November",
+     "2025-11", "month"),
     ("Talks resumed Dec. 14 in Geneva.", date(2026, 12, 20), "Dec. 14", "2026-12-14", "day"),
     ("Talks resume in the first week of February.", TUE, "the first week of February", "2026-W06", "week"),
     ("Talks end in the last week of March 2027.", TUE, "the last week of March 2027", "2027-W12", "week"),
