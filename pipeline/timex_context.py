@@ -67,6 +67,8 @@ def parse_number(s: str) -> float | None:
     if s.endswith(" and a half") or s.endswith(" and one half"):
         head = parse_number(s.rsplit(" and ", 1)[0])
         return None if head is None else head + 0.5
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s):
+        return float(s.replace(",", ""))   # "1,000 days"
     m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(\d)/(\d))?", s)
     if m:
         v = float(m.group(1))

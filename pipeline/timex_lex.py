@@ -82,7 +82,7 @@ def lexicon() -> Lexicon:
     SEASON = "(?P<season>" + _alt(raw["seasons"]) + ")"
     numw = [w for w in number_of if w not in ("a", "an", "half")] + ["thousand"]
     NUMW = _alt(numw)
-    NUMBER = (r"(?:\d+(?:\.\d+)?(?:\s+\d/\d)?(?!\d)|(?:(?:a|an)\s+)?" + NUMW
+    NUMBER = (r"(?:(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])|\d+(?:\.\d+)?(?:\s+\d/\d)?(?!\d)|(?:(?:a|an)\s+)?" + NUMW
               + r"(?:(?:[\s-]+|\s+and\s+)" + NUMW + r"){0,4}(?:\s+and\s+a\s+half)?|a\s+half|a|an)")
     VAGUE = _alt(list(vague) + ["a few more", "a couple more", "several more", "the few"])
     UNIT = (r"(?P<unit>(?:(?:trading|business|working|calendar|school)\s+)?(?:second|minute|hour|day|"

@@ -808,8 +808,8 @@ def _h_duration(doc: Doc, m: re.Match) -> Resolution | None:
         return None
     if unit == "weekend" and num in ("a", "an"):
         return None  # "after a weekend of accusations"
-    if n is not None and (n > 10000 or (n >= 1000 and num[:1].isdigit())):
-        return None  # "the 1988 quarter" names a year, not 1988 quarters
+    if n is not None and (n > 100000 or (n >= 1000 and num[:1].isdigit() and "," not in num)):
+        return None  # "the 1988 quarter" names a year, not 1988 quarters ("1,000 days" is a count)
     if det.startswith("the same") or det.startswith("the other"):
         return None
     if det in ("the",) and n is not None and doc.next_word(m.end()) in ("of",) and unit == "year":

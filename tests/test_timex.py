@@ -148,6 +148,9 @@ DURATIONS = [
     ("The meeting lasted two and a half hours.", TUE, "two and a half hours", "DURATION", "PT2H30M"),
     ("The treaty of 1648 ended a war.", TUE, "1648", "DATE", "1648"),
     ("The rally lasted 90 minutes.", TUE, "90 minutes", "DURATION", "PT90M"),
+    # a thousands separator is part of the number ("000 days" would be nothing)
+    ("They were held for 1,019 days in custody.", TUE, "1,019 days", "DURATION", "P1019D"),
+    ("The strike lasted 1,200 hours.", TUE, "1,200 hours", "DURATION", "PT1200H"),
     ("It has been two decades since.", TUE, "two decades", "DURATION", "P20Y"),
 ]
 
