@@ -247,9 +247,24 @@ def _sentence_starts(text: str) -> list[int]:
     return starts
 
 
+_FIRST_WORDS: dict[int, tuple[dict, frozenset[str]]] = {}
+
+
+def _first_words(table: dict[str, str]) -> frozenset[str]:
+    """The first words of ``table``'s phrases (the tables are the lexicon's: built once)."""
+    cached = _FIRST_WORDS.get(id(table))
+    if cached is None or cached[0] is not table:
+        cached = (table, frozenset(phrase.split(" ", 1)[0] for phrase in table))
+        _FIRST_WORDS[id(table)] = cached
+    return cached[1]
+
+
 def _longest(words: list[str], i: int, table: dict[str, str], limit: int,
              lower: bool = False) -> tuple[int, str]:
     """Longest phrase of ``words`` starting at ``i`` found in ``table``: (length, value)."""
+    first = words[i].lower() if lower else words[i]
+    if first not in _first_words(table):
+        return 0, ""   # no phrase starts with this word: most capitalised words
     for size in range(min(limit, len(words) - i), 0, -1):
         phrase = " ".join(words[i:i + size])
         value = table.get(phrase.lower() if lower else phrase)
