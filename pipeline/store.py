@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
 from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
-from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, prepare
+from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, merge_score, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, WebFetch, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
@@ -875,8 +875,10 @@ class Store:
         """Mention ``m`` joins coarse event ``coarse``: where would it go without it? A finer event
         inside its period makes the coarse event a candidate for consolidation."""
         pool = dict(candidates)
-        if coarse not in pool:
-            return
+        if coarse not in pool or not any(
+                event_id != coarse and _strictly_inside(event.period, pool[coarse].period)
+                and merge_score(event, m.prepared) is not None for event_id, event in candidates):
+            return   # no finer event inside it even matches the mention
         alt = best_match(m.prepared, [c for c in candidates if c[0] != coarse])
         if alt is not None and _strictly_inside(pool[alt].period, pool[coarse].period):
             batch.suspects.add(coarse)
