@@ -124,25 +124,35 @@ SHORT_PERIOD_LOOKBACK = timedelta(days=7)
 
 
 @functools.lru_cache(maxsize=None)
-def candidates_statement(coded: bool = True) -> sa.Select:
-    """The candidate query for a mention (binds: keys, s, e, lo, near, and root when ``coded``): the ids of the events it may merge with, in id order. A coded mention
+def candidates_statement(coded: bool = True, rank: int = 0) -> sa.Select:
+    """The candidate query for a mention of precision rank ``rank`` (binds: keys, s, e, lo, near,
+    and root when ``coded``): the ids of the events it may merge with, in id order. A coded mention
     meets events of its CAMEO root or uncoded ones (different roots never merge). What the merge
     gates read of each comes from the writer's cache of prepared events, or from ``events``."""
     keys = sa.and_(_KEYS, _ek.root.in_([sa.bindparam("root", type_=sa.String), sa.literal("")])) if coded else _KEYS
-    # The same period; periods running at the mention's start; periods starting inside it. What
-    # overlaps is only a candidate: ``merge.best_match`` decides (containment, a week's overlap).
+    # The same period; periods running at the mention's start; finer periods starting inside it
+    # (on its first day included: "January" inside "the first quarter"). What overlaps is only a
+    # candidate: ``merge.best_match`` decides (containment, a week's overlap).
+    # (Each part names only the ranks it can find: the index is searched once per key, root and
+    # rank, so every rank left out saves a dozen seeks.)
     parts: list[sa.Select] = [sa.select(_ek.event_id).where(
-        keys, _ranks(MERGE_RANKS), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
+        keys, _ranks([rank]), _ek.date_start == sa.bindparam("s"), _ek.date_end == sa.bindparam("e")).distinct()]
     # (Days and weeks run at most a few days: looking back a week keeps that range short.)
     short = [r for r in MERGE_RANKS if r <= _WEEK_RANK]
-    for ranks, earliest in ((short, "near"), ([r for r in MERGE_RANKS if r > _WEEK_RANK], "lo")):
+    # (A month or longer running at the mention's start and coarser than a week: only periods at
+    # least as coarse as the mention can hold it; a finer one starting before it cannot.)
+    for ranks, earliest in ((short, "near"), ([r for r in MERGE_RANKS if r > _WEEK_RANK and r >= rank], "lo")):
+        if not ranks:
+            continue
         parts.append(sa.select(sa.select(_ek.event_id).where(
             keys, _ranks(ranks), _ek.date_start >= sa.bindparam(earliest), _ek.date_start <= sa.bindparam("s"),
             _ek.date_end >= sa.bindparam("s")).distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES)
             .subquery().c.event_id))
-    parts.append(sa.select(sa.select(_ek.event_id).where(
-        keys, _ranks(MERGE_RANKS), _ek.date_start > sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"))
-        .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES).subquery().c.event_id))
+    finer = [r for r in MERGE_RANKS if r < rank]
+    if finer:
+        parts.append(sa.select(sa.select(_ek.event_id).where(
+            keys, _ranks(finer), _ek.date_start >= sa.bindparam("s"), _ek.date_start <= sa.bindparam("e"))
+            .distinct().order_by(_ek.event_id).limit(MAX_CANDIDATES).subquery().c.event_id))
     ids = sa.union(*parts).subquery()
     return sa.select(ids.c.event_id).order_by(ids.c.event_id)
 
@@ -613,7 +623,8 @@ class Store:
             return []
         start = date.fromisoformat(rec["date_start"])
         near = (start - SHORT_PERIOD_LOOKBACK if start - date.min > SHORT_PERIOD_LOOKBACK else date.min).isoformat()
-        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": lo, "near": near, "root": code_root(rec)}
+        params = {"s": rec["date_start"], "e": rec["date_end"], "lo": lo, "near": near, "root": code_root(rec),
+                  "rank": PRECISIONS.index(rec["precision"])}
         ids: set[str] = set()
         for i in range(0, len(keys), KEY_SLOTS):
             ids.update(self._candidate_ids(conn, {**params, **key_params(keys[i:i + KEY_SLOTS])}))
@@ -802,8 +813,9 @@ class Store:
 
     def _candidate_ids(self, conn: sa.Connection, params: dict[str, Any]) -> list[str]:
         """The ids of the stored events a mention may merge with (``candidates_statement``)."""
-        coded = bool(params["root"])
-        return [r[0] for r in self._run_compiled(conn, ("candidates", coded), candidates_statement(coded), params)[1]]
+        coded, rank = bool(params["root"]), params.pop("rank")
+        return [r[0] for r in self._run_compiled(conn, ("candidates", coded, rank), candidates_statement(coded, rank),
+                                                 params)[1]]
 
     def _remember(self, event_id: str, gates: Mention) -> None:
         self._gates[event_id] = gates
