@@ -177,10 +177,17 @@ def wording_key(rec: dict[str, Any]) -> str:
     words and its period), "" without a sentence: the same sentence with the same date reported
     again (a syndicated copy, a near-copy of an article) finds the event that already holds it,
     whoever the sentence names."""
-    words = " ".join(text_cell(rec.get("sentence")).casefold().split())
+    return _wording_key(text_cell(rec.get("sentence")), iso_cell(rec.get("date_start")),
+                        iso_cell(rec.get("date_end")))
+
+
+@functools.lru_cache(maxsize=16384)
+def _wording_key(sentence: str, start: str, end: str) -> str:
+    # Cached: the writer asks for the key of a mention and of the event it joins or founds.
+    words = " ".join(sentence.casefold().split())
     if not words:
         return ""
-    dated = "\x1f".join((words, iso_cell(rec.get("date_start")), iso_cell(rec.get("date_end"))))
+    dated = "\x1f".join((words, start, end))
     return "t:" + hashlib.sha256(dated.encode("utf-8")).hexdigest()[:16]
 
 
