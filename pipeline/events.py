@@ -430,11 +430,11 @@ def event_flags(confidence: float, clause: Clause, tense: str, date_start: date,
 HEADLINE = Clause(kind="nominal", noun="headline")
 
 
-def _sentence_parse(sentence: Sentence, timexes: list[Timex]) -> Parse:
-    """Parse a sentence with its date expressions marked (they stay out of titles)."""
-    dates = tuple((t.start - sentence.start, t.end - sentence.start) for t in timexes
-                  if t.type in ("DATE", "TIME") and sentence.start <= t.start and t.end <= sentence.end)
-    return parse_sentence(sentence.text, dates)
+def _sentence_parse(sentence: Sentence, dates: Spans) -> Parse:
+    """Parse a sentence with its date expressions (``dates``: the article's DATE and TIME
+    timexes) marked: they stay out of titles."""
+    return parse_sentence(sentence.text, tuple((t.start - sentence.start, t.end - sentence.start)
+                                               for t in dates.inside(sentence.start, sentence.end)))
 
 
 def build_events(article: Article, ann: Annotations, classify_event, classify_topics,
@@ -462,6 +462,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     penalty = ASSUMED_PUBLICATION_PENALTY if article.published_assumed else 0.0
     # How sure the tagger was of each date's anchor (a close narrative/publication choice is less)
     anchor_confidence = {t.start: t.confidence for t in ann.timexes}
+    date_timexes = Spans(t for t in ann.timexes if t.type in ("DATE", "TIME"))
 
     def code_of(clause: Clause, fallback: str, near: int | None) -> EventCode | None:
         if classify_clause is None:
@@ -500,7 +501,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             else:
                 code = classify_clause(Clause(text=article.title.lower()))
             if code is None or code.code == GENERIC_CODE:
-                clause = clause_at(_sentence_parse(sentence, ann.timexes), None)
+                clause = clause_at(_sentence_parse(sentence, date_timexes), None)
                 code = code_of(clause, sent_text, None) or code
             title = make_title(article.title) or clause_title(clause) or make_title(sent_text)
         topics = classify_topics(segment if span is not None else f"{article.title}. {sent_text}")
@@ -560,7 +561,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             spans = [s for s in spans if not any(_dated_by_when(s, f, text) for f in spans)]
         if not spans:
             continue
-        parse = _sentence_parse(sentence, ann.timexes)
+        parse = _sentence_parse(sentence, date_timexes)
         subject = sentence_subject(entities, sentence) if len(spans) > 1 else ()
         for span, (lo, hi) in zip(spans, clause_bounds(sentence, spans)):
             at = (span.start - sentence.start, span.end - sentence.start)

@@ -36,8 +36,8 @@ _SERIES_FORMS: dict[str, str] = {
     "COP": "COP",
 }
 _G8_FORMS = frozenset({"G8", "G-8", "Group of Eight"})
-_KIND = (r"(?i:(?:(?:economic\s+)?leaders['’]?\s+)?(?:summit|summits|meeting|meetings|conference|"
-         r"forum|gathering|talks|session|week|debate))")
+_KIND_WORDS = r"summit|summits|meeting|meetings|conference|forum|gathering|talks|session|week|debate"
+_KIND = rf"(?i:(?:(?:economic\s+)?leaders['’]?\s+)?(?:{_KIND_WORDS}))"
 # "St." is the one abbreviation allowed so that a sentence's full stop never joins a place.
 _PLACE_WORD = r"(?:St\.\s+)?[A-Z][\w'’-]*"
 _PLACE = rf"{_PLACE_WORD}(?:\s+(?:{_PLACE_WORD}|de|del|da|do|el|la|les|of))*"
@@ -136,8 +136,11 @@ def _place_alternation() -> str:
 @lru_cache(maxsize=1)
 def _prefilter() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """(series form, summit place, meeting word) regexes: every reference holds a series form,
-    or a place together with a meeting word, so text with neither skips the full regex."""
-    return re.compile(_alternation(_SERIES_FORMS)), re.compile(_place_alternation()), re.compile(_KIND)
+    or a place together with a meeting word, so text with neither skips the full regex. The
+    meeting word is ``_KIND`` without its optional lead ("leaders'"): it finds a match exactly
+    when ``_KIND`` does, several times faster."""
+    return (re.compile(_alternation(_SERIES_FORMS)), re.compile(_place_alternation()),
+            re.compile(rf"(?i:{_KIND_WORDS})"))
 
 
 def _country_iso3(name: str) -> str:
@@ -311,7 +314,8 @@ def find_summit_references(text: str, dct: date, tense: str = "") -> list[Knowle
         dct = dct.date()   # a datetime does not compare with the table's dates
     text = text[:MAX_TEXT_CHARS]
     series, place, kind = _prefilter()
-    if not series.search(text) and not (kind.search(text) and place.search(text)):
+    # The place alternation is the cheaper search of the two: it goes first.
+    if not series.search(text) and not (place.search(text) and kind.search(text)):
         return []
     found = []
     for match in _reference_regex().finditer(text):

@@ -68,25 +68,51 @@ def text_cell(value: Any) -> str:
     return str(value).replace("\x00", "")
 
 
-_DATE_COLUMNS = frozenset({"date_start", "date_end"})
+def _text_of(value: Any) -> str:
+    # ``text_cell`` with the common case (a str without NUL) first.
+    return value if type(value) is str and "\x00" not in value else text_cell(value)
+
+
+def _date_of(value: Any) -> str:
+    # ``iso_cell`` with the common case (ISO text) first: text is never missing nor a date.
+    return value[:10] if type(value) is str else iso_cell(value)
+
+
+def _float_of(value: Any) -> Any:
+    # ``number_cell(value, float)`` with the common case (a float, NaN for missing) first.
+    if type(value) is float:
+        return None if value != value else value
+    return number_cell(value, float)
+
+
+def _int_of(value: Any) -> Any:
+    return value if type(value) is int else number_cell(value, int)
+
+
+def _list_of(value: Any) -> str:
+    # ``json_list`` cached for a tuple of strings (the extractor's form): an article's parties,
+    # topics and flags repeat event after event.
+    if type(value) is tuple and all(type(x) is str for x in value):
+        return _json_list_cached(value)
+    return json_list(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _json_list_cached(value: tuple[str, ...]) -> str:
+    return json_list(value)
+
+
+# How each column of an extracted row becomes its ``events`` cell (the dates are ISO text).
+_CELL_OF: tuple[tuple[str, Any], ...] = tuple(
+    (col, _list_of if COLUMN_KINDS[col] == "list" else _date_of if col in ("date_start", "date_end")
+     else _float_of if COLUMN_KINDS[col] == "float" else _int_of if COLUMN_KINDS[col] == "int" else _text_of)
+    for col in EVENT_COLUMNS)
 
 
 def event_record(row: dict[str, Any], article: Article) -> dict[str, Any]:
     """An extracted event row in the ``events`` table's form, with the article's fields."""
-    rec: dict[str, Any] = {}
-    for col in EVENT_COLUMNS:
-        value = row.get(col)
-        kind = COLUMN_KINDS[col]
-        if kind == "list":
-            rec[col] = json_list(value)
-        elif col in _DATE_COLUMNS:
-            rec[col] = iso_cell(value)
-        elif kind == "float":
-            rec[col] = number_cell(value, float)
-        elif kind == "int":
-            rec[col] = number_cell(value, int)
-        else:
-            rec[col] = text_cell(value)
+    get = row.get
+    rec: dict[str, Any] = {col: cell(get(col)) for col, cell in _CELL_OF}
     rec["article_id"] = article.article_id
     rec["published"] = article.published.isoformat()
     rec["article_title"] = text_cell(article.title)
@@ -151,11 +177,28 @@ def wording_key(rec: dict[str, Any]) -> str:
     words and its period), "" without a sentence: the same sentence with the same date reported
     again (a syndicated copy, a near-copy of an article) finds the event that already holds it,
     whoever the sentence names."""
-    words = " ".join(text_cell(rec.get("sentence")).casefold().split())
+    return _wording_key(text_cell(rec.get("sentence")), iso_cell(rec.get("date_start")),
+                        iso_cell(rec.get("date_end")))
+
+
+@functools.lru_cache(maxsize=16384)
+def _wording_key(sentence: str, start: str, end: str) -> str:
+    # Cached: the writer asks for the key of a mention and of the event it joins or founds.
+    words = " ".join(sentence.casefold().split())
     if not words:
         return ""
-    dated = "\x1f".join((words, iso_cell(rec.get("date_start")), iso_cell(rec.get("date_end"))))
+    dated = "\x1f".join((words, start, end))
     return "t:" + hashlib.sha256(dated.encode("utf-8")).hexdigest()[:16]
+
+
+def _cell_values(value: Any) -> tuple[str, ...]:
+    """``list_cell``, cached for JSON text: the same party lists are read mention after mention."""
+    return _parsed_cell(value) if type(value) is str else list_cell(value)
+
+
+@functools.lru_cache(maxsize=16384)
+def _parsed_cell(text: str) -> tuple[str, ...]:
+    return list_cell(text)
 
 
 def lookup_keys(rec: dict[str, Any]) -> list[str]:
@@ -166,7 +209,7 @@ def lookup_keys(rec: dict[str, Any]) -> list[str]:
     join any event sharing a country. (The store's query narrows the search by CAMEO root; an
     event holding the very same sentence and date is found through ``wording_key``.)
     """
-    countries, actors = list_cell(rec.get("countries")), list_cell(rec.get("actors"))
+    countries, actors = _cell_values(rec.get("countries")), _cell_values(rec.get("actors"))
     if actors:
         base = {"a:" + a for a in actors} | {"n:" + c for c in countries}
     else:
