@@ -65,7 +65,16 @@ def as_set(value: Any) -> frozenset[str]:
     """A list cell in any form (``records.list_cell``) as a set of strings."""
     if type(value) is frozenset:
         return value
+    if type(value) is str:
+        return _text_set(value)
     return frozenset(list_cell(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_set(text: str) -> frozenset[str]:
+    # Cached: the store's rows carry their parties as JSON text, and a story's few party lists
+    # come back with every candidate the writer compares.
+    return frozenset(list_cell(text))
 
 
 def _as_date(value: Any) -> date | None:
