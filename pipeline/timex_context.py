@@ -338,6 +338,10 @@ def _perfect(words: list, i: int) -> bool:
 
 
 BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+# Words before a bare verb form that make it an infinitive or a passive, not a finite past.
+NOT_FINITE_BEFORE = frozenset({"to", "get", "gets", "got", "will", "shall", "would", "could", "should",
+                               "must", "may", "might", "can", "cannot", "did", "does", "do",
+                               "didn't", "doesn't", "don't", "won't", "not"})
 DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "this", "that",
                          "these", "those"})
 # Reporting verbs that are themselves the event when the date follows them in their clause.
@@ -370,6 +374,10 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
             if nxt == "to" and lw != "planned" or nxt == "for" and lw in ("set", "planned") or \
                     lw == "planned" and prv in BE_FORMS:
                 return "future", i
+            if lw == "set" and prv not in BE_FORMS and prv not in NOT_FINITE_BEFORE and not prv.endswith("'ll"):
+                # "the agency set Friday as the deadline", "when she set aside her plans": a
+                # finite "set" without "to"/"for" after it tells what was done
+                return "past", i
             continue
         if lw in ("is", "are") and nxt == "to":
             return "future", i   # "is to resume trading Tuesday"

@@ -90,6 +90,13 @@ WEEKDAYS = [
     ("The leaders will talk again next Tuesday.", TUE, "next Tuesday", "2026-01-20", "future"),
     ("The talks collapsed last Wednesday.", TUE, "last Wednesday", "2026-01-07", "past"),
     ("Bombs exploded outside the embassies Friday.", date(1998, 8, 7), "Friday", "1998-08-07", "past"),
+    # a finite "set" tells what was done; "set to"/"set for" and "will set" look ahead
+    ("The regulator had ruled against the airline and set Friday as the last day for refunds.",
+     TUE, "Friday", "2026-01-09", "past"),
+    ("On Friday, when the minister set aside her holiday to visit the flooded towns, the river rose.",
+     TUE, "Friday", "2026-01-09", "past"),
+    ("The court will set Friday as the date of the hearing.", TUE, "Friday", "2026-01-16", "future"),
+    ("The vote is set for Friday.", TUE, "Friday", "2026-01-16", "future"),
 ]
 
 
