@@ -408,6 +408,8 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
                 return "future", i   # "to be completed around Nov. 1"
             if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
                 continue
+            if leftward and lw in lx.intent_verbs and _infinitive(words, i):
+                return "future", i   # "agreed to buy the line in February": the buying is ahead
             if before in DETERMINERS and before != "that" or before in ("still", "yet", "newly") and \
                     (words[i + 2] if leftward and i + 2 < n else words[i - 2] if not leftward and i > 1 else "").lower() \
                     in DETERMINERS:

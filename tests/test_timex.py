@@ -516,3 +516,17 @@ def test_timex_year_earlier_comparison_does_not_move_the_story():
             "$21 million, compared with $17.5 million a year earlier.")
     got = [(t.text, t.value) for t in tag_timexes(text, date(1995, 10, 24)) if t.text == "a year earlier"]
     assert got == [("a year earlier", "1994-Q3"), ("a year earlier", "1994")]
+
+
+@pytest.mark.parametrize("text,phrase,value", [
+    # a date closing the infinitive after a past verb of intent dates what was still to come
+    ("The brewer agreed to sell its bottling unit to a rival for $40 million in March.",
+     "March", "2026-03"),
+    ("The two unions agreed to resume talks on Friday.", "Friday", "2026-01-16"),
+    ("The mayor promised to reopen the bridge in February.", "February", "2026-02"),
+    # the same verbs dated themselves, and plain past verbs, look back
+    ("The two unions agreed on Friday to resume talks.", "Friday", "2026-01-09"),
+    ("The brewer sold its bottling unit in March.", "March", "2025-03"),
+])
+def test_timex_infinitive_after_a_past_verb_of_intent_looks_ahead(text, phrase, value):
+    assert _find(text, TUE, phrase).value == value
