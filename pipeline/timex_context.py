@@ -442,6 +442,7 @@ def is_titled(doc: Doc, m: re.Match, group: str) -> bool:
 # ------------------------------------------------------------------------------------------
 
 MONTH_SLACK = 2  # months a past-tense date may lie ahead of the dct when a word looks ahead
+FAR_PAST_SLACK = 1  # months a date may lie ahead of the dct when its past verb is far from it
 
 
 def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
@@ -457,11 +458,13 @@ def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
         # A past verb next to the month puts it behind the dct ("In March, Beijing imposed" in a
         # January article is last March), unless a word between them looks ahead: "declared a
         # dividend payable Dec. 1" in late October is the coming December. A past verb further
-        # away may govern something else ("notified oil companies of a cutback in September").
+        # away may govern something else ("notified oil companies in August of a cutback in
+        # September"), but that is a coming step, the next month at most: "sold the unit to a
+        # rival for $40 million in March" in a January article is still last March.
         cue = doc.cue(doc.pos, doc.pos)
         if cue.prospective:   # "extended the loans through January": the span reaches ahead
             return y if month >= m0 - MONTH_SLACK else y + 1
-        slack = MONTH_SLACK if cue.words > NEAR_CUE_WORDS else 0
+        slack = FAR_PAST_SLACK if cue.words > NEAR_CUE_WORDS else 0
         return y if month <= m0 + slack else y - 1
     # A tense cue only overrides nearness beyond a short slack.
     if tense == "future":

@@ -530,3 +530,13 @@ def test_timex_year_earlier_comparison_does_not_move_the_story():
 ])
 def test_timex_infinitive_after_a_past_verb_of_intent_looks_ahead(text, phrase, value):
     assert _find(text, TUE, phrase).value == value
+
+
+@pytest.mark.parametrize("text,phrase,value", [
+    # a past verb far from the month still puts it behind, unless it is the coming month
+    ("The brewer sold its bottling unit to a rival for $40 million in March.", "March", "2025-03"),
+    ("The ministry notified the oil companies of a further cutback in February.", "February",
+     "2026-02"),
+])
+def test_timex_far_past_verb_allows_only_the_coming_month(text, phrase, value):
+    assert _find(text, TUE, phrase).value == value
