@@ -338,6 +338,10 @@ def _perfect(words: list, i: int) -> bool:
 
 
 BE_FORMS = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+# Words before a bare verb form that make it an infinitive or a passive, not a finite past.
+NOT_FINITE_BEFORE = frozenset({"to", "get", "gets", "got", "will", "shall", "would", "could", "should",
+                               "must", "may", "might", "can", "cannot", "did", "does", "do",
+                               "didn't", "doesn't", "don't", "won't", "not"})
 DETERMINERS = frozenset({"a", "an", "the", "his", "her", "their", "its", "our", "this", "that",
                          "these", "those"})
 # Reporting verbs that are themselves the event when the date follows them in their clause.
@@ -370,6 +374,10 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
             if nxt == "to" and lw != "planned" or nxt == "for" and lw in ("set", "planned") or \
                     lw == "planned" and prv in BE_FORMS:
                 return "future", i
+            if lw == "set" and prv not in BE_FORMS and prv not in NOT_FINITE_BEFORE and not prv.endswith("'ll"):
+                # "the agency set Friday as the deadline", "when she set aside her plans": a
+                # finite "set" without "to"/"for" after it tells what was done
+                return "past", i
             continue
         if lw in ("is", "are") and nxt == "to":
             return "future", i   # "is to resume trading Tuesday"
@@ -400,6 +408,8 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
                 return "future", i   # "to be completed around Nov. 1"
             if after == "by" or before in ("is", "are", "be", "been", "being", "am", "get", "gets"):
                 continue
+            if leftward and lw in lx.intent_verbs and _infinitive(words, i):
+                return "future", i   # "agreed to buy the line in February": the buying is ahead
             if before in DETERMINERS and before != "that" or before in ("still", "yet", "newly") and \
                     (words[i + 2] if leftward and i + 2 < n else words[i - 2] if not leftward and i > 1 else "").lower() \
                     in DETERMINERS:
@@ -432,6 +442,7 @@ def is_titled(doc: Doc, m: re.Match, group: str) -> bool:
 # ------------------------------------------------------------------------------------------
 
 MONTH_SLACK = 2  # months a past-tense date may lie ahead of the dct when a word looks ahead
+FAR_PAST_SLACK = 1  # months a date may lie ahead of the dct when its past verb is far from it
 
 
 def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
@@ -447,11 +458,13 @@ def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
         # A past verb next to the month puts it behind the dct ("In March, Beijing imposed" in a
         # January article is last March), unless a word between them looks ahead: "declared a
         # dividend payable Dec. 1" in late October is the coming December. A past verb further
-        # away may govern something else ("notified oil companies of a cutback in September").
+        # away may govern something else ("notified oil companies in August of a cutback in
+        # September"), but that is a coming step, the next month at most: "sold the unit to a
+        # rival for $40 million in March" in a January article is still last March.
         cue = doc.cue(doc.pos, doc.pos)
         if cue.prospective:   # "extended the loans through January": the span reaches ahead
             return y if month >= m0 - MONTH_SLACK else y + 1
-        slack = MONTH_SLACK if cue.words > NEAR_CUE_WORDS else 0
+        slack = FAR_PAST_SLACK if cue.words > NEAR_CUE_WORDS else 0
         return y if month <= m0 + slack else y - 1
     # A tense cue only overrides nearness beyond a short slack.
     if tense == "future":

@@ -35,6 +35,7 @@ class Lexicon:
     time_preps: frozenset     # words before a bare month/season/number that make it a time
     not_year_before: frozenset
     reporting_verbs: frozenset
+    intent_verbs: frozenset   # past verbs whose infinitive looks ahead ("agreed to buy ... in May")
     rate_words: frozenset     # amounts before "a year" that make it a rate ("$5 million a year")
     period_nouns: frozenset   # nouns after "Q3"/"H1" that make it a reporting period
     rules: tuple              # (name, compiled regex), in priority order
@@ -248,7 +249,8 @@ def lexicon() -> Lexicon:
         present_cues=frozenset(raw["present_cues"]), not_past_ed=frozenset(raw["not_past_ed"]),
         quantity_nouns=frozenset(raw["quantity_nouns"]), time_preps=frozenset(raw["time_preps"]),
         not_year_before=frozenset(raw["not_year_before"]),
-        reporting_verbs=frozenset(raw["reporting_verbs"]), rate_words=frozenset(raw["rate_words"]),
+        reporting_verbs=frozenset(raw["reporting_verbs"]), intent_verbs=frozenset(raw["intent_verbs"]),
+        rate_words=frozenset(raw["rate_words"]),
         period_nouns=frozenset(raw["period_nouns"]),
         rules=rules, boundary=boundary,
     )

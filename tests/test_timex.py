@@ -90,6 +90,13 @@ WEEKDAYS = [
     ("The leaders will talk again next Tuesday.", TUE, "next Tuesday", "2026-01-20", "future"),
     ("The talks collapsed last Wednesday.", TUE, "last Wednesday", "2026-01-07", "past"),
     ("Bombs exploded outside the embassies Friday.", date(1998, 8, 7), "Friday", "1998-08-07", "past"),
+    # a finite "set" tells what was done; "set to"/"set for" and "will set" look ahead
+    ("The regulator had ruled against the airline and set Friday as the last day for refunds.",
+     TUE, "Friday", "2026-01-09", "past"),
+    ("On Friday, when the minister set aside her holiday to visit the flooded towns, the river rose.",
+     TUE, "Friday", "2026-01-09", "past"),
+    ("The court will set Friday as the date of the hearing.", TUE, "Friday", "2026-01-16", "future"),
+    ("The vote is set for Friday.", TUE, "Friday", "2026-01-16", "future"),
 ]
 
 
@@ -509,3 +516,27 @@ def test_timex_year_earlier_comparison_does_not_move_the_story():
             "$21 million, compared with $17.5 million a year earlier.")
     got = [(t.text, t.value) for t in tag_timexes(text, date(1995, 10, 24)) if t.text == "a year earlier"]
     assert got == [("a year earlier", "1994-Q3"), ("a year earlier", "1994")]
+
+
+@pytest.mark.parametrize("text,phrase,value", [
+    # a date closing the infinitive after a past verb of intent dates what was still to come
+    ("The brewer agreed to sell its bottling unit to a rival for $40 million in March.",
+     "March", "2026-03"),
+    ("The two unions agreed to resume talks on Friday.", "Friday", "2026-01-16"),
+    ("The mayor promised to reopen the bridge in February.", "February", "2026-02"),
+    # the same verbs dated themselves, and plain past verbs, look back
+    ("The two unions agreed on Friday to resume talks.", "Friday", "2026-01-09"),
+    ("The brewer sold its bottling unit in March.", "March", "2025-03"),
+])
+def test_timex_infinitive_after_a_past_verb_of_intent_looks_ahead(text, phrase, value):
+    assert _find(text, TUE, phrase).value == value
+
+
+@pytest.mark.parametrize("text,phrase,value", [
+    # a past verb far from the month still puts it behind, unless it is the coming month
+    ("The brewer sold its bottling unit to a rival for $40 million in March.", "March", "2025-03"),
+    ("The ministry notified the oil companies of a further cutback in February.", "February",
+     "2026-02"),
+])
+def test_timex_far_past_verb_allows_only_the_coming_month(text, phrase, value):
+    assert _find(text, TUE, phrase).value == value
