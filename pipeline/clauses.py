@@ -1479,8 +1479,14 @@ def analyse_clause(sentence: str, date: tuple[int, int] | None = None,
     return clause_at(parse_sentence(sentence, spans), date)
 
 
-__all__ = ["Clause", "NO_CLAUSE", "Parse", "analyse_clause", "clause_at", "lexicon", "parse_sentence",
-           "tokenize"]
+
+
+# A detached phrase that places a date by another happening and its parties: ", three days after
+# Spavor", ", nine days after Meng's arrest", ", two weeks before the summit". A fronted date
+# (``_FRONT`` before it) is placed by the clause that follows it instead.
+_FRONT = re.compile(r"\s*(?:in|on|at|by|during|since|until|from|early|late|later|earlier)?\s*", re.IGNORECASE)
+_PLACED_BY = re.compile(r",\s+(?:[\w-]+\s+)?(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before)\s",
+                        re.IGNORECASE)
 
 
 def scope_end(parse: Parse, date: tuple[int, int]) -> int | None:
@@ -1499,13 +1505,6 @@ def scope_end(parse: Parse, date: tuple[int, int]) -> int | None:
     placed = None if _FRONT.fullmatch(parse.text[:date[0]]) else _PLACED_BY.search(parse.text, date[1])
     end = _scope_end(toks, segs, k)
     return placed.start() if placed and (end is None or placed.start() < end) else end
-
-
-# A detached phrase that places a date by another happening and its parties: ", three days
-# after Spavor", ", nine days after Meng's arrest", ", two weeks before the summit".
-_FRONT = re.compile(r"\s*(?:in|on|at|by|during|since|until|from|early|late|later|earlier)?\s*", re.IGNORECASE)
-_PLACED_BY = re.compile(r",\s+(?:[\w-]+\s+)?(?:hours?|days?|weeks?|months?|years?)\s+(?:after|before)\s",
-                        re.IGNORECASE)
 
 
 def _scope_end(toks: list[_Tok], segs: list[_Seg], k: int) -> int | None:
@@ -1539,3 +1538,7 @@ def _names_happening(toks: list[_Tok], j: int, hi: int) -> bool:
         if not (t.cap or t.poss or t.low in ("the", "a", "an", "its", "their", "his", "her", "'s", "’s")):
             return False
     return False
+
+
+__all__ = ["Clause", "NO_CLAUSE", "Parse", "analyse_clause", "clause_at", "lexicon", "parse_sentence",
+           "scope_end", "tokenize"]

@@ -813,7 +813,7 @@ class Store:
 
     def _candidate_ids(self, conn: sa.Connection, params: dict[str, Any]) -> list[str]:
         """The ids of the stored events a mention may merge with (``candidates_statement``)."""
-        coded, rank = bool(params["root"]), params.pop("rank")
+        coded, rank = bool(params["root"]), params["rank"]   # rank picks the statement, binds nothing
         return [r[0] for r in self._run_compiled(conn, ("candidates", coded, rank), candidates_statement(coded, rank),
                                                  params)[1]]
 
