@@ -162,6 +162,20 @@ def _handler_class(web: LocalWeb):
             if body:
                 self.wfile.write(body)
 
+        def _stream_50mb(self, fill: bytes, header: tuple[str, str]) -> None:
+            """A 50 MB HTML answer (sized by ``header``, or closed at its end); the client may hang up."""
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header(*header)
+            self.end_headers()
+            self.close_connection = True
+            chunk = b"<p>" + fill * 65_530 + b"</p>\n"
+            try:
+                for _ in range(50 * 1024 * 1024 // len(chunk)):
+                    self.wfile.write(chunk)
+            except OSError:
+                pass
+
         def _fixture(self, name: str) -> bytes:
             return (WEB_FIXTURES / name).read_text(encoding="utf-8").replace("{BASE}", web.base).encode("utf-8")
 
@@ -202,31 +216,9 @@ def _handler_class(web: LocalWeb):
                 time.sleep(web.slow_s)
                 return self._send(200, self._fixture("page.html"))
             if path == "/huge":
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", str(50 * 1024 * 1024))
-                self.end_headers()
-                chunk = b"<p>" + b"x" * 65_530 + b"</p>\n"
-                try:
-                    for _ in range(50 * 1024 * 1024 // len(chunk)):
-                        self.wfile.write(chunk)
-                except OSError:
-                    pass
-                self.close_connection = True
-                return None
+                return self._stream_50mb(b"x", ("Content-Length", str(50 * 1024 * 1024)))
             if path == "/huge-unsized":
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Connection", "close")
-                self.end_headers()
-                self.close_connection = True
-                chunk = b"<p>" + b"y" * 65_530 + b"</p>\n"
-                try:
-                    for _ in range(50 * 1024 * 1024 // len(chunk)):
-                        self.wfile.write(chunk)
-                except OSError:
-                    pass
-                return None
+                return self._stream_50mb(b"y", ("Connection", "close"))
             if path == "/binary":
                 return self._send(200, os.urandom(20_000), "text/html")
             if path == "/hostile.html":

@@ -258,14 +258,19 @@ def test_dashboard_empty_paste_is_a_clear_error(app, store_url):
     assert len(_stored(store_url)) == before
 
 
-def test_dashboard_adds_a_pasted_article(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'add.db'}"
+
+def _open_add_tab(url: str, monkeypatch) -> AppTest:
+    """The "Add articles" tab of an open run (no editor secret) on the store ``url``, holding one event."""
     fill_store(url, EVENTS.head(1), TITLES)
     monkeypatch.setenv("TIMELINE_DB", url)
     monkeypatch.delenv("TIMELINE_EDITOR_SECRET", raising=False)
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["tab"] = "add"
-    at.run()
+    return at.run()
+
+def test_dashboard_adds_a_pasted_article(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'add.db'}"
+    at = _open_add_tab(url, monkeypatch)
     _by_label(at.text_area, "Article text").set_value(
         "Canada and China sign canola deal\n\nOn March 3, 2026, Canada and China signed a canola agreement in Ottawa.")
     next(b for b in at.button if b.label == "Read articles").click().run()
@@ -534,12 +539,7 @@ def test_dashboard_link_text_in_notices_is_plain_text(app):
 
 def test_dashboard_article_titles_are_plain_text_when_adding(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'md.db'}"
-    fill_store(url, EVENTS.head(1), TITLES)
-    monkeypatch.setenv("TIMELINE_DB", url)
-    monkeypatch.delenv("TIMELINE_EDITOR_SECRET", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["tab"] = "add"
-    at.run()
+    at = _open_add_tab(url, monkeypatch)
     headline = "Canola [Log in again](http://e.invalid/l) ![x](http://127.0.0.1:8699/p.png)"
     _by_label(at.text_area, "Article text").set_value(
         f"{headline}\n\nOn March 3, 2026, Canada and China signed a canola agreement in Ottawa.")
@@ -627,12 +627,7 @@ def test_dashboard_wrong_secrets_back_off(app, monkeypatch):
 
 def test_dashboard_adds_an_article_by_link(tmp_path, monkeypatch, local_web):
     url = f"sqlite:///{tmp_path / 'link.db'}"
-    fill_store(url, EVENTS.head(1), TITLES)
-    monkeypatch.setenv("TIMELINE_DB", url)
-    monkeypatch.delenv("TIMELINE_EDITOR_SECRET", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.query_params["tab"] = "add"
-    at.run()
+    at = _open_add_tab(url, monkeypatch)
     _by_label(at.text_input, "or add by link").set_value(local_web.url("/redirect/1") + " " + local_web.url("/status/404"))
     next(b for b in at.button if b.label == "Read articles").click().run()
     assert any("HTTP 404" in e.value for e in at.error)

@@ -122,14 +122,17 @@ SEED_MEETING = ("Carney is scheduled to meet Premier Li Qiang and Zhao Leji, cha
                 "Jinping on Friday.")
 
 
+def _bounds(text: str, timexes: list) -> list[tuple[int, int]]:
+    """``clause_bounds`` of a one-sentence text with these timexes."""
+    return clause_bounds(Sentence(0, 0, len(text), text), dated_spans(timexes, text))
+
+
 def test_events_clause_bounds_split_two_dates():
     text = SEED_MEETING
-    s = Sentence(0, 0, len(text), text)
-    spans = dated_spans([
+    (a0, a1), (b0, b1) = _bounds(text, [
         _timex(text, "Thursday", "2026-01-15", date(2026, 1, 15), date(2026, 1, 15), "day", "relative"),
         _timex(text, "Friday", "2026-01-16", date(2026, 1, 16), date(2026, 1, 16), "day", "relative"),
-    ], text)
-    (a0, a1), (b0, b1) = clause_bounds(s, spans)
+    ])
     assert "Li Qiang" in text[a0:a1] and "Xi Jinping" not in text[a0:a1]
     assert "Xi Jinping" in text[b0:b1] and "Li Qiang" not in text[b0:b1]
     assert a1 == b0 and a0 == 0 and b1 == len(text)
@@ -338,12 +341,10 @@ def test_events_code_only_what_cameo_names(text, phrase, code):
 def test_events_clause_bounds_keep_a_fronted_date_with_its_clause():
     # "In March, China responded ...": the comma after a fronted date does not end its clause.
     text = "In March, China responded with tariffs on Canadian canola oil, and in August it added a deposit."
-    s = Sentence(0, 0, len(text), text)
-    spans = dated_spans([
+    (a0, a1), (b0, b1) = _bounds(text, [
         _timex(text, "March", "2025-03", date(2025, 3, 1), date(2025, 3, 31), "month", "narrative"),
         _timex(text, "August", "2025-08", date(2025, 8, 1), date(2025, 8, 31), "month", "narrative"),
-    ], text)
-    (a0, a1), (b0, b1) = clause_bounds(s, spans)
+    ])
     assert "China responded with tariffs on Canadian canola oil" in text[a0:a1]
     assert "it added a deposit" in text[b0:b1] and "China" not in text[b0:b1]
 
