@@ -44,6 +44,11 @@ def _codes() -> dict[str, tuple[str, float]]:
     return {row["code"]: (row["label"], float(row["goldstein"])) for row in _read_rows(CODES_FILE)}
 
 
+def code_roots() -> tuple[str, ...]:
+    """Every CAMEO root (the two-digit families "01" to "20"), in order."""
+    return tuple(sorted({code[:2] for code in _codes()}))
+
+
 def goldstein_table() -> dict[str, float]:
     """Return the Goldstein score of every CAMEO code (codes as strings)."""
     return {code: score for code, (_, score) in _codes().items()}

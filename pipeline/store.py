@@ -18,7 +18,7 @@ import hashlib
 import json
 import time
 import uuid
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Callable, Iterable, Iterator
@@ -28,6 +28,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 
+from pipeline.cameo import code_roots
 from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
 from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, merge_score, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, WebFetch, list_cell
@@ -129,7 +130,12 @@ def candidates_statement(coded: bool = True, rank: int = 0) -> sa.Select:
     and root when ``coded``): the ids of the events it may merge with, in id order. A coded mention
     meets events of its CAMEO root or uncoded ones (different roots never merge). What the merge
     gates read of each comes from the writer's cache of prepared events, or from ``events``."""
-    keys = sa.and_(_KEYS, _ek.root.in_([sa.bindparam("root", type_=sa.String), sa.literal("")])) if coded else _KEYS
+    # An uncoded mention meets every root; naming them all (rather than leaving the root out) lets
+    # the key table's index, ordered by (key, root, rank, date_start), seek each rank's period
+    # instead of walking every row of a busy key such as "c:CHN".
+    roots = [sa.bindparam("root", type_=sa.String), sa.literal("")] if coded else [
+        sa.literal(r) for r in ("",) + code_roots()]
+    keys = sa.and_(_KEYS, _ek.root.in_(roots))
     # The same period; periods running at the mention's start; finer periods starting inside it
     # (on its first day included: "January" inside "the first quarter"). What overlaps is only a
     # candidate: ``merge.best_match`` decides (containment, a week's overlap).
@@ -161,9 +167,8 @@ def candidates_statement(coded: bool = True, rank: int = 0) -> sa.Select:
 # mention, so even a cold cache answers most lookups within a few hundred articles.
 GATE_CACHE_SIZE = 65_536
 _EVENT_BY_ID = sa.select(events_table).where(events_table.c.event_id == sa.bindparam("eid"))
-# The event holding a mention of this sentence and date (its wording key), if any.
-_TWIN = (sa.select(event_keys_table.c.event_id).where(event_keys_table.c.key == sa.bindparam("k"))
-         .order_by(event_keys_table.c.event_id).limit(1))
+# Wording keys (a mention's sentence and date) looked up per statement: the event holding each.
+_TWIN_CHUNK = 200
 _EVENTS_EXIST = sa.select(events_table.c.event_id).where(
     events_table.c.event_id.in_(sa.bindparam("ids", expanding=True)))
 # What a merge may change in a stored event: everything but its id (``merge.fold`` decides).
@@ -286,6 +291,8 @@ class _Pending:
     suspects: set[str] = field(default_factory=set)
     # Stored events this article changes: id -> (date_start, precision, keys) as the store holds them.
     stored: dict[str, tuple[str, str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
+    # Wording key -> the stored event holding it (the smallest id), read once for the whole article.
+    twins: dict[str, str] = field(default_factory=dict)
 
     def sharing(self, keys: Iterable[str]) -> list[tuple[str, Mention]]:
         """(id, prepared form) of the pending events filed under any of ``keys``."""
@@ -349,7 +356,7 @@ class Store:
         self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
         # Statements the writer runs on the driver, compiled once: (SQL, bind order, fixed binds).
         self._compiled: dict[Any, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
-        self._gates_sql: dict[int, str] = {}
+        self._gates_sql: dict[Any, str] = {}   # n, or ("twins", n) -> SQL
         self._write_sql: dict[tuple, str] = {}
         # event id -> merge.prepare of the stored row, valid while the store's generation is
         # ``self._generation`` (this writer's last commit); see ``_writing``.
@@ -552,6 +559,7 @@ class Store:
         """Merge the mentions of a stored article into the events and write them; returns the
         number of events created and each mention's event id."""
         batch = _Pending(article.published.isoformat(), self._ids_in_use(conn, rows))
+        batch.twins = self._stored_twins(conn, [wording_key(m.rec) for m in rows.mentions])
         mention_rows: list[dict[str, Any]] = []
         for m in rows.mentions:
             target = self._find_match(conn, m, batch)
@@ -593,15 +601,20 @@ class Store:
         m = mentions_table.c
         mentions = conn.execute(sa.select(m.data, *[m[c] for c in MENTION_COLUMNS])
                                 .where(m.event_id == event_id)).mappings().all()
+        # Copies of one sentence (syndication, near-copies) vote alike: each distinct mention is
+        # judged once and votes as many times as it is stored.
+        alike: Counter[Mention] = Counter(prepare(mention_record(dict(mention), row)) for mention in mentions)
         votes: dict[str, int] = {}
-        need = len(mentions) // 2 + 1   # a strict majority
-        for done, mention in enumerate(mentions, 1):
-            choice = best_match(prepare(mention_record(dict(mention), row)), candidates.items())
+        need = len(mentions) // 2 + 1   # a strict majority (so at most one event reaches it)
+        left = len(mentions)
+        for mention, copies in alike.most_common():
+            left -= copies
+            choice = best_match(mention, candidates.items())
             if choice is not None:
-                votes[choice] = votes.get(choice, 0) + 1
+                votes[choice] = votes.get(choice, 0) + copies
                 if votes[choice] >= need:
                     return choice if choice in finer else None
-            if max(votes.values(), default=0) + len(mentions) - done < need:
+            if max(votes.values(), default=0) + left < need:
                 return None   # no event can reach a majority any more
         return None
 
@@ -905,11 +918,32 @@ class Store:
         if pending:
             event = batch.events[pending[0]]
         else:
-            rows = self._run_compiled(conn, "twin", _TWIN, {"k": words})[1]
-            if not rows:
+            stored = batch.twins.get(words)
+            if stored is None:
                 return None
-            event = batch.events.get(rows[0][0]) or self._event_row(conn, rows[0][0])
+            event = batch.events.get(stored) or self._event_row(conn, stored)
         return event if codes_compatible(event, m.prepared) else None
+
+    def _stored_twins(self, conn: sa.Connection, keys: list[str]) -> dict[str, str]:
+        """{wording key: the smallest id of the stored events filed under it} for ``keys``, in a
+        few queries for a whole article (its mentions' twins do not change while it is merged:
+        what it creates or joins is pending in the batch, checked first)."""
+        wanted = sorted({k for k in keys if k})
+        found: dict[str, str] = {}
+        for start in range(0, len(wanted), _TWIN_CHUNK):
+            chunk = wanted[start:start + _TWIN_CHUNK]
+            for key, event_id in self._driver_rows(conn, self._twins_statement(len(chunk)), tuple(chunk))[1]:
+                found[key] = event_id
+        return found
+
+    def _twins_statement(self, n: int) -> str:
+        """SELECT of (key, smallest event id) for ``n`` keys, in the driver's parameter style."""
+        if ("twins", n) not in self._gates_sql:
+            q = self.engine.dialect.identifier_preparer.quote
+            self._gates_sql[("twins", n)] = (
+                f"SELECT {q('key')}, MIN({q('event_id')}) FROM {q(event_keys_table.name)} "
+                f"WHERE {q('key')} IN ({', '.join([self._mark] * n)}) GROUP BY {q('key')}")
+        return self._gates_sql[("twins", n)]
 
     def _event_row(self, conn: sa.Connection, event_id: str) -> dict[str, Any]:
         """One stored event as a dict, read straight on the driver (once per merged mention)."""
