@@ -304,6 +304,7 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
         if period[0] == "quarter" and c.rule in ("quarter", "qcode"):
             if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
+                doc.fiscal_quarter = c.rule == "quarter" and "fiscal" in (c.match["adj"] or "").lower()
             doc.quarter_pos = s
     note(doc, c.rule, s, e, period, basis, typ)
     confidence = 1.0 if doc.choice is None else round(0.5 + 0.5 * doc.choice.margin, 2)

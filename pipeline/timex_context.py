@@ -172,7 +172,7 @@ QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
 class Doc:
     """Per-document state: text, dct, sentence and paragraph starts, and the narrative state."""
 
-    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos",
+    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos", "fiscal_quarter",
                  "_tense", "last_day", "past_day", "day_month", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
                  "_has_quarter")
 
@@ -183,6 +183,7 @@ class Doc:
         self.anchor = None          # last explicit/relative period mentioned
         self.quarter = None         # last quarter mentioned, and where
         self.quarter_pos = -10**9
+        self.fiscal_quarter = False  # the quarter reported on was named in fiscal terms
         self.last_day = None        # last day-precision date mentioned (clock times attach to it)
         self.past_day = None        # the last one on or before the dct
         self.day_month = None       # a month the story moved to after the last day ("In June, ...")
@@ -235,7 +236,7 @@ class Doc:
             t, i = _scan_tense(self.lx, left, True)
             if t:
                 c = Cue(t, t == "past" and _perfect(left, i), _prospective(left, i), i,
-                        _span_end(left, i))
+                        _span_end(left, i), _deferred(self.lx, left, i))
             else:
                 right = WORD_RE.findall(self.text, end, e)
                 t, i = _scan_tense(self.lx, right, False)
@@ -285,6 +286,7 @@ class Cue(NamedTuple):
                         # ("declared a dividend payable Dec. 1", "extended the bid to Nov. 6")
     words: int          # words between the cue and the date (-1 without a cue)
     span_end: bool      # the date closes a span the verb opens ("lasted until ... February 1945")
+    deferred: bool = False  # a past verb moved something to the date ("postponed until Tuesday")
 
 
 NO_CUE = Cue("", False, False, -1, False)
@@ -326,6 +328,21 @@ def _span_end(words: list, i: int) -> bool:
     """Whether the date closes a span that the clause's verb opens ("lasted until the fall of
     Budapest in February 1945"): "until" or "till" between the cue at ``words[i]`` and the date."""
     return any(w.lower() in ("until", "till") for w in words[:i])
+
+
+DEFERRAL_REACH = 8   # words from the deferral verb to the date ("postponed until Tuesday morning
+                     # any action", "extended its deadline until 9 a.m. EST Tuesday")
+
+
+def _deferred(lx, words: list, i: int) -> bool:
+    """Whether the past cue at ``words[i]`` (words nearest first, leftwards) moves something to the
+    date: a verb of deferral, not in the past perfect, with "until" or "till" between it and the
+    date or "to" right before it ("postponed until Tuesday", "extended the deadline to Friday";
+    not "had been extended to Friday", "lasted until Tuesday", "extended their offers to acquire
+    the company Friday")."""
+    if i < 0 or i > DEFERRAL_REACH or words[i].lower() not in lx.deferral_verbs or _perfect(words, i):
+        return False
+    return words[0].lower() == "to" or any(w.lower() in ("until", "till") for w in words[:i])
 
 
 def _perfect(words: list, i: int) -> bool:
@@ -488,9 +505,11 @@ def resolve_weekday(doc: Doc, wd: int, tense: str, rel: str = "") -> date:
         return d + timedelta(days=fwd)
     if rel == "this":
         return d + timedelta(days=diff)
-    if tense == "past":
+    if tense == "past" and not doc.cue(doc.pos, doc.pos).deferred:
         return d - timedelta(days=(-diff) % 7)
-    if tense == "future":
+    if tense in ("past", "future"):
+        # a past verb that moves something to the day ("postponed until Tuesday", "extended
+        # the deadline to Friday") dates what is still to come
         return d + timedelta(days=diff % 7)
     if tense == "present":
         fwd, back = diff % 7, (-diff) % 7

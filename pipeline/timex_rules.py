@@ -235,6 +235,48 @@ def _h_month(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
+# "the quarter ended Sept. 30", "the quarter ending July 31": the three months up to that day
+ENDED_RE = re.compile(r"\s*,?\s*(?:that\s+)?(?P<verb>ended|ending)\s+(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?![\d,.]\d)")
+
+
+def _reported_value(doc: Doc, p: tuple) -> str:
+    """TIMEX3 value of a quarter counted from the one a report is about ("the quarter", "a year
+    earlier"): when that one was named as a fiscal quarter ("the fiscal first quarter"), which
+    calendar quarter it is, is not said ("1989-QX")."""
+    v = period_value(p)
+    return v[:-1] + "X" if doc.fiscal_quarter and p[0] == "quarter" else v
+
+
+# The period a comparison is about when it is not the quarter: "For the nine months, net was
+# $81 million, up from $77 million a year earlier" (the first nine months of the year before).
+YTD_RE = re.compile(r"\b(?:(?:nine|six|9|6)[\s-]+months?|first\s+half|(?:year|months?)[\s-]+to[\s-]+date)\b|(?P<q>quarter)", re.I)
+
+
+def _year_to_date(doc: Doc, pos: int) -> bool:
+    """Whether an earnings comparison at ``pos`` is about the months of the year so far rather
+    than the quarter: the last period named since the previous sentence's start is "the nine
+    months", "the first half", "year to date"."""
+    s = doc.sentence(pos, pos)[0]
+    if s > 0:
+        s = doc.sentence(s - 1, s - 1)[0]
+    last = None
+    for last in YTD_RE.finditer(doc.text, s, pos):
+        pass
+    return last is not None and not last["q"]
+
+
+def _ended_quarter(doc: Doc, m: re.Match) -> tuple | None:
+    """The calendar quarter of "the quarter ended July 31": the one holding most of its three
+    months (May to July: the second quarter)."""
+    e = ENDED_RE.match(doc.text, m.end())
+    if e is None or e["mon"].lower().rstrip(".") not in doc.lx.month_of:
+        return None
+    mo = month_number(e["mon"])
+    y = resolve_month(doc, mo, "past" if e["verb"].lower() == "ended" else "present")
+    mid = (mo - 2) % 12 + 1   # the middle month of the three
+    return ("quarter", y - (mid > mo), (mid - 1) // 3 + 1)
+
+
 def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the third quarter", "the first half of 2020", "the year-ago quarter"."""
     adj = re.sub(r"[\s-]+", " ", (m["adj"] or "").lower()).split()
@@ -272,6 +314,8 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
             p = cur
         elif {"next"} & set(adj):
             p = shift(cur, 1, unit)
+        elif unit == "quarter" and not doc.fiscal_quarter and (ended := _ended_quarter(doc, m)) is not None:
+            p = ended   # "the quarter ended July 31": the quarter is dated by its last day
         elif doc.quarter is not None and unit == "quarter" and not ({"latest", "last", "previous", "prior"} & set(adj)):
             p = doc.quarter
         else:
@@ -280,7 +324,8 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
         if earlier:
             # "the year-earlier quarter" compares: it never becomes the quarter reported on
             p, told = shift(p, -1, "year"), True
-        return Resolution("DATE", period_value(p), "", p, "narrative" if told else "relative")
+        value = _reported_value(doc, p) if told and unit == "quarter" else period_value(p)
+        return Resolution("DATE", value, "", p, "narrative" if told else "relative")
     else:
         y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
@@ -317,9 +362,12 @@ QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means
 def _h_yearearlier(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the year-earlier quarter", "year-ago": the same period a year before."""
     what = (m["what"] or "").lower()
+    if doc.quarter is not None and what != "quarter" and _year_to_date(doc, m.start()):
+        p = ("year", doc.quarter[1] - 1)   # "for the nine months, ... year-earlier net income"
+        return Resolution("DATE", period_value(p), "", p, "narrative")
     if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < QUARTER_REACH):
         p = shift(doc.quarter, -1, "year")
-        return Resolution("DATE", period_value(p), "", p, "narrative")
+        return Resolution("DATE", _reported_value(doc, p), "", p, "narrative")
     if what == "quarter":
         p = shift(shift(period_of(doc.dct, "quarter"), -1, "quarter"), -1, "year")
         return Resolution("DATE", period_value(p), "", p, "relative")
@@ -760,8 +808,12 @@ def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
         narrative = True
     if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
+        # (or the same months of last year: "for the nine months, ... a year earlier")
+        if _year_to_date(doc, m.start()):
+            p = ("year", doc.quarter[1] - 1)
+            return Resolution("DATE", period_value(p), amod, p, "narrative")
         p = shift(doc.quarter, -1, "year")
-        return Resolution("DATE", period_value(p), amod, p, "narrative")
+        return Resolution("DATE", _reported_value(doc, p), amod, p, "narrative")
     if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
         base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
     elif narrative and direction == "ago":

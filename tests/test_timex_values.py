@@ -1,0 +1,72 @@
+"""TIMEX3 values of earnings periods and of deferred days (issue 11): table tests, each a
+sentence and a publication date in, the value of one expression out."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.timex import tag_timexes
+
+
+def _values(text: str, dct: date, phrase: str) -> list[str]:
+    """Values of every timex whose text is exactly ``phrase`` (fails the test if none)."""
+    found = [t.value for t in tag_timexes(text, dct) if t.text == phrase]
+    assert found, f"{phrase!r} not tagged in {text!r}: {tag_timexes(text, dct)}"
+    return found
+
+
+OCT26 = date(1989, 10, 26)
+
+QUARTERS = [
+    # "the quarter ended July 31" is May to July: most of it lies in the second quarter
+    ("In the quarter ended July 31, Jayark had 5.6 million shares outstanding.", date(1989, 10, 30),
+     "the quarter", ["1989-Q2"]),
+    ("Kemper earned $92 million for the quarter ended Sept. 30.", OCT26, "the quarter", ["1989-Q3"]),
+    # a quarter named in fiscal terms: the quarters counted from it are not calendar quarters
+    ("Delta earnings soared 33% in the fiscal first quarter. For the quarter ended Sept. 30, "
+     "Delta posted net income of $133 million, up from $100 million a year earlier. During the "
+     "quarter, Delta issued 2.5 million shares.", OCT26, "the quarter", ["1989-QX", "1989-QX"]),
+    ("Delta earnings soared 33% in the fiscal first quarter. For the quarter ended Sept. 30, "
+     "Delta posted net income of $133 million, up from $100 million a year earlier.", OCT26,
+     "a year earlier", ["1988-QX"]),
+    ("Delta earnings soared 33% in the fiscal first quarter.", OCT26, "the fiscal first quarter",
+     ["1989-Q1"]),
+    # a calendar quarter keeps its number in the comparisons
+    ("Delta earnings soared 33% in the third quarter. During the quarter, Delta posted net income "
+     "of $133 million, up from $100 million a year earlier.", OCT26, "a year earlier", ["1988-Q3"]),
+    # the nine months (or the first half) of the year are compared with those of the year before
+    ("RMS lost $158,666 in the third quarter. For the nine months, the company reported a net "
+     "loss of $608,413, compared with year-earlier net income of $967,809.", OCT26,
+     "year-earlier", ["1988"]),
+    ("EDS earned $121 million in the third quarter. In the nine months, non-GM accounts were 45% "
+     "of its business, compared with 40% a year earlier.", OCT26, "a year earlier", ["1988"]),
+    ("Travelers earned $106 million in the third quarter. In the first nine months, net was $306 "
+     "million. The year-ago results included a $415 million charge.", OCT26, "year-ago", ["1988"]),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,values", QUARTERS)
+def test_timex_values_earnings_periods(text, dct, phrase, values):
+    assert _values(text, dct, phrase) == values
+
+
+THU = date(2000, 3, 30)   # a Thursday
+DEFERRED = [
+    # a past verb that moves something to a day dates what is still to come
+    ("U.S. Immigration officials postponed until Tuesday morning any action on the case.", THU,
+     "Tuesday morning", "2000-04-04TMO"),
+    ("The INS extended its deadline until 9 a.m. EST Tuesday.", THU, "9 a.m. EST Tuesday",
+     "2000-04-04T09:00"),
+    ("The judge moved the hearing to Monday.", THU, "Monday", "2000-04-03"),
+    # ... but not a span that ended, a plan told in the past perfect, nor an infinitive's object
+    ("The strike lasted until Tuesday.", THU, "Tuesday", "2000-03-28"),
+    ("The offer had been extended to Friday.", THU, "Friday", "2000-03-24"),
+    ("Two rival bidders extended their offers to acquire the company Monday.", THU, "Monday",
+     "2000-03-27"),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,value", DEFERRED)
+def test_timex_values_deferred_days(text, dct, phrase, value):
+    assert _values(text, dct, phrase) == [value]
