@@ -172,7 +172,7 @@ QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
 class Doc:
     """Per-document state: text, dct, sentence and paragraph starts, and the narrative state."""
 
-    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos", "fiscal_quarter",
+    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos", "fiscal_quarter", "ended",
                  "_tense", "last_day", "past_day", "day_month", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
                  "_has_quarter")
 
@@ -184,6 +184,7 @@ class Doc:
         self.quarter = None         # last quarter mentioned, and where
         self.quarter_pos = -10**9
         self.fiscal_quarter = False  # the quarter reported on was named in fiscal terms
+        self.ended = None           # (where, period): "the second quarter ended Oct. 31" dates the day
         self.last_day = None        # last day-precision date mentioned (clock times attach to it)
         self.past_day = None        # the last one on or before the dct
         self.day_month = None       # a month the story moved to after the last day ("In June, ...")

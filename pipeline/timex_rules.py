@@ -108,6 +108,12 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
         if y is None:
             return None
         p, basis = ("day", y, mo, day), "narrative"
+    elif doc.ended is not None and doc.ended[0] == m.start() and not is_bc(doc.ended[1]):
+        # "the second quarter ended Oct. 31": the day the quarter ended, in its year or the next
+        q = doc.ended[1]
+        end = q[1] * 12 + 3 * q[2]
+        y = min((q[1], q[1] + 1), key=lambda yy: abs(yy * 12 + mo - end))
+        p, basis = ("day", y, mo, day), "narrative"
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
         y, basis = _month_year(doc, m, mo, rel)
@@ -277,8 +283,30 @@ def _ended_quarter(doc: Doc, m: re.Match) -> tuple | None:
     return ("quarter", y - (mid > mo), (mid - 1) // 3 + 1)
 
 
+# "the comparable year-ago quarter, the second quarter ended Oct. 31": an apposition names
+# which quarter the year-ago one is.
+APPOSED_QUARTER = re.compile(r"\s*,\s*(?:the\s+|its\s+)?(?:fiscal\s+)?(?P<ord>first|second|third|fourth)[\s-]+quarter\b", re.I)
+YEAR_AGO_BEFORE = re.compile(r"(?:year[\s-]+(?:ago|earlier)|prior[\s-]+year)\s+(?:quarter|period)\s*,\s*(?:the\s+|its\s+)?\Z", re.I)
+
+
+def _quarter_ended(doc: Doc, m: re.Match, res: Resolution) -> Resolution:
+    """Note the quarter whose last day is written right after it ("the second quarter ended
+    Oct. 31"), so that the day takes the quarter's year; return ``res``."""
+    if res.period is not None and res.period[0] == "quarter":
+        e = ENDED_RE.match(doc.text, m.end())
+        if e is not None:
+            doc.ended = (e.start("mon"), res.period)
+    return res
+
+
 def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the third quarter", "the first half of 2020", "the year-ago quarter"."""
+    res = _quarter(doc, m)
+    return res if res is None else _quarter_ended(doc, m, res)
+
+
+def _quarter(doc: Doc, m: re.Match) -> Resolution | None:
+    """The quarter or half of ``_h_quarter``."""
     adj = re.sub(r"[\s-]+", " ", (m["adj"] or "").lower()).split()
     det = (m["det"] or "").lower()
     unit = m["q"].lower()
@@ -324,8 +352,17 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
         if earlier:
             # "the year-earlier quarter" compares: it never becomes the quarter reported on
             p, told = shift(p, -1, "year"), True
+            ap = APPOSED_QUARTER.match(doc.text, m.end()) if unit == "quarter" else None
+            if ap is not None:   # "..., the second quarter ended Oct. 31": that one
+                p = ("quarter", p[1], doc.lx.ordinal_of[ap["ord"].lower()])
+                return Resolution("DATE", period_value(p), "", p, "narrative")
         value = _reported_value(doc, p) if told and unit == "quarter" else period_value(p)
         return Resolution("DATE", value, "", p, "narrative" if told else "relative")
+    elif unit == "quarter" and YEAR_AGO_BEFORE.search(doc.text, max(0, m.start() - 60), m.start()):
+        # "the year-ago quarter, the second quarter ended Oct. 31": the year before the one
+        # reported on
+        y = (doc.quarter[1] if doc.quarter is not None else quarter_year(doc, q, tense)) - 1
+        basis = "narrative"
     else:
         y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:

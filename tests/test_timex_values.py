@@ -18,6 +18,10 @@ def _values(text: str, dct: date, phrase: str) -> list[str]:
 
 OCT26 = date(1989, 10, 26)
 
+SCI = ("Service Corp. expects to report net income of 15 cents a share for the third quarter. "
+       "In the comparable year-ago quarter, the second quarter ended Oct. 31, Service Corp. had a "
+       "loss of about $12.5 million.")
+
 QUARTERS = [
     # "the quarter ended July 31" is May to July: most of it lies in the second quarter
     ("In the quarter ended July 31, Jayark had 5.6 million shares outstanding.", date(1989, 10, 30),
@@ -43,6 +47,11 @@ QUARTERS = [
      "of its business, compared with 40% a year earlier.", OCT26, "a year earlier", ["1988"]),
     ("Travelers earned $106 million in the third quarter. In the first nine months, net was $306 "
      "million. The year-ago results included a $415 million charge.", OCT26, "year-ago", ["1988"]),
+    # an apposition names the year-ago quarter, and the day it ended takes the quarter's year
+    (SCI, date(1989, 10, 27), "the comparable year-ago quarter", ["1988-Q2"]),
+    (SCI, date(1989, 10, 27), "the second quarter", ["1988-Q2"]),
+    (SCI, date(1989, 10, 27), "Oct. 31", ["1988-10-31"]),
+    ("Sun posted a loss for its fourth quarter ended June 30.", OCT26, "June 30", ["1989-06-30"]),
 ]
 
 
