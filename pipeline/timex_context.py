@@ -173,7 +173,7 @@ class Doc:
     """Per-document state: text, dct, sentence and paragraph starts, and the narrative state."""
 
     __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos", "fiscal_quarter", "ended",
-                 "_tense", "last_day", "past_day", "day_month", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
+                 "_tense", "last_day", "past_day", "day_month", "day_month_until", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
                  "_has_quarter")
 
     def __init__(self, text: str, dct: date):
@@ -188,6 +188,7 @@ class Doc:
         self.last_day = None        # last day-precision date mentioned (clock times attach to it)
         self.past_day = None        # the last one on or before the dct
         self.day_month = None       # a month the story moved to after the last day ("In June, ...")
+        self.day_month_until = None  # where that month stops counting (a month told against the dct)
         self.pos = 0                # start of the expression being resolved
         self.focus = None           # the narrative focus (timex_anchor.Focus), or None
         self.news_refs = 0          # expressions told against the dct so far ("on Thursday")
@@ -390,7 +391,9 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
             # "set to", "due to", "is planned", "set for Friday" look ahead; "the record high set
             # on Aug. 6" and "the government planned to pay" do not
             if nxt == "to" and lw != "planned" or nxt == "for" and lw in ("set", "planned") or \
-                    lw == "planned" and prv in BE_FORMS:
+                    lw == "planned" and (prv in BE_FORMS or leftward and nxt in DETERMINERS):
+                # ("protesters planned a rally on Saturday": a date after the plan and its object
+                # dates what was planned; not "a service planned for Saturday was canceled")
                 return "future", i
             if lw == "set" and prv not in BE_FORMS and prv not in NOT_FINITE_BEFORE and not prv.endswith("'ll"):
                 # "the agency set Friday as the deadline", "when she set aside her plans": a

@@ -1007,6 +1007,8 @@ def _month_of_day(doc: Doc, m: re.Match) -> tuple | None:
     after = doc.lx.month_year_after.match(doc.text, m.end())
     if after:
         return ("month", int(after["year"]), month_number(after["month"]))
+    if doc.day_month_until is not None and m.start() > doc.day_month_until:
+        return None
     return doc.day_month
 
 

@@ -79,3 +79,34 @@ DEFERRED = [
 @pytest.mark.parametrize("text,dct,phrase,value", DEFERRED)
 def test_timex_values_deferred_days(text, dct, phrase, value):
     assert _values(text, dct, phrase) == [value]
+
+
+NARRATIVE_DAYS = [
+    # "the day before/after" a named day is one day off it (the article stays outside)
+    ("Manuel went to Lazaro's home the day before last Tuesday's court hearing.", date(2000, 2, 24),
+     "day before last Tuesday", "2000-02-21"),
+    ("The shops reopened the day after Christmas.", date(2000, 1, 7), "day after Christmas",
+     "1999-12-26"),
+    # "that same day" right after a month told against the dct is a day of that month
+    ("Three doctors were killed, most recently last October when a sniper shot Dr. Slepian. His "
+     "name on the site was crossed out that same day.", date(1999, 2, 6), "that same day",
+     "1998-10-XX"),
+    # a date after "planned" and its object dates what was planned ...
+    ("Protesters planned a large demonstration in Little Havana on Saturday and were planning "
+     "to drive around the airport on Monday.", date(2000, 1, 7), "Saturday", "2000-01-08"),
+    # ... not a date after the participle of a noun ("a service planned for Saturday")
+    ("A memorial service planned at the university for Saturday was canceled.", date(1999, 10, 24),
+     "Saturday", "1999-10-23"),
+]
+
+
+@pytest.mark.parametrize("text,dct,phrase,value", NARRATIVE_DAYS)
+def test_timex_values_days_named_from_other_days(text, dct, phrase, value):
+    assert _values(text, dct, phrase) == [value]
+
+
+def test_timex_values_generic_that_day_far_from_a_month_is_not_tagged():
+    # a month told against the dct only lends its days to what follows closely
+    text = ("Volume fell in September. " + "Traders said the market makers were cautious. " * 8 +
+            "They suffer huge losses on trades made that day.")
+    assert [t.text for t in tag_timexes(text, date(1989, 10, 30))] == ["September"]
