@@ -984,6 +984,9 @@ REF_VALUE = {
 }
 
 
+SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n]|[.!?]['\"\u201d]+)[\s\"'`\u201c]*\Z")
+
+
 def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
     """ "now", "currently", "recently", "the future": PRESENT/PAST/FUTURE_REF."""
     w = re.sub(r"[\s-]+", " ", m["ref"].lower())
@@ -993,6 +996,8 @@ def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
         nw = doc.next_word(m.end())
         if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
             return None
+    if w == "now" and doc.text.startswith(",", m.end()) and SENTENCE_START.search(doc.text, max(0, m.start() - 4), m.start()):
+        return None  # "Now, he says, ...": a sentence-opening discourse marker, not a time
     nw = doc.next_word(m.end())
     if w == "the past" and (parse_number(nw or "x") is not None or nw in ("few", "several", "couple")):
         return None  # "the past three summers" is a stretch, not the past at large

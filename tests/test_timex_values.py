@@ -110,3 +110,15 @@ def test_timex_values_generic_that_day_far_from_a_month_is_not_tagged():
     text = ("Volume fell in September. " + "Traders said the market makers were cautious. " * 8 +
             "They suffer huge losses on trades made that day.")
     assert [t.text for t in tag_timexes(text, date(1989, 10, 30))] == ["September"]
+
+
+@pytest.mark.parametrize("text,tagged", [
+    # "Now," opening a sentence is a discourse marker, not the present time
+    ("Iraq was ready to withdraw. Now, he says, it looks as if the West wants more.", []),
+    ("The measure passed in 1994. Now, Ms. Conlin said, it has new resonance.", ["1994"]),
+    # the time adverb keeps its value, at a sentence's start or inside it
+    ("Now the alliance's mission is less clear.", ["Now"]),
+    ("For now, the embassy works from a hotel.", ["now"]),
+])
+def test_timex_values_sentence_opening_now_comma_is_no_time(text, tagged):
+    assert [t.text for t in tag_timexes(text, date(1998, 10, 26))] == tagged
