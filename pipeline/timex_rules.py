@@ -796,12 +796,28 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("TIME", period_value(p) + "T%02d:%02d" % (h, mi), approx_mod(m) or period_mod(m), p, basis)
 
 
+HOLIDAY_WEEK = re.compile(r"\s+week(?![\w-])")
+
+
 def _h_holiday(doc: Doc, m: re.Match) -> Resolution | None:
     """ "Christmas", "last Thanksgiving", "Easter 2020": named holidays."""
     name = re.sub(r"\s+", " ", m["hol"].lower().replace("\u2019", "'"))
     if not m["hol"][:1].isupper() or not is_holiday(name):
         return None
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    wk = HOLIDAY_WEEK.match(doc.text, m.end()) if not m["year"] else None
+    if wk is not None:
+        # "Easter week", "Christmas week": the week holding the holiday; the one under way
+        # when the dct falls in it, whatever the tense ("as Easter week began")
+        this = holiday_date(name, doc.dct.year)
+        if period_of(this, "week") != period_of(doc.dct, "week"):
+            t = doc.tense(m.start(), m.end())
+            if (rel in ("last", "this past") or (not rel and t == "past")) and this > doc.dct:
+                this = holiday_date(name, doc.dct.year - 1)
+            elif (rel in ("next", "this coming") or (not rel and t == "future")) and this < doc.dct:
+                this = holiday_date(name, doc.dct.year + 1)
+        p = period_of(this, "week")
+        return Resolution("DATE", period_value(p), period_mod(m), p, "relative", (m.start(), wk.end()))
     if m["year"]:
         p_d, basis = holiday_date(name, int(m["year"])), "explicit"
     else:

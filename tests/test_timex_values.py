@@ -97,6 +97,11 @@ NARRATIVE_DAYS = [
     # ... not a date after the participle of a noun ("a service planned for Saturday")
     ("A memorial service planned at the university for Saturday was canceled.", date(1999, 10, 24),
      "Saturday", "1999-10-23"),
+    # "Easter week" is the week holding Easter: the one under way, though told in the past
+    ("Earlier Sunday, protesters prayed for divine help as Easter week began.", date(2000, 4, 17),
+     "Easter week", "2000-W16"),
+    ("The protests had begun during Christmas week.", date(2000, 4, 17), "Christmas week",
+     "1999-W51"),
 ]
 
 
