@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from datetime import date
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from pipeline.records import Timex
@@ -115,7 +115,7 @@ def tag_timexes(text: str, dct: date) -> list[Timex]:
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     doc.anchor = doc.last_day = doc.focus = None
-    doc.past_day = doc.day_month = None
+    doc.past_day = doc.day_month = doc.day_month_until = None
     for c in chosen:
         res = resolve(doc, c.rule, c.match)  # again, in text order, so the narrative anchor is right
         if res is None:
@@ -263,6 +263,10 @@ def _comparison(c: Candidate, basis: str, text: str) -> bool:
     return basis == "narrative" and c.rule in COMPARISON_RULES and BACKWARD.search(text) is not None
 
 
+NEWS_MONTH_REACH = 300   # chars after a month told against the dct within which a day is in it
+DAY_BEFORE_AFTER = re.compile(r"(?<![\w-])day\s+(?P<ba>before|after)\s+\Z", re.I)
+
+
 def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
     """Make the Timex record and update the narrative state."""
     s, e = res.extent or (c.start, c.end)
@@ -274,6 +278,14 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
     while s < e and text[s].isspace():
         s += 1
     typ, value, mod, period, basis = res.type, res.value, res.mod, res.period, res.basis
+    ba = DAY_BEFORE_AFTER.search(text, max(0, s - 20), s) if typ == "DATE" and period is not None \
+        and period[0] == "day" and not is_bc(period) else None
+    if ba is not None:
+        # "the day before last Tuesday", "the day after Christmas": one day off the day named
+        # (TimeML leaves the article out: "the [day before last Tuesday]")
+        d = date(*period[1:]) + timedelta(days=-1 if ba["ba"].lower() == "before" else 1)
+        period = ("day", d.year, d.month, d.day)
+        value, s = period_value(period), ba.start()
     ds = de = None
     precision = ""
     if is_bc(period):
@@ -281,7 +293,7 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
         if period[0] in ANCHOR_KINDS or period[0] in ("decade", "century"):
             doc.anchor = period
         if period[0] == "month":
-            doc.day_month = period
+            doc.day_month, doc.day_month_until = period, None
     elif period is not None:
         try:
             ds, de = period_range(period)
@@ -296,14 +308,20 @@ def _build(doc: Doc, c: Candidate, res: Resolution) -> Timex | None:
                 and not _comparison(c, basis, text[s:e]):
             doc.anchor = period
         if period[0] == "day":
-            doc.last_day, doc.day_month = ds, None
+            doc.last_day, doc.day_month, doc.day_month_until = ds, None, None
             if ds <= doc.dct:
                 doc.past_day = ds
         elif period[0] == "month" and basis in ("explicit", "narrative") and c.rule != "narr":
-            doc.day_month = period
+            doc.day_month, doc.day_month_until = period, None
+        elif period[0] == "month" and basis == "relative" and c.rule in ("month", "my") and \
+                period[1:] != (doc.dct.year, doc.dct.month):
+            # a named month told against the dct ("most recently last October, when ... was
+            # crossed out that same day"): the days right after it are days of that month
+            doc.day_month, doc.day_month_until = period, e + NEWS_MONTH_REACH
         if period[0] == "quarter" and c.rule in ("quarter", "qcode"):
             if basis != "narrative" and ds <= doc.dct:   # reports are about a past quarter
                 doc.quarter = period
+                doc.fiscal_quarter = c.rule == "quarter" and "fiscal" in (c.match["adj"] or "").lower()
             doc.quarter_pos = s
     note(doc, c.rule, s, e, period, basis, typ)
     confidence = 1.0 if doc.choice is None else round(0.5 + 0.5 * doc.choice.margin, 2)

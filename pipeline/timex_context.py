@@ -172,8 +172,8 @@ QUARTER_WORD = re.compile(r"\bquarter\b", re.I)
 class Doc:
     """Per-document state: text, dct, sentence and paragraph starts, and the narrative state."""
 
-    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos",
-                 "_tense", "last_day", "past_day", "day_month", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
+    __slots__ = ("text", "dct", "lx", "_bounds", "_paras", "anchor", "quarter", "quarter_pos", "fiscal_quarter", "ended",
+                 "_tense", "last_day", "past_day", "day_month", "day_month_until", "pos", "focus", "news_refs", "story_refs", "choice", "bare",
                  "_has_quarter")
 
     def __init__(self, text: str, dct: date):
@@ -183,9 +183,12 @@ class Doc:
         self.anchor = None          # last explicit/relative period mentioned
         self.quarter = None         # last quarter mentioned, and where
         self.quarter_pos = -10**9
+        self.fiscal_quarter = False  # the quarter reported on was named in fiscal terms
+        self.ended = None           # (where, period): "the second quarter ended Oct. 31" dates the day
         self.last_day = None        # last day-precision date mentioned (clock times attach to it)
         self.past_day = None        # the last one on or before the dct
         self.day_month = None       # a month the story moved to after the last day ("In June, ...")
+        self.day_month_until = None  # where that month stops counting (a month told against the dct)
         self.pos = 0                # start of the expression being resolved
         self.focus = None           # the narrative focus (timex_anchor.Focus), or None
         self.news_refs = 0          # expressions told against the dct so far ("on Thursday")
@@ -235,7 +238,7 @@ class Doc:
             t, i = _scan_tense(self.lx, left, True)
             if t:
                 c = Cue(t, t == "past" and _perfect(left, i), _prospective(left, i), i,
-                        _span_end(left, i))
+                        _span_end(left, i), _deferred(self.lx, left, i))
             else:
                 right = WORD_RE.findall(self.text, end, e)
                 t, i = _scan_tense(self.lx, right, False)
@@ -285,6 +288,7 @@ class Cue(NamedTuple):
                         # ("declared a dividend payable Dec. 1", "extended the bid to Nov. 6")
     words: int          # words between the cue and the date (-1 without a cue)
     span_end: bool      # the date closes a span the verb opens ("lasted until ... February 1945")
+    deferred: bool = False  # a past verb moved something to the date ("postponed until Tuesday")
 
 
 NO_CUE = Cue("", False, False, -1, False)
@@ -326,6 +330,21 @@ def _span_end(words: list, i: int) -> bool:
     """Whether the date closes a span that the clause's verb opens ("lasted until the fall of
     Budapest in February 1945"): "until" or "till" between the cue at ``words[i]`` and the date."""
     return any(w.lower() in ("until", "till") for w in words[:i])
+
+
+DEFERRAL_REACH = 8   # words from the deferral verb to the date ("postponed until Tuesday morning
+                     # any action", "extended its deadline until 9 a.m. EST Tuesday")
+
+
+def _deferred(lx, words: list, i: int) -> bool:
+    """Whether the past cue at ``words[i]`` (words nearest first, leftwards) moves something to the
+    date: a verb of deferral, not in the past perfect, with "until" or "till" between it and the
+    date or "to" right before it ("postponed until Tuesday", "extended the deadline to Friday";
+    not "had been extended to Friday", "lasted until Tuesday", "extended their offers to acquire
+    the company Friday")."""
+    if i < 0 or i > DEFERRAL_REACH or words[i].lower() not in lx.deferral_verbs or _perfect(words, i):
+        return False
+    return words[0].lower() == "to" or any(w.lower() in ("until", "till") for w in words[:i])
 
 
 def _perfect(words: list, i: int) -> bool:
@@ -372,7 +391,9 @@ def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
             # "set to", "due to", "is planned", "set for Friday" look ahead; "the record high set
             # on Aug. 6" and "the government planned to pay" do not
             if nxt == "to" and lw != "planned" or nxt == "for" and lw in ("set", "planned") or \
-                    lw == "planned" and prv in BE_FORMS:
+                    lw == "planned" and (prv in BE_FORMS or leftward and nxt in DETERMINERS):
+                # ("protesters planned a rally on Saturday": a date after the plan and its object
+                # dates what was planned; not "a service planned for Saturday was canceled")
                 return "future", i
             if lw == "set" and prv not in BE_FORMS and prv not in NOT_FINITE_BEFORE and not prv.endswith("'ll"):
                 # "the agency set Friday as the deadline", "when she set aside her plans": a
@@ -488,9 +509,11 @@ def resolve_weekday(doc: Doc, wd: int, tense: str, rel: str = "") -> date:
         return d + timedelta(days=fwd)
     if rel == "this":
         return d + timedelta(days=diff)
-    if tense == "past":
+    if tense == "past" and not doc.cue(doc.pos, doc.pos).deferred:
         return d - timedelta(days=(-diff) % 7)
-    if tense == "future":
+    if tense in ("past", "future"):
+        # a past verb that moves something to the day ("postponed until Tuesday", "extended
+        # the deadline to Friday") dates what is still to come
         return d + timedelta(days=diff % 7)
     if tense == "present":
         fwd, back = diff % 7, (-diff) % 7

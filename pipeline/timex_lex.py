@@ -36,6 +36,7 @@ class Lexicon:
     not_year_before: frozenset
     reporting_verbs: frozenset
     intent_verbs: frozenset   # past verbs whose infinitive looks ahead ("agreed to buy ... in May")
+    deferral_verbs: frozenset  # past verbs that move something later ("postponed until Tuesday")
     rate_words: frozenset     # amounts before "a year" that make it a rate ("$5 million a year")
     period_nouns: frozenset   # nouns after "Q3"/"H1" that make it a reporting period
     rules: tuple              # (name, compiled regex), in priority order
@@ -250,6 +251,7 @@ def lexicon() -> Lexicon:
         quantity_nouns=frozenset(raw["quantity_nouns"]), time_preps=frozenset(raw["time_preps"]),
         not_year_before=frozenset(raw["not_year_before"]),
         reporting_verbs=frozenset(raw["reporting_verbs"]), intent_verbs=frozenset(raw["intent_verbs"]),
+        deferral_verbs=frozenset(raw["deferral_verbs"]),
         rate_words=frozenset(raw["rate_words"]),
         period_nouns=frozenset(raw["period_nouns"]),
         rules=rules, boundary=boundary,

@@ -108,6 +108,12 @@ def _h_md(doc: Doc, m: re.Match) -> Resolution | None:
         if y is None:
             return None
         p, basis = ("day", y, mo, day), "narrative"
+    elif doc.ended is not None and doc.ended[0] == m.start() and not is_bc(doc.ended[1]):
+        # "the second quarter ended Oct. 31": the day the quarter ended, in its year or the next
+        q = doc.ended[1]
+        end = q[1] * 12 + 3 * q[2]
+        y = min((q[1], q[1] + 1), key=lambda yy: abs(yy * 12 + mo - end))
+        p, basis = ("day", y, mo, day), "narrative"
     else:
         rel = re.sub(r"\s+", " ", (m.groupdict().get("rel") or "").lower())
         y, basis = _month_year(doc, m, mo, rel)
@@ -235,8 +241,72 @@ def _h_month(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("DATE", period_value(p), period_mod(m), p, basis)
 
 
+# "the quarter ended Sept. 30", "the quarter ending July 31": the three months up to that day
+ENDED_RE = re.compile(r"\s*,?\s*(?:that\s+)?(?P<verb>ended|ending)\s+(?P<mon>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?![\d,.]\d)")
+
+
+def _reported_value(doc: Doc, p: tuple) -> str:
+    """TIMEX3 value of a quarter counted from the one a report is about ("the quarter", "a year
+    earlier"): when that one was named as a fiscal quarter ("the fiscal first quarter"), which
+    calendar quarter it is, is not said ("1989-QX")."""
+    v = period_value(p)
+    return v[:-1] + "X" if doc.fiscal_quarter and p[0] == "quarter" else v
+
+
+# The period a comparison is about when it is not the quarter: "For the nine months, net was
+# $81 million, up from $77 million a year earlier" (the first nine months of the year before).
+YTD_RE = re.compile(r"\b(?:(?:nine|six|9|6)[\s-]+months?|first\s+half|(?:year|months?)[\s-]+to[\s-]+date)\b|(?P<q>quarter)", re.I)
+
+
+def _year_to_date(doc: Doc, pos: int) -> bool:
+    """Whether an earnings comparison at ``pos`` is about the months of the year so far rather
+    than the quarter: the last period named since the previous sentence's start is "the nine
+    months", "the first half", "year to date"."""
+    s = doc.sentence(pos, pos)[0]
+    if s > 0:
+        s = doc.sentence(s - 1, s - 1)[0]
+    last = None
+    for last in YTD_RE.finditer(doc.text, s, pos):
+        pass
+    return last is not None and not last["q"]
+
+
+def _ended_quarter(doc: Doc, m: re.Match) -> tuple | None:
+    """The calendar quarter of "the quarter ended July 31": the one holding most of its three
+    months (May to July: the second quarter)."""
+    e = ENDED_RE.match(doc.text, m.end())
+    if e is None or e["mon"].lower().rstrip(".") not in doc.lx.month_of:
+        return None
+    mo = month_number(e["mon"])
+    y = resolve_month(doc, mo, "past" if e["verb"].lower() == "ended" else "present")
+    mid = (mo - 2) % 12 + 1   # the middle month of the three
+    return ("quarter", y - (mid > mo), (mid - 1) // 3 + 1)
+
+
+# "the comparable year-ago quarter, the second quarter ended Oct. 31": an apposition names
+# which quarter the year-ago one is.
+APPOSED_QUARTER = re.compile(r"\s*,\s*(?:the\s+|its\s+)?(?:fiscal\s+)?(?P<ord>first|second|third|fourth)[\s-]+quarter\b", re.I)
+YEAR_AGO_BEFORE = re.compile(r"(?:year[\s-]+(?:ago|earlier)|prior[\s-]+year)\s+(?:quarter|period)\s*,\s*(?:the\s+|its\s+)?\Z", re.I)
+
+
+def _quarter_ended(doc: Doc, m: re.Match, res: Resolution) -> Resolution:
+    """Note the quarter whose last day is written right after it ("the second quarter ended
+    Oct. 31"), so that the day takes the quarter's year; return ``res``."""
+    if res.period is not None and res.period[0] == "quarter":
+        e = ENDED_RE.match(doc.text, m.end())
+        if e is not None:
+            doc.ended = (e.start("mon"), res.period)
+    return res
+
+
 def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the third quarter", "the first half of 2020", "the year-ago quarter"."""
+    res = _quarter(doc, m)
+    return res if res is None else _quarter_ended(doc, m, res)
+
+
+def _quarter(doc: Doc, m: re.Match) -> Resolution | None:
+    """The quarter or half of ``_h_quarter``."""
     adj = re.sub(r"[\s-]+", " ", (m["adj"] or "").lower()).split()
     det = (m["det"] or "").lower()
     unit = m["q"].lower()
@@ -272,6 +342,8 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
             p = cur
         elif {"next"} & set(adj):
             p = shift(cur, 1, unit)
+        elif unit == "quarter" and not doc.fiscal_quarter and (ended := _ended_quarter(doc, m)) is not None:
+            p = ended   # "the quarter ended July 31": the quarter is dated by its last day
         elif doc.quarter is not None and unit == "quarter" and not ({"latest", "last", "previous", "prior"} & set(adj)):
             p = doc.quarter
         else:
@@ -280,7 +352,17 @@ def _h_quarter(doc: Doc, m: re.Match) -> Resolution | None:
         if earlier:
             # "the year-earlier quarter" compares: it never becomes the quarter reported on
             p, told = shift(p, -1, "year"), True
-        return Resolution("DATE", period_value(p), "", p, "narrative" if told else "relative")
+            ap = APPOSED_QUARTER.match(doc.text, m.end()) if unit == "quarter" else None
+            if ap is not None:   # "..., the second quarter ended Oct. 31": that one
+                p = ("quarter", p[1], doc.lx.ordinal_of[ap["ord"].lower()])
+                return Resolution("DATE", period_value(p), "", p, "narrative")
+        value = _reported_value(doc, p) if told and unit == "quarter" else period_value(p)
+        return Resolution("DATE", value, "", p, "narrative" if told else "relative")
+    elif unit == "quarter" and YEAR_AGO_BEFORE.search(doc.text, max(0, m.start() - 60), m.start()):
+        # "the year-ago quarter, the second quarter ended Oct. 31": the year before the one
+        # reported on
+        y = (doc.quarter[1] if doc.quarter is not None else quarter_year(doc, q, tense)) - 1
+        basis = "narrative"
     else:
         y = quarter_year(doc, q, tense) if unit == "quarter" else doc.dct.year
         if unit == "half" and tense == "past" and q == 2 and doc.dct.month <= 6:
@@ -317,9 +399,12 @@ QUARTER_REACH = 600  # chars after a quarter within which "a year earlier" means
 def _h_yearearlier(doc: Doc, m: re.Match) -> Resolution | None:
     """ "the year-earlier quarter", "year-ago": the same period a year before."""
     what = (m["what"] or "").lower()
+    if doc.quarter is not None and what != "quarter" and _year_to_date(doc, m.start()):
+        p = ("year", doc.quarter[1] - 1)   # "for the nine months, ... year-earlier net income"
+        return Resolution("DATE", period_value(p), "", p, "narrative")
     if doc.quarter is not None and (what in ("quarter", "period") or m.start() - doc.quarter_pos < QUARTER_REACH):
         p = shift(doc.quarter, -1, "year")
-        return Resolution("DATE", period_value(p), "", p, "narrative")
+        return Resolution("DATE", _reported_value(doc, p), "", p, "narrative")
     if what == "quarter":
         p = shift(shift(period_of(doc.dct, "quarter"), -1, "quarter"), -1, "year")
         return Resolution("DATE", period_value(p), "", p, "relative")
@@ -711,12 +796,28 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
     return Resolution("TIME", period_value(p) + "T%02d:%02d" % (h, mi), approx_mod(m) or period_mod(m), p, basis)
 
 
+HOLIDAY_WEEK = re.compile(r"\s+week(?![\w-])")
+
+
 def _h_holiday(doc: Doc, m: re.Match) -> Resolution | None:
     """ "Christmas", "last Thanksgiving", "Easter 2020": named holidays."""
     name = re.sub(r"\s+", " ", m["hol"].lower().replace("\u2019", "'"))
     if not m["hol"][:1].isupper() or not is_holiday(name):
         return None
     rel = re.sub(r"\s+", " ", (m["rel"] or "").lower())
+    wk = HOLIDAY_WEEK.match(doc.text, m.end()) if not m["year"] else None
+    if wk is not None:
+        # "Easter week", "Christmas week": the week holding the holiday; the one under way
+        # when the dct falls in it, whatever the tense ("as Easter week began")
+        this = holiday_date(name, doc.dct.year)
+        if period_of(this, "week") != period_of(doc.dct, "week"):
+            t = doc.tense(m.start(), m.end())
+            if (rel in ("last", "this past") or (not rel and t == "past")) and this > doc.dct:
+                this = holiday_date(name, doc.dct.year - 1)
+            elif (rel in ("next", "this coming") or (not rel and t == "future")) and this < doc.dct:
+                this = holiday_date(name, doc.dct.year + 1)
+        p = period_of(this, "week")
+        return Resolution("DATE", period_value(p), period_mod(m), p, "relative", (m.start(), wk.end()))
     if m["year"]:
         p_d, basis = holiday_date(name, int(m["year"])), "explicit"
     else:
@@ -760,8 +861,12 @@ def _h_ago(doc: Doc, m: re.Match) -> Resolution | None:
         narrative = True
     if unit == "year" and n == 1 and doc.quarter is not None and m.start() - doc.quarter_pos < QUARTER_REACH:
         # earnings idiom: "compared with a year earlier/ago" means the same quarter last year
+        # (or the same months of last year: "for the nine months, ... a year earlier")
+        if _year_to_date(doc, m.start()):
+            p = ("year", doc.quarter[1] - 1)
+            return Resolution("DATE", period_value(p), amod, p, "narrative")
         p = shift(doc.quarter, -1, "year")
-        return Resolution("DATE", period_value(p), amod, p, "narrative")
+        return Resolution("DATE", _reported_value(doc, p), amod, p, "narrative")
     if narrative and unit in ("day", "night", "week") and doc.last_day is not None:
         base, basis = ("day", doc.last_day.year, doc.last_day.month, doc.last_day.day), "narrative"
     elif narrative and direction == "ago":
@@ -895,6 +1000,9 @@ REF_VALUE = {
 }
 
 
+SENTENCE_START = re.compile(r"(?:\A|[.!?:;\n]|[.!?]['\"\u201d]+)[\s\"'`\u201c]*\Z")
+
+
 def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
     """ "now", "currently", "recently", "the future": PRESENT/PAST/FUTURE_REF."""
     w = re.sub(r"[\s-]+", " ", m["ref"].lower())
@@ -904,6 +1012,8 @@ def _h_ref(doc: Doc, m: re.Match) -> Resolution | None:
         nw = doc.next_word(m.end())
         if nw in ("account", "accounts", "affairs", "events", "flow", "flows", "of", "and", "is", "was") or not nw:
             return None
+    if w == "now" and doc.text.startswith(",", m.end()) and SENTENCE_START.search(doc.text, max(0, m.start() - 4), m.start()):
+        return None  # "Now, he says, ...": a sentence-opening discourse marker, not a time
     nw = doc.next_word(m.end())
     if w == "the past" and (parse_number(nw or "x") is not None or nw in ("few", "several", "couple")):
         return None  # "the past three summers" is a stretch, not the past at large
@@ -918,6 +1028,8 @@ def _month_of_day(doc: Doc, m: re.Match) -> tuple | None:
     after = doc.lx.month_year_after.match(doc.text, m.end())
     if after:
         return ("month", int(after["year"]), month_number(after["month"]))
+    if doc.day_month_until is not None and m.start() > doc.day_month_until:
+        return None
     return doc.day_month
 
 
