@@ -255,6 +255,17 @@ def _check_rows(article: Article, rows: StorageRows) -> None:
 _COARSE_FROM = PRECISIONS.index("week")
 
 
+_MENTION_READ = ("data",) + MENTION_COLUMNS
+
+
+@functools.lru_cache(maxsize=GATE_CACHE_SIZE)
+def _stored_mention(values: tuple) -> Mention:
+    """The prepared form of a stored mention (its ``_MENTION_READ`` values, with its JSON copy):
+    a mention never changes once written, and a coarse event's retellings are judged again each
+    time the event is a suspect of ``Store._consolidate``."""
+    return prepare(mention_record(dict(zip(_MENTION_READ, values)), {}))
+
+
 def _strictly_inside(inner: tuple[date, date], outer: tuple[date, date]) -> bool:
     """True when period ``inner`` lies inside ``outer`` and is not the same period."""
     return inner != outer and outer[0] <= inner[0] and inner[1] <= outer[1]
@@ -600,10 +611,12 @@ class Store:
             return None
         m = mentions_table.c
         mentions = conn.execute(sa.select(m.data, *[m[c] for c in MENTION_COLUMNS])
-                                .where(m.event_id == event_id)).mappings().all()
+                                .where(m.event_id == event_id)).all()
         # Copies of one sentence (syndication, near-copies) vote alike: each distinct mention is
         # judged once and votes as many times as it is stored.
-        alike: Counter[Mention] = Counter(prepare(mention_record(dict(mention), row)) for mention in mentions)
+        alike: Counter[Mention] = Counter(
+            _stored_mention(tuple(values)) if values[0] else prepare(mention_record(dict(zip(_MENTION_READ, values)), row))
+            for values in mentions)
         votes: dict[str, int] = {}
         need = len(mentions) // 2 + 1   # a strict majority (so at most one event reaches it)
         left = len(mentions)
