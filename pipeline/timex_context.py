@@ -376,8 +376,11 @@ def _infinitive(words: list, i: int) -> bool:
 def _scan_tense(lx, words: list, leftward: bool) -> tuple[str, int]:
     """First tense cue among ``words`` (nearest first) and its index, or ("", -1)."""
     n = len(words)
+    cue_words = lx.cue_words
     for i, w in enumerate(words):
         lw = w.lower().replace("\u2019", "'")
+        if lw not in cue_words and not lw.endswith(("ed", "'ll")):
+            continue   # (most words: no branch below reads them)
         if lw.endswith("'ll") or lw == "will" or lw == "shall":
             return "future", i
         nxt = (words[i - 1] if leftward and i > 0 else (words[i + 1] if not leftward and i + 1 < n else "")).lower()

@@ -39,6 +39,7 @@ class Lexicon:
     deferral_verbs: frozenset  # past verbs that move something later ("postponed until Tuesday")
     rate_words: frozenset     # amounts before "a year" that make it a rate ("$5 million a year")
     period_nouns: frozenset   # nouns after "Q3"/"H1" that make it a reporting period
+    cue_words: frozenset      # every word a tense cue can start from (besides "-ed" and "'ll" forms)
     rules: tuple              # (name, compiled regex), in priority order
     boundary: re.Pattern      # sentence boundaries, for clause tense
     year_after: re.Pattern    # the rest of a range that gives the year: " and June 1955", " - 4 August 1952"
@@ -46,6 +47,12 @@ class Lexicon:
     day_after: re.Pattern     # the day a clock time is on, written after it: " Baghdad time on March 20, 2003"
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
     digit_rules: tuple        # rule indices triggered by any token starting with a digit
+
+
+# Words ``timex_context._scan_tense`` reads as cues that no word list holds: modals, plans ("set
+# to", "due to"), "is to", "since", and contracted presents.
+CUE_FUNCTION_WORDS = frozenset({"will", "shall", "set", "due", "going", "planned", "is", "are", "since",
+                                "it's", "he's", "she's", "that's", "there's"})
 
 
 def _alt(words, cap=False, upper=True):
@@ -254,5 +261,7 @@ def lexicon() -> Lexicon:
         deferral_verbs=frozenset(raw["deferral_verbs"]),
         rate_words=frozenset(raw["rate_words"]),
         period_nouns=frozenset(raw["period_nouns"]),
+        cue_words=frozenset(raw["future_cues"]) | frozenset(raw["past_cues"]) | frozenset(raw["present_cues"])
+        | frozenset(raw["reporting_verbs"]) | CUE_FUNCTION_WORDS,
         rules=rules, boundary=boundary,
     )
