@@ -25,7 +25,10 @@ outlet's many updates.
 
 Only day-precise events name a day. Coarser ones (a week, a month, a year) contribute nothing:
 spreading "in March" over its 31 days would add the same small amount to every day of that month,
-changing no order within it while blurring the days the articles actually name.
+changing no order within it while blurring the days the articles actually name. For the same
+reason only mentions that name the day vote for it: a retelling "in September 2021" that the
+merge folded into the event of the 24th (the same happening) is evidence for the event, not for
+its day.
 
 Measured on Timeline17 (``bench/eval_tls.py``): a separate bonus for retellings long after the day
 and a decay of the vote with the distance between the report and the day both lowered Date-F1
@@ -104,8 +107,10 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
                                                       format="%Y-%m-%d", errors="coerce")).dropna(subset=["day"])
     if day_events.empty:
         return empty_keydates()
-    m = mentions[["event_id", "article_id", "published", "source", "sentence_index", "date_basis"]].merge(
-        day_events[["event_id", "day", "quad_class"]], on="event_id", how="inner")
+    m = mentions[["event_id", "article_id", "published", "source", "sentence_index", "date_basis"]]
+    if "precision" in mentions:   # (the mention's own precision: how its article dated the event)
+        m = m[mentions["precision"].fillna("day").isin(DAY_PRECISIONS)]
+    m = m.merge(day_events[["event_id", "day", "quad_class"]], on="event_id", how="inner")
     m["pub"] = pd.to_datetime(m["published"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce")
     m = m.dropna(subset=["pub"])
     m["vote"] = _votes(m) if len(m) else pd.Series(dtype="float64")

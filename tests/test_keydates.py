@@ -177,6 +177,23 @@ def test_keydates_coarser_events_name_no_day(precision, start, end):
     assert rank_days(events, mentions).empty
 
 
+def test_keydates_only_mentions_naming_the_day_vote_for_it():
+    """Retellings "in May 2025" folded into a day's event (the same happening) are evidence for
+    the event, not for its day: two later reports naming 2025-05-10 outweigh one naming 2025-05-20
+    plus three month-precise retellings of it."""
+    events, mentions = _frames([
+        ("named", "2025-05-10", None, [("b1", "2025-05-11", "relative", 9), ("b2", "2025-05-11", "relative", 9)]),
+        ("retold", "2025-05-20", None, [("a1", "2025-05-21", "relative", 9)]
+         + [(f"a{i}", "2025-07-01", "explicit", 9) for i in (2, 3, 4)]),
+    ])
+    retellings = mentions["article_id"].isin(["a2", "a3", "a4"])
+    assert rank_days(events, mentions)["date"].iloc[0] == "2025-05-20"   # all named the day
+    mentions.loc[retellings, "precision"] = "month"
+    days = rank_days(events, mentions)
+    assert list(days["date"]) == ["2025-05-10", "2025-05-20"]
+    assert days["score"].iloc[0] > days["score"].iloc[1] > 0
+
+
 def test_keydates_ties_are_deterministic():
     """Equal evidence: the earlier day first, whatever the input order; within a day the event
     with the most votes leads, then the smallest id."""

@@ -45,7 +45,8 @@ class Mentions:
 
 def prepare(events: pd.DataFrame, mentions: pd.DataFrame, approximate: bool = False) -> Mentions:
     """``mentions`` (``Store.mentions_frame()``) of the day-precise ``events`` (the loaded events,
-    positional index), each with its event's position; mentions of other events are dropped
+    positional index), each with its event's position; mentions of other events, and mentions
+    that do not name the day themselves (a "September 2021" retelling of the 24th), are dropped
     (``rank_days`` ignores them)."""
     day = events["precision"].isin(DAY_PRECISIONS).to_numpy(dtype=bool)
     ids = pd.Index(events["event_id"].astype(str))
@@ -55,6 +56,8 @@ def prepare(events: pd.DataFrame, mentions: pd.DataFrame, approximate: bool = Fa
     pos = ids.get_indexer(mentions["event_id"].astype(str))
     keep = pos >= 0
     keep[keep] = day[pos[keep]]
+    if "precision" in mentions:
+        keep &= mentions["precision"].fillna("day").isin(DAY_PRECISIONS).to_numpy(dtype=bool)
     frame = mentions.loc[keep, list(MENTION_COLUMNS)].reset_index(drop=True)
     return Mentions(frame, pos[keep].astype(np.int64), len(events), approximate)
 
