@@ -255,10 +255,14 @@ def lexicon() -> Lexicon:
         "holiday": _alt([h.lower() for h in list(hol_fixed) + list(hol_mov)]),
         "ago": r"ago|earlier|later|before|after|from|hence|back|since",
     }
-    on_text = {"qcode": r"Q[1-4]|H[12]", "weekday": WEEKDAY2,
-               "mdy": months_alt, "dmy": months_alt, "my": months_alt, "month": months_alt}
+    # On the text with re.I like the rules: a capitalised month name, with what must follow or
+    # precede it (a day ends in a digit or in -st/-nd/-rd/-th: "3", "3rd", "third", "twelfth").
+    on_text = {"qcode": r"(?-i:Q[1-4]|H[12])", "weekday": WEEKDAY2, "month": months_alt,
+               "mdy": months_alt + r"\.?\s*(?:\d|thirt|twent|" + ORDW + ")",
+               "dmy": r"(?:\d|st|nd|rd|th)\s+(?:of\s+)?" + months_alt,
+               "my": months_alt + r"\.?,?\s+(?:of\s+)?(?:\d|nineteen|eighteen|twenty|two|this|last|next|that|the)"}
     gates = tuple((re.compile(on_lower[name]), True) if name in on_lower
-                  else (re.compile(on_text[name]), False) if name in on_text else None
+                  else (re.compile(on_text[name], re.I), False) if name in on_text else None
                   for name, _ in pats)
     year_after = re.compile(
         r"\s*,?\s*(?:and|or|to|through|until|till|-|\u2013|\u2014|/)\s*(?:the\s+)?(?:"

@@ -555,7 +555,8 @@ def test_timex_every_rule_match_holds_its_gate():
     texts.append("Wednesday, the 3rd of March 2021; about 150 years ago; 3-5 business days; every 2 weeks; "
                  "twice a year; in Q3 2024; the 1990s; the '80s; the Sixties; 10:30 a.m.; 9PM; 2024-05-06; "
                  "2024-W07; 5/6/2024; 6.5.24; the third quarter; the 21st century; NEW YEAR'S EVE; "
-                 "Good  Friday; two weeks LATER; three days from now; midnight; noon; MIDDAY; Sept. 4.")
+                 "Good  Friday; two weeks LATER; three days from now; midnight; noon; MIDDAY; Sept. 4; "
+                 "May twenty-first, 2020; Jan. 5; the twelfth of MAY 1999; December of that year.")
     checked = 0
     for text in texts:
         low = text.lower()
