@@ -21,7 +21,7 @@ from pipeline.records import Timex
 from pipeline.timex_anchor import BACKWARD, COMPARISON_RULES, note
 from pipeline.timex_calendar import PRECISION_OF, is_bc, period_range, period_of, period_value, rest_of_period
 from pipeline.timex_context import Doc
-from pipeline.timex_lex import lexicon
+from pipeline.timex_lex import FOLD_ODD, lexicon
 from pipeline.timex_rules import Resolution, resolve
 
 __all__ = ["tag_timexes"]
@@ -64,8 +64,15 @@ def _candidates(text: str) -> list[Candidate]:
                 spans.setdefault(r, []).append((s, e))
     n = len(text)
     out = []
+    lower_gates = text.isascii() or not any(ch in text for ch in FOLD_ODD)
     for r, hits in spans.items():
         name, rx = lx.rules[r]
+        gate = lx.gates[r]
+        if gate is not None:
+            gate, on_lower = gate
+            if on_lower and not lower_gates:
+                gate = None
+            gate_text = low if on_lower else text
         ws, we = -1, -1
         windows = []
         for s, e in hits:
@@ -82,6 +89,8 @@ def _candidates(text: str) -> list[Candidate]:
             # end the window at a word boundary so that no lookahead sees a cut word
             while b < n and (text[b].isalnum() or text[b] in "-'."):
                 b += 1
+            if gate is not None and gate.search(gate_text, a, b) is None:
+                continue   # no match of the rule can lie here
             for m in rx.finditer(text, a, b):
                 if m.end() > m.start():
                     out.append(Candidate(m.start(), m.end(), r, name, m))

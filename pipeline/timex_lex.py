@@ -47,7 +47,13 @@ class Lexicon:
     day_after: re.Pattern     # the day a clock time is on, written after it: " Baghdad time on March 20, 2003"
     triggers: dict            # lower-case token -> tuple of rule indices that it can start
     digit_rules: tuple        # rule indices triggered by any token starting with a digit
+    gates: tuple              # per rule: None, or (regex, on_lower) that every match holds (see below)
 
+
+# Characters that ``re.I`` matches to an ASCII letter although their lower case is not that letter
+# ("ı" is an "i", "ſ" an "s" to the rules): a text holding one is scanned without the gates read on
+# its lower-case copy (a test checks the list against every code point).
+FOLD_ODD = "\u0131\u017f"
 
 # Words ``timex_context._scan_tense`` reads as cues that no word list holds: modals, plans ("set
 # to", "due to"), "is to", "since", and contracted presents.
@@ -236,6 +242,28 @@ def lexicon() -> Lexicon:
     triggers = {w: tuple(sorted(v)) for w, v in triggers.items()}
     digit_rules = tuple(sorted(index[n] for n in digit_names))
     months_alt = _alt(month_full + month_abbr, cap=True)
+    # Gates: a cheap pattern that every match of a rule holds, searched in a window before the
+    # rule itself (a full rule tried at every offset of a window costs several times more). Most
+    # windows hold a trigger but no date: a digit with no "century", no "0s" and no "a.m." after
+    # it, a "may" that is no capitalised "May". Read on the lower-case text (same offsets), or
+    # on the text itself for the case-sensitive parts of the rules; a test checks that no match
+    # lacks its gate.
+    on_lower = {
+        "iso": r"\d[-/][01]", "numeric": r"\d[/.]\d", "isoweek": r"\d-?w[0-5]",
+        "decade": r"0'?s|" + _alt(raw["decade_words"]), "century": "century",
+        "time": r"\d\s*[ap]\.?m|\d:\d|noon|midnight|midday",
+        "holiday": _alt([h.lower() for h in list(hol_fixed) + list(hol_mov)]),
+        "ago": r"ago|earlier|later|before|after|from|hence|back|since",
+    }
+    # On the text with re.I like the rules: a capitalised month name, with what must follow or
+    # precede it (a day ends in a digit or in -st/-nd/-rd/-th: "3", "3rd", "third", "twelfth").
+    on_text = {"qcode": r"(?-i:Q[1-4]|H[12])", "weekday": WEEKDAY2, "month": months_alt,
+               "mdy": months_alt + r"\.?\s*(?:\d|thirt|twent|" + ORDW + ")",
+               "dmy": r"(?:\d|st|nd|rd|th)\s+(?:of\s+)?" + months_alt,
+               "my": months_alt + r"\.?,?\s+(?:of\s+)?(?:\d|nineteen|eighteen|twenty|two|this|last|next|that|the)"}
+    gates = tuple((re.compile(on_lower[name]), True) if name in on_lower
+                  else (re.compile(on_text[name], re.I), False) if name in on_text else None
+                  for name, _ in pats)
     year_after = re.compile(
         r"\s*,?\s*(?:and|or|to|through|until|till|-|\u2013|\u2014|/)\s*(?:the\s+)?(?:"
         r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?P<month>" + months_alt + r")\.?"
@@ -248,7 +276,7 @@ def lexicon() -> Lexicon:
         + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>" + YEAR4 + r")(?!\d)")
     return Lexicon(
         year_after=year_after, month_year_after=month_year_after, day_after=day_after,
-        triggers=triggers, digit_rules=digit_rules,
+        triggers=triggers, digit_rules=digit_rules, gates=gates,
         month_of=month_of, ambiguous_months=frozenset(raw["ambiguous_months"]),
         weekday_of=weekday_of, season_of=dict(raw["seasons"]), pod_of=dict(raw["parts_of_day"]),
         number_of=number_of, ordinal_of=ordinal_of, vague=vague,

@@ -98,11 +98,15 @@ def topic_hits(text: str) -> dict[str, list[str]]:
     lowered = [w.lower() for w in words]
     hits: dict[str, list[str]] = {}
     i = 0
-    while i < len(words):
+    n = len(words)
+    while i < n:
         # Only phrases whose first word starts some keyword form can match (most words start none).
         longest = max(starts.get(words[i], 0), starts.get(lowered[i], 0))
+        if not longest:
+            i += 1
+            continue
         # Longest phrase first, so "trade war" is trade only and not also military.
-        for size in range(min(longest, len(words) - i), 0, -1):
+        for size in range(min(longest, n - i), 0, -1):
             phrase = " ".join(words[i:i + size])
             # Acronym keys keep their capitals, so "who" never finds "WHO".
             ids = index.get(phrase) or index.get(" ".join(lowered[i:i + size]))

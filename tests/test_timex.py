@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import re
+import string
 import time
 
 import pytest
@@ -540,3 +542,62 @@ def test_timex_infinitive_after_a_past_verb_of_intent_looks_ahead(text, phrase, 
 ])
 def test_timex_far_past_verb_allows_only_the_coming_month(text, phrase, value):
     assert _find(text, TUE, phrase).value == value
+
+
+def test_timex_every_rule_match_holds_its_gate():
+    # A window is only scanned by a rule when the rule's gate is found in it: that is exact only
+    # if every match of the rule, run over the whole text, holds a match of its gate.
+    from pipeline.timex_lex import lexicon
+
+    lx = lexicon()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(
+        (Path(__file__).resolve().parents[1] / "data" / "articles").glob("*.txt"))]
+    texts.append("Wednesday, the 3rd of March 2021; about 150 years ago; 3-5 business days; every 2 weeks; "
+                 "twice a year; in Q3 2024; the 1990s; the '80s; the Sixties; 10:30 a.m.; 9PM; 2024-05-06; "
+                 "2024-W07; 5/6/2024; 6.5.24; the third quarter; the 21st century; NEW YEAR'S EVE; "
+                 "Good  Friday; two weeks LATER; three days from now; midnight; noon; MIDDAY; Sept. 4; "
+                 "May twenty-first, 2020; Jan. 5; the twelfth of MAY 1999; December of that year.")
+    checked = 0
+    for text in texts:
+        low = text.lower()
+        for r, (name, rx) in enumerate(lx.rules):
+            if lx.gates[r] is None:
+                continue
+            gate, on_lower = lx.gates[r]
+            for m in rx.finditer(text):
+                if m.end() > m.start():
+                    assert gate.search(low if on_lower else text, m.start(), m.end()), (name, m.group())
+                    checked += 1
+    assert checked > 200
+
+
+def test_timex_fold_odd_lists_every_odd_case_fold():
+    # Gates read on the lower-case text are exact only when each character that re.I matches to
+    # an ASCII letter lower-cases to that letter; the tagger skips them for the others.
+    from pipeline.timex_lex import FOLD_ODD
+
+    letter = re.compile("[a-z]", re.I)
+    odd = set()
+    for cp in range(0x80, 0x110000):
+        ch = chr(cp)
+        if letter.fullmatch(ch):
+            (ascii_letter,) = [c for c in string.ascii_lowercase if re.fullmatch(c, ch, re.I)]
+            if ch.lower()[:1] != ascii_letter:
+                odd.add(ch)
+    assert odd == set(FOLD_ODD)
+
+
+def test_timex_odd_case_folds_still_find_their_matches(monkeypatch):
+    # "ſince" is "since" to the rule but not on the lower-case text: such a text is read ungated
+    import dataclasses
+
+    import pipeline.timex as timex_module
+    from pipeline.timex_lex import lexicon
+
+    text = "It ended two days ſince, in the 1990ſ, at 10 a.m."
+    gated = {(s, e, name) for s, e, _, name, _ in timex_module._candidates(text)}
+    lx = lexicon()
+    monkeypatch.setattr(timex_module, "lexicon", lambda: dataclasses.replace(lx, gates=(None,) * len(lx.rules)))
+    ungated = {(s, e, name) for s, e, _, name, _ in timex_module._candidates(text)}
+    assert gated == ungated
+    assert {"ago", "decade", "time"} <= {name for _, _, name in gated}
