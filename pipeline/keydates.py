@@ -25,10 +25,10 @@ outlet's many updates.
 
 Only day-precise events name a day. Coarser ones (a week, a month, a year) contribute nothing:
 spreading "in March" over its 31 days would add the same small amount to every day of that month,
-changing no order within it while blurring the days the articles actually name. For the same
-reason only mentions that name the day vote for it: a retelling "in September 2021" that the
-merge folded into the event of the 24th (the same happening) is evidence for the event, not for
-its day.
+changing no order within it while blurring the days the articles actually name. A retelling
+that names only the month or year ("in September 2021") but that the merge folded into the day's
+event (the same happening, told from the backstory) still points at the day, with a smaller vote:
+the article did not name the day, the merge inferred it.
 
 Measured on Timeline17 (``bench/eval_tls.py``): a separate bonus for retellings long after the day
 and a decay of the vote with the distance between the report and the day both lowered Date-F1
@@ -61,6 +61,9 @@ LEAD_SENTENCES = 3
 LEAD = 2.0
 # Material acts (quad classes 2 and 4) over verbal ones (1 and 3): what was done over what was said.
 MATERIAL = 1.5
+# A mention that names only a coarser period of the day's event ("in September 2021", merged into
+# the release of the 24th): the merge, not the article, put it on that day.
+RETOLD = 0.7
 # An article naming n days gives each of them its vote / n ** DAY_SPREAD: a page naming 16 days
 # points half as hard at each as an article about one day, yet a chronology still counts.
 DAY_SPREAD = 0.25
@@ -91,6 +94,7 @@ def _votes(m: pd.DataFrame) -> pd.Series:
     vote[pd.to_numeric(m["quad_class"], errors="coerce").isin(MATERIAL_CLASSES)] *= MATERIAL
     lead = pd.to_numeric(m["sentence_index"], errors="coerce").lt(LEAD_SENTENCES).fillna(False).astype(bool)
     vote[lead & ~publication] *= LEAD   # the publication default always sits in the lead: no news there
+    vote[m["retold"].to_numpy(dtype=bool)] *= RETOLD
     days_named = m.groupby("article_id")["day"].transform("nunique")
     return vote / days_named ** DAY_SPREAD
 
@@ -107,9 +111,10 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
                                                       format="%Y-%m-%d", errors="coerce")).dropna(subset=["day"])
     if day_events.empty:
         return empty_keydates()
-    m = mentions[["event_id", "article_id", "published", "source", "sentence_index", "date_basis"]]
-    if "precision" in mentions:   # (the mention's own precision: how its article dated the event)
-        m = m[mentions["precision"].fillna("day").isin(DAY_PRECISIONS)]
+    m = mentions[["event_id", "article_id", "published", "source", "sentence_index", "date_basis"]].assign(
+        # (the mention's own precision: how its article dated the event; a frame without it is
+        # taken as naming the day)
+        retold=~mentions["precision"].fillna("day").isin(DAY_PRECISIONS) if "precision" in mentions else False)
     m = m.merge(day_events[["event_id", "day", "quad_class"]], on="event_id", how="inner")
     m["pub"] = pd.to_datetime(m["published"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce")
     m = m.dropna(subset=["pub"])

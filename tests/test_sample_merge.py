@@ -80,3 +80,16 @@ def test_sample_merge_one_release_of_the_three_on_the_24th(mentions, store):
         row = conn.execute("SELECT date_start, precision, event_code FROM events WHERE event_id = ?",
                            (largest,)).fetchone()
     assert row == ("2021-09-24", "day", "0841")
+
+
+def test_sample_key_dates_lead_with_the_arrest_and_the_release(store):
+    """The story's two turning points lead its key dates: the arrest of Meng Wanzhou (told in most
+    articles' backstory) and the release of the three on 2021-09-24 (told by day, and in
+    retellings "in September 2021" that the merge folded into that day)."""
+    from pipeline.keydates import rank_days
+    from pipeline.store import open_store
+
+    with open_store(f"sqlite:///{store}", create=False) as st:
+        days = rank_days(st.events_frame(), st.mentions_frame(), 3)
+    assert list(days["date"][:2]) == ["2018-12-01", "2021-09-24"]
+    assert "arrested" in days["title"].iloc[0] and "released" in days["title"].iloc[1]

@@ -29,7 +29,7 @@ ZOOM_DAYS = 15           # a click on a day shows it with this many days either 
 APPROXIMATE_NOTE = ("This is a Parquet snapshot: key dates are ranked from each event's reporting "
                     "articles and their publication dates; sources and sentence positions are only "
                     "in a store, so the order may differ from `python -m pipeline keydates`.")
-MENTION_COLUMNS = ("event_id", "article_id", "published", "source", "sentence_index", "date_basis")
+MENTION_COLUMNS = ("event_id", "article_id", "published", "source", "sentence_index", "date_basis", "precision")
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,7 @@ class Mentions:
 
 def prepare(events: pd.DataFrame, mentions: pd.DataFrame, approximate: bool = False) -> Mentions:
     """``mentions`` (``Store.mentions_frame()``) of the day-precise ``events`` (the loaded events,
-    positional index), each with its event's position; mentions of other events, and mentions
-    that do not name the day themselves (a "September 2021" retelling of the 24th), are dropped
+    positional index), each with its event's position; mentions of other events are dropped
     (``rank_days`` ignores them)."""
     day = events["precision"].isin(DAY_PRECISIONS).to_numpy(dtype=bool)
     ids = pd.Index(events["event_id"].astype(str))
@@ -56,9 +55,7 @@ def prepare(events: pd.DataFrame, mentions: pd.DataFrame, approximate: bool = Fa
     pos = ids.get_indexer(mentions["event_id"].astype(str))
     keep = pos >= 0
     keep[keep] = day[pos[keep]]
-    if "precision" in mentions:
-        keep &= mentions["precision"].fillna("day").isin(DAY_PRECISIONS).to_numpy(dtype=bool)
-    frame = mentions.loc[keep, list(MENTION_COLUMNS)].reset_index(drop=True)
+    frame = mentions.loc[keep, [c for c in MENTION_COLUMNS if c in mentions]].reset_index(drop=True)
     return Mentions(frame, pos[keep].astype(np.int64), len(events), approximate)
 
 
