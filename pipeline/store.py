@@ -256,9 +256,12 @@ _COARSE_FROM = PRECISIONS.index("week")
 
 
 _MENTION_READ = ("data",) + MENTION_COLUMNS
+# Prepared stored mentions a writer keeps (each with its key, the mention's JSON copy: a few kB):
+# the retellings of the coarse events that consolidation checks again and again.
+MENTION_CACHE_SIZE = 16_384
 
 
-@functools.lru_cache(maxsize=GATE_CACHE_SIZE)
+@functools.lru_cache(maxsize=MENTION_CACHE_SIZE)
 def _stored_mention(values: tuple) -> Mention:
     """The prepared form of a stored mention (its ``_MENTION_READ`` values, with its JSON copy):
     a mention never changes once written, and a coarse event's retellings are judged again each
