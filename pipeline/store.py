@@ -370,7 +370,8 @@ class Store:
         self._insert_key = _insert_ignoring_duplicates(event_keys_table, self.backend)
         # Statements the writer runs on the driver, compiled once: (SQL, bind order, fixed binds).
         self._compiled: dict[Any, tuple[str, tuple[str, ...], dict[str, Any]]] = {}
-        self._gates_sql: dict[Any, str] = {}   # n, or ("twins", n) -> SQL
+        self._gates_sql: dict[int, str] = {}   # n ids -> SQL
+        self._twins_sql: dict[int, str] = {}   # n wording keys -> SQL
         self._write_sql: dict[tuple, str] = {}
         # event id -> merge.prepare of the stored row, valid while the store's generation is
         # ``self._generation`` (this writer's last commit); see ``_writing``.
@@ -617,9 +618,10 @@ class Store:
                                 .where(m.event_id == event_id)).all()
         # Copies of one sentence (syndication, near-copies) vote alike: each distinct mention is
         # judged once and votes as many times as it is stored.
+        # (a store older than the mentions' JSON copies reads the event's fields instead)
         alike: Counter[Mention] = Counter(
-            _stored_mention(tuple(values)) if values[0] else prepare(mention_record(dict(zip(_MENTION_READ, values)), row))
-            for values in mentions)
+            _stored_mention(tuple(values)) if values[0]
+            else prepare(mention_record(dict(zip(_MENTION_READ, values)), row)) for values in mentions)
         votes: dict[str, int] = {}
         need = len(mentions) // 2 + 1   # a strict majority (so at most one event reaches it)
         left = len(mentions)
@@ -954,12 +956,12 @@ class Store:
 
     def _twins_statement(self, n: int) -> str:
         """SELECT of (key, smallest event id) for ``n`` keys, in the driver's parameter style."""
-        if ("twins", n) not in self._gates_sql:
+        if n not in self._twins_sql:
             q = self.engine.dialect.identifier_preparer.quote
-            self._gates_sql[("twins", n)] = (
+            self._twins_sql[n] = (
                 f"SELECT {q('key')}, MIN({q('event_id')}) FROM {q(event_keys_table.name)} "
                 f"WHERE {q('key')} IN ({', '.join([self._mark] * n)}) GROUP BY {q('key')}")
-        return self._gates_sql[("twins", n)]
+        return self._twins_sql[n]
 
     def _event_row(self, conn: sa.Connection, event_id: str) -> dict[str, Any]:
         """One stored event as a dict, read straight on the driver (once per merged mention)."""

@@ -500,8 +500,9 @@ def resolve_month(doc: Doc, month: int, tense: str, rel: str = "") -> int:
     return y if month <= m0 + MONTH_SLACK else y - 1
 
 
-def resolve_weekday(doc: Doc, wd: int, tense: str, rel: str = "") -> date:
-    """Date of a weekday named without a date, from the tense and any this/last/next."""
+def resolve_weekday(doc: Doc, wd: int, tense: str, rel: str = "", deferred: bool = False) -> date:
+    """Date of a weekday named without a date, from the tense and any this/last/next;
+    ``deferred``: a past verb moved something to the day ("postponed until Tuesday")."""
     d = doc.dct
     diff = wd - d.isoweekday()
     if rel in ("last", "this past", "the previous"):
@@ -512,7 +513,7 @@ def resolve_weekday(doc: Doc, wd: int, tense: str, rel: str = "") -> date:
         return d + timedelta(days=fwd)
     if rel == "this":
         return d + timedelta(days=diff)
-    if tense == "past" and not doc.cue(doc.pos, doc.pos).deferred:
+    if tense == "past" and not deferred:
         return d - timedelta(days=(-diff) % 7)
     if tense in ("past", "future"):
         # a past verb that moves something to the day ("postponed until Tuesday", "extended

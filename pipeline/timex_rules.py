@@ -742,7 +742,7 @@ def _h_weekday(doc: Doc, m: re.Match) -> Resolution | None:
             x = base + timedelta(days=diff)
         basis = "narrative"
     else:
-        x = resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel)
+        x = resolve_weekday(doc, wd, doc.tense(m.start(), m.end()), rel, doc.cue(m.start(), m.end()).deferred)
         basis = "relative"
     p = ("day", x.year, x.month, x.day)
     if m["pod"]:
@@ -776,7 +776,8 @@ def _h_time(doc: Doc, m: re.Match) -> Resolution | None:
         if ref in ("today", "yesterday", "tomorrow"):
             x = doc.dct + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[ref])
         elif ref.rstrip(".") in doc.lx.weekday_of:
-            x = resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()))
+            x = resolve_weekday(doc, doc.lx.weekday_of[ref], doc.tense(m.start(), m.end()),
+                                deferred=doc.cue(m.start(), m.end()).deferred)
         else:
             mm = re.match(r"([a-z]+)\.?\s+(\d+)", ref)
             if mm is None:
