@@ -162,10 +162,12 @@ def normalize_text(raw: str) -> str:
 
 
 # Text tokenised the way news corpora ship it ("Obama said , on Sept. 11 , 2001 , that ...",
-# `` quotes '', "do n't"): marks detached from their words. Read as it is, "September 11 , 2001"
-# loses its year and every clause break moves.
+# `` quotes '', "do n't", Penn Treebank brackets "WASHINGTON -LRB- Reuters -RRB-"): marks detached
+# from their words. Read as it is, "September 11 , 2001" loses its year and every clause break moves.
 _TOKENISED_MARK = re.compile(r" [,.;:?!](?=\s|$)")
 _DETACHED = (
+    (re.compile(r"-L([RSC])B-\s*"), lambda m: "([{"["RSC".index(m.group(1))]),
+    (re.compile(r"\s*-R([RSC])B-"), lambda m: ")]}"["RSC".index(m.group(1))]),
     (re.compile(r" ([,.;:?!%])(?=\s|$)"), r"\1"),
     (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)(?=\W|$)", re.IGNORECASE), r"\1"),
     (re.compile(r"``\s*"), '"'),

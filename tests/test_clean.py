@@ -379,6 +379,15 @@ def test_clean_tokenised_text_gets_its_punctuation_back():
     assert "September 11, 2001," in body
 
 
+def test_clean_tokenised_text_gets_its_treebank_brackets_back():
+    # Reuters copy in news corpora: "WASHINGTON -LRB- Reuters -RRB- - Virtually all cases ..."
+    from pipeline.clean import detokenize
+    raw = ("WASHINGTON -LRB- Reuters -RRB- - Virtually all cases resist the drug , the agency said on Monday .\n"
+           "The figures -LSB- sic -RSB- were revised -LCB- twice -RCB- , officials said .")
+    assert detokenize(raw) == ("WASHINGTON (Reuters) - Virtually all cases resist the drug, the agency said on Monday.\n"
+                               "The figures [sic] were revised {twice}, officials said.")
+
+
 @pytest.mark.parametrize("text", [
     "A normal sentence, with commas. And full stops.",
     "Scores were 3 . 5 and 4 , 2 in one table, but the rest is prose, as usual. Really.",
