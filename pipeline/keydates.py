@@ -23,6 +23,11 @@ article reporting an event of the day gives the day one vote (its strongest ment
 The votes of one source count with diminishing returns, so several outlets outweigh one
 outlet's many updates.
 
+The newest days have had no time to be retold: a day two days before the newest report has two
+days of reports, where an older day has a month of them. Their votes are scaled up by what the
+store shows of its own lags (how much of a day's first month of votes comes by its second day),
+measured on the older days; the store, not a constant, says how news of this story is retold.
+
 Only day-precise events name a day. Coarser ones (a week, a month, a year) contribute nothing:
 spreading "in March" over its 31 days would add the same small amount to every day of that month,
 changing no order within it while blurring the days the articles actually name. A retelling
@@ -42,6 +47,7 @@ import json
 import sys
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 KEYDATE_COLUMNS: tuple[str, ...] = ("date", "score", "events", "title")
@@ -67,6 +73,14 @@ RETOLD = 0.7
 # An article naming n days gives each of them its vote / n ** DAY_SPREAD: a page naming 16 days
 # points half as hard at each as an article about one day, yet a chronology still counts.
 DAY_SPREAD = 0.25
+# The newest days have not been retold yet: a day a week before the store's newest article has
+# had a week of reports, not the month the older days had. Its votes are divided by the share of
+# a day's first FOLLOW_UP days of votes that the store shows arriving by then (the store's own
+# lags, estimated from the days old enough to show them; FOLLOW_UP_PRIOR votes of "no missing
+# reports" keep a small store from guessing), at most 1 / FOLLOW_UP_FLOOR times.
+FOLLOW_UP = 30
+FOLLOW_UP_PRIOR = 5.0
+FOLLOW_UP_FLOOR = 0.5
 # The votes of one source for a day count as their sum ** SOURCE_POOLING: four articles of one
 # outlet weigh about 2.8 votes, four outlets 4. Articles without a source are pooled as one
 # source (nothing says they come from different outlets).
@@ -99,6 +113,25 @@ def _votes(m: pd.DataFrame) -> pd.Series:
     return vote / days_named ** DAY_SPREAD
 
 
+def seen_share(lag: np.ndarray, age: np.ndarray, vote: np.ndarray) -> np.ndarray:
+    """For each vote, the share of its day's eventual votes (over the first ``FOLLOW_UP`` days)
+    that the store can already hold: ``age`` is the days from the vote's day to the store's newest
+    article, ``lag`` the days from the day to the vote's article. 1 for days at least FOLLOW_UP
+    days old and for days to come (their votes are forecasts: nothing is missing).
+
+    A product-limit estimate over the store's own votes: the share arriving by lag L among those
+    arriving by L + 1, measured on the days old enough (age > L) to show lag L + 1."""
+    seen = np.ones(FOLLOW_UP + 1)
+    early = (lag >= 0) & (lag <= FOLLOW_UP)
+    for n in range(FOLLOW_UP - 1, -1, -1):
+        old_enough = early & (age > n)
+        by_n = vote[old_enough & (lag <= n)].sum()
+        by_next = vote[old_enough & (lag <= n + 1)].sum()
+        seen[n] = seen[n + 1] * (by_n + FOLLOW_UP_PRIOR) / (by_next + FOLLOW_UP_PRIOR)
+    recent = (age >= 0) & (age < FOLLOW_UP)
+    return np.where(recent, np.maximum(seen[np.clip(age, 0, FOLLOW_UP)], FOLLOW_UP_FLOOR), 1.0)
+
+
 def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
     """The days named by ``events`` (a filtered ``Store.events_frame()``), ranked by what their
     ``mentions`` (``Store.mentions_frame()``; mentions of other events are ignored) say about
@@ -118,7 +151,14 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     m = m.merge(day_events[["event_id", "day", "quad_class"]], on="event_id", how="inner")
     m["pub"] = pd.to_datetime(m["published"].astype(str).str[:10], format="%Y-%m-%d", errors="coerce")
     m = m.dropna(subset=["pub"])
-    m["vote"] = _votes(m) if len(m) else pd.Series(dtype="float64")
+    if len(m):
+        # (the newest report of these events: the store's dashboard view and the command, given
+        # the same filters, rank alike)
+        vote = _votes(m)
+        m["vote"] = vote / seen_share((m["pub"] - m["day"]).dt.days.to_numpy(),
+                                      (m["pub"].max() - m["day"]).dt.days.to_numpy(), vote.to_numpy())
+    else:
+        m["vote"] = pd.Series(dtype="float64")
     m["outlet"] = m["source"].fillna("").astype(str)
     per_article = m.groupby(["day", "outlet", "article_id"])["vote"].max()
     score = (per_article.groupby(level=["day", "outlet"]).sum() ** SOURCE_POOLING).groupby(level="day").sum()

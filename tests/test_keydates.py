@@ -10,6 +10,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -194,6 +195,49 @@ def test_keydates_a_coarse_retelling_points_at_the_day_less():
     # without the retellings the day would fall behind: they count
     alone = rank_days(events, mentions[~mentions["article_id"].isin(["a2", "a3"])]).set_index("date")["score"]
     assert as_retold["2025-05-20"] > alone["2025-05-20"]
+
+
+def _lagged(day: str, name: str, lags: tuple[int, ...]) -> tuple:
+    """An event on ``day`` reported by one article ``lag`` days later for each lag."""
+    return (name, day, None, [(f"{name}-{i}", _day(day, lag), "relative", 9) for i, lag in enumerate(lags)])
+
+
+def test_keydates_the_newest_day_is_not_penalised_for_reports_still_to_come():
+    """Twenty older days were each reported by two articles the next day and two more ten days
+    later. The newest day has three next-day reports, all it can have so far: by what the older
+    days show, half of its reports are still to come, so it outranks the older days' four."""
+    rows = [_lagged(_day("2025-03-01", 3 * i), f"old{i}", (1, 1, 10, 10)) for i in range(20)]
+    newest = _day("2025-03-01", 3 * 19 + 12)
+    rows.append(_lagged(newest, "new", (1, 1, 1)))
+    days = rank_days(*_frames(rows))
+    assert days["date"].iloc[0] == newest
+    # the same day, as old as the others, with the same three reports, ranks below them
+    rows[-1] = _lagged("2025-01-01", "new", (1, 1, 1))
+    assert rank_days(*_frames(rows))["date"].iloc[-1] == "2025-01-01"
+
+
+def test_keydates_seen_share_of_a_days_reports():
+    """Half of each older day's votes come the next day and half ten days later."""
+    from pipeline.keydates import FOLLOW_UP, FOLLOW_UP_FLOOR, seen_share
+    lag = np.array([1, 10] * 200)
+    age = np.repeat(np.arange(200) + 40, 2)
+    vote = np.ones(400)
+    probe_age = np.array([-3, 0, 1, 5, 9, 10, 20, FOLLOW_UP, 400])
+    share = seen_share(np.concatenate([lag, np.zeros(len(probe_age), int)]),
+                       np.concatenate([age, probe_age]), np.concatenate([vote, np.zeros(len(probe_age))]))[400:]
+    by_age = dict(zip(probe_age.tolist(), share.tolist()))
+    assert by_age[-3] == by_age[FOLLOW_UP] == by_age[400] == 1.0     # days to come, and old days
+    for days_old in (1, 5, 9):                                        # the next day's half is in
+        assert by_age[days_old] == pytest.approx(0.5, abs=0.02)
+    assert by_age[0] == FOLLOW_UP_FLOOR        # nothing comes the same day: at most doubled
+    assert by_age[10] == by_age[20] == pytest.approx(1.0)
+
+
+def test_keydates_a_small_store_is_not_rescaled():
+    """Two days with one report each: too little to measure how this story is retold."""
+    rows = [_lagged("2025-05-01", "a", (3,)), _lagged("2025-05-10", "b", (0,))]
+    days = rank_days(*_frames(rows)).set_index("date")["score"]
+    assert days["2025-05-01"] > days["2025-05-10"]
 
 
 def test_keydates_ties_are_deterministic():
