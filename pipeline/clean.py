@@ -32,6 +32,7 @@ MAX_TRAILER_WORDS = 8         # inclusive: unpunctuated short paragraphs after t
 MIN_WRAPPED_LINE_CHARS = 30   # inclusive: shorter lines in a block are separate lines, not a wrap
 MIN_DUPLICATE_CHARS = 20      # inclusive: shorter paragraphs/sentences may repeat legitimately
 DATE_LINE_WINDOW = 8          # how many content lines at the top may hold a date line
+MAX_CAPTIONS = 6              # paragraphs looked past for a wire story's stamped dateline
 MIN_DATELINE_YEAR = 1900      # inclusive bounds on a dateline's year
 MAX_DATELINE_YEAR = 2100
 
@@ -109,13 +110,17 @@ def _rules() -> _Rules:
     # (", Ont.") and an agency in brackets ("BEIJING (Reuters)"); Reuters puts a year-less date
     # after the place ("OTTAWA, Jan 13 (Reuters) -").
     up = "A-Z\u00c0-\u00d6\u00d8-\u00de"   # capitals, accented ones too ("MONTRÉAL")
-    place = (rf"(?P<place>[{up}][{up}.'\u2019-]+(?: [{up}][{up}.'\u2019-]+){{0,3}}"
+    place = (rf"(?P<place>[{up}][{up}.'\u2019/-]+(?: [{up}][{up}.'\u2019/-]+){{0,3}}"
              r"(?:,\s*[A-Z][A-Za-z.]*(?: [A-Z][A-Za-z.]*){0,2}(?=\s*[,(\u2014\u2013-]))?)")
     agency = r"(?:\s*\([^()\n]{1,40}\))?"
     dash = r"\s*(?:\u2014|\u2013|--?|_)\s*"      # old AP wires use "_" for the dash
     # A place in title case ("Ottawa, Jan. 13, 2026 —") only counts with a full date after it.
     tplace = r"(?P<tplace>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,2})"
-    lead = (rf"^(?:{place}{agency}(?:,\s*(?:{date_nc}|{mon}\s+{day}){agency})?{dash}"
+    # Wire pages stamp the story before its dateline: "LONDON | Tue Apr 27, 2010 4:08am EDT
+    # LONDON (Reuters) - ..." (the stamp is the publication time, not a happening of the story).
+    place_nc = place.replace("(?P<place>", "(?:")
+    stamp = rf"(?:[^|\n]{{2,160}}?\|\s*{date_nc}\s+(?={place_nc}{agency}(?:,?\s*{mon}\s+{day}{agency})?{dash}))?"
+    lead = (rf"^{stamp}(?:{place}{agency}(?:,\s*{date_nc}{agency}|,?\s*{mon}\s+{day}{agency})?{dash}"
             rf"(?:{date_nc}(?:{dash}|\s*$))?|{tplace},\s*{date_nc}{agency}{dash}|{date_nc}{dash})")
     particles = frozenset(junk["name_particles"])
     # Possessive quantifiers: a failed match must not retry every split of a long line.
@@ -170,6 +175,7 @@ _DETACHED = (
     (re.compile(r"\s*-R([RSC])B-"), lambda m: ")]}"["RSC".index(m.group(1))]),
     (re.compile(r" ([,.;:?!%])(?=\s|$)"), r"\1"),
     (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)(?=\W|$)", re.IGNORECASE), r"\1"),
+    (re.compile(r"\\([/*])"), r"\1"),          # escaped "\/" and "\*"
     (re.compile(r"``\s*"), '"'),
     (re.compile(r"\s*''"), '"'),
     (re.compile(r"([(\[$]) "), r"\1"),
@@ -525,6 +531,15 @@ def _clean(raw: str, known_title: str) -> CleanedText:
                 continue
             text_paras[0] = rest
         break
+    # A wire story opens at its stamped dateline ("LONDON | Tue Apr 27, 2010 4:08am EDT LONDON
+    # (Reuters) - ..."): photo captions a page puts above it are not the story.
+    if when_d is None and not place:
+        for i, para in enumerate(text_paras[1:MAX_CAPTIONS + 1], start=1):
+            rest, stamped, where = split_dateline(para)
+            if stamped is not None and rest and "|" in para[:len(para) - len(rest)]:
+                text_paras[:i + 1] = [rest]
+                when_d, place = stamped, where
+                break
     when = when or when_d
     # After the body: bylines, lone names, credits and widget labels.
     trailers = 0

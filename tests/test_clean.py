@@ -131,6 +131,15 @@ def test_clean_known_title_removes_repeated_headline():
     ("Canada - a country of many regions - voted.", None, "", "Canada - a country of many regions - voted."),
     ("Canada said on Dec. 10, 2018 that it would act.", None, "",
      "Canada said on Dec. 10, 2018 that it would act."),
+    # a wire page's stamp before the dateline is the publication time, not a happening
+    ("LONDON | Tue Apr 27, 2010 4:08am EDT LONDON (Reuters) - BP said.", date(2010, 4, 27), "LONDON", "BP said."),
+    ("HOUSTON/SEATTLE, April 30 | Fri Apr 30, 2010 5:23 pm EDT HOUSTON/SEATTLE, April 30 (Reuters) - A rig sank.",
+     date(2010, 4, 30), "HOUSTON/SEATTLE", "A rig sank."),
+    ("By Maggie Fox, Health Editor WASHINGTON | Mon Mar 2, 2009 4:23 pm EST WASHINGTON May 2 (Reuters) - Flu spread.",
+     date(2009, 3, 2), "WASHINGTON", "Flu spread."),
+    ("Prices rose | Mon Mar 2, 2009 and fell.", None, "", "Prices rose | Mon Mar 2, 2009 and fell."),
+    ("Prices rose | Mon Mar 2, 2009 as LONDON traders sold.", None, "",
+     "Prices rose | Mon Mar 2, 2009 as LONDON traders sold."),
 ])
 def test_clean_split_dateline(paragraph, when, place, rest):
     assert split_dateline(paragraph) == (rest, when, place)
@@ -161,6 +170,9 @@ def test_clean_parse_date_line(line, when):
     pytest.param(f"{HEAD}\n\nUpdated: Jan. 14, 2026\nPublished: Jan. 13, 2026\n\n{P1}\n\n{P2}",
                  date(2026, 1, 13), "", id="published-beats-updated"),
     pytest.param(f"{HEAD}\n\n{P1}\n\n{P2}", None, "", id="none"),
+    pytest.param(f"{HEAD}\n\nA rescue boat near the rig, April 21, 2010.\n\nPicture taken April 21, 2010.\n\n"
+                 f"HOUSTON | Thu Apr 22, 2010 7:30 pm EDT HOUSTON (Reuters) - {P1}\n\n{P2}", date(2010, 4, 22),
+                 "HOUSTON", id="wire-stamp-under-photo-captions"),
 ])
 def test_clean_dateline_lifted_out_of_body(raw, when, place):
     c = clean_text(raw)
@@ -383,9 +395,9 @@ def test_clean_tokenised_text_gets_its_treebank_brackets_back():
     # Reuters copy in news corpora: "WASHINGTON -LRB- Reuters -RRB- - Virtually all cases ..."
     from pipeline.clean import detokenize
     raw = ("WASHINGTON -LRB- Reuters -RRB- - Virtually all cases resist the drug , the agency said on Monday .\n"
-           "The figures -LSB- sic -RSB- were revised -LCB- twice -RCB- , officials said .")
+           "The figures -LSB- sic -RSB- were revised -LCB- twice -RCB- , officials said in Houston\\/Seattle .")
     assert detokenize(raw) == ("WASHINGTON (Reuters) - Virtually all cases resist the drug, the agency said on Monday.\n"
-                               "The figures [sic] were revised {twice}, officials said.")
+                               "The figures [sic] were revised {twice}, officials said in Houston/Seattle.")
 
 
 @pytest.mark.parametrize("text", [
