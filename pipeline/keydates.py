@@ -121,13 +121,16 @@ def seen_share(lag: np.ndarray, age: np.ndarray, vote: np.ndarray) -> np.ndarray
 
     A product-limit estimate over the store's own votes: the share arriving by lag L among those
     arriving by L + 1, measured on the days old enough (age > L) to show lag L + 1."""
-    seen = np.ones(FOLLOW_UP + 1)
-    early = (lag >= 0) & (lag <= FOLLOW_UP)
+    span = FOLLOW_UP + 1
+    early = (lag >= 0) & (lag <= FOLLOW_UP) & (age >= 0)
+    # the early votes tallied by (age, capped at FOLLOW_UP) and lag: a small table, whatever the
+    # number of mentions
+    table = np.bincount(np.minimum(age[early], FOLLOW_UP) * span + lag[early], weights=vote[early],
+                        minlength=span * span).reshape(span, span)
+    by_lag = table[::-1].cumsum(axis=0)[::-1].cumsum(axis=1)   # [a, l]: age >= a, lag <= l
+    seen = np.ones(span)
     for n in range(FOLLOW_UP - 1, -1, -1):
-        old_enough = early & (age > n)
-        by_n = vote[old_enough & (lag <= n)].sum()
-        by_next = vote[old_enough & (lag <= n + 1)].sum()
-        seen[n] = seen[n + 1] * (by_n + FOLLOW_UP_PRIOR) / (by_next + FOLLOW_UP_PRIOR)
+        seen[n] = seen[n + 1] * (by_lag[n + 1, n] + FOLLOW_UP_PRIOR) / (by_lag[n + 1, n + 1] + FOLLOW_UP_PRIOR)
     recent = (age >= 0) & (age < FOLLOW_UP)
     return np.where(recent, np.maximum(seen[np.clip(age, 0, FOLLOW_UP)], FOLLOW_UP_FLOOR), 1.0)
 
