@@ -76,6 +76,9 @@ class _Rules:
     dateline_lead: re.Pattern
     date: re.Pattern
     months: dict
+    stamps: re.Pattern
+    stamp_cues: re.Pattern
+    comments: re.Pattern
 
 
 def _load(name: str) -> dict:
@@ -146,6 +149,9 @@ def _rules() -> _Rules:
         dateline_lead=re.compile(lead),
         date=re.compile(date_re),
         months=months,
+        stamps=re.compile("|".join(f"(?:{x})" for x in junk["inline_stamps"]), re.IGNORECASE),
+        stamp_cues=re.compile("|".join(re.escape(x) for x in junk["inline_stamp_cues"]), re.IGNORECASE),
+        comments=re.compile("|".join(f"(?:{x})" for x in junk["comment_section_starts"]), re.IGNORECASE),
     )
 
 
@@ -433,7 +439,13 @@ def clean_text(raw: str, title: str = "") -> CleanedText:
 def _clean(raw: str, known_title: str) -> CleanedText:
     """The body of ``clean_text``."""
     r = _rules()
-    lines = detokenize(normalize_text(raw)).split("\n")
+    text = detokenize(normalize_text(raw))
+    comments = r.comments.search(text)
+    if comments is not None:
+        text = text[:comments.start()]      # the readers' comments are not the article
+    if r.stamp_cues.search(text) is not None:
+        text = "\n".join(ln.strip() for ln in r.stamps.sub("", text).split("\n"))
+    lines = text.split("\n")
     lines = ["" if (ln and is_junk_line(ln)) else ln for ln in lines]
     # Date lines and bylines near the top ("Published: 13 January 2026", "By Jane Doe").
     when: date | None = None

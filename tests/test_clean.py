@@ -407,3 +407,33 @@ def test_clean_tokenised_text_gets_its_treebank_brackets_back():
 def test_clean_untokenised_text_is_left_alone(text):
     from pipeline.clean import detokenize
     assert detokenize(text) == text
+
+
+# --- page furniture with timestamps, and readers' comments --------------------------------------
+
+def test_clean_readers_comments_end_the_article():
+    raw = ("Oil spill grows\n\nBP said on Friday the leak was worse. Officials met on Thursday.\n\n"
+           "Posted by: rallyart2012 | April 30, 2010 12:27 PM | Report abuse Does anybody believe this? "
+           "Posted by: Bious | April 30, 2010 5:38 PM | Report abuse As mentioned earlier.\n\n"
+           "The comments to this entry are closed.")
+    assert clean_text(raw).body == "BP said on Friday the leak was worse. Officials met on Thursday."
+    other = "Spill\n\nBP said on Friday the leak was worse.\n\nPosted by kiwidave | Report as abusive Here is a fix."
+    assert clean_text(other).body == "BP said on Friday the leak was worse."
+
+
+@pytest.mark.parametrize("furniture", [
+    "Posted by Sally Quinn and Jon Meacham on June 1, 2010 10:20 AM Posted by Arthur Waskow, on July 21, 2010 4:21 PM ",
+    "Posted by: Jane Doe on 21 July 2010 at 4:21 pm ET ",
+    "ly/U6vgfT 6:30 pm ET February 11, 2013 RETWEET ",
+])
+def test_clean_timestamped_furniture_is_cut_out_of_the_line(furniture):
+    """A blog's post headers and a live page's tweet stamps carry dates that no sentence should take."""
+    raw = f"Live\n\nProtesters gathered on Friday.\n\n{furniture}The army said it would act.\n\nTalks went on."
+    assert paragraphs(clean_text(raw)) == ["Protesters gathered on Friday.", "The army said it would act.", "Talks went on."]
+
+
+def test_clean_a_sentence_about_posting_is_kept():
+    raw = ("Leak\n\nThe video was posted by the coast guard on Friday and shows the rig burning.\n\n"
+           "Officials at 4:30 pm ET on Friday said a retweet campaign had begun.")
+    assert paragraphs(clean_text(raw)) == ["The video was posted by the coast guard on Friday and shows the rig burning.",
+                                           "Officials at 4:30 pm ET on Friday said a retweet campaign had begun."]
