@@ -407,6 +407,47 @@ def sentence_subject(ann: Annotations | EntityIndex, sentence: Sentence) -> tupl
     return tuple(index.actors.inside(sentence.start, limit))
 
 
+# A title whose subject is "he" or "she" ("She left Vancouver on a flight to Shenzhen") names
+# the person instead when the text leaves no doubt who it is.
+_PERSONAL_TITLE = re.compile(r"(?:He|She)\b")
+_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+
+
+def pronoun_antecedent(index: EntityIndex, text: str, sentences: tuple[Sentence, ...], position: int,
+                       lo: int, hi: int) -> str:
+    """The person "he" or "she" (its first use in ``text[lo:hi]``, in sentence ``position``)
+    stands for, or "" when that is not clear: the sentence's own subject when it is the only
+    person named before the pronoun ("Trudeau flew to Guangzhou, where he spoke"), else the
+    subject of the sentence just before, in the same paragraph, when it is exactly one person
+    ("Meng Wanzhou was freed. She left Vancouver ..."). Objects and people named further back
+    are never taken: a wrong name is worse than a pronoun."""
+    m = _PERSONAL_PRONOUN.search(text, lo, hi)
+    if m is None:
+        return ""
+    sentence = sentences[position]
+    before = index.actors.inside(sentence.start, m.start())
+    if before:
+        people = {a.name for a in before if a.kind == "person"}
+        subject = {a.name for a in sentence_subject(index, sentence) if a.kind == "person"}
+        return next(iter(people)) if len(people) == 1 and people == subject and len(before) == 1 else ""
+    if position == 0 or "\n" in text[sentences[position - 1].end:sentence.start]:
+        return ""
+    subject = sentence_subject(index, sentences[position - 1])
+    people = {a.name for a in subject}
+    return next(iter(people)) if len(people) == 1 and all(a.kind == "person" for a in subject) else ""
+
+
+def name_the_pronoun(title: str, antecedent) -> str:
+    """``title`` with its subject "He" or "She" replaced by the person ``antecedent()`` names
+    (called only for such titles); the title as it is when nobody is sure."""
+    if not _PERSONAL_TITLE.match(title):
+        return title
+    name = antecedent()
+    if not name:
+        return title
+    return cut_title(name + title[_PERSONAL_TITLE.match(title).end():])
+
+
 def event_flags(confidence: float, clause: Clause, tense: str, date_start: date, date_text: str,
                 published: date) -> tuple[str, ...]:
     """Why an event is doubtful, in ``FLAGS`` order (empty when it is not).
@@ -493,6 +534,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
                 title = make_title(article.title) or make_title(sent_text)
             else:
                 title = clause_title(clause) or make_title(segment) or make_title(sent_text)
+                title = name_the_pronoun(title, lambda: pronoun_antecedent(
+                    entities, text, ann.sentences, position[sentence.index], lo, hi))
         else:
             # The article's own news: its headline names it; the lead's main clause is read only
             # when no trigger of the headline codes it.
