@@ -425,11 +425,11 @@ def pronoun_antecedent(index: EntityIndex, text: str, sentences: tuple[Sentence,
     if m is None:
         return ""
     sentence = sentences[position]
-    before = index.actors.inside(sentence.start, m.start())
+    before = {(a.name, a.kind) for a in index.actors.inside(sentence.start, m.start())}
     if before:
-        people = {a.name for a in before if a.kind == "person"}
-        subject = {a.name for a in sentence_subject(index, sentence) if a.kind == "person"}
-        return next(iter(people)) if len(people) == 1 and people == subject and len(before) == 1 else ""
+        subject = {(a.name, a.kind) for a in sentence_subject(index, sentence)}
+        (name, kind), = before if len(before) == 1 else (("", ""),)
+        return name if kind == "person" and subject == before else ""
     if position == 0 or "\n" in text[sentences[position - 1].end:sentence.start]:
         return ""
     subject = sentence_subject(index, sentences[position - 1])
