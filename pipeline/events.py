@@ -407,21 +407,22 @@ def sentence_subject(ann: Annotations | EntityIndex, sentence: Sentence) -> tupl
     return tuple(index.actors.inside(sentence.start, limit))
 
 
-# A title whose subject is "he" or "she" ("She left Vancouver on a flight to Shenzhen") names
-# the person instead when the text leaves no doubt who it is.
-_PERSONAL_TITLE = re.compile(r"(?:He|She)\b")
-_PERSONAL_PRONOUN = re.compile(r"\b(?:he|she)\b", re.IGNORECASE)
+# A title opening on "he", "she", "his" or "her" ("She left Vancouver on a flight to Shenzhen",
+# "His trial took place behind closed doors") names the person instead when the text leaves no
+# doubt who it is.
+_PERSONAL_TITLE = re.compile(r"(He|She|His|Her)\b")
+_POSSESSIVE = frozenset({"His", "Her"})
 
 
 def pronoun_antecedent(index: EntityIndex, text: str, sentences: tuple[Sentence, ...], position: int,
-                       lo: int, hi: int) -> str:
-    """The person "he" or "she" (its first use in ``text[lo:hi]``, in sentence ``position``)
-    stands for, or "" when that is not clear: the sentence's own subject when it is the only
+                       lo: int, hi: int, pronoun: str = "he|she") -> str:
+    """The person ``pronoun`` (its first use in ``text[lo:hi]``, in sentence ``position``; "he"
+    or "she" by default) stands for, or "" when that is not clear: the sentence's own subject when it is the only
     person named before the pronoun ("Trudeau flew to Guangzhou, where he spoke"), else the
     subject of the sentence just before, in the same paragraph, when it is exactly one person
     ("Meng Wanzhou was freed. She left Vancouver ..."). Objects and people named further back
     are never taken: a wrong name is worse than a pronoun."""
-    m = _PERSONAL_PRONOUN.search(text, lo, hi)
+    m = re.compile(rf"\b(?:{pronoun})\b", re.IGNORECASE).search(text, lo, hi)
     if m is None:
         return ""
     sentence = sentences[position]
@@ -438,14 +439,16 @@ def pronoun_antecedent(index: EntityIndex, text: str, sentences: tuple[Sentence,
 
 
 def name_the_pronoun(title: str, antecedent) -> str:
-    """``title`` with its subject "He" or "She" replaced by the person ``antecedent()`` names
-    (called only for such titles); the title as it is when nobody is sure."""
-    if not _PERSONAL_TITLE.match(title):
+    """``title`` with its opening "He", "She", "His" or "Her" replaced by the person
+    ``antecedent(pronoun)`` names ("Meng Wanzhou", "Michael Spavor's"), called only for such
+    titles; the title as it is when nobody is sure."""
+    m = _PERSONAL_TITLE.match(title)
+    if m is None:
         return title
-    name = antecedent()
+    name = antecedent(m.group(1).lower())
     if not name:
         return title
-    return cut_title(name + title[_PERSONAL_TITLE.match(title).end():])
+    return cut_title(name + ("'s" if m.group(1) in _POSSESSIVE else "") + title[m.end():])
 
 
 def event_flags(confidence: float, clause: Clause, tense: str, date_start: date, date_text: str,
@@ -534,8 +537,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
                 title = make_title(article.title) or make_title(sent_text)
             else:
                 title = clause_title(clause) or make_title(segment) or make_title(sent_text)
-                title = name_the_pronoun(title, lambda: pronoun_antecedent(
-                    entities, text, ann.sentences, position[sentence.index], lo, hi))
+                title = name_the_pronoun(title, lambda pronoun: pronoun_antecedent(
+                    entities, text, ann.sentences, position[sentence.index], lo, hi, pronoun))
         else:
             # The article's own news: its headline names it; the lead's main clause is read only
             # when no trigger of the headline codes it.

@@ -445,6 +445,9 @@ def _titles(text: str) -> list[str]:
     # the sentence's own subject, the only person named before the pronoun
     ("Donald Trump imposed tariffs on Canadian steel in March, and in October he broke off trade talks with Canada.",
      "Donald Trump broke off trade talks with Canada"),
+    # a possessive
+    ("Michael Spavor was detained in December 2018. His trial took place behind closed doors in March 2021.",
+     "Michael Spavor's trial took place behind closed doors"),
     # two people before the pronoun: who is "he"?
     ("Justin Trudeau met Xi Jinping in Beijing on Monday. Trudeau thanked Li Keqiang, and on Tuesday he flew to "
      "Guangzhou.", "He flew to Guangzhou"),
