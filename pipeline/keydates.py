@@ -50,6 +50,8 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from pipeline.query import is_doubtful
+
 KEYDATE_COLUMNS: tuple[str, ...] = ("date", "score", "events", "title")
 
 # ----- the weights: one vote per reporting article and day, scaled by these ------------------
@@ -166,17 +168,25 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     per_article = m.groupby(["day", "outlet", "article_id"])["vote"].max()
     score = (per_article.groupby(level=["day", "outlet"]).sum() ** SOURCE_POOLING).groupby(level="day").sum()
 
-    event_votes = m.groupby("event_id")["vote"].sum()
-    lead = day_events.assign(votes=day_events["event_id"].map(event_votes).fillna(0.0).round(9))
-    lead = lead.sort_values(["day", "votes", "event_id"], ascending=[True, False, True])
-    by_day = lead.groupby("day", sort=True)
-    out = pd.DataFrame({"date": by_day["day"].first().dt.strftime("%Y-%m-%d"),
-                        "score": score.reindex(by_day.size().index).fillna(0.0).round(SCORE_DECIMALS),
-                        "events": by_day.size().astype("int64"),
-                        "title": by_day["title"].first().fillna("").astype(str)})
-    out = out.sort_values(["score", "date"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    counts = day_events.groupby("day", sort=True).size()
+    out = pd.DataFrame({"day": counts.index,
+                        "score": score.reindex(counts.index).fillna(0.0).round(SCORE_DECIMALS).to_numpy(),
+                        "events": counts.astype("int64").to_numpy()})
+    out = out.sort_values(["score", "day"], ascending=[False, True], kind="stable")
     if top is not None:
         out = out.head(max(0, top))
+    # The leading event of each listed day: the most voted one that nothing marks as doubtful
+    # (a date word, no action, a weak date), else the most voted one.
+    lead = day_events[day_events["day"].isin(out["day"])]
+    event_votes = m.groupby("event_id")["vote"].sum()
+    doubtful = (is_doubtful(events.loc[lead.index, "flags"]) if "flags" in events.columns
+                else np.zeros(len(lead), dtype=bool))
+    lead = lead.assign(votes=lead["event_id"].map(event_votes).fillna(0.0).round(9), doubtful=doubtful)
+    lead = lead.sort_values(["day", "doubtful", "votes", "event_id"], ascending=[True, True, False, True])
+    titles = lead.groupby("day", sort=False)["title"].first()
+    out = pd.DataFrame({"date": out["day"].dt.strftime("%Y-%m-%d").to_numpy(), "score": out["score"].to_numpy(),
+                        "events": out["events"].to_numpy(),
+                        "title": titles.reindex(out["day"]).fillna("").astype(str).to_numpy()})
     return out.reset_index(drop=True)
 
 

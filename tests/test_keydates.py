@@ -240,6 +240,22 @@ def test_keydates_a_small_store_is_not_rescaled():
     assert days["2025-05-01"] > days["2025-05-10"]
 
 
+def test_keydates_the_leading_title_is_not_a_doubtful_one():
+    """The day's most reported event has no clause that says what happened; the title is the next
+    one's, which does. A day with only doubtful events still gets a title."""
+    events, mentions = _frames([
+        ("vague", "2025-05-01", None, [(f"v{i}", "2025-05-02", "relative", 9) for i in range(3)]),
+        ("clear", "2025-05-01", None, [("c0", "2025-05-02", "relative", 9)]),
+        ("alone", "2025-05-08", None, [("a0", "2025-05-09", "relative", 9)]),
+    ])
+    events["flags"] = [("no_action",), (), ("date_word_title",)]
+    days = rank_days(events, mentions).set_index("date")
+    assert days.loc["2025-05-01", "title"] == "title clear"
+    assert days.loc["2025-05-08", "title"] == "title alone"
+    events["flags"] = [(), (), ()]
+    assert rank_days(events, mentions).set_index("date").loc["2025-05-01", "title"] == "title vague"
+
+
 def test_keydates_ties_are_deterministic():
     """Equal evidence: the earlier day first, whatever the input order; within a day the event
     with the most votes leads, then the smallest id."""
