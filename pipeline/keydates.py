@@ -141,7 +141,8 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     """The days named by ``events`` (a filtered ``Store.events_frame()``), ranked by what their
     ``mentions`` (``Store.mentions_frame()``; mentions of other events are ignored) say about
     them, best first; at most ``top`` rows (all when None). Equal scores go to the earlier day,
-    and the leading event of a day is the one with the most votes (then the smallest id)."""
+    and the leading event of a day is the one with the most votes that no flag marks as doubtful
+    (else the one with the most votes; then the smallest id)."""
     if events.empty:
         return empty_keydates()
     day_events = events.loc[events["precision"].isin(DAY_PRECISIONS), ["event_id", "date_start", "quad_class", "title"]]
