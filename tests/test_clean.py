@@ -433,7 +433,7 @@ def test_clean_timestamped_furniture_is_cut_out_of_the_line(furniture):
 
 
 def test_clean_a_sentence_about_posting_is_kept():
-    raw = ("Leak\n\nThe video was posted by the coast guard on Friday and shows the rig burning.\n\n"
+    raw = ("Leak\n\nThe video was posted by the coast guard on June 1, 2010 and shows the rig burning.\n\n"
            "Officials at 4:30 pm ET on Friday said a retweet campaign had begun.")
-    assert paragraphs(clean_text(raw)) == ["The video was posted by the coast guard on Friday and shows the rig burning.",
+    assert paragraphs(clean_text(raw)) == ["The video was posted by the coast guard on June 1, 2010 and shows the rig burning.",
                                            "Officials at 4:30 pm ET on Friday said a retweet campaign had begun."]
