@@ -77,8 +77,9 @@ class _Rules:
     date: re.Pattern
     months: dict
     stamps: re.Pattern
-    stamp_cues: re.Pattern
+    stamp_cues: tuple
     comments: re.Pattern
+    comment_cues: tuple
 
 
 def _load(name: str) -> dict:
@@ -150,8 +151,9 @@ def _rules() -> _Rules:
         date=re.compile(date_re),
         months=months,
         stamps=re.compile("|".join(f"(?:{x})" for x in junk["inline_stamps"]), re.IGNORECASE),
-        stamp_cues=re.compile("|".join(re.escape(x) for x in junk["inline_stamp_cues"]), re.IGNORECASE),
+        stamp_cues=tuple(junk["inline_stamp_cues"]),
         comments=re.compile("|".join(f"(?:{x})" for x in junk["comment_section_starts"]), re.IGNORECASE),
+        comment_cues=tuple(junk["comment_section_cues"]),
     )
 
 
@@ -440,10 +442,11 @@ def _clean(raw: str, known_title: str) -> CleanedText:
     """The body of ``clean_text``."""
     r = _rules()
     text = detokenize(normalize_text(raw))
-    comments = r.comments.search(text)
+    low = text.lower()     # (the patterns are searched only in text holding one of their cue words)
+    comments = r.comments.search(text) if any(c in low for c in r.comment_cues) else None
     if comments is not None:
         text = text[:comments.start()]      # the readers' comments are not the article
-    if r.stamp_cues.search(text) is not None:
+    if any(c in low for c in r.stamp_cues):
         text = "\n".join(ln.strip() for ln in r.stamps.sub("", text).split("\n"))
     lines = text.split("\n")
     lines = ["" if (ln and is_junk_line(ln)) else ln for ln in lines]
