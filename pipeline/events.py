@@ -412,25 +412,28 @@ def sentence_subject(ann: Annotations | EntityIndex, sentence: Sentence) -> tupl
 # doubt who it is.
 _PERSONAL_TITLE = re.compile(r"(He|She|His|Her)\b")
 _POSSESSIVE = frozenset({"His", "Her"})
+_PRONOUN_IN_TEXT = {word: re.compile(rf"\b{word}\b", re.IGNORECASE) for word in ("he", "she", "his", "her")}
 
 
 def pronoun_antecedent(index: EntityIndex, text: str, sentences: tuple[Sentence, ...], position: int,
-                       lo: int, hi: int, pronoun: str = "he|she") -> str:
-    """The person ``pronoun`` (its first use in ``text[lo:hi]``, in sentence ``position``; "he"
-    or "she" by default) stands for, or "" when that is not clear: the sentence's own subject when it is the only
-    person named before the pronoun ("Trudeau flew to Guangzhou, where he spoke"), else the
-    subject of the sentence just before, in the same paragraph, when it is exactly one person
-    ("Meng Wanzhou was freed. She left Vancouver ..."). Objects and people named further back
-    are never taken: a wrong name is worse than a pronoun."""
-    m = re.compile(rf"\b(?:{pronoun})\b", re.IGNORECASE).search(text, lo, hi)
+                       lo: int, hi: int, pronoun: str) -> str:
+    """The person ``pronoun`` ("he", "she", "his" or "her"; its first use in ``text[lo:hi]``, in
+    sentence ``position``) stands for, or "" when that is not clear: the sentence's own subject
+    when it is the only actor named before the pronoun ("Trudeau flew to Guangzhou, where he
+    spoke"), else the subject of the sentence just before, in the same paragraph, when it is
+    exactly one person ("Meng Wanzhou was freed. She left Vancouver ..."). Objects and people
+    named further back are never taken: a wrong name is worse than a pronoun."""
+    m = _PRONOUN_IN_TEXT[pronoun].search(text, lo, hi)
     if m is None:
         return ""
     sentence = sentences[position]
     before = {(a.name, a.kind) for a in index.actors.inside(sentence.start, m.start())}
     if before:
         subject = {(a.name, a.kind) for a in sentence_subject(index, sentence)}
-        (name, kind), = before if len(before) == 1 else (("", ""),)
-        return name if kind == "person" and subject == before else ""
+        if len(before) != 1 or subject != before:
+            return ""
+        name, kind = next(iter(before))
+        return name if kind == "person" else ""
     if position == 0 or "\n" in text[sentences[position - 1].end:sentence.start]:
         return ""
     subject = sentence_subject(index, sentences[position - 1])

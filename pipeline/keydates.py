@@ -145,7 +145,8 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     (else the one with the most votes; then the smallest id)."""
     if events.empty:
         return empty_keydates()
-    day_events = events.loc[events["precision"].isin(DAY_PRECISIONS), ["event_id", "date_start", "quad_class", "title"]]
+    columns = ["event_id", "date_start", "quad_class", "title"] + (["flags"] if "flags" in events.columns else [])
+    day_events = events.loc[events["precision"].isin(DAY_PRECISIONS), columns]
     day_events = day_events.assign(day=pd.to_datetime(day_events["date_start"].astype(str).str[:10],
                                                       format="%Y-%m-%d", errors="coerce")).dropna(subset=["day"])
     if day_events.empty:
@@ -180,8 +181,7 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     # (a date word, no action, a weak date), else the most voted one.
     lead = day_events[day_events["day"].isin(out["day"])]
     event_votes = m.groupby("event_id")["vote"].sum()
-    doubtful = (is_doubtful(events.loc[lead.index, "flags"]) if "flags" in events.columns
-                else np.zeros(len(lead), dtype=bool))
+    doubtful = is_doubtful(lead["flags"]) if "flags" in lead.columns else np.zeros(len(lead), dtype=bool)
     lead = lead.assign(votes=lead["event_id"].map(event_votes).fillna(0.0).round(9), doubtful=doubtful)
     lead = lead.sort_values(["day", "doubtful", "votes", "event_id"], ascending=[True, True, False, True])
     titles = lead.groupby("day", sort=False)["title"].first()
