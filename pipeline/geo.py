@@ -34,13 +34,35 @@ _WINDOW = 60  # characters of context looked at around a candidate
 _PUNCT = ".,;:!?)\"'”’"
 
 
+# ``_PREV_WORD`` read backwards: matched at the start of the reversed window, it finds the gap,
+# the optional final period and the run of word characters before it, without trying every start
+# in the window (the leftmost start ``_PREV_WORD`` would find is the run's first ASCII letter).
+_PREV_WORD_REVERSED = re.compile(r"(?:[ \t]+|[ \t]*\n\r?[ \t]*)(\.?)([\w'’-]+)")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _word_ending(window: str) -> str:
+    """The word ``_PREV_WORD`` finds ending ``window`` (its "$" at the very end), or ""."""
+    m = _PREV_WORD_REVERSED.match(window[::-1])
+    if m is None:
+        return ""
+    run = m.group(2)[::-1]
+    first = _ASCII_LETTER.search(run)
+    return run[first.start():] + m.group(1) if first else ""
+
+
 @lru_cache(maxsize=1024)
 def _prev_word(text: str, start: int) -> str:
-    """The word just before ``start`` (same line, spaces only between), with its final period.
+    """The word just before ``start`` (same line, spaces only between), with its final period:
+    what ``_PREV_WORD.search(text, start - _WINDOW, start)`` finds, whose "$" also matches before
+    a final newline.
 
     Cached: the tests of one candidate place ask for the same word several times."""
-    m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
-    return m.group(1) if m else ""
+    window = text[max(0, start - _WINDOW):start]
+    word = _word_ending(window)
+    if not word and window.endswith("\n"):
+        word = _word_ending(window[:-1])
+    return word
 
 
 def _next_word(text: str, end: int) -> str:

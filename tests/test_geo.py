@@ -411,3 +411,24 @@ def test_geo_demonyms_agree_with_countrynames_when_known():
                 disagreements.append((form, iso3, other))
     assert checked > 150          # the cross-check covers most of the list
     assert disagreements == []
+
+
+def test_geo_prev_word_reads_backwards_as_the_pattern_reads_forwards():
+    """``_prev_word`` reads the reversed window; it finds what ``_PREV_WORD`` searching the window
+    finds, at every position of real and of random text (spaces, tabs, newlines, periods,
+    apostrophes, digits, accents)."""
+    import random
+    from pipeline.geo import _PREV_WORD, _WINDOW, _prev_word
+
+    def by_pattern(text: str, start: int) -> str:
+        m = _PREV_WORD.search(text, max(0, start - _WINDOW), start)
+        return m.group(1) if m else ""
+
+    rnd = random.Random(7)
+    articles = Path(__file__).resolve().parent.parent / "data" / "articles"
+    texts = [path.read_text(encoding="utf-8")[:3000] for path in sorted(articles.glob("*.txt"))[:4]]
+    texts += ["".join(rnd.choice("ab Z9_.'\u2019-\n\t\r,\u00e9") for _ in range(rnd.randint(0, 90))) for _ in range(400)]
+    texts += ["Mr. Jordan", "said \n\nJordan", "J. Jordan", "word \n", "word\n\n", "a.b Jordan", "9abc Jordan"]
+    for text in texts:
+        for start in range(len(text) + 1):
+            assert _prev_word(text, start) == by_pattern(text, start), (text[max(0, start - 20):start], start)
