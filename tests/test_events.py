@@ -429,7 +429,7 @@ def test_events_a_noun_phrase_event_does_not_take_the_sentence_subject():
         "last week": ("Mark Carney",), "December 2017": ("Justin Trudeau",)}
 
 
-# ----- titles that say who: "he" and "she" named when the text leaves no doubt -----------------
+# ----- titles that say who: "he", "she", "his", "her" named when the text leaves no doubt -------
 
 def _titles(text: str) -> list[str]:
     from pipeline.extract import extract_events
