@@ -1479,8 +1479,6 @@ def analyse_clause(sentence: str, date: tuple[int, int] | None = None,
     return clause_at(parse_sentence(sentence, spans), date)
 
 
-
-
 # A detached phrase that places a date by another happening and its parties: ", three days after
 # Spavor", ", nine days after Meng's arrest", ", two weeks before the summit". A fronted date
 # (``_FRONT`` before it) is placed by the clause that follows it instead.

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from pipeline.merge import MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, Mention, prepare
+from pipeline.merge import MAX_MERGE_SPAN_DAYS, MERGEABLE_PRECISIONS, Mention, as_set, prepare
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, Article, json_list, list_cell
 
 # Mention fields kept in their own columns of ``mentions`` (left out of its JSON copy).
@@ -191,16 +191,6 @@ def _wording_key(sentence: str, start: str, end: str) -> str:
     return "t:" + hashlib.sha256(dated.encode("utf-8")).hexdigest()[:16]
 
 
-def _cell_values(value: Any) -> tuple[str, ...]:
-    """``list_cell``, cached for JSON text: the same party lists are read mention after mention."""
-    return _parsed_cell(value) if type(value) is str else list_cell(value)
-
-
-@functools.lru_cache(maxsize=16384)
-def _parsed_cell(text: str) -> tuple[str, ...]:
-    return list_cell(text)
-
-
 def lookup_keys(rec: dict[str, Any]) -> list[str]:
     """The keys under which a mention's possible partners are filed, sorted.
 
@@ -209,7 +199,9 @@ def lookup_keys(rec: dict[str, Any]) -> list[str]:
     join any event sharing a country. (The store's query narrows the search by CAMEO root; an
     event holding the very same sentence and date is found through ``wording_key``.)
     """
-    countries, actors = _cell_values(rec.get("countries")), _cell_values(rec.get("actors"))
+    # (``as_set`` caches the JSON text of the store's rows: the same party lists come back mention
+    # after mention)
+    countries, actors = as_set(rec.get("countries")), as_set(rec.get("actors"))
     if actors:
         base = {"a:" + a for a in actors} | {"n:" + c for c in countries}
     else:
