@@ -102,6 +102,10 @@ class Clause:
     pieces: tuple[tuple[str, str], ...] = ()
     content: Clause | None = None   # the reported clause when this one is a report ("X said ...")
     date_only: bool = False     # the date's segment holds nothing but date words and no clause claims it
+    # The date ends the state the clause's act began ("prorogued until late March", "postponed
+    # until May"): the act did not happen then. "Not released until 2021" and "the visit runs
+    # until Saturday" are not such dates.
+    period_end: bool = False
 
     @property
     def title(self) -> str:
@@ -156,6 +160,8 @@ class Lexicon:
     forms: dict[str, tuple[tuple[str, str], ...]]  # verb form -> ((lemma, form), ...); form: base, s, past, pp, ing
     verb_class: dict[str, str]                     # lemma -> "", report, copula, light, catenative
     nouns: dict[str, str]                          # event noun -> lemma ("detention" -> "detain")
+    # lemmas whose act begins a state that "until X" ends ("prorogued until late March")
+    until_state: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -167,9 +173,12 @@ def lexicon() -> Lexicon:
     forms: dict[str, list[tuple[str, str]]] = {}
     verb_class: dict[str, str] = {}
     nouns: dict[str, str] = {}
+    until_state: set[str] = set()
     for row in _read_rows(VERBS_FILE):
         lemma = row["lemma"].strip().lower()
         verb_class[lemma] = row["class"].strip()
+        if (row.get("until") or "").strip() == "state":
+            until_state.add(lemma)
         third, past, ing = _regular_forms(lemma)
         table = {
             "base": [lemma],
@@ -190,7 +199,7 @@ def lexicon() -> Lexicon:
         if "event" in cls:
             nouns.setdefault(word, word)
     return Lexicon({w: frozenset(c) for w, c in classes.items()},
-                   {w: tuple(f) for w, f in forms.items()}, verb_class, nouns)
+                   {w: tuple(f) for w, f in forms.items()}, verb_class, nouns, frozenset(until_state))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -597,6 +606,8 @@ def _split(toks: list[_Tok]) -> list[_Seg]:
                 elif t.has("sub") and not t.has("conj") and nxt is not None and nxt.kind == "w" and \
                         nxt.forms and nxt.forms <= {"past", "pp"} and not nxt.noun:
                     opener = ""   # "has since faced": an adverb
+                elif t.low in ("until", "till") and nxt is not None and nxt.kind == "d":
+                    opener = ""   # "delayed the trial until May to allow ...": a date, not a clause
             elif t.low == "followed" and i + 1 < n and toks[i + 1].low == "by":
                 opener, width = "followed by", 2
         if opener:
@@ -1109,6 +1120,14 @@ def clause_at(parse: Parse, date: tuple[int, int] | None) -> Clause:
         k = next((j for j, t in enumerate(toks) if t.start >= date[0]), len(toks) - 1)
     i = _segment_of(segs, k)
     seg = segs[i]
+    if seg.kind == "clause" and not seg.vg.finite and seg.vg.lo > k and _until_before(toks, k):
+        # "has delayed the trial of Jackson's doctor, Conrad Murray, until May to allow ...": the
+        # infinitive after the date is a purpose; the date belongs to the finite clause before
+        host = next((j for j in range(i - 1, -1, -1) if segs[j].kind == "clause" and segs[j].vg.finite), -1)
+        if host >= 0:
+            clause = _clause_of(parse, host, None)
+            state = not clause.negated and clause.lemma in lexicon().until_state
+            return replace(clause, period_end=True) if state else clause
     if seg.kind == "nominal":
         return _nominal(parse, i, k)
     if seg.kind == "clause" and not (
@@ -1285,7 +1304,8 @@ def _clause_of(parse: Parse, i: int, k: int | None, widen: bool = True) -> Claus
     subj_idx = [j for j in range(*seg.subj) if j not in drop] if seg.subj is not None else []
     verb_idx = [j for j in range(vg.lo, vg.hi) if j not in drop and toks[j].kind == "w"]
     negated = vg.negated
-    if negated and k is not None and k > 0 and toks[k - 1].low in ("until", "till") and seg.lo <= k < seg.hi:
+    until = k is not None and seg.lo <= k < seg.hi and _until_before(toks, k)
+    if negated and until:
         # "were not released until September 2021": the release is what happened then
         verb_idx = [j for j in verb_idx if not toks[j].has("neg")]
         negated = False
@@ -1329,7 +1349,15 @@ def _clause_of(parse: Parse, i: int, k: int | None, widen: bool = True) -> Claus
             clause = replace(clause, content=content, pieces=tuple(head + body))
     if widen and _thin(clause):
         clause = _widen(parse, i, k, clause)
+    if until and not vg.negated and vg.lemma in lexicon().until_state:
+        clause = replace(clause, period_end=True)
     return clause
+
+
+def _until_before(toks: list[_Tok], k: int) -> bool:
+    """True when the date at ``k`` follows "until" or "till" ("until late March", "until at least 2025")."""
+    j = k - 2 if k >= 3 and toks[k - 1].low == "least" and toks[k - 2].low == "at" else k
+    return j > 0 and toks[j - 1].low in ("until", "till")
 
 
 def _premodifies(toks: list[_Tok], k: int) -> bool:

@@ -612,9 +612,15 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             continue
         parse = _sentence_parse(sentence, date_timexes)
         subject = sentence_subject(entities, sentence) if len(spans) > 1 else ()
+        dated_any = False
         for span, (lo, hi) in zip(spans, clause_bounds(sentence, spans)):
             at = (span.start - sentence.start, span.end - sentence.start)
             clause = clause_at(parse, at)
+            if clause.period_end:
+                # "Parliament has been prorogued until late March": the date is where the
+                # prorogation ends, not when Parliament was prorogued; no event is dated by it.
+                continue
+            dated_any = True
             end = scope_end(parse, at)
             if end is not None:
                 end += sentence.start
@@ -623,4 +629,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             # December 2017") has its own parties: the sentence's subject is not one of them.
             own_agent = clause.kind == "nominal" and _POSSESSOR.match(clause.title) is not None
             add(sentence, lo, hi, span, clause, () if own_agent else subject, end)
+        if not dated_any and sentence is ann.sentences[0]:
+            # a lead whose only dates end periods ("A judge has delayed the trial until May"): its
+            # news is the article's own, dated at publication
+            add(sentence, sentence.start, sentence.end, None)
     return events

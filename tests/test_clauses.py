@@ -151,6 +151,30 @@ def test_clauses_no_action(sentence, date):
     assert clause.title
 
 
+# (label, sentence, date, lemma, period_end): after "until", a date ends the state a verb's act
+# began ("prorogued", "postponed"): the act was not then. A date that ends the happening itself
+# ("the visit runs until Saturday") or a negated "not ... until" (the release was then) dates it.
+UNTIL_CASES = [
+    ("prorogued", "Parliament has been prorogued until late March.", "late March", "prorogue", True),
+    ("postponed", "Officials postponed the vote until Saturday.", "Saturday", "postpone", True),
+    ("adjourned, till", "The court adjourned the hearing till Monday.", "Monday", "adjourn", True),
+    ("at least", "The government has suspended the programme until at least 2027.", "2027", "suspend", True),
+    ("purpose infinitive after an aside",
+     "A judge has delayed the trial of the singer's doctor, Conrad Murray, until May to allow more time.",
+     "May", "delay", True),
+    ("the happening's own end", "The visit runs until Saturday.", "Saturday", "run", False),
+    ("not until", "The three were not released until September 2021.", "September 2021", "release", False),
+    ("an act at the date", "Officials postponed the vote on Saturday.", "Saturday", "postpone", False),
+]
+
+
+@pytest.mark.parametrize(("sentence", "date", "lemma", "period_end"),
+                         [pytest.param(*case[1:], id=case[0]) for case in UNTIL_CASES])
+def test_clauses_until_a_date_that_ends_a_state(sentence, date, lemma, period_end):
+    clause = _clause(sentence, date)
+    assert (clause.lemma, clause.period_end) == (lemma, period_end)
+
+
 def test_clauses_one_parse_answers_every_date():
     text = "Kovrig was detained on Dec. 10, 2018, and released on Sept. 24, 2021."
     parse = parse_sentence(text, _spans(text, "Dec. 10, 2018", "Sept. 24, 2021"))

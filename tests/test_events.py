@@ -241,6 +241,21 @@ def test_events_build_events_nothing_dated_gives_only_the_news():
     assert empty == []
 
 
+def test_events_a_date_that_ends_a_state_dates_no_event():
+    text = ("A US judge has delayed the trial of the singer's doctor until May. "
+            "Parliament has been prorogued until late March. Officials postponed the vote on Saturday.")
+    tx = (_timex(text, "May", "2026-05", date(2026, 5, 1), date(2026, 5, 31), "month"),
+          _timex(text, "late March", "2026-03", date(2026, 3, 21), date(2026, 3, 31), "month"),
+          _timex(text, "Saturday", "2026-01-10", date(2026, 1, 10), date(2026, 1, 10), "day", "relative"))
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), ()),
+                          _code, _topics, _no_summits)
+    # the delay is the article's news (the lead's only date is where the delay ends); the
+    # prorogation is not dated at its end; the postponement on Saturday is dated then
+    assert [(e.date_basis, e.date_start.isoformat()) for e in events] == [
+        ("publication", PUB.isoformat()), ("relative", "2026-01-10")]
+    assert events[0].title == "Headline"
+
+
 def test_events_title_never_just_the_date():
     text = "In March 2019, China suspended the canola export permits of two Canadian companies."
     tx = (_timex(text, "March 2019", "2019-03", date(2019, 3, 1), date(2019, 3, 31), "month"),)
