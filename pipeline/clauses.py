@@ -985,6 +985,11 @@ def _removable_date(toks: list[_Tok], k: int) -> tuple[int, int]:
         lo -= 1   # "on Friday and Saturday"
     while lo > 0 and toks[lo - 1].kind == "w" and toks[lo - 1].low in _DATE_ADVERBS:
         lo -= 1
+    # one more preposition before a qualified date: "until late on Friday", "until at least 2027"
+    if lo > 2 and toks[lo - 1].low in ("least", "most") and toks[lo - 2].low == "at":
+        lo -= 2
+    if lo < k and lo > 0 and toks[lo - 1].kind == "w" and toks[lo - 1].low in _DATE_LEADS and not toks[lo - 1].cap:
+        lo -= 1
     return lo, hi
 
 
@@ -1486,7 +1491,8 @@ def _widen(parse: Parse, i: int, k: int | None, clause: Clause) -> Clause:
     # put the date back where it stood: "Relations broke down a year later"
     if k is None or not seg.lo <= k < seg.hi or _words(clause.title) > 3:
         return clause
-    keep = [j for j in range(seg.vg.lo, seg.hi) if j not in drop or toks[j].kind == "d" or abs(j - k) <= 1]
+    back = range(*_removable_date(toks, k))   # the date with its preposition and qualifiers
+    keep = [j for j in range(seg.vg.lo, seg.hi) if j not in drop or toks[j].kind == "d" or j in back]
     subj = [j for j in range(*seg.subj) if j not in drop] if seg.subj else []
     pieces = _pieces(parse, "subj", subj) + _pieces(parse, "verb", keep)
     widened = replace(clause, pieces=tuple(pieces))

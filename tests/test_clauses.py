@@ -175,6 +175,16 @@ def test_clauses_until_a_date_that_ends_a_state(sentence, date, lemma, period_en
     assert (clause.lemma, clause.period_end) == (lemma, period_end)
 
 
+@pytest.mark.parametrize(("sentence", "date", "title"), [
+    ("The ban will stay in place until at least 2027.", "2027", "The ban will stay in place"),
+    ("Negotiators met until late on Friday in Geneva.", "Friday", "Negotiators met in Geneva"),
+    # too short without its date: the date comes back whole, qualifiers and all
+    ("Talks continued until late on Friday.", "Friday", "Talks continued until late on Friday"),
+])
+def test_clauses_title_drops_a_qualified_date_whole(sentence, date, title):
+    assert _clause(sentence, date).title == title
+
+
 def test_clauses_one_parse_answers_every_date():
     text = "Kovrig was detained on Dec. 10, 2018, and released on Sept. 24, 2021."
     parse = parse_sentence(text, _spans(text, "Dec. 10, 2018", "Sept. 24, 2021"))
