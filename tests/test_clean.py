@@ -425,6 +425,11 @@ def test_clean_readers_comments_end_the_article():
     "Posted by Sally Quinn and Jon Meacham on June 1, 2010 10:20 AM Posted by Arthur Waskow, on July 21, 2010 4:21 PM ",
     "Posted by: Jane Doe on 21 July 2010 at 4:21 pm ET ",
     "ly/U6vgfT 6:30 pm ET February 11, 2013 RETWEET ",
+    "6 January 2011 Last updated at 04:46 GMT Help ",
+    "Last updated: 1 May, 2009 - 17:54 GMT ",
+    "Page last updated at 08:58 GMT, Thursday, 24 June 2010 09:58 UK ",
+    "(Updated 7:40 p.m. (0240 in Egypt)) ",
+    "(Updated 9:45 a.m. ET (1645 in Egypt) ",
 ])
 def test_clean_timestamped_furniture_is_cut_out_of_the_line(furniture):
     """A blog's post headers and a live page's tweet stamps carry dates that no sentence should take."""
@@ -434,6 +439,8 @@ def test_clean_timestamped_furniture_is_cut_out_of_the_line(furniture):
 
 def test_clean_a_sentence_about_posting_is_kept():
     raw = ("Leak\n\nThe video was posted by the coast guard on June 1, 2010 and shows the rig burning.\n\n"
-           "Officials at 4:30 pm ET on Friday said a retweet campaign had begun.")
+           "Officials at 4:30 pm ET on Friday said a retweet campaign had begun.\n\n"
+           "The register was last updated in May 2009, and the list was updated at 10:00 on Monday.")
     assert paragraphs(clean_text(raw)) == ["The video was posted by the coast guard on June 1, 2010 and shows the rig burning.",
-                                           "Officials at 4:30 pm ET on Friday said a retweet campaign had begun."]
+                                           "Officials at 4:30 pm ET on Friday said a retweet campaign had begun.",
+                                           "The register was last updated in May 2009, and the list was updated at 10:00 on Monday."]
