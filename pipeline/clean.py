@@ -76,8 +76,7 @@ class _Rules:
     dateline_lead: re.Pattern
     date: re.Pattern
     months: dict
-    stamps: re.Pattern
-    stamp_cues: tuple
+    stamps: tuple[tuple[tuple[str, ...], re.Pattern], ...]   # (cues, pattern): searched only in text holding a cue
     comments: re.Pattern
     comment_cues: tuple
 
@@ -150,8 +149,7 @@ def _rules() -> _Rules:
         dateline_lead=re.compile(lead),
         date=re.compile(date_re),
         months=months,
-        stamps=re.compile("|".join(f"(?:{x})" for x in junk["inline_stamps"]), re.IGNORECASE),
-        stamp_cues=tuple(junk["inline_stamp_cues"]),
+        stamps=tuple((tuple(x["cues"]), re.compile(x["pattern"], re.IGNORECASE)) for x in junk["inline_stamps"]),
         comments=re.compile("|".join(f"(?:{x})" for x in junk["comment_section_starts"]), re.IGNORECASE),
         comment_cues=tuple(junk["comment_section_cues"]),
     )
@@ -446,8 +444,11 @@ def _clean(raw: str, known_title: str) -> CleanedText:
     comments = r.comments.search(text) if any(c in low for c in r.comment_cues) else None
     if comments is not None:
         text = text[:comments.start()]      # the readers' comments are not the article
-    if any(c in low for c in r.stamp_cues):
-        text = "\n".join(ln.strip() for ln in r.stamps.sub("", text).split("\n"))
+    cued = [stamp for cues, stamp in r.stamps if any(c in low for c in cues)]
+    for stamp in cued:
+        text = stamp.sub("", text)
+    if cued:
+        text = "\n".join(ln.strip() for ln in text.split("\n"))
     lines = text.split("\n")
     lines = ["" if (ln and is_junk_line(ln)) else ln for ln in lines]
     # Date lines and bylines near the top ("Published: 13 January 2026", "By Jane Doe").

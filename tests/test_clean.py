@@ -430,6 +430,7 @@ def test_clean_readers_comments_end_the_article():
     "Page last updated at 08:58 GMT, Thursday, 24 June 2010 09:58 UK ",
     "(Updated 7:40 p.m. (0240 in Egypt)) ",
     "(Updated 9:45 a.m. ET (1645 in Egypt) ",
+    "(Posted 5:32 p.m. in Cairo, 10:32 a.m. ET) ",
 ])
 def test_clean_timestamped_furniture_is_cut_out_of_the_line(furniture):
     """A blog's post headers and a live page's tweet stamps carry dates that no sentence should take."""
