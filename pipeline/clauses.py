@@ -983,12 +983,14 @@ def _removable_date(toks: list[_Tok], k: int) -> tuple[int, int]:
             hi = _np_end(toks, hi, len(toks))
     elif lo > 1 and toks[lo - 1].kind == "w" and toks[lo - 1].low in ("and", "or") and toks[lo - 2].kind == "d":
         lo -= 1   # "on Friday and Saturday"
+    qualified = lo
     while lo > 0 and toks[lo - 1].kind == "w" and toks[lo - 1].low in _DATE_ADVERBS:
         lo -= 1
-    # one more preposition before a qualified date: "until late on Friday", "until at least 2027"
     if lo > 2 and toks[lo - 1].low in ("least", "most") and toks[lo - 2].low == "at":
         lo -= 2
-    if lo < k and lo > 0 and toks[lo - 1].kind == "w" and toks[lo - 1].low in _DATE_LEADS and not toks[lo - 1].cap:
+    # a qualified date has one more preposition: "until late on Friday", "until at least 2027"
+    if lo < qualified and lo > 0 and toks[lo - 1].kind == "w" and toks[lo - 1].low in _DATE_LEADS \
+            and not toks[lo - 1].cap:
         lo -= 1
     return lo, hi
 
