@@ -178,6 +178,8 @@ def test_clauses_until_a_date_that_ends_a_state(sentence, date, lemma, period_en
 @pytest.mark.parametrize(("sentence", "date", "title"), [
     ("The ban will stay in place until at least 2027.", "2027", "The ban will stay in place"),
     ("Negotiators met until late on Friday in Geneva.", "Friday", "Negotiators met in Geneva"),
+    # a plain date takes only its own preposition
+    ("The deal they signed up to in 2019 collapsed.", "2019", "The deal they signed up to collapsed"),
     # too short without its date: the date comes back whole, qualifiers and all
     ("Talks continued until late on Friday.", "Friday", "Talks continued until late on Friday"),
 ])
