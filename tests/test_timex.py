@@ -99,6 +99,9 @@ WEEKDAYS = [
      TUE, "Friday", "2026-01-09", "past"),
     ("The court will set Friday as the date of the hearing.", TUE, "Friday", "2026-01-16", "future"),
     ("The vote is set for Friday.", TUE, "Friday", "2026-01-16", "future"),
+    # irregular past forms are past cues too (the nearest Friday would be ahead)
+    ("A suicide bomber blew himself up outside a police station on Friday.", TUE, "Friday", "2026-01-09", "past"),
+    ("Thousands fled the city on Friday.", TUE, "Friday", "2026-01-09", "past"),
 ]
 
 
