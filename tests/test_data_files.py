@@ -95,11 +95,13 @@ def test_data_files_clause_verbs_have_forms_classes_and_nouns():
 def test_data_files_cameo_verb_rows_point_at_known_codes_and_verbs():
     codes = _cameo_codes()
     lemmas = {row["lemma"] for row in _rows(DATA / "clauses" / "verbs.csv")}
+    # an event noun without a verb ("the crackdown") is its own lemma
+    lemmas |= {row["word"] for row in _rows(DATA / "clauses" / "words.csv") if row["class"] == "event"}
     rows = _rows(DATA / "cameo" / "verbs.csv")
     assert len(rows) > 150
     for row in rows:
         assert row["code"] in codes or row["code"] == "none", row
-        assert row["lemma"] in lemmas, row   # the clause analyser must be able to find the verb
+        assert row["lemma"] in lemmas, row   # the clause analyser must be able to find the verb or noun
         assert row["voice"] in {"", "active", "passive"}, row
         for column in ("subject", "args"):
             if row[column]:
