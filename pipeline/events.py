@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence, scope_end
+from pipeline.geo import city_countries
 from pipeline.records import (
     FLAGS, LOW_CONFIDENCE_BELOW, PRECISIONS, TITLE_MAX_CHARS, ActorMention, Article, Event,
     EventCode, GeoMention, KnowledgeDate, RegionMention, Sentence, Timex,
@@ -531,8 +532,15 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         segment = text[lo:hi] if span is not None else sent_text
         countries, actors, regions = scope_entities(entities, lo, hi, subject)
         if not (countries or actors):
+            # A clause that names no party: a city it names places the happening ("She was
+            # arrested at Vancouver's airport" is Canada's too), beside the parties of the
+            # sentences before; when those name nobody the clause could mean, the place beats
+            # their countries ("Government forces shelled the city of Homs" is not Libya's).
+            place = city_countries(text[lo:hi])
             countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index],
                                                           own_end)
+            if place:
+                countries = _sorted_unique((countries if actors else ()) + place)
         if span is not None:
             code = code_of(clause, segment, span.start - lo)
             if clause.date_only:

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from pipeline.geo_data import gazetteer, word_regex
+from pipeline.geo_data import cities, gazetteer, word_regex
 from pipeline.records import GeoMention, RegionMention
 
 # Words are neighbours across spaces or one line break (wrapped text), not across a blank line.
@@ -384,3 +384,14 @@ def tag_regions(text: str) -> list[RegionMention]:
     gaz = gazetteer()
     return [RegionMention(m.start(), m.end(), m.group(0), gaz.regions[_SPACES.sub(" ", m.group(0))])
             for m in gaz.region_pattern.finditer(text)]
+
+
+def city_countries(text: str) -> tuple[str, ...]:
+    """The countries of the cities named in ``text`` ("shelled the city of Homs": SYR), sorted.
+    Used to place a happening whose clause names no country; a city is never a mention of its
+    country (``tag_countries`` does not report it)."""
+    if not isinstance(text, str) or not text:
+        return ()
+    pattern, names = cities()
+    return tuple(sorted({names[_SPACES.sub(" ", m.group(0))] for m in pattern.finditer(text)}))
+

@@ -199,3 +199,16 @@ def gazetteer() -> Gazetteer:
 def word_regex(words: frozenset[str]) -> re.Pattern:
     """Whole-word matcher for a set of cue words (compiled once per set)."""
     return re.compile(r"(?<![\w])(?:" + trie_regex(sorted(words)) + r")(?![\w])")
+
+
+@lru_cache(maxsize=1)
+def cities() -> tuple[re.Pattern, dict[str, str]]:
+    """The cities of ``cities.csv`` that are not capitals: a whole-name matcher (case as written,
+    accents optional) and each spelling's ISO 3166-1 alpha-3 code."""
+    names: dict[str, str] = {}
+    for iso3, city in _rows(DATA_DIR / "cities.csv"):
+        for variant in _variants(city.strip()):
+            names[variant] = iso3.strip()
+    pattern = re.compile(r"(?<![\w-])(?:" + trie_regex(sorted(names)) + r")(?![\w-])")
+    return pattern, names
+

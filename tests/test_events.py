@@ -256,6 +256,17 @@ def test_events_a_date_that_ends_a_state_dates_no_event():
     assert events[0].title == "Headline"
 
 
+def test_events_a_city_places_a_happening_that_names_no_country():
+    text = "Rebels held out in Libya. Government forces shelled the city of Homs on Friday."
+    tx = (_timex(text, "Friday", "2026-01-09", date(2026, 1, 9), date(2026, 1, 9), "day", "relative"),)
+    s, e = _mention(text, "Libya")
+    ann = Annotations(_sentences(text), tx, (GeoMention(s, e, "Libya", "LBY", "name"),), (), ())
+    events = build_events(_article(text), ann, _code, _topics, _no_summits)
+    shelled = next(ev for ev in events if ev.date_start == date(2026, 1, 9))
+    # not Libya from the sentence before: Homs is in Syria
+    assert shelled.countries == ("SYR",)
+
+
 def test_events_title_never_just_the_date():
     text = "In March 2019, China suspended the canola export permits of two Canadian companies."
     tx = (_timex(text, "March 2019", "2019-03", date(2019, 3, 1), date(2019, 3, 31), "month"),)

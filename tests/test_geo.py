@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.geo import is_metonymic, tag_countries, tag_regions
-from pipeline.geo_data import DATA_DIR, country_forms, gazetteer, pycountry_names, trie_regex
+from pipeline.geo import city_countries, is_metonymic, tag_countries, tag_regions
+from pipeline.geo_data import DATA_DIR, cities, country_forms, gazetteer, pycountry_names, trie_regex
 
 VALID_ISO3 = {c.alpha_3 for c in pycountry.countries}
 
@@ -261,7 +261,7 @@ def _csv_codes(name: str) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in rows[1:]]
 
 
-@pytest.mark.parametrize("name", ["aliases.csv", "capitals.csv", "seats.csv", "combining_forms.csv"])
+@pytest.mark.parametrize("name", ["aliases.csv", "capitals.csv", "seats.csv", "combining_forms.csv", "cities.csv"])
 def test_geo_data_csv_parses_with_valid_codes(name):
     rows = _csv_codes(name)
     assert rows
@@ -354,6 +354,7 @@ def test_geo_loader_reads_every_data_file_of_the_repo_and_no_other(monkeypatch):
 
     monkeypatch.setattr(Path, "open", spy)
     gaz = gazetteer.__wrapped__()     # a fresh load, not the cached one
+    cities.__wrapped__()              # (the cities that place events, loaded on their own)
     monkeypatch.undo()
     read = {p for p in opened if p.is_relative_to(repo)}
     assert read == {p.resolve() for p in (repo / "data" / "geo").iterdir() if p.is_file()}
@@ -432,3 +433,25 @@ def test_geo_prev_word_reads_backwards_as_the_pattern_reads_forwards():
     for text in texts:
         for start in range(len(text) + 1):
             assert _prev_word(text, start) == by_pattern(text, start), (text[max(0, start - 20):start], start)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Government forces shelled the city of Homs on Friday.", ("SYR",)),
+    ("Rebels moved from Benghazi toward Sirte.", ("LBY",)),
+    ("Flights between Sao Paulo and Montréal, and between São Paulo and Montreal.", ("BRA", "CAN")),
+    ("The Aleppo-based group", ()),          # part of a compound word: not a place named
+    ("Homsworth and homs are not cities.", ()),
+    ("New\nOrleans braced for the storm.", ("USA",)),
+])
+def test_geo_city_countries(text, expected):
+    assert city_countries(text) == expected
+
+
+def test_geo_cities_are_not_country_mentions_and_not_capitals():
+    """A city places a happening; it never counts as a mention of its country, and a capital
+    (which does, as metonymy) is not listed twice."""
+    assert tag_countries("Government forces shelled Homs and Aleppo.") == []
+    capitals = {surface for _, surface in _csv_codes("capitals.csv")}
+    cities = {surface for _, surface in _csv_codes("cities.csv")}
+    assert not capitals & cities
+
