@@ -57,7 +57,10 @@ _ABBREV = rf"(?:{_ABBREVIATIONS})\."
 _DOTTED = r"(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
 _INITIAL = rf"(?:[{_CAP}]\.){{1,3}}(?=[ \t])"
 _WORD = rf"[{_CAP}][{_LOW}{_CAP}0-9]*(?:['’-](?!s\b)[{_LOW}{_CAP}]+)*"
-_TOKEN = rf"(?:{_ABBREV}|{_DOTTED}|{_INITIAL}|{_WORD})"
+# An Arabic name's article joined by a hyphen ("Bashar al-Assad", "Nouri al-Maliki") is one word.
+_ARTICLED = rf"(?:al|el|ad|ash|as|an|ar|at|az)-{_WORD}"
+_TOKEN = rf"(?:{_ABBREV}|{_DOTTED}|{_INITIAL}|{_ARTICLED}|{_WORD})"
+_ARTICLE_PREFIX = re.compile(r"(?i:al|el|ad|ash|as|an|ar|at|az)-[A-ZÀ-ÖØ-Þ]")
 _PARTICLE = r"(?:von|van|der|den|de|da|do|dos|du|la|le|bin|ibn|al|el|di|del|ter|of|the)"
 _POSSESSIVE = r"['’]s"
 # A run of capitalised words, with particles and possessives inside ("National People's
@@ -112,10 +115,14 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 
 
 def _piece_key(piece: str) -> str:
-    """Lookup form of one word: particles in lower case, possessives as "'s"."""
+    """Lookup form of one word: particles in lower case ("Al-Assad" as "al-Assad"), possessives
+    as "'s"."""
     low = piece.lower()
     if low in _PARTICLES:
         return low
+    if _ARTICLE_PREFIX.match(piece):
+        head, rest = piece.split("-", 1)
+        return f"{head.lower()}-{rest}"
     return "'s" if low in ("'s", "’s") else piece
 
 

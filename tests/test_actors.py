@@ -100,6 +100,11 @@ def _actors(text: str, **kwargs) -> dict[str, tuple[str, str, str]]:
         ("Zhao Leji heads the National People's Congress.",
          {"Zhao Leji": ("person", "Chairman of the NPC Standing Committee", "CHN"),
           "National People's Congress": ("org", "", "CHN")}),
+        # An Arabic name's article joined by a hyphen belongs to the name.
+        ("Syrian President Bashar al-Assad met Iraqi Prime Minister Nouri al-Maliki.",
+         {"Bashar al-Assad": ("person", "President", "SYR"), "Nouri al-Maliki": ("person", "Prime Minister", "IRQ")}),
+        ("President Ali Abdullah Saleh signed the deal in Riyadh.",
+         {"Ali Abdullah Saleh": ("person", "President", "YEM")}),
         # Not actors: countries, cities, months, weekdays, headline words, ordinary words.
         ("China Confirms Two Canadians Held on National Security Grounds", {}),
         ("In Beijing on Monday, Premier League clubs played in May.", {}),
@@ -127,6 +132,7 @@ def test_actors_tag_cases(text, expected):
         ("South Korean President Lee Jae-myung hosted. Lee said it went well.", "Lee",
          "Lee Jae-myung"),
         ("Von der Leyen said the EU would respond.", "Von der Leyen", "Ursula von der Leyen"),
+        ("Forces loyal to Bashar al-Assad attacked. Al-Assad spoke.", "Al-Assad", "Bashar al-Assad"),
     ],
 )
 def test_actors_short_forms_resolve_to_one_actor(text, short, name):
