@@ -393,5 +393,21 @@ def city_countries(text: str) -> tuple[str, ...]:
     if not isinstance(text, str) or not text:
         return ()
     pattern, names = cities()
-    return tuple(sorted({names[_SPACES.sub(" ", m.group(0))] for m in pattern.finditer(text)}))
+    states = gazetteer().context["us_states"]
+    found = set()
+    for m in pattern.finditer(text):
+        iso3 = names[_SPACES.sub(" ", m.group(0))]
+        if iso3 != "USA" and _state_after(text, m.end(), states):
+            continue   # "a federal court in Alexandria, Virginia": the American namesake
+        found.add(iso3)
+    return tuple(sorted(found))
+
+
+def _state_after(text: str, end: int, states: frozenset[str]) -> bool:
+    """True when ", <US state>" follows ``end`` ("Alexandria, Va.", "Athens, Georgia")."""
+    m = _STATE_AFTER.match(text, end)
+    return m is not None and m.group(1) in states
+
+
+_STATE_AFTER = re.compile(r",\s*([A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)")
 

@@ -442,6 +442,9 @@ def test_geo_prev_word_reads_backwards_as_the_pattern_reads_forwards():
     ("The Aleppo-based group", ()),          # part of a compound word: not a place named
     ("Homsworth and homs are not cities.", ()),
     ("New\nOrleans braced for the storm.", ("USA",)),
+    # an American namesake, told by its state
+    ("He appeared before a federal court in Alexandria, Virginia, on Friday.", ()),
+    ("Protests spread to Alexandria, Egypt's second city.", ("EGY",)),
 ])
 def test_geo_city_countries(text, expected):
     assert city_countries(text) == expected
