@@ -403,11 +403,11 @@ def city_countries(text: str) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+# ", Virginia", ", Va.", ", New Jersey" after a place name
+_STATE_AFTER = re.compile(r",\s*([A-Z][A-Za-z.]*)(?:\s([A-Z][A-Za-z.]*))?")
+
+
 def _state_after(text: str, end: int, states: frozenset[str]) -> bool:
     """True when ", <US state>" follows ``end`` ("Alexandria, Va.", "Athens, Georgia")."""
     m = _STATE_AFTER.match(text, end)
-    return m is not None and m.group(1) in states
-
-
-_STATE_AFTER = re.compile(r",\s*([A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*)?)")
-
+    return m is not None and (m.group(1) in states or f"{m.group(1)} {m.group(2)}" in states)
