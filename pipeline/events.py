@@ -56,6 +56,9 @@ _FORWARD_DATE = re.compile(r"\b(?:next|coming|upcoming|later|following|from now)
 # The subject noun phrase of a news sentence is its leading run of capitalised words
 # ("Canadian Prime Minister Mark Carney is ..."): it ends at the first lowercase word.
 _FIRST_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
+# A subject without a determiner or pronoun ("Government forces", "Prosecutors", "China") names a
+# party of its own, not a reference back to the people of the sentence before ("she", "the three").
+_OWN_SUBJECT = re.compile(r"(?!(?:the|a|an|this|that|these|those|both|all|his|her|its|their|he|she|it|they|we|i|you|one|each|either|neither)\b)[A-Za-z][\w-]*(?:\s+[a-z][\w-]*)*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,6 +542,10 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             place = city_countries(text[lo:hi])
             countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index],
                                                           own_end)
+            if actors and _OWN_SUBJECT.match(clause.subject or ""):
+                # "Government forces shelled Homs" after a sentence on Gaddafi: the forces are
+                # not Gaddafi; only the countries carry over
+                actors = ()
             if place:
                 countries = _sorted_unique((countries if actors else ()) + place)
         if span is not None:

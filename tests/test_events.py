@@ -267,6 +267,21 @@ def test_events_a_city_places_a_happening_that_names_no_country():
     assert shelled.countries == ("SYR",)
 
 
+def test_events_a_subject_of_its_own_borrows_no_person_from_the_sentence_before():
+    text = ("Muammar Gaddafi was killed in Sirte on Thursday. Government forces shelled the city of Homs "
+            "on Friday. He was buried on Saturday.")
+    tx = tuple(_timex(text, day, f"2026-01-{d:02d}", date(2026, 1, d), date(2026, 1, d), "day", "relative")
+               for day, d in (("Thursday", 8), ("Friday", 9), ("Saturday", 10)))
+    s, e = _mention(text, "Muammar Gaddafi")
+    gaddafi = ActorMention(s, e, "Muammar Gaddafi", "Muammar Gaddafi", "person", "Leader", "LBY")
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), (gaddafi,)),
+                          _code, _topics, _no_summits)
+    by_day = {ev.date_start.day: ev for ev in events}
+    assert (by_day[9].actors, by_day[9].countries) == ((), ("SYR",))
+    # a pronoun still refers back
+    assert by_day[10].actors == ("Muammar Gaddafi",)
+
+
 def test_events_title_never_just_the_date():
     text = "In March 2019, China suspended the canola export permits of two Canadian companies."
     tx = (_timex(text, "March 2019", "2019-03", date(2019, 3, 1), date(2019, 3, 31), "month"),)
