@@ -431,6 +431,7 @@ def test_clean_readers_comments_end_the_article():
     "(Updated 7:40 p.m. (0240 in Egypt)) ",
     "(Updated 9:45 a.m. ET (1645 in Egypt) ",
     "(Posted 5:32 p.m. in Cairo, 10:32 a.m. ET) ",
+    "updated: Mon Jan 31 2011 06:12:00 ",
 ])
 def test_clean_timestamped_furniture_is_cut_out_of_the_line(furniture):
     """A blog's post headers and a live page's tweet stamps carry dates that no sentence should take."""
