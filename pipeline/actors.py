@@ -58,9 +58,10 @@ _DOTTED = r"(?:U\.S\.|U\.K\.|U\.N\.|E\.U\.)"
 _INITIAL = rf"(?:[{_CAP}]\.){{1,3}}(?=[ \t])"
 _WORD = rf"[{_CAP}][{_LOW}{_CAP}0-9]*(?:['’-](?!s\b)[{_LOW}{_CAP}]+)*"
 # An Arabic name's article joined by a hyphen ("Bashar al-Assad", "Nouri al-Maliki") is one word.
-_ARTICLED = rf"(?:al|el|ad|ash|as|an|ar|at|az)-{_WORD}"
+_ARTICLES = "al|el|ad|ash|as|an|ar|at|az"
+_ARTICLED = rf"(?:{_ARTICLES})-{_WORD}"
 _TOKEN = rf"(?:{_ABBREV}|{_DOTTED}|{_INITIAL}|{_ARTICLED}|{_WORD})"
-_ARTICLE_PREFIX = re.compile(r"(?i:al|el|ad|ash|as|an|ar|at|az)-[A-ZÀ-ÖØ-Þ]")
+_ARTICLE_PREFIX = re.compile(rf"(?i:{_ARTICLES})-[{_CAP}]")
 _PARTICLE = r"(?:von|van|der|den|de|da|do|dos|du|la|le|bin|ibn|al|el|di|del|ter|of|the)"
 _POSSESSIVE = r"['’]s"
 # A run of capitalised words, with particles and possessives inside ("National People's

@@ -56,9 +56,18 @@ _FORWARD_DATE = re.compile(r"\b(?:next|coming|upcoming|later|following|from now)
 # The subject noun phrase of a news sentence is its leading run of capitalised words
 # ("Canadian Prime Minister Mark Carney is ..."): it ends at the first lowercase word.
 _FIRST_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
-# A subject without a determiner or pronoun ("Government forces", "Prosecutors", "China") names a
-# party of its own, not a reference back to the people of the sentence before ("she", "the three").
-_OWN_SUBJECT = re.compile(r"(?!(?:the|a|an|this|that|these|those|both|all|his|her|its|their|he|she|it|they|we|i|you|one|each|either|neither)\b)[A-Za-z][\w-]*(?:\s+[a-z][\w-]*)*$", re.IGNORECASE)
+# A subject of plain words that does not open on a determiner, possessive or pronoun of the clause
+# lexicon ("Government forces", "Prosecutors", "China") names a party of its own, not a reference
+# back to the people of the sentence before ("she", "the three").
+_PLAIN_WORDS = re.compile(r"[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)*$")
+_BACK_REFERENCE = frozenset({"det", "poss", "pron", "rel"})
+
+
+def names_own_party(subject: str) -> bool:
+    """True when a clause's ``subject`` names a party of its own rather than pointing back."""
+    if not _PLAIN_WORDS.match(subject):
+        return False
+    return not lexicon().classes.get(subject.split(None, 1)[0].lower(), frozenset()) & _BACK_REFERENCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,7 +551,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             place = city_countries(text[lo:hi])
             countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index],
                                                           own_end)
-            if actors and _OWN_SUBJECT.match(clause.subject or ""):
+            if actors and names_own_party(clause.subject):
                 # "Government forces shelled Homs" after a sentence on Gaddafi: the forces are
                 # not Gaddafi; only the countries carry over
                 actors = ()
