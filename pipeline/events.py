@@ -16,6 +16,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date
+from typing import Sequence
 
 from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence, scope_end
 from pipeline.geo import city_countries
@@ -497,6 +498,24 @@ def _sentence_parse(sentence: Sentence, dates: Spans) -> Parse:
                                                for t in dates.inside(sentence.start, sentence.end)))
 
 
+# The stop that ends a sentence, before any closing quotes or brackets.
+_STOP = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)\]]*$")
+# A headline or caption run into the text comes before the lead: at most this many of them.
+LEAD_FRAGMENTS = 2
+
+
+def lead_sentence(sentences: Sequence[Sentence], text: str) -> Sentence | None:
+    """The article's lead: its first sentence, unless that is a headline or caption the text ran
+    on from ("Dr Murray faces four years in prison if convicted" before "A US judge has delayed
+    the trial ...": no stop, and no paragraph break before the next sentence); then the first
+    sentence after such fragments (at most ``LEAD_FRAGMENTS``). None when there is no sentence."""
+    for k, sent in enumerate(sentences[:LEAD_FRAGMENTS + 1]):
+        nxt = sentences[k + 1] if k + 1 < len(sentences) else None
+        if nxt is None or k == LEAD_FRAGMENTS or _STOP.search(sent.text) or "\n" in text[sent.end:nxt.start]:
+            return sent
+    return None
+
+
 def build_events(article: Article, ann: Annotations, classify_event, classify_topics,
                  find_summits, classify_clause=None) -> list[Event]:
     """Assemble the events of one article from its annotations.
@@ -606,8 +625,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         ))
 
     # The article's own news: headline and lead, dated at publication.
-    if ann.sentences:
-        lead = ann.sentences[0]
+    lead = lead_sentence(ann.sentences, text)
+    if lead is not None:
         lead_has_date = bool(dated.inside(lead.start, lead.end))
         if not lead_has_date:
             add(lead, lead.start, lead.end, None)
@@ -653,7 +672,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             # December 2017") has its own parties: the sentence's subject is not one of them.
             own_agent = clause.kind == "nominal" and _POSSESSOR.match(clause.title) is not None
             add(sentence, lo, hi, span, clause, () if own_agent else subject, end)
-        if not dated_any and sentence is ann.sentences[0]:
+        if not dated_any and sentence is lead:
             # a lead whose only dates end periods ("A judge has delayed the trial until May"): its
             # news is the article's own, dated at publication
             add(sentence, sentence.start, sentence.end, None)

@@ -28,7 +28,11 @@ _OPENERS_PUNCT = "(\"'\u201c\u2018[\u00ab"
 _NEXT_WORD = re.compile(r"[(\"'\u201c\u2018\[\u00ab]*([A-Za-z]+)")
 # Dotted initialisms such as U.S, U.K, a.m (the final period is the candidate itself).
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
-
+# A caption or headline run into the text without a stop: a lowercase word, then a capitalised
+# article opening a lowercase phrase ("... if convicted A US judge ...": the "US" is the next
+# phrase's; "... from the skies The situation ..."). Group 1 is the word before, group 2 the
+# article; the new sentence starts at the article.
+_RUN_ON = re.compile(r"\b([a-z]+)[^\S\n]+(The|An?)[^\S\n]+(?=[a-z]|[A-Z]{2,}[^\S\n]+[a-z])")
 
 
 @lru_cache(maxsize=1)
@@ -41,6 +45,24 @@ def _lists() -> tuple[frozenset, frozenset, frozenset, frozenset, frozenset]:
     month_abbr = frozenset(n for names in months.values() for n in names if len(n) <= 4)
     return (frozenset(ab["never_final"]), frozenset(ab["ambiguous"]),
             frozenset(ab["before_number"]), frozenset(ab["openers"]), month_abbr)
+
+
+@lru_cache(maxsize=1)
+def _before_letter() -> frozenset:
+    """Words after which a capital "A" is a letter label ("type A influenza"), not a new sentence."""
+    with open(DATA_DIR / "abbreviations.yaml", encoding="utf-8") as fh:
+        return frozenset(str(w) for w in yaml.safe_load(fh)["before_letter"])
+
+
+def _run_on_starts(text: str, start: int, end: int) -> list[int]:
+    """Where a sentence starts inside ``text[start:end]`` with no stop before it: a caption or
+    headline run into the text ("... if convicted A US judge has delayed ...")."""
+    starts = []
+    for m in _RUN_ON.finditer(text, start, end):
+        if m.group(2) == "A" and m.group(1) in _before_letter():
+            continue
+        starts.append(m.start(2))
+    return starts
 
 
 def _is_end(text: str, m: re.Match) -> bool:
@@ -80,6 +102,16 @@ def _is_end(text: str, m: re.Match) -> bool:
 
 
 def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    """Append ``text[start:end]`` without its surrounding whitespace, if anything is left, split
+    where a caption or headline runs into the text."""
+    if "A" in text[start:end] or "The" in text[start:end]:
+        for cut in _run_on_starts(text, start, end):
+            _emit_one(text, start, cut, out)
+            start = cut
+    _emit_one(text, start, end, out)
+
+
+def _emit_one(text: str, start: int, end: int, out: list[Sentence]) -> None:
     """Append ``text[start:end]`` without its surrounding whitespace, if anything is left."""
     while start < end and text[start].isspace():
         start += 1

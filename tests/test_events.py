@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from pipeline.events import (
-    Annotations, build_events, clause_bounds, dated_spans, make_event_id, make_title, tense_of,
+    Annotations, build_events, clause_bounds, dated_spans, lead_sentence, make_event_id, make_title, tense_of,
 )
+from pipeline.sentences import split_sentences
 from pipeline.records import (
     FLAGS, LOW_CONFIDENCE_BELOW, TITLE_MAX_CHARS, ActorMention, Article, EventCode, GeoMention, KnowledgeDate,
     Sentence, Timex,
@@ -254,6 +255,34 @@ def test_events_a_date_that_ends_a_state_dates_no_event():
     assert [(e.date_basis, e.date_start.isoformat()) for e in events] == [
         ("publication", PUB.isoformat()), ("relative", "2026-01-10")]
     assert events[0].title == "Headline"
+
+
+def test_events_the_lead_follows_a_caption_run_into_it():
+    # A scraped page runs a photo caption into the lead with no stop; the sentence splitter cuts
+    # it off, and the article's own news is the lead after it, not the caption.
+    text = ("Dr Murray faces four years in prison if convicted A US judge has delayed the trial "
+            "of the singer's doctor until May. Lawyers agreed.")
+    sentences = tuple(split_sentences(text))
+    assert [s.text for s in sentences][:2] == ["Dr Murray faces four years in prison if convicted",
+                                              "A US judge has delayed the trial of the singer's doctor until May."]
+    assert lead_sentence(sentences, text) is sentences[1]
+    tx = (_timex(text, "May", "2026-05", date(2026, 5, 1), date(2026, 5, 31), "month"),)
+    events = build_events(_article(text), Annotations(sentences, tx, (), (), ()), _code, _topics, _no_summits)
+    # the lead's only date ends the delay: the lead is the news of the day, not May's
+    assert [(e.date_basis, e.sentence) for e in events] == [("publication", sentences[1].text)]
+
+
+@pytest.mark.parametrize("text, lead", [
+    ("Talks resumed. A deal followed.", 0),                   # a first sentence with a stop
+    ("Talks resume in Ottawa\n\nA deal followed.", 0),        # a headline line: its own paragraph
+    ("Trade talks resume in the capital A deal followed. More came.", 1),  # a run-on headline
+    ("One photo A caption The text runs on. Then more.", 2),  # two fragments
+    ("Only a fragment", 0),
+])
+def test_events_lead_sentence(text, lead):
+    sentences = tuple(split_sentences(text))
+    assert lead_sentence(sentences, text) is sentences[lead]
+    assert lead_sentence((), "") is None
 
 
 def test_events_a_city_places_a_happening_that_names_no_country():

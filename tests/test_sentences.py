@@ -95,6 +95,33 @@ def test_sentences_paragraph_breaks(text, expected):
     assert texts(text) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    # Scraped pages run a photo caption or a headline into the lead with no stop between them.
+    pytest.param("Dr Murray faces four years in prison if convicted A US judge has delayed the trial.",
+                 ["Dr Murray faces four years in prison if convicted", "A US judge has delayed the trial."],
+                 id="caption-A-acronym"),
+    pytest.param("Haiti earthquake devastation as seen from the skies The situation here is dire.",
+                 ["Haiti earthquake devastation as seen from the skies", "The situation here is dire."],
+                 id="headline-The"),
+    pytest.param("Oil rises at the site of the spill An oyster boat sails past. It waits.",
+                 ["Oil rises at the site of the spill", "An oyster boat sails past.", "It waits."],
+                 id="caption-An"),
+    # What stays one sentence: a title or a name after a lowercase word, and letter labels.
+    pytest.param("She wrote for The New York Times and read The Economist daily.",
+                 ["She wrote for The New York Times and read The Economist daily."], id="newspaper-names"),
+    pytest.param("Outbreaks of swine flu, a disease caused by type A influenza, affect pigs.",
+                 ["Outbreaks of swine flu, a disease caused by type A influenza, affect pigs."],
+                 id="type-A"),
+    pytest.param("Officials said plan A was dropped and hepatitis A cases rose.",
+                 ["Officials said plan A was dropped and hepatitis A cases rose."], id="letter-labels"),
+    pytest.param("He joined the band The Who later.", ["He joined the band The Who later."], id="band-name"),
+    pytest.param("It was a UN resolution and a US plan.", ["It was a UN resolution and a US plan."],
+                 id="lowercase-article"),
+])
+def test_sentences_run_on_caption(text, expected):
+    assert texts(text) == expected
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\n\n", None, 42, b"bytes"])
 def test_sentences_nothing_is_empty_list(text):
     assert split_sentences(text) == []
