@@ -1301,7 +1301,8 @@ def _clause_of(parse: Parse, i: int, k: int | None, widen: bool = True) -> Claus
     if inner is not None:
         return inner
     if inside and (vg.vclass in ("light", "copula") or (seg.subj is not None and seg.subj[0] <= k < vg.lo)
-                   or _after_participle(toks, vg, k) or _premodifies(toks, k)):
+                   or _after_participle(toks, vg, k) or _premodifies(toks, k)
+                   or _closes_event_phrase(toks, vg, k)):
         lo = seg.subj[0] if seg.subj is not None and seg.subj[0] <= k else seg.lo
         start, end, at = _np_around(parse, k, lo, seg.hi)
         if at >= 0 and not (vg.finite and start <= vg.head < end):
@@ -1388,6 +1389,37 @@ def _after_participle(toks: list[_Tok], vg: _VG, k: int) -> bool:
     t = toks[j]
     return j >= vg.hi and t.kind == "w" and "pp" in t.forms and not t.noun and j - 1 >= vg.hi and \
         toks[j - 1].kind == "w" and not toks[j - 1].cls & _CLOSED and _nominal_word(toks[j - 1])
+
+
+# Connectives that open a phrase naming an earlier or later happening ("after the explosion of
+# the rig April 20", "since the arrest of Meng on Dec. 1, 2018").
+_TIME_CONNECTIVES = frozenset({"after", "before", "since", "following"})
+_NP_INNER = frozenset({"det", "poss"})
+
+
+def _closes_event_phrase(toks: list[_Tok], vg: _VG, k: int) -> bool:
+    """True when the date at ``k`` closes a phrase on a happening that a time connective opens
+    after the verb: "cleanup efforts continue after the explosion of the rig April 20" dates the
+    explosion, not the cleanup (a writer who dates the main verb puts the date before the
+    connective: "markets fell on Friday after the vote")."""
+    if k <= vg.hi + 2:
+        return False
+    j = k - 1
+    if toks[j].kind == "w" and toks[j].low in ("on", "in", "at"):
+        j -= 1
+    noun = False
+    while j >= vg.hi and j >= k - 10:
+        t = toks[j]
+        if t.kind != "w":
+            return False   # a comma or a mark: the date is not inside the phrase
+        if t.low in _TIME_CONNECTIVES:
+            return noun and j > vg.hi - 1 and j + 1 < k
+        if t.cls & _CLOSED and not (t.cls <= _NP_INNER or t.low in _NOUN_COMPLEMENT_PREPS):
+            return False
+        if t.noun and not t.cap:
+            noun = True
+        j -= 1
+    return False
 
 
 def _inner_clause(parse: Parse, i: int, k: int) -> Clause | None:

@@ -120,7 +120,29 @@ NOMINAL_CASES = [
      "Tuesday", ("Monday",), "visit", "visit to the port"),
     ("premodifying date", "Relations soured after the 2018 arrest in Vancouver of a Chinese executive.",
      "2018", (), "arrest", "arrest in Vancouver of a Chinese executive"),
+    # A date that closes a phrase a time connective opens after the verb dates that phrase's
+    # happening, not the main verb's.
+    ("after the noun of X DATE",
+     "Cleanup efforts continue in the Gulf of Mexico, after the explosion of the Deepwater Horizon rig April 20.",
+     "April 20", (), "explode", "explosion of the Deepwater Horizon rig"),
+    ("since the noun of X on DATE", "Relations have been frozen since the arrest of Meng Wanzhou on Dec. 1, 2018.",
+     "Dec. 1, 2018", (), "arrest", "arrest of Meng Wanzhou"),
+    ("since a possessive noun", "Demand for his music has surged since his death on Thursday.",
+     "Thursday", (), "die", "his death on Thursday"),
 ]
+
+
+# The main verb keeps the date when the writer put it before the connective, or when what the
+# connective opens names no happening.
+@pytest.mark.parametrize(("sentence", "date", "lemma"), [
+    ("Markets fell on Friday after the death of the king.", "Friday", "fall"),
+    ("Markets fell after the king died on Friday.", "Friday", "die"),
+    ("The ministers met again after a break on Friday.", "Friday", "meet"),
+    ("Exports rose after the summit, on Friday.", "Friday", "rise"),
+])
+def test_clauses_main_verb_keeps_its_date(sentence, date, lemma):
+    clause = _clause(sentence, date)
+    assert clause.kind == "finite" and clause.lemma == lemma
 
 
 @pytest.mark.parametrize(("sentence", "date", "others", "noun", "title"),
