@@ -142,7 +142,8 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     ``mentions`` (``Store.mentions_frame()``; mentions of other events are ignored) say about
     them, best first; at most ``top`` rows (all when None). Equal scores go to the earlier day,
     and the leading event of a day is the one with the most votes that no flag marks as doubtful
-    (else the one with the most votes; then the smallest id)."""
+    (else the one with the most votes; then the smallest id), each article voting once for an
+    event, as for a day (a live page repeating one update does not outvote three reports)."""
     if events.empty:
         return empty_keydates()
     columns = ["event_id", "date_start", "quad_class", "title"] + (["flags"] if "flags" in events.columns else [])
@@ -180,7 +181,7 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     # The leading event of each listed day: the most voted one that nothing marks as doubtful
     # (a date word, no action, a weak date), else the most voted one.
     lead = day_events[day_events["day"].isin(out["day"])]
-    event_votes = m.groupby("event_id")["vote"].sum()
+    event_votes = m.groupby(["event_id", "article_id"])["vote"].max().groupby(level="event_id").sum()
     doubtful = is_doubtful(lead["flags"]) if "flags" in lead.columns else np.zeros(len(lead), dtype=bool)
     lead = lead.assign(votes=lead["event_id"].map(event_votes).fillna(0.0).round(9), doubtful=doubtful)
     lead = lead.sort_values(["day", "doubtful", "votes", "event_id"], ascending=[True, True, False, True])

@@ -256,6 +256,16 @@ def test_keydates_the_leading_title_is_not_a_doubtful_one():
     assert rank_days(events, mentions).set_index("date").loc["2025-05-01", "title"] == "title vague"
 
 
+def test_keydates_the_leading_title_counts_each_article_once():
+    """A live page repeating one event in five of its updates does not outvote an event that three
+    articles report: the day's title is the one most articles tell."""
+    events, mentions = _frames([
+        ("repeated", "2025-05-01", None, [("live", "2025-05-02", "relative", 9 + i) for i in range(5)]),
+        ("told", "2025-05-01", None, [(f"t{i}", "2025-05-02", "relative", 9) for i in range(3)]),
+    ])
+    assert rank_days(events, mentions)["title"].iloc[0] == "title told"
+
+
 def test_keydates_ties_are_deterministic():
     """Equal evidence: the earlier day first, whatever the input order; within a day the event
     with the most votes leads, then the smallest id."""
