@@ -32,6 +32,8 @@ _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|\w(?:[\w&'’-]*\w)?(?:[.,]\d+)*%?|[^\w
 _BREAK_MARKS = frozenset(",;:—–()[].!?")
 _STRONG_MARKS = frozenset(";:—–()[].!?")
 _QUOTES = frozenset("\"“”‘’'")
+# Marks that close a photo credit, a bracket or a dateline before a sentence's subject.
+_CREDIT_ENDS = frozenset({")", "]", "|", "—", "–", "--", "-"})
 # Words that introduce a date ("on Monday", "starting Oct. 1", "effective Monday"); particles
 # such as "down" in "broke down a year later" are not among them.
 _DATE_LEADS = frozenset({"in", "on", "at", "by", "since", "until", "till", "from", "through", "during",
@@ -839,6 +841,13 @@ def _is_apposition(toks: list[_Tok], segs: list[_Seg], i: int) -> bool:
         return False
     if first.has("prep") and not first.has("role"):
         return False
+    nxt = segs[i + 1] if i + 1 < len(segs) else None
+    if (first.cls & _S_DET_POSS or first.poss) and prev.vg is None and prev.kind != "apposition" \
+            and nxt is not None and nxt.opener == "," \
+            and nxt.vg is not None and nxt.vg.lo == nxt.lo and _nominal_word(before):
+        # "The quake, Haiti's worst in two centuries, struck ...": a noun phrase between the
+        # subject and its verb renames the subject
+        return True
     if first.has("role") or (first.cls & _S_DET_POSS and first.low not in ("a", "an")):
         head = next((toks[k] for k in range(seg.lo, min(seg.hi, seg.lo + 6))
                      if toks[k].kind == "w" and toks[k].has("role")), None)
@@ -929,6 +938,10 @@ def _resolve(toks: list[_Tok], segs: list[_Seg]) -> None:
                 lo = head.lo
                 if toks[lo].kind == "w" and toks[lo].has("prep") and not toks[lo].cap:
                     lo = _np_start(toks, head.lo, head.hi)
+                # a photo credit or a dateline before the name ("(By Tony Dejak) National City",
+                # "LOS ANGELES | About 30 Marines"): the subject starts after it
+                lo = max([lo] + [j + 1 for j in range(lo, head.hi - 1) if toks[j].kind == "p"
+                                 and toks[j].low in _CREDIT_ENDS and toks[j + 1].kind == "w" and toks[j + 1].cap])
                 seg.subj = (lo, head.hi)
             head.kind = "subject"
             seg.parent = head
