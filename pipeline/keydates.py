@@ -178,18 +178,23 @@ def rank_days(events: pd.DataFrame, mentions: pd.DataFrame, top: int | None = No
     out = out.sort_values(["score", "day"], ascending=[False, True], kind="stable")
     if top is not None:
         out = out.head(max(0, top))
-    # The leading event of each listed day: the most voted one that nothing marks as doubtful
-    # (a date word, no action, a weak date), else the most voted one.
-    lead = day_events[day_events["day"].isin(out["day"])]
-    event_votes = m.groupby(["event_id", "article_id"])["vote"].max().groupby(level="event_id").sum()
-    doubtful = is_doubtful(lead["flags"]) if "flags" in lead.columns else np.zeros(len(lead), dtype=bool)
-    lead = lead.assign(votes=lead["event_id"].map(event_votes).fillna(0.0).round(9), doubtful=doubtful)
-    lead = lead.sort_values(["day", "doubtful", "votes", "event_id"], ascending=[True, True, False, True])
-    titles = lead.groupby("day", sort=False)["title"].first()
+    titles = leading_titles(day_events[day_events["day"].isin(out["day"])], m)
     out = pd.DataFrame({"date": out["day"].dt.strftime("%Y-%m-%d").to_numpy(), "score": out["score"].to_numpy(),
                         "events": out["events"].to_numpy(),
                         "title": titles.reindex(out["day"]).fillna("").astype(str).to_numpy()})
     return out.reset_index(drop=True)
+
+
+def leading_titles(day_events: pd.DataFrame, m: pd.DataFrame) -> pd.Series:
+    """The title of each day's leading event (indexed by day): the most voted one that nothing
+    marks as doubtful (a date word, no action, a weak date), else the most voted one; each
+    article votes once for an event, with its strongest mention (``m``: the mentions with their
+    votes)."""
+    event_votes = m.groupby(["event_id", "article_id"])["vote"].max().groupby(level="event_id").sum()
+    doubtful = is_doubtful(day_events["flags"]) if "flags" in day_events.columns else np.zeros(len(day_events), dtype=bool)
+    lead = day_events.assign(votes=day_events["event_id"].map(event_votes).fillna(0.0).round(9), doubtful=doubtful)
+    lead = lead.sort_values(["day", "doubtful", "votes", "event_id"], ascending=[True, True, False, True])
+    return lead.groupby("day", sort=False)["title"].first()
 
 
 # ----- output -------------------------------------------------------------------------------
