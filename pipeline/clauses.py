@@ -1404,6 +1404,9 @@ def _after_participle(toks: list[_Tok], vg: _VG, k: int) -> bool:
         toks[j - 1].kind == "w" and not toks[j - 1].cls & _CLOSED and _nominal_word(toks[j - 1])
 
 
+# Nouns that end a date which a "that" or "when" clause can place ("the same day that ...").
+_TIME_NOUNS = frozenset({"day", "week", "month", "year", "night", "morning", "afternoon", "evening",
+                         "weekend", "time", "moment", "hour", "date"})
 # Connectives that open a phrase naming an earlier or later happening ("after the explosion of
 # the rig April 20", "since the arrest of Meng on Dec. 1, 2018").
 _TIME_CONNECTIVES = frozenset({"after", "before", "since", "following"})
@@ -1595,10 +1598,17 @@ def _scope_end(toks: list[_Tok], segs: list[_Seg], k: int) -> int | None:
             # "the arrest of Meng in December 2018 and China's detention of Kovrig": another noun
             return toks[j].start
     relative = segs[i].opener in ("who", "which")
-    for seg in segs[i + 1:]:
+    for n, seg in enumerate(segs[i + 1:]):
         vg, subj = seg.vg, seg.subj
         if seg.kind != "clause" or vg is None or not vg.finite:
             continue
+        if n == 0 and seg.opener in ("that", "when") and seg.lo == k + 2 and _placed_date(toks[k].low) \
+                and subj is not None and seg.lo <= subj[0] < vg.lo \
+                and not (segs[i].vg is not None and segs[i].vg.vclass == "report"):
+            # "on the same day that Trump and Xi met over dinner": the clause after the date
+            # names what the date is placed by, another happening with its own parties ("said
+            # this week that ..." is what was said)
+            return toks[seg.lo - 1].start
         if seg.opener in ("and", "but") and subj is not None and seg.lo <= subj[0] < vg.lo:
             return toks[seg.lo - 1].start   # the conjunction opens the next happening
         if relative and seg.opener == "," and vg.lo == seg.lo:
@@ -1606,6 +1616,12 @@ def _scope_end(toks: list[_Tok], segs: list[_Seg], k: int) -> int | None:
             # the sentence's own predicate is another happening than its relative clause's
             return toks[seg.lo - 1].start
     return None
+
+
+def _placed_date(text: str) -> bool:
+    """True for a date a relative clause can place: "the same day", "the week" (not "this week")."""
+    words = text.split()
+    return len(words) >= 2 and words[0] == "the" and words[-1] in _TIME_NOUNS
 
 
 def _names_happening(toks: list[_Tok], j: int, hi: int) -> bool:

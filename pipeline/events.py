@@ -516,6 +516,30 @@ def lead_sentence(sentences: Sequence[Sentence], text: str) -> Sentence | None:
     return None
 
 
+def refers_back(clause: Clause) -> bool:
+    """True when the clause's subject is a definite description of its happening ("The arrest
+    took place on the same day ...", "the detention was announced on Thursday"): a reference
+    back to a happening the article has named, not a new one."""
+    words = clause.subject.lower().split()
+    if not clause.noun or len(words) < 2 or words[0] != "the":
+        return False
+    nouns = lexicon().nouns
+    return any(nouns.get(w) == clause.noun for w in words[1:])
+
+
+def fold_anaphors(events: list[Event], anaphors: set[int]) -> list[Event]:
+    """``events`` without the definite descriptions (positions ``anaphors``) that name no party
+    and repeat another event of the article: the same dates and the same CAMEO root as an event
+    with parties. "Meng was arrested in Vancouver on Saturday ... The arrest took place on the
+    same day that ..." is one happening, reported once by the article."""
+    if not anaphors:
+        return events
+    keys = {(e.date_start, e.date_end, e.event_code[:2]) for k, e in enumerate(events)
+            if k not in anaphors and (e.countries or e.actors) and e.event_code and e.event_code != GENERIC_CODE}
+    return [e for k, e in enumerate(events)
+            if k not in anaphors or not e.event_code or (e.date_start, e.date_end, e.event_code[:2]) not in keys]
+
+
 def build_events(article: Article, ann: Annotations, classify_event, classify_topics,
                  find_summits, classify_clause=None) -> list[Event]:
     """Assemble the events of one article from its annotations.
@@ -538,6 +562,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
     entities = EntityIndex.of(ann)
     position = {s.index: k for k, s in enumerate(ann.sentences)}
     events: list[Event] = []
+    anaphors: set[int] = set()   # positions in ``events`` of definite descriptions naming no party
     penalty = ASSUMED_PUBLICATION_PENALTY if article.published_assumed else 0.0
     # How sure the tagger was of each date's anchor (a close narrative/publication choice is less)
     anchor_confidence = {t.start: t.confidence for t in ann.timexes}
@@ -613,6 +638,8 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
         margin = anchor_confidence.get(span.start, 1.0) if span is not None else 1.0
         confidence = round(max(0.05, BASIS_CONFIDENCE[basis] * margin - penalty), 2)
         flags = event_flags(confidence, clause, clause.tense, d0, date_text, article.published)
+        if span is not None and not (countries or actors) and refers_back(clause):
+            anaphors.add(len(events))
         events.append(Event(
             event_id=make_event_id(article.article_id, sent_text, date_text, value, offs[0]),
             article_id=article.article_id, date_start=d0, date_end=d1, precision=precision,
@@ -676,4 +703,4 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             # a lead whose only dates end periods ("A judge has delayed the trial until May"): its
             # news is the article's own, dated at publication
             add(sentence, sentence.start, sentence.end, None)
-    return events
+    return fold_anaphors(events, anaphors)

@@ -289,6 +289,12 @@ def test_clauses_any_text_never_raises(text, start, length):
     ("Kovrig and Spavor were released in September 2021.", "September 2021", None),
     ("Trudeau landed in Beijing on Monday and met Premier Li Keqiang.", "Monday", None),
     ("China detained Michael Kovrig and Michael Spavor in December 2018.", "December 2018", None),
+    # a clause placing the date ("the same day that ...") names another happening and its parties
+    ("The arrest took place on the same day that Donald Trump and Xi Jinping met over dinner.",
+     "the same day", "The arrest took place on the same day"),
+    # ... but what a report verb says after its date is the report's content
+    ("Trump said in an interview this week that he might intervene in the case.", "this week", None),
+    ("Officials said on the same day that the talks had failed.", "the same day", None),
 ])
 def test_clauses_scope_end_stops_at_the_next_happening(sentence, date, scope):
     at = (sentence.index(date), sentence.index(date) + len(date))

@@ -272,6 +272,31 @@ def test_events_the_lead_follows_a_caption_run_into_it():
     assert [(e.date_basis, e.sentence) for e in events] == [("publication", sentences[1].text)]
 
 
+def test_events_a_definite_description_of_a_reported_happening_is_not_a_second_event():
+    # "The arrest" names no party of its own (the paragraph before is not read) and repeats the
+    # arrest the article has dated and coded: one happening, one event. An arrest of others that
+    # day, told without "the", stays an event.
+    text = ("Meng Wanzhou was arrested in Vancouver on Saturday.\n\n"
+            "The arrest took place on the same day that leaders met over dinner. "
+            "Two other people were arrested on Saturday.")
+    sentences = tuple(split_sentences(text))
+    sat = (date(2026, 1, 10), date(2026, 1, 10), "day")
+    tx = (_timex(text, "Saturday", "2026-01-10", *sat, "relative"),
+          _timex(text, "the same day", "2026-01-10", *sat, "narrative"),
+          _timex(text, "Saturday", "2026-01-10", *sat, "relative", occurrence=1))
+    s, e = _mention(text, "Meng Wanzhou")
+    actors = (ActorMention(s, e, "Meng Wanzhou", "Meng Wanzhou", "person", "", "CHN"),)
+    events = build_events(_article(text), Annotations(sentences, tx, (), (), actors), _code, _topics, _no_summits)
+    assert [(e.date_text, e.event_code) for e in events] == [("Saturday", "173"), ("Saturday", "173")]
+    assert events[0].actors == ("Meng Wanzhou",) and events[1].sentence.startswith("Two other people")
+    # without the event it repeats, the description is the article's only report of the arrest
+    alone = text.split("\n\n", 1)[1]
+    tx = (_timex(alone, "the same day", "2026-01-10", *sat, "narrative"),)
+    events = build_events(_article(alone), Annotations(tuple(split_sentences(alone)), tx, (), (), ()),
+                          _code, _topics, _no_summits)
+    assert [e.title for e in events] == ["The arrest took place"]
+
+
 @pytest.mark.parametrize("text, lead", [
     ("Talks resumed. A deal followed.", 0),                   # a first sentence with a stop
     ("Talks resume in Ottawa\n\nA deal followed.", 0),        # a headline line: its own paragraph
