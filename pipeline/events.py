@@ -608,8 +608,20 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
                 title = make_title(article.title) or make_title(sent_text)
             else:
                 title = clause_title(clause) or make_title(segment) or make_title(sent_text)
-                title = name_the_pronoun(title, lambda pronoun: pronoun_antecedent(
-                    entities, text, ann.sentences, position[sentence.index], lo, hi, pronoun))
+                named: list[str] = []
+
+                def antecedent(pronoun: str) -> str:
+                    name = pronoun_antecedent(entities, text, ann.sentences, position[sentence.index], lo, hi,
+                                              pronoun)
+                    named.append(name)
+                    return name
+
+                title = name_the_pronoun(title, antecedent)
+                if named and named[0] and named[0] not in actors:
+                    # "He was taken into custody in Beijing": the person the title names is a party
+                    person = next(a for a in entities.actors.items if a.name == named[0])
+                    actors = _sorted_unique(actors + (person.name,))
+                    countries = _sorted_unique(countries + ((person.iso3,) if person.iso3 else ()))
         else:
             # The article's own news: its headline names it; the lead's main clause is read only
             # when no trigger of the headline codes it.

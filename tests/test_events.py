@@ -555,3 +555,17 @@ def _titles(text: str) -> list[str]:
 ])
 def test_events_a_pronoun_subject_is_named_only_when_sure(text, title):
     assert title in _titles(text)
+
+
+def test_events_the_person_a_pronoun_title_names_is_a_party():
+    # "He was taken into custody in Beijing" names Beijing, so the sentences before are not read for
+    # parties; the person the title names is one (and their country), so the event can join the
+    # other reports of his detention.
+    from pipeline.extract import extract_events
+    from pipeline.records import Article
+    text = ("Michael Kovrig works as an adviser for the International Crisis Group. He was taken into custody "
+            "in Beijing on Monday evening.")
+    article = Article(article_id="0123456789abcdef", title="", text=text, published=date(2018, 12, 13))
+    event = next(e for e in extract_events(article) if e.date_text == "Monday evening")
+    assert event.title == "Michael Kovrig was taken into custody in Beijing"
+    assert "Michael Kovrig" in event.actors and {"CAN", "CHN"} <= set(event.countries)
