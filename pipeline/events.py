@@ -617,11 +617,11 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
                     return name
 
                 title = name_the_pronoun(title, antecedent)
-                if named and named[0] and named[0] not in actors:
+                person = next((a for a in entities.actors.items if named and a.name == named[0]), None)
+                if person is not None and person.name not in actors:
                     # "He was taken into custody in Beijing": the person the title names is a party
-                    person = next(a for a in entities.actors.items if a.name == named[0])
                     actors = _sorted_unique(actors + (person.name,))
-                    countries = _sorted_unique(countries + ((person.iso3,) if person.iso3 else ()))
+                    countries = _sorted_unique(countries + (person.iso3,))
         else:
             # The article's own news: its headline names it; the lead's main clause is read only
             # when no trigger of the headline codes it.

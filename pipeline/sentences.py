@@ -4,7 +4,9 @@ A sentence ends at ``.``, ``!``, ``?`` or an ellipsis (with any closing quotes o
 when the next word does not start in lowercase, unless the period belongs to an abbreviation
 ("Mr.", "Lt. Col.", "Jan. 13", "No. 10", "John F. Kennedy"). A blank line (paragraph break)
 always ends a sentence; a single line break is ordinary whitespace, so hard-wrapped text
-stays whole. The word lists live in ``data/clean/abbreviations.yaml`` and
+stays whole. A caption or headline that a scraped page runs into the text with no stop ends
+where a capitalised "The", "A" or "An" opens a lowercase phrase after a lowercase word ("... if
+convicted A US judge has delayed ..."). The word lists live in ``data/clean/abbreviations.yaml`` and
 ``data/clean/months.yaml``.
 """
 from __future__ import annotations
@@ -104,7 +106,7 @@ def _is_end(text: str, m: re.Match) -> bool:
 def _emit(text: str, start: int, end: int, out: list[Sentence]) -> None:
     """Append ``text[start:end]`` without its surrounding whitespace, if anything is left, split
     where a caption or headline runs into the text."""
-    if "A" in text[start:end] or "The" in text[start:end]:
+    if text.find("A", start, end) >= 0 or text.find("The", start, end) >= 0:
         for cut in _run_on_starts(text, start, end):
             _emit_one(text, start, cut, out)
             start = cut
