@@ -1410,6 +1410,8 @@ _TIME_NOUNS = frozenset({"day", "week", "month", "year", "night", "morning", "af
 # Connectives that open a phrase naming an earlier or later happening ("after the explosion of
 # the rig April 20", "since the arrest of Meng on Dec. 1, 2018").
 _TIME_CONNECTIVES = frozenset({"after", "before", "since", "following"})
+# Subordinators of a time clause ("After the rebels seized the town on Friday, ...").
+_TIME_CLAUSE_OPENERS = frozenset({"after", "before", "since", "when", "once", "until", "as", "while"})
 _NP_INNER = frozenset({"det", "poss"})
 
 
@@ -1598,6 +1600,10 @@ def _scope_end(toks: list[_Tok], segs: list[_Seg], k: int) -> int | None:
             # "the arrest of Meng in December 2018 and China's detention of Kovrig": another noun
             return toks[j].start
     relative = segs[i].opener in ("who", "which")
+    # "since the rig exploded April 20, Obama sought ...": a fronted time clause with its own
+    # subject; the main clause after it is another happening with its own parties
+    fronted = segs[i].opener in _TIME_CLAUSE_OPENERS and segs[i].subj is not None and segs[i].vg is not None \
+        and segs[i].vg.finite
     for n, seg in enumerate(segs[i + 1:]):
         vg, subj = seg.vg, seg.subj
         if seg.kind != "clause" or vg is None or not vg.finite:
@@ -1611,6 +1617,8 @@ def _scope_end(toks: list[_Tok], segs: list[_Seg], k: int) -> int | None:
             return toks[seg.lo - 1].start
         if seg.opener in ("and", "but") and subj is not None and seg.lo <= subj[0] < vg.lo:
             return toks[seg.lo - 1].start   # the conjunction opens the next happening
+        if fronted and n == 0 and seg.opener == "," and subj is not None and seg.lo <= subj[0] < vg.lo:
+            return toks[seg.lo - 1].start
         if relative and seg.opener == "," and vg.lo == seg.lo:
             # "Trudeau, who visited Beijing in December 2017, has since faced pressure ...":
             # the sentence's own predicate is another happening than its relative clause's

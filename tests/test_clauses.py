@@ -295,6 +295,13 @@ def test_clauses_any_text_never_raises(text, start, length):
     # ... but what a report verb says after its date is the report's content
     ("Trump said in an interview this week that he might intervene in the case.", "this week", None),
     ("Officials said on the same day that the talks had failed.", "the same day", None),
+    # a fronted time clause with its own subject: the main clause after it is another happening
+    ("After the rebels seized the town on Friday, government forces shelled it.", "Friday",
+     "After the rebels seized the town on Friday"),
+    ("In his third visit since the rig exploded April 20, Obama sought to reassure residents.", "April 20",
+     "In his third visit since the rig exploded April 20"),
+    # ... not when it follows the main clause
+    ("Trudeau said he had no role when Meng was arrested on Dec. 1, 2018.", "Dec. 1, 2018", None),
 ])
 def test_clauses_scope_end_stops_at_the_next_happening(sentence, date, scope):
     at = (sentence.index(date), sentence.index(date) + len(date))
