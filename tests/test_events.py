@@ -8,11 +8,11 @@ import pytest
 from pipeline.events import (
     Annotations, build_events, clause_bounds, dated_spans, lead_sentence, make_event_id, make_title, tense_of,
 )
-from pipeline.sentences import split_sentences
 from pipeline.records import (
     FLAGS, LOW_CONFIDENCE_BELOW, TITLE_MAX_CHARS, ActorMention, Article, EventCode, GeoMention, KnowledgeDate,
     Sentence, Timex,
 )
+from pipeline.sentences import split_sentences
 
 PUB = date(2026, 1, 13)
 
