@@ -155,6 +155,7 @@ def _sorted_words(value: Any) -> str:
 
 
 _WEEK_RANK = PRECISIONS.index("week")
+_DAY_RANK = PRECISIONS.index("day")
 
 
 def _span(period: tuple[date, date]) -> int:
@@ -252,6 +253,16 @@ def _gates(a: Mention, b: Mention) -> tuple[str, float, float]:
     return "", actor_sim, country_sim
 
 
+def same_act(a: Mention, b: Mention) -> bool:
+    """The same specific act on the same day by or to the same people: both day-precise on the
+    same day, the same CAMEO code of three or four digits, and one side's actors all among the
+    other's. What ``best_match`` falls back on when wording and parties score too low, and what
+    the store reads to fold two events of one happening together."""
+    return (a.coded and a.code == b.code and len(a.code) >= 3 and a.rank == b.rank == _DAY_RANK
+            and a.period == b.period and bool(a.actors) and bool(b.actors)
+            and (a.actors <= b.actors or b.actors <= a.actors))
+
+
 def _score(actor_sim: float, country_sim: float, text: float) -> float:
     return round(0.35 * actor_sim + 0.25 * country_sim + 0.4 * text, 4)
 
@@ -320,12 +331,18 @@ def best_match(mention: Mention, candidates: Iterable[tuple[str, Mention]]) -> s
     ``SALIENT_REPORTS`` times as often as each other: it takes the mention. ``candidates`` are
     (event id, ``prepare`` of the event) pairs."""
     scored: list[tuple[float, str, Mention]] = []
+    same_acts: list[tuple[str, Mention]] = []
     for event_id, event in candidates:
         score = merge_score(event, mention)
         if score is not None:
             scored.append((score, event_id, event))
+        elif same_act(event, mention):
+            same_acts.append((event_id, event))
     if not scored:
-        return None
+        # Nothing matches on wording and parties together: the same specific act of the same
+        # people on the same day still does ("A judge discharged Meng" and "The three were
+        # released", both 0841 on 2021-09-24), the most reported such event first.
+        return min(same_acts, key=lambda t: (-t[1].reports, t[0]))[0] if same_acts else None
     # An event dated exactly as the mention is its first choice: a coarser event it also matches
     # ("in 2018") may hold the same happening, but the event of the very day is where its other
     # reports of that day are.
@@ -379,6 +396,15 @@ def _stands_for(mention: dict[str, Any], event: dict[str, Any]) -> bool:
     if mine != theirs:
         return mine < theirs
     return len(list_cell(mention.get("flags"))) < len(list_cell(event.get("flags")))
+
+
+def keep_representative(rebuilt: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """``rebuilt`` (an event folded anew from its mentions, after it took in another event's)
+    showing the mention that stood for it ``before``, unless its new one dates the happening more
+    finely or with fewer doubts: an event that absorbs another keeps its face."""
+    if _stands_for(rebuilt, before):
+        return rebuilt
+    return {**rebuilt, **{k: before[k] for k in REPRESENTATIVE_FIELDS if k in before}}
 
 
 def fold(event: dict[str, Any], mention: dict[str, Any], published: str) -> dict[str, Any]:

@@ -30,7 +30,10 @@ from sqlalchemy import exc as sa_exc
 
 from pipeline.cameo import code_roots
 from pipeline.engine import StoreError, create_engine, default_db_url, no_store, one_line, safe_url
-from pipeline.merge import MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, merge_score, prepare
+from pipeline.merge import (
+    MERGEABLE_PRECISIONS, Mention, best_match, codes_compatible, fold, keep_representative, merge_score, prepare,
+    same_act,
+)
 from pipeline.records import COLUMN_KINDS, EVENT_COLUMNS, PRECISIONS, STORE_COLUMNS, Article, WebFetch, list_cell
 from pipeline.schema import (ARTICLE_COLUMNS, GET_GENERATION, SCHEMA_VERSION, SET_GENERATION, SchemaError,
                              articles_table, check_readable, create_or_migrate, event_keys_table, events_table,
@@ -307,6 +310,9 @@ class _Pending:
     stored: dict[str, tuple[str, str, frozenset[tuple[str, str]]]] = field(default_factory=dict)
     # Wording key -> the stored event holding it (the smallest id), read once for the whole article.
     twins: dict[str, str] = field(default_factory=dict)
+    # Event a mention joined -> the other candidates reporting the same act as that mention
+    # (``merge.same_act``), with their prepared form: partners to fold in if the event moves to their day.
+    same_acts: dict[str, dict[str, Mention]] = field(default_factory=dict)
 
     def sharing(self, keys: Iterable[str]) -> list[tuple[str, Mention]]:
         """(id, prepared form) of the pending events filed under any of ``keys``."""
@@ -601,7 +607,30 @@ class Store:
             target = self._finer_match(conn, event_id)
             if target is not None:
                 self._absorb(conn, event_id, target, absorbed)
+        moved = set(batch.moved())
+        for event_id in sorted(moved.intersection(batch.same_acts)):
+            if event_id not in absorbed:
+                self._fold_same_acts(conn, event_id, batch.same_acts[event_id], absorbed)
         return absorbed
+
+    def _fold_same_acts(self, conn: sa.Connection, event_id: str, partners: dict[str, Mention],
+                        absorbed: dict[str, str]) -> None:
+        """Fold into event ``event_id``, which this article has just dated to a day, the events
+        of that day reporting the same act of the same people (``merge.same_act``; ``partners``:
+        the candidates the article's mention found so). A month event ("released in September
+        2021") refined to its day meets the day's earlier report that its retellings never
+        matched ("A judge discharged Meng later on Friday")."""
+        row = self._event_row(conn, event_id)
+        mine = prepare(row)
+        same = [other for other, theirs in sorted(partners.items())
+                if other not in absorbed and other != event_id and same_act(mine, theirs)]
+        for other in same:
+            self._absorb(conn, other, event_id, absorbed)
+        if same:
+            # the event keeps the mention that stood for it (its rebuild would take the earliest stored)
+            event = keep_representative(self._event_row(conn, event_id), row)
+            conn.execute(_UPDATE_EVENT, {**{c: event.get(c) for c in _UPDATED_COLUMNS}, "b_event_id": event_id})
+            self._gates.pop(event_id, None)
 
     def _finer_match(self, conn: sa.Connection, event_id: str) -> str | None:
         """The finer-dated event that coarse event ``event_id`` reports, or None: the event that
@@ -904,6 +933,9 @@ class Store:
             return None
         if _COARSE_FROM <= dict(candidates)[best].rank:
             self._suspect(m, best, candidates, batch)
+        partners = {e: g for e, g in candidates if e != best and same_act(g, m.prepared)}
+        if partners:
+            batch.same_acts.setdefault(best, {}).update(partners)
         if best in batch.events:
             return batch.events[best]
         return self._event_row(conn, best)   # the winner's full row, read only now

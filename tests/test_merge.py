@@ -5,7 +5,9 @@ import pytest
 
 import json
 
-from pipeline.merge import AMBIGUOUS_MARGIN, as_set, best_match, compare, fold, prepare, same_happening
+from pipeline.merge import (
+    AMBIGUOUS_MARGIN, as_set, best_match, compare, fold, keep_representative, prepare, same_act, same_happening,
+)
 
 CARNEY, XI, TAKAICHI = "Mark Carney", "Xi Jinping", "Sanae Takaichi"
 KOVRIG = "Michael Kovrig"
@@ -392,3 +394,35 @@ def test_merge_best_match_a_visit_told_as_a_whole_joins_the_coarser_telling():
     nobody = prepare(ev("2017-12-01", "month", title="Trudeau visited China on a trade mission",
                         countries=["CAN", "CHN"], code="042", quad=1))
     assert best_match(nobody, days + [("whole", whole)]) is None
+
+
+def test_merge_the_same_act_of_the_same_people_on_one_day():
+    # "A judge discharged Meng" and "The three were released", both 0841 on 2021-09-24: wording
+    # and parties score too low, but it is the same specific act on the same day, and Meng is
+    # one of the three. A coarser date, another code, a general code or people of their own are not.
+    three = ["Meng Wanzhou", "Michael Kovrig", "Michael Spavor"]
+    released = prepare({**ev("2021-09-24", title="The three were released", countries=["CHN", "USA"], actors=three,
+                             code="0841", quad=2), "mentions": 8})
+    discharged = prepare(ev("2021-09-24", title="A judge of the Supreme Court of British Columbia discharged Meng",
+                            countries=["CAN"], actors=["Meng Wanzhou"], code="0841", quad=2))
+    assert not compare(released, discharged).same and same_act(released, discharged)
+    assert best_match(discharged, [("rel", released)]) == "rel"
+    for other in (ev("2021-09-01", "month", title="x", actors=three, code="0841", quad=2),
+                  ev("2021-09-24", title="x", actors=three, code="0842", quad=2),
+                  ev("2021-09-24", title="x", actors=three, code="08", quad=2),
+                  ev("2021-09-24", title="x", actors=["Michael Kovrig", "Justin Trudeau"], code="0841", quad=2),
+                  ev("2021-09-24", title="x", code="0841", quad=2)):
+        assert not same_act(prepare(other), discharged)
+    # a match on wording and parties comes first
+    twin = prepare(ev("2021-09-24", title="A judge of the Supreme Court of British Columbia discharged Meng",
+                      countries=["CAN"], actors=["Meng Wanzhou"], code="0841", quad=2))
+    assert best_match(discharged, [("rel", released), ("twin", twin)]) == "twin"
+
+
+def test_merge_an_event_that_absorbs_another_keeps_its_face():
+    before = {**ev("2021-09-24", title="The three were released"), "flags": "[]", "sentence_index": 4}
+    rebuilt = {**ev("2021-09-24", title="A judge discharged Meng"), "flags": "[]", "sentence_index": 2}
+    assert keep_representative(rebuilt, before)["title"] == "The three were released"
+    finer = {**rebuilt, "date_start": "2021-09-24", "precision": "day"}
+    coarse_before = {**before, "precision": "month"}
+    assert keep_representative(finer, coarse_before)["title"] == "A judge discharged Meng"

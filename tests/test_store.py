@@ -662,6 +662,33 @@ def _release(eid, date, precision="day", title="Michael Kovrig and Michael Spavo
                       quad_class=2)
 
 
+def test_store_a_month_event_dated_to_its_day_takes_in_that_day_s_report_of_the_same_act(store):
+    # The day's first report ("A judge discharged Meng", 0841) and the month retellings of the
+    # three's release never match on wording or parties; once a report dates the month event to
+    # the 24th, the discharge is the same act of one of its people on its day and is folded in.
+    # The event keeps the report that stood for it; a different act that day stays apart.
+    three = ["Meng Wanzhou", "Michael Kovrig", "Michael Spavor"]
+    add_events(store, make_article("a1", "2021-09-25"), frame(
+        make_event("dis", "2021-09-24", None, "day", "A judge of the Supreme Court of British Columbia discharged Meng",
+                   ["CAN"], ["Meng Wanzhou"], "0841", 2),
+        make_event("fly", "2021-09-24", None, "day", "Meng left Vancouver on a flight to Shenzhen",
+                   ["CAN", "CHN"], ["Meng Wanzhou"], "042", 1)))
+    add_events(store, make_article("a2", "2024-08-26"), frame(
+        make_event("mon", "2021-09-01", "2021-09-30", "month", "The three were not released until September 2021",
+                   ["CHN", "USA"], three, "0841", 2)))
+    assert len(store.events_frame()) == 3
+    result = add_events(store, make_article("a3", "2025-01-28"), frame(
+        make_event("day", "2021-09-24", None, "day", "The three were released on Sept. 24, 2021",
+                   ["CHN", "USA"], three, "0841", 2)))
+    events = store.events_frame().set_index("event_id")
+    assert sorted(events.index) == ["fly", "mon"]
+    assert events.loc["mon", "precision"] == "day" and events.loc["mon", "mentions"] == 3
+    assert events.loc["mon", "title"] == "The three were released on Sept. 24, 2021"
+    assert set(events.loc["mon", "countries"]) == {"CAN", "CHN", "USA"}
+    assert result.event_ids == ("mon",)
+    assert set(store.mentions_frame()["event_id"]) == {"fly", "mon"}
+
+
 def test_store_folds_a_coarse_event_into_the_day_its_story_singles_out(store):
     # A month retelling between the release (24th) and the arrival home (25th) stays apart at
     # first; once the 24th is reported three times, the month event's retellings all point there
