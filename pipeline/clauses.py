@@ -1432,7 +1432,7 @@ def _closes_event_phrase(toks: list[_Tok], vg: _VG, k: int) -> bool:
             return False   # a comma or a mark: the date is not inside the phrase
         if t.low in _TIME_CONNECTIVES:
             return noun and j + 1 < k
-        if t.cls & _CLOSED and not (t.cls <= _NP_INNER or t.low in _NOUN_COMPLEMENT_PREPS):
+        if t.cls & _CLOSED and not (t.cls <= _S_DET_POSS or t.low in _NOUN_COMPLEMENT_PREPS):
             return False
         if t.noun and not t.cap:
             noun = True

@@ -455,17 +455,17 @@ def pronoun_antecedent(index: EntityIndex, text: str, sentences: tuple[Sentence,
     return next(iter(people)) if len(people) == 1 and all(a.kind == "person" for a in subject) else ""
 
 
-def name_the_pronoun(title: str, antecedent) -> str:
+def name_the_pronoun(title: str, antecedent) -> tuple[str, str]:
     """``title`` with its opening "He", "She", "His" or "Her" replaced by the person
     ``antecedent(pronoun)`` names ("Meng Wanzhou", "Michael Spavor's"), called only for such
-    titles; the title as it is when nobody is sure."""
+    titles, and that person's name; the title as it is and "" when nobody is sure."""
     m = _PERSONAL_TITLE.match(title)
     if m is None:
-        return title
+        return title, ""
     name = antecedent(m.group(1).lower())
     if not name:
-        return title
-    return cut_title(name + ("'s" if m.group(1) in _POSSESSIVE else "") + title[m.end():])
+        return title, ""
+    return cut_title(name + ("'s" if m.group(1) in _POSSESSIVE else "") + title[m.end():]), name
 
 
 def event_flags(confidence: float, clause: Clause, tense: str, date_start: date, date_text: str,
@@ -608,16 +608,9 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
                 title = make_title(article.title) or make_title(sent_text)
             else:
                 title = clause_title(clause) or make_title(segment) or make_title(sent_text)
-                named: list[str] = []
-
-                def antecedent(pronoun: str) -> str:
-                    name = pronoun_antecedent(entities, text, ann.sentences, position[sentence.index], lo, hi,
-                                              pronoun)
-                    named.append(name)
-                    return name
-
-                title = name_the_pronoun(title, antecedent)
-                person = next((a for a in entities.actors.items if named and a.name == named[0]), None)
+                title, named = name_the_pronoun(title, lambda pronoun: pronoun_antecedent(
+                    entities, text, ann.sentences, position[sentence.index], lo, hi, pronoun))
+                person = next((a for a in entities.actors.items if named and a.name == named), None)
                 if person is not None and person.name not in actors:
                     # "He was taken into custody in Beijing": the person the title names is a party
                     actors = _sorted_unique(actors + (person.name,))

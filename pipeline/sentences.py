@@ -38,10 +38,16 @@ _RUN_ON = re.compile(r"\b([a-z]+)[^\S\n]+(The|An?)[^\S\n]+(?=[a-z]|[A-Z]{2,}[^\S
 
 
 @lru_cache(maxsize=1)
+def _abbreviations() -> dict:
+    """``data/clean/abbreviations.yaml``, read once."""
+    with open(DATA_DIR / "abbreviations.yaml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@lru_cache(maxsize=1)
 def _lists() -> tuple[frozenset, frozenset, frozenset, frozenset, frozenset]:
     """Load the abbreviation lists once: never-final, ambiguous, before-number, openers, months."""
-    with open(DATA_DIR / "abbreviations.yaml", encoding="utf-8") as fh:
-        ab = yaml.safe_load(fh)
+    ab = _abbreviations()
     with open(DATA_DIR / "months.yaml", encoding="utf-8") as fh:
         months = yaml.safe_load(fh)
     month_abbr = frozenset(n for names in months.values() for n in names if len(n) <= 4)
@@ -52,8 +58,7 @@ def _lists() -> tuple[frozenset, frozenset, frozenset, frozenset, frozenset]:
 @lru_cache(maxsize=1)
 def _before_letter() -> frozenset:
     """Words after which a capital "A" is a letter label ("type A influenza"), not a new sentence."""
-    with open(DATA_DIR / "abbreviations.yaml", encoding="utf-8") as fh:
-        return frozenset(str(w) for w in yaml.safe_load(fh)["before_letter"])
+    return frozenset(str(w) for w in _abbreviations()["before_letter"])
 
 
 def _run_on_starts(text: str, start: int, end: int) -> list[int]:
