@@ -610,8 +610,8 @@ def _add_articles(url: str) -> None:
                 continue
             new_ids += list(result.event_ids)
             if result.new:
-                st.success(plain(art.title[:60]) + f": {result.events_added} new events, "
-                           f"{result.mentions_merged} merged into known events.")
+                st.success(plain(art.title[:60]) + ": "
+                           + adding.added_message(result.events_added, result.mentions_merged))
             else:
                 st.warning(plain(art.title[:60]) + ": already in the store; nothing changed.")
         S.new_ids = tuple(new_ids)

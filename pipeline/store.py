@@ -566,19 +566,24 @@ class Store:
         create or join."""
         known = conn.execute(_ARTICLE_STATE, {"aid": article.article_id}).first()
         replaced = known is not None
+        dropped = 0
         if replaced:
             if not _should_replace(known[0], bool(known[1]), article):
                 return AddResult(False, 0, 0, ())
-            self._remove(conn, article.article_id)
+            dropped = self._remove(conn, article.article_id)
         # The article row goes first: mentions reference it (foreign key).
         self._insert_article(conn, article)
-        added, event_ids = self._merge_mentions(conn, article, rows)
+        created, folded, event_ids = self._merge_mentions(conn, article, rows)
         conn.execute(_SET_N_EVENTS, {"aid": article.article_id, "n_events": len(rows.mentions)})
-        return AddResult(not replaced, added, len(event_ids) - added, event_ids, replaced)
+        # the change in the store's event count: the events this article began, less the stored
+        # events its news folded into others and those that lost their only report in a re-store
+        return AddResult(not replaced, created - folded - dropped, len(event_ids) - created, event_ids, replaced)
 
-    def _merge_mentions(self, conn: sa.Connection, article: Article, rows: StorageRows) -> tuple[int, tuple[str, ...]]:
+    def _merge_mentions(self, conn: sa.Connection, article: Article,
+                        rows: StorageRows) -> tuple[int, int, tuple[str, ...]]:
         """Merge the mentions of a stored article into the events and write them; returns the
-        number of events created and each mention's event id."""
+        number of events its mentions began (and kept), the number of events stored before it
+        that it folded into others, and each mention's event id."""
         batch = _Pending(article.published.isoformat(), self._ids_in_use(conn, rows))
         batch.twins = self._stored_twins(conn, [wording_key(m.rec) for m in rows.mentions])
         mention_rows: list[dict[str, Any]] = []
@@ -590,8 +595,9 @@ class Store:
         for event_id, prepared in batch.prepared.items():
             self._remember(event_id, prepared)
         absorbed = self._consolidate(conn, batch)
-        added = sum(1 for e in batch.created if e not in absorbed)
-        return added, tuple(_final_id(absorbed, r["event_id"]) for r in mention_rows)
+        created = sum(1 for e in batch.created if e not in absorbed)
+        folded = sum(1 for e in absorbed if e not in batch.created)
+        return created, folded, tuple(_final_id(absorbed, r["event_id"]) for r in mention_rows)
 
     def _consolidate(self, conn: sa.Connection, batch: _Pending) -> dict[str, str]:
         """Fold coarse events into the finer event they report, once this article makes it clear.
@@ -769,16 +775,18 @@ class Store:
             self._remove(conn, article_id)
         return True
 
-    def _remove(self, conn: sa.Connection, article_id: str) -> None:
+    def _remove(self, conn: sa.Connection, article_id: str) -> int:
+        """Delete an article and its mentions, rebuilding the events they reported; returns the
+        number of events deleted (those it was the only report of)."""
         m = mentions_table.c
         affected = sorted({r[0] for r in conn.execute(sa.select(m.event_id).where(m.article_id == article_id))})
         conn.execute(mentions_table.delete().where(m.article_id == article_id))
         conn.execute(articles_table.delete().where(articles_table.c.article_id == article_id))
-        for event_id in affected:
-            self._rebuild_event(conn, event_id)
+        return sum(not self._rebuild_event(conn, event_id) for event_id in affected)
 
-    def _rebuild_event(self, conn: sa.Connection, event_id: str) -> None:
-        """Recompute a canonical event by folding its remaining mentions in the order they were stored."""
+    def _rebuild_event(self, conn: sa.Connection, event_id: str) -> bool:
+        """Recompute a canonical event by folding its remaining mentions in the order they were
+        stored; False when none is left and the event was deleted."""
         self._gates.pop(event_id, None)
         m, a = mentions_table.c, articles_table.c
         rows = conn.execute(sa.select(m.data, m.sentence, m.sentence_index, m.date_text, m.date_start, m.date_end,
@@ -788,7 +796,7 @@ class Store:
         conn.execute(event_keys_table.delete().where(event_keys_table.c.event_id == event_id))
         if not rows:
             conn.execute(events_table.delete().where(events_table.c.event_id == event_id))
-            return
+            return False
         old = dict(conn.execute(sa.select(events_table).where(events_table.c.event_id == event_id)).mappings().first())
         first = rows[0]
         event = {**mention_record(dict(first), old), "mentions": 1, "first_reported": first["published"],

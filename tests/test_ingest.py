@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -126,6 +127,21 @@ def test_ingest_end_to_end_is_idempotent(tmp_path, capsys):
     with open_store(url) as s:
         assert s.counts() == counts
     pd.testing.assert_frame_equal(_events(url), before)
+
+
+def test_ingest_summary_counts_the_events_the_store_gained(tmp_path, capsys):
+    # The samples' later articles fold events stored from earlier ones (a month's releases into
+    # the 24th): the summary's "events added" is what the store holds, and every mention that did
+    # not begin an event is counted as merged.
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    assert run_ingest([str(SAMPLES)], url, None, 0, None, progress=False) == 0
+    out = capsys.readouterr().out
+    found = re.search(r"(-?\d+) events added, (\d+) mentions merged", out)
+    with open_store(url) as s:
+        counts = s.counts()
+    assert found and int(found.group(1)) == counts["events"]
+    # (a mention merged into an event that was folded later is not counted twice)
+    assert 0 < int(found.group(2)) <= counts["mentions"] - counts["events"]
 
 
 def test_ingest_parallel_equals_serial(tmp_path, capsys):

@@ -363,7 +363,8 @@ def test_store_replaces_article_when_a_real_date_arrives(store):
     assert add_events(store, guessed, frame(meeting_xi())) == AddResult(False, 0, 0, ())
     dated = make_article("a1", "2025-11-01", "Carney meets Xi")
     again = add_events(store, dated, frame(meeting_xi()))
-    assert (again.new, again.replaced, again.events_added) == (False, True, 1)
+    # the re-stored article's event replaces its old one: the store holds as many events as before
+    assert (again.new, again.replaced, again.events_added, again.mentions_merged) == (False, True, 0, 0)
     arts = store.articles_frame()
     assert arts["published"].tolist() == ["2025-11-01"] and not arts["published_assumed"].any()
     events = store.events_frame()
@@ -707,5 +708,6 @@ def test_store_folds_a_coarse_event_into_the_day_its_story_singles_out(store):
     assert sorted(events.index) == ["home", "rel"]
     assert events.loc["rel", "mentions"] == 5 and events.loc["rel", "precision"] == "day"
     assert events.loc["home", "mentions"] == 1
-    assert r5.events_added == 0 and r5.event_ids == ("rel",)
+    # the month event stored by a2 is gone: one event fewer, and the count says so
+    assert r5.events_added == -1 and r5.mentions_merged == 1 and r5.event_ids == ("rel",)
     assert set(store.mentions_frame()["event_id"]) == {"home", "rel"}

@@ -5,7 +5,7 @@ import pytest
 
 from pipeline.article import ArticleError
 from pipeline.store import open_store
-from ui.ingest import MAX_UPLOAD_BYTES, ingest, read_pasted, read_upload, with_published
+from ui.ingest import MAX_UPLOAD_BYTES, added_message, ingest, read_pasted, read_upload, with_published
 
 TEXT = ("Canada and China sign canola deal\n\n"
         "On March 3, 2026, Canada and China signed a canola agreement in Ottawa.")
@@ -102,3 +102,13 @@ def test_ingest_link_is_stored_with_its_fetch(local_web, tmp_path):
         assert (state.url, state.final_url, state.http_status) == (
             local_web.url("/redirect/2"), local_web.url("/page.html"), 200)
         assert store.articles_frame()["url"].tolist() == [local_web.url("/page.html")]
+
+
+@pytest.mark.parametrize("added, merged, expected", [
+    (3, 2, "3 new events, 2 merged into known events."),
+    (1, 0, "1 new event, 0 merged into known events."),
+    (0, 4, "0 new events, 4 merged into known events."),
+    (-1, 2, "2 merged into known events; the store holds 1 event fewer: reports of one happening joined."),
+])
+def test_ingest_added_message_says_what_the_store_gained(added, merged, expected):
+    assert added_message(added, merged) == expected

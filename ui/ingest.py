@@ -105,3 +105,15 @@ def ingest(art: Article, url: str, progress: Callable[[float, str], None] = lamb
         result = store.add_article(art, storage_rows(art, event_rows(events, art)), web)
     progress(1.0, "Done")
     return result
+
+
+def added_message(events_added: int, mentions_merged: int) -> str:
+    """What adding one article did to the store, as the page says it (``AddResult``'s counts:
+    ``events_added`` is the change in the store's events, below 0 when the article's news joined
+    stored reports of one happening into one event)."""
+    def events(n: int) -> str:
+        return f"{n} event{'' if n == 1 else 's'}"
+    merged = f"{mentions_merged} merged into known events"
+    if events_added >= 0:
+        return f"{events(events_added).replace('event', 'new event', 1)}, {merged}."
+    return f"{merged}; the store holds {events(-events_added)} fewer: reports of one happening joined."
