@@ -176,9 +176,13 @@ def normalize_text(raw: str) -> str:
 # `` quotes '', "do n't", Penn Treebank brackets "WASHINGTON -LRB- Reuters -RRB-"): marks detached
 # from their words. Read as it is, "September 11 , 2001" loses its year and every clause break moves.
 _TOKENISED_MARK = re.compile(r" [,.;:?!](?=\s|$)")
+# The treebank's bracket tokens never occur in prose: they are read back wherever they appear,
+# even in text too short or too full of "..." to show its other detached marks.
+_BRACKET_TOKENS = (
+    (re.compile(r"(?<!\S)-L([RSC])B-(?!\S)[ \t]*"), lambda m: "([{"["RSC".index(m.group(1))]),
+    (re.compile(r"[ \t]*(?<!\S)-R([RSC])B-(?!\S)"), lambda m: ")]}"["RSC".index(m.group(1))]),
+)
 _DETACHED = (
-    (re.compile(r"-L([RSC])B-\s*"), lambda m: "([{"["RSC".index(m.group(1))]),
-    (re.compile(r"\s*-R([RSC])B-"), lambda m: ")]}"["RSC".index(m.group(1))]),
     (re.compile(r" ([,.;:?!%])(?=\s|$)"), r"\1"),
     (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)(?=\W|$)", re.IGNORECASE), r"\1"),
     (re.compile(r"\\([/*])"), r"\1"),          # escaped "\/" and "\*"
@@ -192,8 +196,11 @@ _DETACHED = (
 def detokenize(text: str) -> str:
     """``text`` with its punctuation joined back to its words when it was shipped tokenised
     (most of its commas and full stops stand apart); other text is returned as it is."""
+    if "B-" in text:
+        for pattern, repl in _BRACKET_TOKENS:
+            text = pattern.sub(repl, text)
     detached = len(_TOKENISED_MARK.findall(text))
-    if detached < 3 or detached * 2 < text.count(",") + text.count("."):
+    if detached < 3 or detached * 2 < text.count(",") + text.count(".") - 2 * text.count("..."):
         return text
     for pattern, repl in _DETACHED:
         text = pattern.sub(repl, text)

@@ -400,8 +400,23 @@ def test_clean_tokenised_text_gets_its_treebank_brackets_back():
                                "The figures [sic] were revised {twice}, officials said in Houston/Seattle.")
 
 
+def test_clean_treebank_brackets_are_read_back_in_short_or_teaser_text():
+    # A photo caption and a list of cut-off teasers ("spewing ma ...") show too few detached
+    # commas to pass as tokenised text, yet "-LRB- AP -RRB-" never occurs in prose.
+    from pipeline.clean import detokenize
+    caption = "This image made from video provided by British Petroleum -LRB- BP PLC -RRB- shows the riser"
+    assert detokenize(caption) == "This image made from video provided by British Petroleum (BP PLC) shows the riser"
+    teasers = ("NEW ORLEANS -LRB- AP -RRB- -- BP 's chairman said a failed piece of equipment was to blame ... "
+               "Federal officials shut down fishing on Sunday because of the gusher spewing ma ... "
+               "Photos of fish with sores may raise concern , but officials say the seafood tha ... "
+               "Commercial fishermen brace for impact , as oil creeps closer .")
+    assert detokenize(teasers).startswith("NEW ORLEANS (AP) -- BP's chairman said")
+    assert "raise concern, but" in detokenize(teasers)
+
+
 @pytest.mark.parametrize("text", [
     "A normal sentence, with commas. And full stops.",
+    "Wine-LRB-like names and LB-12 parts stay as they are.",
     "Scores were 3 . 5 and 4 , 2 in one table, but the rest is prose, as usual. Really.",
 ])
 def test_clean_untokenised_text_is_left_alone(text):
