@@ -79,6 +79,8 @@ class _Rules:
     stamps: tuple[tuple[tuple[str, ...], re.Pattern], ...]   # (cues, pattern): searched only in text holding a cue
     comments: re.Pattern
     comment_cues: tuple
+    photo_credit: re.Pattern
+    caption: re.Pattern
 
 
 def _load(name: str) -> dict:
@@ -137,6 +139,7 @@ def _rules() -> _Rules:
     exact = frozenset(_line_key(x) for x in junk["exact"])
     pats = "|".join(f"(?:{p})" for p in junk["patterns"])
     label = "|".join(sorted(map(re.escape, junk["excerpt_labels"]), key=len, reverse=True))
+    agencies = "|".join(sorted(map(re.escape, junk["photo_credit_agencies"]), key=len, reverse=True))
     return _Rules(
         exact=exact,
         patterns=re.compile(pats, re.IGNORECASE),
@@ -152,6 +155,10 @@ def _rules() -> _Rules:
         stamps=tuple((tuple(x["cues"]), re.compile(x["pattern"], re.IGNORECASE)) for x in junk["inline_stamps"]),
         comments=re.compile("|".join(f"(?:{x})" for x in junk["comment_section_starts"]), re.IGNORECASE),
         comment_cues=tuple(junk["comment_section_cues"]),
+        caption=re.compile("|".join(f"(?:{x})" for x in junk["caption_cues"]), re.IGNORECASE),
+        photo_credit=re.compile(
+            rf"(?<![\w/])(?:(?:{agencies})[^\S\n]+Photos?/{_CREDIT_WORD}(?:[^\S\n]+{_CREDIT_WORD})?"
+            rf"|(?:{_CREDIT_WORD}[^\S\n]+){{0,2}}{_CREDIT_WORD}(?:/(?:{agencies})(?![\w'\u2019-]))+)"),
     )
 
 
@@ -244,6 +251,39 @@ def parse_date_line(line: str) -> date | None:
     r = _rules()
     m = r.date_line.match(line) or r.bare_date.match(line)
     return _find_date(m.group(0)) if m else None
+
+
+_CREDIT_WORD = r"[A-Z][\w.'\u2019-]*"
+
+
+def is_caption(sentence: str) -> bool:
+    """True when ``sentence`` reads like a photo caption ("An oil slick is seen as the rig burns",
+    "In this image made from video ..."): the cues of ``junk.yaml``'s ``caption_cues``."""
+    return _rules().caption.search(sentence) is not None
+
+
+def split_photo_credits(paragraph: str) -> list[str]:
+    """``paragraph`` cut where a photo credit ("Gerald Herbert/AP") runs a caption into the text,
+    without the credits; ``[paragraph]`` when it holds none. A credit's name does not take the
+    end of a name before it ("the Coast Guard Ted Jackson/AP": "Guard" stays)."""
+    if "/" not in paragraph:
+        return [paragraph]
+    pieces, pos = [], 0
+    for m in _rules().photo_credit.finditer(paragraph):
+        start = m.start()
+        before = paragraph[pos:start].rstrip()
+        words = m.group(0).split("/", 1)[0].split()
+        if (before and before[-1].isalnum() and before.split()[-1][:1].isupper() and len(words) > 1
+                and not words[-1].startswith("Photo")):
+            start = paragraph.index(words[1], start)
+        pieces.append(paragraph[pos:start])
+        pos = m.end()
+    if not pos:
+        return [paragraph]
+    pieces.append(paragraph[pos:])
+    # (a bracketed credit, "(AP Photo/Dan Roe)", leaves no bracket behind)
+    pieces = [p.lstrip(" \t)]").rstrip(" \t([") for p in pieces]
+    return [p for p in pieces if any(c.isalnum() for c in p)]
 
 
 def split_dateline(paragraph: str) -> tuple[str, date | None, str]:
@@ -527,6 +567,7 @@ def _clean(raw: str, known_title: str) -> CleanedText:
                     paras.append((p, True))
             else:
                 paras.append((p, False))
+    paras = [(piece, excerpt) for p, excerpt in paras for piece in split_photo_credits(p)]
     # Lone author names right under the headline, before the text starts.
     # (A teaser may come first: look past it.)
     lead = next((i for i, (_, excerpt) in enumerate(paras) if not excerpt), len(paras))

@@ -19,6 +19,7 @@ from datetime import date
 from typing import Sequence
 
 from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence, scope_end
+from pipeline.clean import is_caption
 from pipeline.geo import city_countries
 from pipeline.records import (
     FLAGS, LOW_CONFIDENCE_BELOW, PRECISIONS, TITLE_MAX_CHARS, ActorMention, Article, Event,
@@ -469,11 +470,12 @@ def name_the_pronoun(title: str, antecedent) -> tuple[str, str]:
 
 
 def event_flags(confidence: float, clause: Clause, tense: str, date_start: date, date_text: str,
-                published: date) -> tuple[str, ...]:
+                published: date, sentence: str = "") -> tuple[str, ...]:
     """Why an event is doubtful, in ``FLAGS`` order (empty when it is not).
 
     ``clause`` is the clause that carries the date (for the publication event, the main clause
-    of the lead); ``tense`` its grammatical tense.
+    of the lead); ``tense`` its grammatical tense; ``sentence`` the sentence it was read from
+    (a photo caption describes a picture, not what happened on the day).
     """
     found = set()
     if confidence < LOW_CONFIDENCE_BELOW:
@@ -484,6 +486,8 @@ def event_flags(confidence: float, clause: Clause, tense: str, date_start: date,
         found.add("no_action")
     if clause.date_only:
         found.add("date_word_title")
+    if sentence and is_caption(sentence):
+        found.add("photo_caption")
     return tuple(f for f in FLAGS if f in found)
 
 
@@ -642,7 +646,7 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             offs = (span.start - sentence.start, span.end - sentence.start)
         margin = anchor_confidence.get(span.start, 1.0) if span is not None else 1.0
         confidence = round(max(0.05, BASIS_CONFIDENCE[basis] * margin - penalty), 2)
-        flags = event_flags(confidence, clause, clause.tense, d0, date_text, article.published)
+        flags = event_flags(confidence, clause, clause.tense, d0, date_text, article.published, sent_text)
         if span is not None and not (countries or actors) and refers_back(clause):
             anaphors.add(len(events))
         events.append(Event(

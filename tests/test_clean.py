@@ -414,6 +414,53 @@ def test_clean_treebank_brackets_are_read_back_in_short_or_teaser_text():
     assert "raise concern, but" in detokenize(teasers)
 
 
+@pytest.mark.parametrize("paragraph, pieces", [
+    # a credit opening the text
+    ("Jane Smith/AP Rescue teams reached the village on Tuesday.", ["Rescue teams reached the village on Tuesday."]),
+    # a credit between a caption and the lead: the text is broken there
+    ("Smoke rises over the port Tom Lee/Getty Images The fire was put out on Monday.",
+     ["Smoke rises over the port", "The fire was put out on Monday."]),
+    # the agency first: "AP Photo/Photographer"
+    ("AP Photo/Dan Roe As much as 1 million barrels leaked, officials said.",
+     ["As much as 1 million barrels leaked, officials said."]),
+    ("Oil washes ashore in Alabama (Dan Roe/AP) Officials said the beach would stay closed.",
+     ["Oil washes ashore in Alabama", "Officials said the beach would stay closed."]),
+    # agencies in a row, and a handout
+    ("KPA/Zuma/Rex Features A panel named by the president met in May.", ["A panel named by the president met in May."]),
+    ("Ho/Reuters Workers said the valve had failed.", ["Workers said the valve had failed."]),
+    # the credit's name does not take the end of a name before it
+    ("a boat of the Coast Guard Ann Ray/AP The crew said", ["a boat of the Coast Guard", "The crew said"]),
+    # no credit: slashes of prose stay
+    ("The 24/7 news cycle and/or the wire copy, he said.", ["The 24/7 news cycle and/or the wire copy, he said."]),
+    ("Sales rose 5% in 2009/2010 at AP stores.", ["Sales rose 5% in 2009/2010 at AP stores."]),
+])
+def test_clean_photo_credits_are_dropped_and_break_the_text(paragraph, pieces):
+    from pipeline.clean import split_photo_credits
+    assert split_photo_credits(paragraph) == pieces
+
+
+@pytest.mark.parametrize("sentence, caption", [
+    ("An oil slick is seen near the burning rig off the coast", True),
+    ("Rescue workers are pictured at the site of the collapse", True),
+    ("In this image made from video released by the company, oil leaks from the pipe", True),
+    ("A frame grab from a live feed shows the valve", True),
+    ("The minister poses for a photo with farmers in Regina", True),
+    ("The rescue was seen as a turning point in the crisis", False),
+    ("The vote is seen as a test for the government", False),
+    ("Police released an image of the suspect on Monday", False),
+    ("The photographer was arrested in Cairo on Friday", False),
+])
+def test_clean_caption_language(sentence, caption):
+    from pipeline.clean import is_caption
+    assert is_caption(sentence) is caption
+
+
+def test_clean_photo_credit_run_into_the_lead_leaves_the_body():
+    body = clean_text("Headline of the story\n\nJane Smith/AP Rescue teams reached the village on Tuesday. "
+                      "They found survivors.").body
+    assert body.startswith("Rescue teams reached the village") and "/AP" not in body
+
+
 @pytest.mark.parametrize("text", [
     "A normal sentence, with commas. And full stops.",
     "Wine-LRB-like names and LB-12 parts stay as they are.",

@@ -398,6 +398,12 @@ def _one_dated(text: str, phrase: str, value: str, d0: date, d1: date, precision
                  id="no clause names an action"),
     pytest.param("In March.", "March", "2025-03", date(2025, 3, 1), date(2025, 3, 31), "month", "narrative",
                  True, ("low_confidence", "no_action", "date_word_title"), id="a date word alone"),
+    pytest.param("Protesters are seen outside the parliament in Ottawa on Monday.", "Monday", "2026-01-12",
+                 date(2026, 1, 12), date(2026, 1, 12), "day", "relative", False, ("photo_caption",),
+                 id="a photo caption"),
+    pytest.param("Farmers unloaded canola in Regina in March, in this file photo.", "March", "2025-03",
+                 date(2025, 3, 1), date(2025, 3, 31), "month", "relative", False, ("photo_caption",),
+                 id="a file photo's caption"),
 ])
 def test_events_flags(text, phrase, value, d0, d1, precision, basis, assumed, flags):
     events = _one_dated(text, phrase, value, d0, d1, precision, basis, assumed=assumed)

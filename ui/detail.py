@@ -55,7 +55,8 @@ def safe_link(url: object) -> str:
 
 FLAG_TEXT = {"low_confidence": "a weak date guess", "future_past_tense": "dated after its article "
              "although told in the past tense", "no_action": "no clause says what happened",
-             "date_word_title": "the title is only a date word"}
+             "date_word_title": "the title is only a date word",
+             "photo_caption": "read from a photo caption"}
 
 
 def event_detail_html(event: Mapping, sources: pd.DataFrame | None = None, q: str = "") -> str:
