@@ -2,7 +2,8 @@
 import pandas as pd
 import pytest
 
-from ui.detail import event_detail_html, highlight_sentence, safe_link
+from pipeline.records import FLAGS
+from ui.detail import FLAG_TEXT, event_detail_html, highlight_sentence, safe_link
 
 
 @pytest.mark.parametrize("sentence, start, end, date_text, expected", [
@@ -71,3 +72,10 @@ def test_detail_handles_missing_values():
     out = event_detail_html(_event(goldstein=None, quad_class=None, event_code="", countries=(),
                                    date_char_start=None, date_char_end=None), None)
     assert "Goldstein</th><td>—" in out and "CAMEO —" in out
+
+
+def test_detail_says_every_flag_in_words():
+    # the detail panel explains each reason for doubt; a flag added to FLAGS needs its words
+    assert set(FLAG_TEXT) == set(FLAGS)
+    html = event_detail_html({"title": "Oil is seen near the rig", "flags": ["photo_caption"]})
+    assert "read from a photo caption" in html
