@@ -47,6 +47,9 @@ _SUBJECT_RELATIVES = frozenset({"who", "which", "that"})
 # Openers whose verbless segment is a prepositional phrase of the segment before ("after the arrest").
 _PREP_LIKE = frozenset({"after", "before", "since", "until", "till", "as", "once", "while", "when",
                         "like", "than"})
+# Verbs whose subject may be a time alone, the happening being their object ("Tuesday saw the
+# largest protests yet", "the weekend brought fresh clashes", "Friday marks a year since ...").
+_TIME_SUBJECT_VERBS = frozenset({"see", "witness", "bring", "mark"})
 # Subordinators that open an adverbial participle clause ("while changing planes", "after convicting him").
 _PARTICIPLE_OPENERS = frozenset({"while", "when", "after", "before", "since", "once", "by", "as", "until"})
 # Those whose participle clause happens with the clause it hangs on ("was detained while changing
@@ -499,7 +502,10 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
         vg.vclass = lexicon().verb_class.get(vg.lemma, "")
         vg.hi = _catenate(toks, j + 1, hi, vg)
         return vg
-    if prev is not None and (prev.kind == "d" or prev.poss or (
+    # "Tuesday saw the largest protests": a time alone as the subject of a verb of witnessing
+    time_subject = prev is not None and prev.kind == "d" and all(toks[x].kind == "d" for x in range(seg.lo, j)) \
+        and any(lemma in _TIME_SUBJECT_VERBS for lemma, _ in t.verbs)
+    if prev is not None and not time_subject and (prev.kind == "d" or prev.poss or (
             prev.cls & _S_DET_POSS_PREP and not prev.cls & _S_PRON and prev.low not in _PRONOUN_DETERMINERS)):
         return None   # "the arrest", "Canada's detention", "for trade": a noun
     if prev is not None and prev.kind == "w" and prev.low in _PRONOUN_DETERMINERS and not forms & _S_PAST_S:
@@ -510,7 +516,11 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
     after_insertion = at_start and seg.opener == "," and bool(segs_before) and (
         segs_before[-1].opener in ("who", "which", "where") or segs_before[-1].kind == "apposition"
         or (segs_before[-1].vg is not None and not segs_before[-1].vg.finite and segs_before[-1].opener == ","))
-    subject_before = prev is not None and _nominal_word(prev)
+    subject_before = prev is not None and (_nominal_word(prev) or time_subject)
+    # "Mubarak, in a televised speech, said ...": a past form right after an aside that follows a
+    # noun phrase is that noun phrase's finite verb, not a participle
+    after_aside = at_start and seg.opener == "," and len(segs_before) >= 2 and _is_aside(toks, segs_before[-1]) \
+        and segs_before[-2].vg is None and _nominal_word(toks[segs_before[-1].lo - 2])
     if "s" in forms and (subject_before or relative_start or after_insertion):
         if t.nounish and not relative_start and not (prev is not None and (prev.cap or prev.has("pron"))):
             return None   # "trade talks", "foreign states": a plural noun
@@ -519,7 +529,7 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
         vg.tense, vg.head, vg.lemma = "present", j, _lemma_for(t, "s")
     elif "past" in forms and (subject_before or relative_start or at_start):
         vg.tense, vg.head, vg.lemma = "past", j, _lemma_for(t, "past")
-        if "pp" in forms and not relative_start:
+        if "pp" in forms and not relative_start and not after_aside:
             if at_start:
                 # ", announced in August 2024": a participle of the noun phrase before
                 vg.finite, vg.tense, vg.voice, vg.strength = False, "", "passive", 1
@@ -865,6 +875,17 @@ def _is_apposition(toks: list[_Tok], segs: list[_Seg], i: int) -> bool:
     return any(w.cap for w in words) and (i + 1 < len(segs) and segs[i + 1].opener == "," or i + 1 == len(segs))
 
 
+def _is_aside(toks: list[_Tok], seg: _Seg) -> bool:
+    """A verbless comma segment that cannot be a subject: it opens with a lowercase word that is
+    neither a determiner nor a pronoun ("Ghonim, missing for more than a week, will be released",
+    "Mubarak, in a televised speech, said"). A verb after it takes the subject before it."""
+    if seg.vg is not None or seg.opener != "," or seg.lo >= seg.hi:
+        return False
+    first = toks[seg.lo]
+    return (first.kind == "w" and not first.cap and not first.poss and not first.cls & _S_DET_POSS_TO_PRON
+            and first.low not in _PRONOUN_DETERMINERS)
+
+
 def _resolve(toks: list[_Tok], segs: list[_Seg]) -> None:
     """Give every clause its subject and every verbless segment its role."""
     for i, seg in enumerate(segs):
@@ -916,7 +937,8 @@ def _resolve(toks: list[_Tok], segs: list[_Seg]) -> None:
         # China, Michael Kovrig and Michael Spavor, were released").
         k = i - 1
         while k > 0 and (segs[k].kind == "apposition" or segs[k].opener in ("who", "which", "where")
-                         or (segs[k].vg is not None and not segs[k].vg.finite and segs[k].opener == ",")):
+                         or (segs[k].vg is not None and not segs[k].vg.finite and segs[k].opener == ",")
+                         or _is_aside(toks, segs[k])):
             k -= 1
         head = segs[k]
         headless = head.vg is None or (head.vg.strength == 1 and head.vg.lo > head.lo and head.opener in ("", ","))
@@ -944,6 +966,13 @@ def _resolve(toks: list[_Tok], segs: list[_Seg]) -> None:
                                  and toks[j].low in _CREDIT_ENDS and toks[j + 1].kind == "w" and toks[j + 1].cap])
                 seg.subj = (lo, head.hi)
             head.kind = "subject"
+            seg.parent = head
+        elif (k < i - 1 and head.vg is not None and head.vg.vclass == "report" and head.vg.hi < head.hi
+              and vg.lo == seg.lo and (vg.finite or vg.tense == "future") and _nominal_word(toks[head.hi - 1])
+              and toks[head.vg.hi].kind == "w" and not toks[head.vg.hi].cls & _S_CONJ_SUB_REL):
+            # "Police said the man, aged 45, was arrested": the reported clause's subject is the
+            # noun phrase after the report verb, before the aside
+            seg.subj = (head.vg.hi, head.hi)
             seg.parent = head
         elif not vg.finite and vg.voice == "passive":
             seg.subj = _antecedent(toks, segs, i, complements=True)   # "..., announced in August 2024"
@@ -1336,6 +1365,14 @@ def _clause_of(parse: Parse, i: int, k: int | None, widen: bool = True) -> Claus
             toks[rest_idx[-1]].low in ("time", "moment", "day", "point") and toks[rest_idx[-3]].low == "at":
         rest_idx = rest_idx[:-3]   # "at a time | when ...": a lead into the next clause
     rest_idx += _list_items(parse, i)
+    if not subj_idx and vg.lo > seg.lo and all(toks[j].kind == "d" for j in range(seg.lo, vg.lo)):
+        if vg.voice == "active" and vg.lemma in _TIME_SUBJECT_VERBS and len(rest_idx) >= 2:
+            # "Tuesday saw the largest protests yet", "Sunday is expected to see a sixth day of
+            # protests": the day is only the stage; what it saw is the happening
+            verb_idx, subj_idx, rest_idx = [], rest_idx, []
+        else:
+            # "Saturday was the worst day of violence": the time is the subject, and stays
+            subj_idx = list(range(seg.lo, vg.lo))
     pieces = _pieces(parse, "subj", subj_idx) + _pieces(parse, "verb", verb_idx)
     if gap_idx:
         if len(rest_idx) >= 2 and toks[rest_idx[0]].low == "to" and "base" in toks[rest_idx[1]].forms:
@@ -1544,7 +1581,9 @@ def _widen(parse: Parse, i: int, k: int | None, clause: Clause) -> Clause:
     if k is None or not seg.lo <= k < seg.hi or _words(clause.title) > 3:
         return clause
     back = range(*_removable_date(toks, k))   # the date with its preposition and qualifiers
-    keep = [j for j in range(seg.vg.lo, seg.hi) if j not in drop or toks[j].kind == "d" or j in back]
+    # (a time standing as the subject goes back too: "Tuesday saw the largest protests")
+    start = seg.lo if seg.subj is None and all(toks[j].kind == "d" for j in range(seg.lo, seg.vg.lo)) else seg.vg.lo
+    keep = [j for j in range(start, seg.hi) if j not in drop or toks[j].kind == "d" or j in back]
     subj = [j for j in range(*seg.subj) if j not in drop] if seg.subj else []
     pieces = _pieces(parse, "subj", subj) + _pieces(parse, "verb", keep)
     widened = replace(clause, pieces=tuple(pieces))

@@ -110,6 +110,18 @@ CASES = [
      "lodge", "active", "past", "Tokyo lodged a formal protest over the incursion"),
     ("passive summons", "The envoy was summoned to the foreign ministry on Monday evening.", "Monday evening", (),
      "summon", "passive", "past", "The envoy was summoned to the foreign ministry"),
+    ("an adjective aside between subject and verb",
+     "State media said the blogger, missing for more than a week, will be freed on Monday.", "Monday", (),
+     "free", "passive", "future", "the blogger will be freed"),
+    ("a prepositional aside before a past verb",
+     "The president, in a televised address, said on Tuesday that he would not run again.", "Tuesday", (),
+     "say", "active", "past", "The president said he would not run again"),
+    ("a time that witnesses: its object is the happening", "Tuesday saw the largest protests yet in the capital.",
+     "Tuesday", (), "see", "active", "past", "Tuesday saw the largest protests"),
+    ("a time expected to witness", "Sunday is expected to see a sixth day of strikes at the port.", "Sunday", (),
+     "see", "active", "future", "a sixth day of strikes at the port"),
+    ("a time as the subject of a copula", "Saturday was the bloodiest day of the uprising so far.", "Saturday", (),
+     "be", "active", "past", "Saturday was the bloodiest day of the uprising"),
 ]
 
 
