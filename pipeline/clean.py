@@ -81,6 +81,7 @@ class _Rules:
     comment_cues: tuple
     photo_credit: re.Pattern
     caption: re.Pattern
+    caption_words: tuple
 
 
 def _load(name: str) -> dict:
@@ -156,6 +157,7 @@ def _rules() -> _Rules:
         comments=re.compile("|".join(f"(?:{x})" for x in junk["comment_section_starts"]), re.IGNORECASE),
         comment_cues=tuple(junk["comment_section_cues"]),
         caption=re.compile("|".join(f"(?:{x})" for x in junk["caption_cues"]), re.IGNORECASE),
+        caption_words=tuple(junk["caption_cue_words"]),
         photo_credit=re.compile(
             rf"(?<![\w/])(?:(?:{agencies})[^\S\n]+Photos?/{_CREDIT_WORD}(?:[^\S\n]+{_CREDIT_WORD})?"
             rf"|(?:{_CREDIT_WORD}[^\S\n]+){{0,2}}{_CREDIT_WORD}(?:/(?:{agencies})(?![\w'\u2019-]))+)"),
@@ -259,7 +261,9 @@ _CREDIT_WORD = r"[A-Z][\w.'\u2019-]*"
 def is_caption(sentence: str) -> bool:
     """True when ``sentence`` reads like a photo caption ("An oil slick is seen as the rig burns",
     "In this image made from video ..."): the cues of ``junk.yaml``'s ``caption_cues``."""
-    return _rules().caption.search(sentence) is not None
+    r = _rules()
+    low = sentence.lower()
+    return any(w in low for w in r.caption_words) and r.caption.search(sentence) is not None
 
 
 def split_photo_credits(paragraph: str) -> list[str]:

@@ -455,6 +455,17 @@ def test_clean_caption_language(sentence, caption):
     assert is_caption(sentence) is caption
 
 
+def test_clean_every_caption_cue_holds_a_cue_word():
+    # the cue words are a cheap first look: a cue that holds none of them would never be searched
+    import yaml
+
+    from pipeline.paths import data_dir
+    junk = yaml.safe_load((data_dir() / "clean" / "junk.yaml").read_text(encoding="utf-8"))
+    for cue in junk["caption_cues"]:
+        alternatives = re.sub(r"\\[bs]|[()?:*+|]|\[\^?\\?\w*\]", " ", cue).lower()
+        assert any(w in alternatives for w in junk["caption_cue_words"]), cue
+
+
 def test_clean_photo_credit_run_into_the_lead_leaves_the_body():
     body = clean_text("Headline of the story\n\nJane Smith/AP Rescue teams reached the village on Tuesday. "
                       "They found survivors.").body
