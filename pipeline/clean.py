@@ -494,7 +494,7 @@ def _clean(raw: str, known_title: str) -> CleanedText:
     low = text.lower()     # (the patterns are searched only in text holding one of their cue words)
     comments = r.comments.search(text) if any(c in low for c in r.comment_cues) else None
     if comments is not None:
-        text = text[:comments.start()]      # the readers' comments are not the article
+        text = text[:comments.start()].rstrip()      # the readers' comments are not the article
     cued = [stamp for cues, stamp in r.stamps if any(c in low for c in cues)]
     for stamp in cued:
         text = stamp.sub("", text)

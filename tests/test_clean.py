@@ -492,6 +492,15 @@ def test_clean_readers_comments_end_the_article():
     assert clean_text(raw).body == "BP said on Friday the leak was worse. Officials met on Thursday."
     other = "Spill\n\nBP said on Friday the leak was worse.\n\nPosted by kiwidave | Report as abusive Here is a fix."
     assert clean_text(other).body == "BP said on Friday the leak was worse."
+    # a blog's comments, each under its stamp (tokenised or not)
+    blog = ("Crowds grow\n\nThousands marched in Cairo on Friday.\n\nJanuary 28, 2011 at 12:44 pm | Reply "
+            "I agree with this post.\n\nJanuary 29 , 2011 at 3:57 am | Reply Quit living in the past.")
+    assert clean_text(blog).body == "Thousands marched in Cairo on Friday."
+    blog = "Crowds grow\n\nThousands marched in Cairo on Friday. February 10, 2011 at 8:53 pm | Report abuse | Reply Yes."
+    assert clean_text(blog).body == "Thousands marched in Cairo on Friday."
+    # a reply that is not a comment stamp stays
+    prose = "Talks\n\nThe ministry sent its reply on Monday, January 31, 2011, at noon."
+    assert clean_text(prose).body == "The ministry sent its reply on Monday, January 31, 2011, at noon."
 
 
 @pytest.mark.parametrize("furniture", [
