@@ -37,6 +37,7 @@ def paragraphs(c: CleanedText) -> list[str]:
     "Menu", "Photo: Jane Doe/Reuters", "Copyright 2025 Prairie Ledger", "All rights reserved.",
     "5 min read", "Listen to this article", "Tags: Canada, China, trade", "Sign up for alerts",
     "Click here to subscribe", "3 hours ago", "Related stories", "»", "|",
+    "Content and Programming Copyright 2025 Prairie Ledger Network, Inc.", "Material Copyright © 2024 Wire Service",
 ])
 def test_clean_junk_line_dropped(junk):
     raw = f"{HEAD}\n\n{junk}\n\n{P1}\n\n{junk}\n\n{P2}\n\n{junk}\n"
@@ -61,6 +62,8 @@ def test_clean_junk_line_dropped(junk):
     "Go to war? Not likely, he said.",
     "Subscribers to the service were told on Monday.",
     "Photographs of the meeting were released on Friday.",
+    "The book, copyright 2009 by its author, was banned on Monday.",
+    "He said copyright law changed in 2010.",
 ])
 def test_clean_content_lines_kept(line):
     line = line.strip()
