@@ -82,6 +82,7 @@ class _Rules:
     photo_credit: re.Pattern
     caption: re.Pattern
     caption_words: tuple
+    inline_bylines: tuple[re.Pattern, ...]
 
 
 def _load(name: str) -> dict:
@@ -158,6 +159,7 @@ def _rules() -> _Rules:
         comment_cues=tuple(junk["comment_section_cues"]),
         caption=re.compile("|".join(f"(?:{x})" for x in junk["caption_cues"]), re.IGNORECASE),
         caption_words=tuple(junk["caption_cue_words"]),
+        inline_bylines=_inline_byline_patterns(junk["byline_roles"], junk["byline_outlets"]),
         photo_credit=re.compile(
             rf"(?<![\w/])(?:(?:{agencies})[^\S\n]+Photos?/{_CREDIT_WORD}(?:[^\S\n]+{_CREDIT_WORD})?"
             rf"|(?:{_CREDIT_WORD}[^\S\n]+){{0,2}}{_CREDIT_WORD}(?:/(?:{agencies})(?![\w'\u2019-]))+)"),
@@ -256,6 +258,57 @@ def parse_date_line(line: str) -> date | None:
 
 
 _CREDIT_WORD = r"[A-Z][\w.'\u2019-]*"
+# A name in a byline: a first name, an optional initial, a surname ("John D. Sutter", "Ed O'Keefe").
+_BYLINE_NAME = r"[A-Z][\w'\u2019-]+\s+(?:[A-Z]\.\s+)?[A-Z][\w'\u2019-]+"
+
+
+def _inline_byline_patterns(roles: list[str], outlets: list[str]) -> tuple[re.Pattern, ...]:
+    """The forms of a byline run into the text, tried in turn: names (a role) and an outlet;
+    names and a role; "the ... Staff". Bare names are not enough: the capital after them may be
+    the lead's first word or a third name."""
+    names = rf"(?P<name>{_BYLINE_NAME}(?:\s*(?:,|and|&)\s*{_BYLINE_NAME})*?)"
+    role = rf",?\s+(?:[\w-]+\s+){{0,3}}(?i:{'|'.join(map(re.escape, roles))})\b"
+    outlet = (rf",?\s+(?:(?:Special\s+to|[Ff]or)\s+)?"
+              rf"(?:{'|'.join(sorted(map(re.escape, outlets), key=len, reverse=True))})(?![\w-])")
+    return (re.compile(rf"By\s+{names}(?:{role})?{outlet}(?:{role})?"),
+            re.compile(rf"By\s+{names.replace('*?)', '*)')}{role}"),
+            re.compile(r"By\s+(?P<name>the\s+(?:[A-Z][\w.-]*\s+){1,3}(?:Wire\s+)?[Ss]taff)\b"),
+            # bare names before a dateline in capitals ("By Jane Doe and John Roe TOLEDO, Ohio --")
+            re.compile(rf"By\s+{names.replace('*?)', '*)')}(?=\s+[A-Z]{{3,}}[A-Z .'-]*(?:,|\s+--|\s+\())"))
+
+
+def split_inline_byline(paragraph: str) -> tuple[str, str]:
+    """(names, the rest) of a paragraph opening with a byline run into its text ("By Jane Doe
+    Business reporter, BBC News, Washington Shares fell ..."); ("", paragraph) when it has none,
+    or when what follows the byline does not start a sentence ("By Jane Doe, who worked there")."""
+    if not paragraph.startswith("By "):
+        return "", paragraph
+    m = next((m for m in (p.match(paragraph) for p in _rules().inline_bylines) if m is not None), None)
+    if m is None:
+        return "", paragraph
+    end = m.end()
+    place = re.match(r",\s*", paragraph[end:])
+    if place is not None:
+        where = _known_place(paragraph, end + place.end())
+        if where:
+            end += place.end() + len(where)
+    rest = paragraph[end:].lstrip(" ,;:-\u2013\u2014")
+    if not rest or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"'`\u201c\u2018"):
+        return "", paragraph
+    return m.group("name").strip(), rest
+
+
+def _known_place(text: str, pos: int) -> str:
+    """The longest country, capital, city or US state name the gazetteer knows at ``pos``, or ""."""
+    from pipeline.geo_data import cities, gazetteer
+
+    g = gazetteer()
+    found = [m.group(0) for m in (g.pattern.match(text, pos), cities()[0].match(text, pos)) if m is not None]
+    found += [s for s in g.context["us_states"] if text.startswith(s, pos)
+              and (pos + len(s) == len(text) or not text[pos + len(s)].isalnum())]
+    found = [f for f in found if f in g.context["us_states"] or f in cities()[1]
+             or g.entries.get(f) is not None and g.entries[f].kind in ("name", "capital", "seat")]
+    return max(found, key=len, default="")
 
 
 def is_caption(sentence: str) -> bool:
@@ -572,6 +625,12 @@ def _clean(raw: str, known_title: str) -> CleanedText:
             else:
                 paras.append((p, False))
     paras = [(piece, excerpt) for p, excerpt in paras for piece in split_photo_credits(p)]
+    first = next((i for i, (_, excerpt) in enumerate(paras) if not excerpt), None)
+    if first is not None:
+        name, rest = split_inline_byline(paras[first][0])
+        if name:
+            byline = byline or name
+            paras[first] = (rest, False)
     # Lone author names right under the headline, before the text starts.
     # (A teaser may come first: look past it.)
     lead = next((i for i, (_, excerpt) in enumerate(paras) if not excerpt), len(paras))

@@ -458,6 +458,34 @@ def test_clean_caption_language(sentence, caption):
     assert is_caption(sentence) is caption
 
 
+@pytest.mark.parametrize("paragraph, name, rest", [
+    ("By Jane Doe Environment correspondent, BBC News The fishermen fear the worst.", "Jane Doe",
+     "The fishermen fear the worst."),
+    ("By Jane Doe BBC News, New Orleans Crews worked through the night.", "Jane Doe", "Crews worked through the night."),
+    ("By Jane Doe and John Q. Roe, Special to CNN Protesters marched on Friday.", "Jane Doe and John Q. Roe",
+     "Protesters marched on Friday."),
+    ("By Jane Doe for CNN Ban Ki-moon urged restraint.", "Jane Doe", "Ban Ki-moon urged restraint."),
+    ("By Jane Doe, CNN Is the internet a megaphone?", "Jane Doe", "Is the internet a megaphone?"),
+    ("By the CNN Wire Staff Security forces fired tear gas.", "the CNN Wire Staff", "Security forces fired tear gas."),
+    ("By Jane Doe BBC NI business reporter The firm hired 40 people.", "Jane Doe", "The firm hired 40 people."),
+    ("By Jane Doe and John Roe TOLEDO, Ohio -- Voters lined up early.", "Jane Doe and John Roe",
+     "TOLEDO, Ohio -- Voters lined up early."),
+    # not a byline run into the text
+    ("By Thursday, officials hope to have a deal.", "", "By Thursday, officials hope to have a deal."),
+    ("By Jane Doe, who worked for the company until 2008.", "", "By Jane Doe, who worked for the company until 2008."),
+    # bare names: the capital after them may be a third name or the lead
+    ("By Jane Doe Roe Shares fell.", "", "By Jane Doe Roe Shares fell."),
+])
+def test_clean_inline_byline(paragraph, name, rest):
+    from pipeline.clean import split_inline_byline
+    assert split_inline_byline(paragraph) == (name, rest)
+
+
+def test_clean_inline_byline_leaves_the_body():
+    c = clean_text("Oil spill\n\nBy Jane Doe Science reporter, BBC News The slick reached the coast on Friday.")
+    assert c.body == "The slick reached the coast on Friday." and c.byline == "Jane Doe"
+
+
 def test_clean_every_caption_cue_holds_a_cue_word():
     # the cue words are a cheap first look: a cue that holds none of them would never be searched
     import yaml
