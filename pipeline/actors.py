@@ -151,6 +151,7 @@ def _lexicon() -> dict:
     lex["org_word_set"] = set(lex["org_words"])
     lex["surname_first_set"] = set(lex["surname_first"])
     lex["stop_set"] = set(lex["stopwords"])
+    lex["collective_set"] = frozenset(g.lower() for g in lex["collective_groups"])
     lex["max_title_words"] = max(len(t.split()) for t in lex["titles"] + lex["honorifics"])
     lex["max_role_words"] = max(len(r.split()) for r in lex["role_nouns"])
     lex["group_regex"] = re.compile(
@@ -705,3 +706,11 @@ def tag_actors(text: str, when: date | None = None) -> list[ActorMention]:
         result.append(ActorMention(start=m.start, end=m.end, text=text[m.start:m.end],
                                    name=m.name, kind=kind, role=role, iso3=iso3))
     return result
+
+
+def names_a_collective(phrase: str) -> bool:
+    """True when ``phrase`` (a subject) names a group by what it is or does ("the rebels", "riot
+    police", "Egyptian protesters"): ``collective_groups`` of ``data/actors/lexicon.yaml``."""
+    words = phrase.lower().split()
+    groups = _lexicon()["collective_set"]
+    return bool(words) and (words[-1] in groups or " ".join(words[-2:]) in groups)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Sequence
 
+from pipeline.actors import names_a_collective
 from pipeline.clauses import Clause, Parse, clause_at, lexicon, parse_sentence, scope_end
 from pipeline.clean import is_caption
 from pipeline.geo import city_countries
@@ -66,9 +67,13 @@ _BACK_REFERENCE = frozenset({"det", "poss", "pron", "rel"})
 
 
 def names_own_party(subject: str) -> bool:
-    """True when a clause's ``subject`` names a party of its own rather than pointing back."""
+    """True when a clause's ``subject`` names a party of its own rather than pointing back:
+    plain words ("Government forces") or a group named by what it is or does ("The rebels",
+    "the protesters"), which the people of the sentences before are not."""
     if not _PLAIN_WORDS.match(subject):
         return False
+    if names_a_collective(subject):
+        return True
     return not lexicon().classes.get(subject.split(None, 1)[0].lower(), frozenset()) & _BACK_REFERENCE
 
 

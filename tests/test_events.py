@@ -336,6 +336,23 @@ def test_events_a_subject_of_its_own_borrows_no_person_from_the_sentence_before(
     assert by_day[10].actors == ("Muammar Gaddafi",)
 
 
+@pytest.mark.parametrize("subject, borrows", [
+    ("The rebels", False), ("The protesters", False), ("The riot police", False),
+    ("They", True), ("The two men", True), ("The leader", True),
+])
+def test_events_a_named_group_borrows_no_person_from_the_sentence_before(subject, borrows):
+    text = f"Muammar Gaddafi vowed to fight on. {subject} seized the town of Brega on Friday."
+    tx = (_timex(text, "Friday", "2026-01-09", date(2026, 1, 9), date(2026, 1, 9), "day", "relative"),)
+    s, e = _mention(text, "Muammar Gaddafi")
+    gaddafi = ActorMention(s, e, "Muammar Gaddafi", "Muammar Gaddafi", "person", "Leader", "LBY")
+    events = build_events(_article(text), Annotations(_sentences(text), tx, (), (), (gaddafi,)),
+                          _code, _topics, _no_summits)
+    seized = next(ev for ev in events if ev.date_start == date(2026, 1, 9))
+    # the rebels are not Gaddafi; the country of the story carries over either way
+    assert seized.actors == (("Muammar Gaddafi",) if borrows else ())
+    assert seized.countries == ("LBY",)
+
+
 def test_events_title_never_just_the_date():
     text = "In March 2019, China suspended the canola export permits of two Canadian companies."
     tx = (_timex(text, "March 2019", "2019-03", date(2019, 3, 1), date(2019, 3, 31), "month"),)
