@@ -266,15 +266,17 @@ def _inline_byline_patterns(roles: list[str], outlets: list[str]) -> tuple[re.Pa
     """The forms of a byline run into the text, tried in turn: names (a role) and an outlet;
     names and a role; "the ... Staff". Bare names are not enough: the capital after them may be
     the lead's first word or a third name."""
-    names = rf"(?P<name>{_BYLINE_NAME}(?:\s*(?:,|and|&)\s*{_BYLINE_NAME})*?)"
+    more = rf"(?:\s*(?:,|and|&)\s*{_BYLINE_NAME})"
+    fewest = rf"(?P<name>{_BYLINE_NAME}{more}*?)"    # "Jane Doe, For CNN": "For CNN" is no name
+    most = rf"(?P<name>{_BYLINE_NAME}{more}*)"
     role = rf",?\s+(?:[\w-]+\s+){{0,3}}(?i:{'|'.join(map(re.escape, roles))})\b"
     outlet = (rf",?\s+(?:(?:Special\s+to|[Ff]or)\s+)?"
               rf"(?:{'|'.join(sorted(map(re.escape, outlets), key=len, reverse=True))})(?![\w-])")
-    return (re.compile(rf"By\s+{names}(?:{role})?{outlet}(?:{role})?"),
-            re.compile(rf"By\s+{names.replace('*?)', '*)')}{role}"),
+    return (re.compile(rf"By\s+{fewest}(?:{role})?{outlet}(?:{role})?"),
+            re.compile(rf"By\s+{most}{role}"),
             re.compile(r"By\s+(?P<name>the\s+(?:[A-Z][\w.-]*\s+){1,3}(?:Wire\s+)?[Ss]taff)\b"),
             # bare names before a dateline in capitals ("By Jane Doe and John Roe TOLEDO, Ohio --")
-            re.compile(rf"By\s+{names.replace('*?)', '*)')}(?=\s+[A-Z]{{3,}}[A-Z .'-]*(?:,|\s+--|\s+\())"))
+            re.compile(rf"By\s+{most}(?=\s+[A-Z]{{3,}}[A-Z .'-]*(?:,|\s+--|\s+\())"))
 
 
 def split_inline_byline(paragraph: str) -> tuple[str, str]:
@@ -312,7 +314,7 @@ def _known_place(text: str, pos: int) -> str:
 
 
 def is_caption(sentence: str) -> bool:
-    """True when ``sentence`` reads like a photo caption ("An oil slick is seen as the rig burns",
+    """True when ``sentence`` reads like a photo caption ("An oil slick is seen near the rig",
     "In this image made from video ..."): the cues of ``junk.yaml``'s ``caption_cues``."""
     r = _rules()
     low = sentence.lower()

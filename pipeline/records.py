@@ -19,7 +19,8 @@ PRECISIONS: tuple[str, ...] = (
 DATE_BASES: tuple[str, ...] = ("explicit", "relative", "narrative", "knowledge", "publication")
 TENSES: tuple[str, ...] = ("past", "present", "future")
 # Why an event is doubtful (the ``flags`` column): its date is a weak guess, it is dated after its
-# article in the past tense, no clause names what happened, or its title is only a date word.
+# article in the past tense, no clause names what happened, its title is only a date word, or it
+# was read from a photo caption.
 FLAGS: tuple[str, ...] = ("low_confidence", "future_past_tense", "no_action", "date_word_title", "photo_caption")
 LOW_CONFIDENCE_BELOW = 0.5   # exclusive bound: an event whose confidence is lower gets "low_confidence"
 TIMEX_TYPES: tuple[str, ...] = ("DATE", "TIME", "DURATION", "SET")
