@@ -64,6 +64,8 @@ _FIRST_LOWER_WORD = re.compile(r"(?<![\w'’])[a-z][\w'’-]*")
 # back to the people of the sentence before ("she", "the three").
 _PLAIN_WORDS = re.compile(r"[A-Za-z][\w-]*(?:\s+[A-Za-z][\w-]*)*$")
 _BACK_REFERENCE = frozenset({"det", "poss", "pron", "rel"})
+# Pronouns in a clause's arguments that point back at people named before ("arrested him").
+_POINTS_BACK = re.compile(r"\b(?:him|her|his|them|their)\b")
 
 
 def names_own_party(subject: str) -> bool:
@@ -604,9 +606,10 @@ def build_events(article: Article, ann: Annotations, classify_event, classify_to
             place = city_countries(text[lo:hi])
             countries, actors, regions = context_entities(entities, text, ann.sentences, position[sentence.index],
                                                           own_end)
-            if actors and names_own_party(clause.subject):
+            if actors and names_own_party(clause.subject) and not _POINTS_BACK.search(clause.args):
                 # "Government forces shelled Homs" after a sentence on Gaddafi: the forces are
-                # not Gaddafi; only the countries carry over
+                # not Gaddafi; only the countries carry over ("The police arrested him" still
+                # takes him)
                 actors = ()
             if place:
                 countries = _sorted_unique((countries if actors else ()) + place)

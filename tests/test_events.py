@@ -336,12 +336,16 @@ def test_events_a_subject_of_its_own_borrows_no_person_from_the_sentence_before(
     assert by_day[10].actors == ("Muammar Gaddafi",)
 
 
-@pytest.mark.parametrize("subject, borrows", [
-    ("The rebels", False), ("The protesters", False), ("The riot police", False),
-    ("They", True), ("The two men", True), ("The leader", True),
+@pytest.mark.parametrize("subject, act, borrows", [
+    ("The rebels", "seized the town of Brega", False), ("The protesters", "seized the town of Brega", False),
+    ("The riot police", "seized the town of Brega", False),
+    ("They", "seized the town of Brega", True), ("The two men", "seized the town of Brega", True),
+    ("The leader", "seized the town of Brega", True),
+    # a group acting on the person named before: he is a party
+    ("The rebels", "captured him near Sirte", True), ("Government forces", "surrounded his compound", True),
 ])
-def test_events_a_named_group_borrows_no_person_from_the_sentence_before(subject, borrows):
-    text = f"Muammar Gaddafi vowed to fight on. {subject} seized the town of Brega on Friday."
+def test_events_a_named_group_borrows_no_person_from_the_sentence_before(subject, act, borrows):
+    text = f"Muammar Gaddafi vowed to fight on. {subject} {act} on Friday."
     tx = (_timex(text, "Friday", "2026-01-09", date(2026, 1, 9), date(2026, 1, 9), "day", "relative"),)
     s, e = _mention(text, "Muammar Gaddafi")
     gaddafi = ActorMention(s, e, "Muammar Gaddafi", "Muammar Gaddafi", "person", "Leader", "LBY")
