@@ -529,6 +529,16 @@ def test_clean_readers_comments_end_the_article():
     assert clean_text(blog).body == "Thousands marched in Cairo on Friday."
     blog = "Crowds grow\n\nThousands marched in Cairo on Friday. February 10, 2011 at 8:53 pm | Report abuse | Reply Yes."
     assert clean_text(blog).body == "Thousands marched in Cairo on Friday."
+    # a blog's comments under their headers
+    blog = ("Spill grows\n\nBP said on Friday the leak was worse.\n\nAt 2:28 pm on 28 May 2010, seaview wrote: "
+            "I hope my pension fund is not invested in them.\n\nAt 6:53 P.M. on Jan 13, 2010, Jane Doe wrote: "
+            "Condolences.\n\nAt 14:05 9th Jun 2010, horrified wrote: This discussion is odd.")
+    assert clean_text(blog).body == "BP said on Friday the leak was worse."
+    assert clean_text("Spill\n\nBP said on Friday the leak was worse. At 14:05 9th Jun 2010, horrified wrote: "
+                      "Odd.").body == "BP said on Friday the leak was worse."
+    # a reporter's "wrote" stays
+    prose = "Spill\n\nAt the time, on 28 May 2010, the chairman wrote: we will pay."
+    assert clean_text(prose).body == "At the time, on 28 May 2010, the chairman wrote: we will pay."
     # a reply that is not a comment stamp stays
     prose = "Talks\n\nThe ministry sent its reply on Monday, January 31, 2011, at noon."
     assert clean_text(prose).body == "The ministry sent its reply on Monday, January 31, 2011, at noon."
