@@ -127,8 +127,12 @@ def _rules() -> _Rules:
     # LONDON (Reuters) - ..." (the stamp is the publication time, not a happening of the story).
     place_nc = place.replace("(?P<place>", "(?:")
     stamp = rf"(?:[^|\n]{{2,160}}?\|\s*{date_nc}\s+(?={place_nc}{agency}(?:,?\s*{mon}\s+{day}{agency})?{dash}))?"
-    lead = (rf"^{stamp}(?:{place}{agency}(?:,\s*{date_nc}{agency}|,?\s*{mon}\s+{day}{agency})?{dash}"
-            rf"(?:{date_nc}(?:{dash}|\s*$))?|{tplace},\s*{date_nc}{agency}{dash}|{date_nc}{dash})")
+    # A page's own stamp before the text, its time after a semicolon: "Thursday, April 29, 2010; 4:49
+    # PM A massive crude oil spill ...", "By Jane Doe | September 24, 2008; 5:15 PM ET ..."
+    page_stamp = (rf"(?:By\s+[^|\n]{{2,60}}?\|\s*)?{wd}(?:{mon}\s+{day},?\s+\d{{4}}|{day}\s+{mon},?\s+\d{{4}})"
+                  rf";\s*\d{{1,2}}[:.]\d{{2}}\s*(?i:[ap]\.?m\.?)(?:\s+(?:[ECMP][SD]?T|GMT|UTC))?\s+(?=\S)")
+    lead = (rf"^(?:{page_stamp}|{stamp}(?:{place}{agency}(?:,\s*{date_nc}{agency}|,?\s*{mon}\s+{day}{agency})?{dash}"
+            rf"(?:{date_nc}(?:{dash}|\s*$))?|{tplace},\s*{date_nc}{agency}{dash}|{date_nc}{dash}))")
     particles = frozenset(junk["name_particles"])
     # Possessive quantifiers: a failed match must not retry every split of a long line.
     name_word = r"(?:[A-Z][\w'\u2019.-]*+|(?:" + "|".join(map(re.escape, particles)) + r")\b)"

@@ -515,6 +515,18 @@ def test_clean_untokenised_text_is_left_alone(text):
 
 # --- page furniture with timestamps, and readers' comments --------------------------------------
 
+@pytest.mark.parametrize("raw, body, when", [
+    ("Oil\n\nThursday, April 29, 2010; 4:49 PM A slick is expected to reach the coast by Friday.",
+     "A slick is expected to reach the coast by Friday.", date(2010, 4, 29)),
+    ("Race\n\nBy Jane Doe | September 24, 2008; 5:15 PM ET The senator said he would not debate.",
+     "The senator said he would not debate.", date(2008, 9, 24)),
+])
+def test_clean_a_page_stamp_with_its_time_is_the_dateline(raw, body, when):
+    # the page's own time stamp is when it was published, not a happening of the story
+    c = clean_text(raw)
+    assert (c.body, c.dateline) == (body, when)
+
+
 def test_clean_readers_comments_end_the_article():
     raw = ("Oil spill grows\n\nBP said on Friday the leak was worse. Officials met on Thursday.\n\n"
            "Posted by: rallyart2012 | April 30, 2010 12:27 PM | Report abuse Does anybody believe this? "
