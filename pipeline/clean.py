@@ -132,7 +132,10 @@ def _rules() -> _Rules:
     page_stamp = (rf"(?:By\s+[^|\n]{{2,60}}?\|\s*)?{wd}(?:{mon}\s+{day},?\s+\d{{4}}|{day}\s+{mon},?\s+\d{{4}})"
                   rf";\s*\d{{1,2}}[:.]\d{{2}}\s*(?i:[ap]\.?m\.?)(?:\s+(?:[ECMP][SD]?T|GMT|UTC))?\s+(?=\S)")
     lead = (rf"^(?:{page_stamp}|{stamp}(?:{place}{agency}(?:,\s*{date_nc}{agency}|,?\s*{mon}\s+{day}{agency})?{dash}"
-            rf"(?:{date_nc}(?:{dash}|\s*$))?|{tplace},\s*{date_nc}{agency}{dash}|{date_nc}{dash}))")
+            rf"(?:{date_nc}(?:{dash}|\s*$))?|{tplace},\s*{date_nc}{agency}{dash}"
+            # a wire stamp with its agency or outlet: "Thu Apr 30, 2009 5:11 am EDT (Reuters) - ",
+            # "Wed May 5, 2010 5:15 pm EDT POLITICO (Washington) - "
+            rf"|{date_nc}(?:\s+[{up}]{{2,}})?{agency}{dash}))")
     particles = frozenset(junk["name_particles"])
     # Possessive quantifiers: a failed match must not retry every split of a long line.
     name_word = r"(?:[A-Z][\w'\u2019.-]*+|(?:" + "|".join(map(re.escape, particles)) + r")\b)"

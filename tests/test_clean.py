@@ -520,6 +520,10 @@ def test_clean_untokenised_text_is_left_alone(text):
      "A slick is expected to reach the coast by Friday.", date(2010, 4, 29)),
     ("Race\n\nBy Jane Doe | September 24, 2008; 5:15 PM ET The senator said he would not debate.",
      "The senator said he would not debate.", date(2008, 9, 24)),
+    ("Flu\n\nThu Apr 30, 2009 5:11 am EDT (Reuters) - Here are some facts about the virus.",
+     "Here are some facts about the virus.", date(2009, 4, 30)),
+    ("Oil\n\nWed May 5, 2010 5:15 pm EDT POLITICO (Washington) - Lawmakers met on Wednesday.",
+     "Lawmakers met on Wednesday.", date(2010, 5, 5)),
 ])
 def test_clean_a_page_stamp_with_its_time_is_the_dateline(raw, body, when):
     # the page's own time stamp is when it was published, not a happening of the story
