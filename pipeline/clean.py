@@ -265,6 +265,8 @@ def parse_date_line(line: str) -> date | None:
 
 
 _CREDIT_WORD = r"[A-Z][\w.'\u2019-]*"
+# The clock time of a page's stamp after its date ("April 30, 2010; 2:30 PM").
+_PAGE_CLOCK = re.compile(r"\d{4};\s*\d{1,2}[:.]\d{2}\s*[AaPp]\.?[Mm]\b")
 # A name in a byline: a first name, an optional initial, a surname ("John D. Sutter", "Ed O'Keefe").
 _BYLINE_NAME = r"[A-Z][\w'\u2019-]+\s+(?:[A-Z]\.\s+)?[A-Z][\w'\u2019-]+"
 
@@ -668,11 +670,13 @@ def _clean(raw: str, known_title: str) -> CleanedText:
             text_paras[0] = rest
         break
     # A wire story opens at its stamped dateline ("LONDON | Tue Apr 27, 2010 4:08am EDT LONDON
-    # (Reuters) - ..."): photo captions a page puts above it are not the story.
+    # (Reuters) - ...", "Friday, April 30, 2010; 2:30 PM A huge ..."): photo captions and page
+    # furniture above it are not the story.
     if when_d is None and not place:
         for i, para in enumerate(text_paras[1:MAX_CAPTIONS + 1], start=1):
             rest, stamped, where = split_dateline(para)
-            if stamped is not None and rest and "|" in para[:len(para) - len(rest)]:
+            stamp = para[:len(para) - len(rest)]
+            if stamped is not None and rest and ("|" in stamp or _PAGE_CLOCK.search(stamp)):
                 text_paras[:i + 1] = [rest]
                 when_d, place = stamped, where
                 break

@@ -520,6 +520,9 @@ def test_clean_untokenised_text_is_left_alone(text):
      "A slick is expected to reach the coast by Friday.", date(2010, 4, 29)),
     ("Race\n\nBy Jane Doe | September 24, 2008; 5:15 PM ET The senator said he would not debate.",
      "The senator said he would not debate.", date(2008, 9, 24)),
+    # under page furniture
+    ("Live Q&A\n\nSend us an e-mail.\n\nFriday, April 30, 2010; 2:30 PM A slick washed up on Friday.",
+     "A slick washed up on Friday.", date(2010, 4, 30)),
     ("Flu\n\nThu Apr 30, 2009 5:11 am EDT (Reuters) - Here are some facts about the virus.",
      "Here are some facts about the virus.", date(2009, 4, 30)),
     ("Oil\n\nWed May 5, 2010 5:15 pm EDT POLITICO (Washington) - Lawmakers met on Wednesday.",
