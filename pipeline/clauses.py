@@ -505,7 +505,10 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
     # "Tuesday saw the largest protests": a time alone as the subject of a verb of witnessing
     time_subject = prev is not None and prev.kind == "d" and all(toks[x].kind == "d" for x in range(seg.lo, j)) \
         and any(lemma in _TIME_SUBJECT_VERBS for lemma, _ in t.verbs)
-    if prev is not None and not time_subject and (prev.kind == "d" or prev.poss or (
+    # "Police on Sunday arrested ...", "The ministry last week announced ...": a date adverbial
+    # between a subject and its verb ("the December 2018 arrest", "Canada's 2018 arrest": a noun)
+    adverbial_date = prev is not None and prev.kind == "d" and not time_subject and _after_date_adverbial(toks, j, seg.lo)
+    if prev is not None and not time_subject and not adverbial_date and (prev.kind == "d" or prev.poss or (
             prev.cls & _S_DET_POSS_PREP and not prev.cls & _S_PRON and prev.low not in _PRONOUN_DETERMINERS)):
         return None   # "the arrest", "Canada's detention", "for trade": a noun
     if prev is not None and prev.kind == "w" and prev.low in _PRONOUN_DETERMINERS and not forms & _S_PAST_S:
@@ -516,7 +519,7 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
     after_insertion = at_start and seg.opener == "," and bool(segs_before) and (
         segs_before[-1].opener in ("who", "which", "where") or segs_before[-1].kind == "apposition"
         or (segs_before[-1].vg is not None and not segs_before[-1].vg.finite and segs_before[-1].opener == ","))
-    subject_before = prev is not None and (_nominal_word(prev) or time_subject)
+    subject_before = prev is not None and (_nominal_word(prev) or time_subject or adverbial_date)
     # "Mubarak, in a televised speech, said ...": a past form right after an aside that follows a
     # noun phrase is that noun phrase's finite verb, not a participle
     after_aside = at_start and seg.opener == "," and len(segs_before) >= 2 and _is_aside(toks, segs_before[-1]) \
@@ -555,6 +558,23 @@ def _group_at(toks: list[_Tok], j: int, seg: _Seg, segs_before: list[_Seg]) -> _
     vg.vclass = lexicon().verb_class.get(vg.lemma, "")
     vg.hi = _catenate(toks, j + 1, hi, vg)
     return vg
+
+
+_RELATIVE_DATE_STARTS = ("last ", "this ", "next ", "early ", "late ", "earlier ", "later ")
+
+
+def _after_date_adverbial(toks: list[_Tok], j: int, lo: int) -> bool:
+    """True when the date right before token ``j`` is an adverbial after a subject: "on Sunday"
+    or "last week" after a noun phrase that is not a possessive ("Police on Sunday arrested")."""
+    x = j - 1
+    while x >= lo and toks[x].kind == "d":
+        x -= 1
+    lead = x >= lo and toks[x].kind == "w" and toks[x].low in _DATE_LEADS and not toks[x].cap
+    if lead:
+        x -= 1
+    elif not toks[j - 1].low.startswith(_RELATIVE_DATE_STARTS):
+        return False
+    return x >= lo and toks[x].kind == "w" and not toks[x].poss and not toks[x].cls & _CLOSED and _nominal_word(toks[x])
 
 
 def _find_vg(toks: list[_Tok], seg: _Seg, segs_before: list[_Seg]) -> _VG | None:

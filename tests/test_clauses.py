@@ -120,6 +120,10 @@ CASES = [
      "Tuesday", (), "see", "active", "past", "Tuesday saw the largest protests"),
     ("a time expected to witness", "Sunday is expected to see a sixth day of strikes at the port.", "Sunday", (),
      "see", "active", "future", "a sixth day of strikes at the port"),
+    ("a date adverbial between subject and verb", "Police on Sunday arrested the opposition leader.", "Sunday",
+     (), "arrest", "active", "past", "Police arrested the opposition leader"),
+    ("a relative date between subject and verb", "The ministry last week announced new export rules.", "last week",
+     (), "announce", "active", "past", "The ministry announced new export rules"),
     ("a time as the subject of a copula", "Saturday was the bloodiest day of the uprising so far.", "Saturday", (),
      "be", "active", "past", "Saturday was the bloodiest day of the uprising"),
 ]
