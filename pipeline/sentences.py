@@ -61,15 +61,35 @@ def _before_letter() -> frozenset:
     return frozenset(str(w) for w in _abbreviations()["before_letter"])
 
 
+# A headline in title case run into the text: "Historic Market Bailout Set in Motion The Bush
+# administration yesterday proposed ...". The new sentence starts at the article, when every word
+# before it (three or more) is capitalised or a short function word ("Album Of The Week": a title
+# goes on after a function word).
+_TITLE_RUN_ON = re.compile(r"\b[A-Z][a-z]+[^\S\n]+(The|An?)[^\S\n]+(?=[a-z]|[A-Z][a-z]+[^\S\n]+[a-z])")
+_HEADLINE_SMALL = frozenset({"a", "an", "the", "of", "in", "on", "at", "to", "for", "and", "or", "but", "by",
+                             "with", "from", "as", "is", "are", "vs", "over", "after", "into"})
+
+
+def _is_headline_run(words: list[str]) -> bool:
+    """Three words or more, each capitalised or a short function word, the last not a function
+    word: "Album Of | The Week" and "Centers for | The ..." go on."""
+    return len(words) >= 3 and words[0][:1].isupper() and words[-1].lower() not in _HEADLINE_SMALL and all(
+        w[:1].isupper() or w.lower() in _HEADLINE_SMALL for w in words)
+
+
 def _run_on_starts(text: str, start: int, end: int) -> list[int]:
     """Where a sentence starts inside ``text[start:end]`` with no stop before it: a caption or
-    headline run into the text ("... if convicted A US judge has delayed ...")."""
+    headline run into the text ("... if convicted A US judge has delayed ...", "Bailout Set in
+    Motion The Bush administration ...")."""
     starts = []
     for m in _RUN_ON.finditer(text, start, end):
         if m.group(2) == "A" and m.group(1) in _before_letter():
             continue
         starts.append(m.start(2))
-    return starts
+    m = _TITLE_RUN_ON.search(text, start, end)
+    if m is not None and _is_headline_run(text[start:m.start(1)].split()):
+        starts.append(m.start(1))
+    return sorted(set(starts))
 
 
 def _is_end(text: str, m: re.Match) -> bool:

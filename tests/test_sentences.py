@@ -106,6 +106,9 @@ def test_sentences_paragraph_breaks(text, expected):
     pytest.param("Oil rises at the site of the spill An oyster boat sails past. It waits.",
                  ["Oil rises at the site of the spill", "An oyster boat sails past.", "It waits."],
                  id="caption-An"),
+    # a headline in title case run into the lead
+    pytest.param("Market Rescue Plan Set in Motion The Treasury yesterday proposed a fund.",
+                 ["Market Rescue Plan Set in Motion", "The Treasury yesterday proposed a fund."], id="title-case-headline"),
     # What stays one sentence: a title or a name after a lowercase word, and letter labels.
     pytest.param("She wrote for The New York Times and read The Economist daily.",
                  ["She wrote for The New York Times and read The Economist daily."], id="newspaper-names"),
@@ -115,6 +118,11 @@ def test_sentences_paragraph_breaks(text, expected):
     pytest.param("Officials said plan A was dropped and hepatitis A cases rose.",
                  ["Officials said plan A was dropped and hepatitis A cases rose."], id="letter-labels"),
     pytest.param("He joined the band The Who later.", ["He joined the band The Who later."], id="band-name"),
+    # a name before "The" inside a sentence, or too short a run to be a headline
+    pytest.param("He works at Bank of America The bank said.", ["He works at Bank of America The bank said."],
+                 id="name-inside-a-sentence"),
+    pytest.param("Michael Jackson The star died.", ["Michael Jackson The star died."], id="two-word-run"),
+    pytest.param("Our Album Of The Week is a reissue.", ["Our Album Of The Week is a reissue."], id="title-of-a-work"),
     pytest.param("It was a UN resolution and a US plan.", ["It was a UN resolution and a US plan."],
                  id="lowercase-article"),
 ])
